@@ -1,0 +1,297 @@
+//! Typed RV32IM instructions: one flat [`Opcode`] plus the operand fields.
+//!
+//! The flat form (opcode, rd, rs1, rs2, imm) is deliberately the same shape
+//! as a row of the bytecode table the proof reads later, so decoding, the
+//! tracer and the bytecode preprocessing share one representation.
+
+/// Every RV32I base and M-extension instruction the machine executes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Opcode {
+    Lui,
+    Auipc,
+    Jal,
+    Jalr,
+    Beq,
+    Bne,
+    Blt,
+    Bge,
+    Bltu,
+    Bgeu,
+    Lb,
+    Lh,
+    Lw,
+    Lbu,
+    Lhu,
+    Sb,
+    Sh,
+    Sw,
+    Addi,
+    Slti,
+    Sltiu,
+    Xori,
+    Ori,
+    Andi,
+    Slli,
+    Srli,
+    Srai,
+    Add,
+    Sub,
+    Sll,
+    Slt,
+    Sltu,
+    Xor,
+    Srl,
+    Sra,
+    Or,
+    And,
+    Mul,
+    Mulh,
+    Mulhsu,
+    Mulhu,
+    Div,
+    Divu,
+    Rem,
+    Remu,
+    Fence,
+    Ecall,
+    Ebreak,
+}
+
+/// The encoding format, which says which operand fields are meaningful.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// rd, rs1, rs2
+    R,
+    /// rd, rs1, imm[11:0]
+    I,
+    /// rs1, rs2, imm[11:0]
+    S,
+    /// rs1, rs2, imm[12:1]
+    B,
+    /// rd, imm[31:12]
+    U,
+    /// rd, imm[20:1]
+    J,
+}
+
+impl Opcode {
+    /// All opcodes, in declaration order (for exhaustive tests and tables).
+    pub const ALL: [Opcode; 48] = [
+        Opcode::Lui,
+        Opcode::Auipc,
+        Opcode::Jal,
+        Opcode::Jalr,
+        Opcode::Beq,
+        Opcode::Bne,
+        Opcode::Blt,
+        Opcode::Bge,
+        Opcode::Bltu,
+        Opcode::Bgeu,
+        Opcode::Lb,
+        Opcode::Lh,
+        Opcode::Lw,
+        Opcode::Lbu,
+        Opcode::Lhu,
+        Opcode::Sb,
+        Opcode::Sh,
+        Opcode::Sw,
+        Opcode::Addi,
+        Opcode::Slti,
+        Opcode::Sltiu,
+        Opcode::Xori,
+        Opcode::Ori,
+        Opcode::Andi,
+        Opcode::Slli,
+        Opcode::Srli,
+        Opcode::Srai,
+        Opcode::Add,
+        Opcode::Sub,
+        Opcode::Sll,
+        Opcode::Slt,
+        Opcode::Sltu,
+        Opcode::Xor,
+        Opcode::Srl,
+        Opcode::Sra,
+        Opcode::Or,
+        Opcode::And,
+        Opcode::Mul,
+        Opcode::Mulh,
+        Opcode::Mulhsu,
+        Opcode::Mulhu,
+        Opcode::Div,
+        Opcode::Divu,
+        Opcode::Rem,
+        Opcode::Remu,
+        Opcode::Fence,
+        Opcode::Ecall,
+        Opcode::Ebreak,
+    ];
+
+    /// Lower-case assembler mnemonic.
+    pub fn mnemonic(self) -> &'static str {
+        use Opcode::*;
+        match self {
+            Lui => "lui",
+            Auipc => "auipc",
+            Jal => "jal",
+            Jalr => "jalr",
+            Beq => "beq",
+            Bne => "bne",
+            Blt => "blt",
+            Bge => "bge",
+            Bltu => "bltu",
+            Bgeu => "bgeu",
+            Lb => "lb",
+            Lh => "lh",
+            Lw => "lw",
+            Lbu => "lbu",
+            Lhu => "lhu",
+            Sb => "sb",
+            Sh => "sh",
+            Sw => "sw",
+            Addi => "addi",
+            Slti => "slti",
+            Sltiu => "sltiu",
+            Xori => "xori",
+            Ori => "ori",
+            Andi => "andi",
+            Slli => "slli",
+            Srli => "srli",
+            Srai => "srai",
+            Add => "add",
+            Sub => "sub",
+            Sll => "sll",
+            Slt => "slt",
+            Sltu => "sltu",
+            Xor => "xor",
+            Srl => "srl",
+            Sra => "sra",
+            Or => "or",
+            And => "and",
+            Mul => "mul",
+            Mulh => "mulh",
+            Mulhsu => "mulhsu",
+            Mulhu => "mulhu",
+            Div => "div",
+            Divu => "divu",
+            Rem => "rem",
+            Remu => "remu",
+            Fence => "fence",
+            Ecall => "ecall",
+            Ebreak => "ebreak",
+        }
+    }
+
+    /// The encoding format of this opcode.
+    pub fn format(self) -> Format {
+        use Opcode::*;
+        match self {
+            Lui | Auipc => Format::U,
+            Jal => Format::J,
+            Beq | Bne | Blt | Bge | Bltu | Bgeu => Format::B,
+            Sb | Sh | Sw => Format::S,
+            Jalr | Lb | Lh | Lw | Lbu | Lhu | Addi | Slti | Sltiu | Xori | Ori | Andi | Slli
+            | Srli | Srai | Fence | Ecall | Ebreak => Format::I,
+            Add | Sub | Sll | Slt | Sltu | Xor | Srl | Sra | Or | And | Mul | Mulh | Mulhsu
+            | Mulhu | Div | Divu | Rem | Remu => Format::R,
+        }
+    }
+
+    /// Register-register ALU operations (OP opcode, including M).
+    pub fn is_alu_reg(self) -> bool {
+        self.format() == Format::R
+    }
+
+    /// Register-immediate ALU operations (OP-IMM opcode).
+    pub fn is_alu_imm(self) -> bool {
+        use Opcode::*;
+        matches!(
+            self,
+            Addi | Slti | Sltiu | Xori | Ori | Andi | Slli | Srli | Srai
+        )
+    }
+
+    pub fn is_branch(self) -> bool {
+        self.format() == Format::B
+    }
+
+    pub fn is_load(self) -> bool {
+        use Opcode::*;
+        matches!(self, Lb | Lh | Lw | Lbu | Lhu)
+    }
+
+    pub fn is_store(self) -> bool {
+        self.format() == Format::S
+    }
+
+    /// Whether the instruction writes its `rd` field.
+    pub fn writes_rd(self) -> bool {
+        matches!(self.format(), Format::R | Format::U | Format::J)
+            || self.is_alu_imm()
+            || self.is_load()
+            || self == Opcode::Jalr
+    }
+
+    /// Whether the instruction reads `rs1`.
+    pub fn reads_rs1(self) -> bool {
+        matches!(self.format(), Format::R | Format::S | Format::B)
+            || self.is_alu_imm()
+            || self.is_load()
+            || self == Opcode::Jalr
+    }
+
+    /// Whether the instruction reads `rs2`.
+    pub fn reads_rs2(self) -> bool {
+        matches!(self.format(), Format::R | Format::S | Format::B)
+    }
+}
+
+/// A decoded instruction in flat form. Fields an opcode does not use are 0,
+/// except FENCE, which keeps its (ignored) rd, rs1 and raw 12-bit field in
+/// `imm` so that encoding round-trips.
+///
+/// Register indices are `u8` rather than 5-bit values so the virtual
+/// registers of virtual sequences (x32 and up) fit the same type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Instruction {
+    pub opcode: Opcode,
+    pub rd: u8,
+    pub rs1: u8,
+    pub rs2: u8,
+    /// Sign-extended immediate; for U-type the value already shifted left by 12,
+    /// for shifts-by-immediate the shift amount.
+    pub imm: i32,
+}
+
+impl Instruction {
+    pub const fn new(opcode: Opcode, rd: u8, rs1: u8, rs2: u8, imm: i32) -> Self {
+        Instruction {
+            opcode,
+            rd,
+            rs1,
+            rs2,
+            imm,
+        }
+    }
+}
+
+impl core::fmt::Display for Instruction {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let m = self.opcode.mnemonic();
+        let (rd, rs1, rs2, imm) = (self.rd, self.rs1, self.rs2, self.imm);
+        match self.opcode.format() {
+            _ if matches!(self.opcode, Opcode::Fence | Opcode::Ecall | Opcode::Ebreak) => {
+                write!(f, "{m}")
+            }
+            Format::R => write!(f, "{m} x{rd}, x{rs1}, x{rs2}"),
+            Format::I if self.opcode.is_load() || self.opcode == Opcode::Jalr => {
+                write!(f, "{m} x{rd}, {imm}(x{rs1})")
+            }
+            Format::I => write!(f, "{m} x{rd}, x{rs1}, {imm}"),
+            Format::S => write!(f, "{m} x{rs2}, {imm}(x{rs1})"),
+            Format::B => write!(f, "{m} x{rs1}, x{rs2}, {imm}"),
+            Format::U => write!(f, "{m} x{rd}, {:#x}", (imm as u32) >> 12),
+            Format::J => write!(f, "{m} x{rd}, {imm}"),
+        }
+    }
+}
