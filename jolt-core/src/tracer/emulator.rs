@@ -1,0 +1,571 @@
+//! The RV32IM machine: executes a [`Program`] and records one [`Step`] per
+//! instruction, with every register and memory value it read or wrote.
+//!
+//! Instruction meaning comes from `instructions::semantics`; this module
+//! supplies the register file, the word-addressed memory of
+//! `[I/O | RAM]` and the rules of the guest ABI: a nonzero store to the
+//! termination word halts, ECALL/EBREAK are rejected, code is read-only.
+
+use instructions::semantics::{self, Effect};
+use instructions::{Instruction, Opcode};
+
+use super::error::TraceError;
+use super::io::{trim_trailing_zeros, ProgramIO};
+use super::layout::MemoryLayout;
+use super::program::{CodeSegment, Program};
+
+/// Registers in the machine's register file: the 32 architectural ones.
+/// Virtual registers of virtual sequences will extend this.
+pub const NUM_REGISTERS: usize = 32;
+
+/// A register read by a step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RegisterRead {
+    pub register: u8,
+    pub value: u32,
+}
+
+/// A register written by a step. A write to x0 is recorded with
+/// `after == 0`: x0 keeps its value, and the record says so explicitly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RegisterWrite {
+    pub register: u8,
+    pub before: u32,
+    pub after: u32,
+}
+
+/// The step's RAM-slot access, always on the aligned word that holds the
+/// accessed bytes (the proof's memory is word-addressed; sub-word loads and
+/// stores become operations on that word).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RamAccess {
+    #[default]
+    None,
+    Read { address: u32, value: u32 },
+    Write { address: u32, before: u32, after: u32 },
+}
+
+/// Everything one executed instruction read and wrote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// Address of the instruction (for a virtual instruction: of the real
+    /// instruction it expands).
+    pub pc: u32,
+    pub instruction: Instruction,
+    pub rs1: Option<RegisterRead>,
+    pub rs2: Option<RegisterRead>,
+    pub rd: Option<RegisterWrite>,
+    pub ram: RamAccess,
+    pub next_pc: u32,
+    /// For a step of a virtual sequence, how many steps of the sequence come
+    /// after this one; `None` for an ordinary instruction.
+    pub virtual_sequence_remaining: Option<u16>,
+}
+
+/// A complete run: the steps, the final machine state and the public I/O.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trace {
+    pub steps: Vec<Step>,
+    pub io: ProgramIO,
+    pub final_registers: [u32; NUM_REGISTERS],
+    /// Final words of `[io_start, ram_end)`, indexed by `MemoryLayout::word_index`.
+    pub final_memory: Vec<u32>,
+}
+
+/// Default limit on executed instructions before `TraceError::CycleLimit`.
+pub const DEFAULT_MAX_CYCLES: u64 = 1 << 24;
+
+/// The machine state while a program runs.
+pub struct Emulator<'p> {
+    program: &'p Program,
+    layout: MemoryLayout,
+    registers: [u32; NUM_REGISTERS],
+    pc: u32,
+    memory: Vec<u32>,
+    inputs: Vec<u8>,
+    cycles: u64,
+    halted: bool,
+    /// Index into `program.code` of the segment the pc was last in.
+    current_code: usize,
+}
+
+impl<'p> Emulator<'p> {
+    /// A machine at the program's entry with the inputs in the input region,
+    /// the program image in RAM and every register zero.
+    pub fn new(program: &'p Program, inputs: &[u8]) -> Result<Self, TraceError> {
+        let layout = program.layout;
+        if inputs.len() > layout.max_input_size as usize {
+            return Err(TraceError::InputTooLarge { len: inputs.len(), max: layout.max_input_size });
+        }
+        let mut memory = vec![0u32; layout.num_words()];
+        for (address, word) in program.image_words() {
+            // Program loading checked every segment lies inside RAM.
+            let index = layout.word_index(address).expect("segments lie inside RAM");
+            memory[index] = word;
+        }
+        let input_base = (layout.input_start() - layout.io_start()) as usize / 4;
+        for (i, chunk) in inputs.chunks(4).enumerate() {
+            let mut word = [0u8; 4];
+            word[..chunk.len()].copy_from_slice(chunk);
+            memory[input_base + i] = u32::from_le_bytes(word);
+        }
+        Ok(Emulator {
+            program,
+            layout,
+            registers: [0; NUM_REGISTERS],
+            pc: program.entry,
+            memory,
+            inputs: inputs.to_vec(),
+            cycles: 0,
+            halted: false,
+            current_code: 0,
+        })
+    }
+
+    pub fn pc(&self) -> u32 {
+        self.pc
+    }
+
+    pub fn registers(&self) -> &[u32; NUM_REGISTERS] {
+        &self.registers
+    }
+
+    /// Sets a register before the run starts (e.g. to mirror another
+    /// emulator's initial state in differential tests). Writes to x0 are
+    /// ignored, as in the machine itself.
+    pub fn set_register(&mut self, register: usize, value: u32) {
+        if register != 0 && register < NUM_REGISTERS {
+            self.registers[register] = value;
+        }
+    }
+
+    pub fn cycles(&self) -> u64 {
+        self.cycles
+    }
+
+    /// Whether the guest has written the termination word.
+    pub fn halted(&self) -> bool {
+        self.halted
+    }
+
+    /// The word at an aligned address, if it is addressable.
+    pub fn read_word(&self, address: u32) -> Option<u32> {
+        self.layout.word_index(address & !3).map(|i| self.memory[i])
+    }
+
+    fn fetch(&mut self) -> Result<Instruction, TraceError> {
+        let pc = self.pc;
+        let code: &'p [CodeSegment] = &self.program.code;
+        if !code.get(self.current_code).is_some_and(|c| c.contains(pc)) {
+            self.current_code = code
+                .iter()
+                .position(|c| c.contains(pc))
+                .ok_or(TraceError::PcOutOfCode { pc })?;
+        }
+        let segment = &code[self.current_code];
+        Ok(segment.instructions[((pc - segment.start) / 4) as usize]?)
+    }
+
+    fn word_index(&self, pc: u32, address: u32, width: u32) -> Result<usize, TraceError> {
+        if address % width != 0 {
+            return Err(TraceError::Misaligned { pc, address, width });
+        }
+        self.layout.word_index(address).ok_or(TraceError::OutOfBounds {
+            pc,
+            address,
+            io_start: self.layout.io_start(),
+            ram_end: self.layout.ram_end(),
+        })
+    }
+
+    fn read_register(&self, register: u8) -> RegisterRead {
+        RegisterRead { register, value: self.registers[register as usize] }
+    }
+
+    fn write_register(&mut self, register: u8, value: u32) -> RegisterWrite {
+        let before = self.registers[register as usize];
+        if register != 0 {
+            self.registers[register as usize] = value;
+        }
+        RegisterWrite { register, before, after: self.registers[register as usize] }
+    }
+
+    /// Executes one instruction and returns what it did. After the guest
+    /// halts, or after an error, the machine does not move.
+    pub fn step(&mut self) -> Result<Step, TraceError> {
+        let pc = self.pc;
+        let instruction = self.fetch()?;
+        let op = instruction.opcode;
+        let rs1 = op.reads_rs1().then(|| self.read_register(instruction.rs1));
+        let rs2 = op.reads_rs2().then(|| self.read_register(instruction.rs2));
+        let (a, b) = (rs1.map_or(0, |r| r.value), rs2.map_or(0, |r| r.value));
+
+        let mut next_pc = pc.wrapping_add(4);
+        let mut rd = None;
+        let mut ram = RamAccess::None;
+        match semantics::execute(&instruction, pc, a, b) {
+            Effect::WriteRd(value) => rd = Some(self.write_register(instruction.rd, value)),
+            Effect::Jump { link, target } => {
+                if target % 4 != 0 {
+                    return Err(TraceError::MisalignedJump { pc, target });
+                }
+                rd = Some(self.write_register(instruction.rd, link));
+                next_pc = target;
+            }
+            Effect::Branch { taken, target } => {
+                if taken {
+                    if target % 4 != 0 {
+                        return Err(TraceError::MisalignedJump { pc, target });
+                    }
+                    next_pc = target;
+                }
+            }
+            Effect::Load { address, width } => {
+                let index = self.word_index(pc, address, width)?;
+                let word = self.memory[index];
+                ram = RamAccess::Read { address: address & !3, value: word };
+                let value = semantics::load_extend(op, word, address & 3);
+                rd = Some(self.write_register(instruction.rd, value));
+            }
+            Effect::Store { address, width, value } => {
+                let index = self.word_index(pc, address, width)?;
+                if self.program.code.iter().any(|c| c.contains(address)) {
+                    return Err(TraceError::WriteToCode { pc, address });
+                }
+                let before = self.memory[index];
+                let after = semantics::store_merge(before, address & 3, width, value);
+                self.memory[index] = after;
+                ram = RamAccess::Write { address: address & !3, before, after };
+                if address & !3 == self.layout.termination_address() && after != 0 {
+                    self.halted = true;
+                }
+            }
+            Effect::Nop => {}
+            Effect::EnvironmentCall => {
+                let kind = if op == Opcode::Ecall { "ecall" } else { "ebreak" };
+                return Err(TraceError::EnvironmentCall { pc, kind });
+            }
+        }
+        self.pc = next_pc;
+        self.cycles += 1;
+        Ok(Step { pc, instruction, rs1, rs2, rd, ram, next_pc, virtual_sequence_remaining: None })
+    }
+
+    /// The public I/O as it stands now.
+    pub fn io(&self) -> ProgramIO {
+        let words = |start: u32, len: u32| {
+            let first = (start - self.layout.io_start()) as usize / 4;
+            self.memory[first..first + len as usize / 4]
+                .iter()
+                .flat_map(|w| w.to_le_bytes())
+                .collect::<Vec<u8>>()
+        };
+        let outputs = words(self.layout.output_start(), self.layout.max_output_size);
+        let panic_word = self.read_word(self.layout.panic_address()).unwrap_or(0);
+        ProgramIO {
+            inputs: self.inputs.clone(),
+            outputs: trim_trailing_zeros(&outputs).to_vec(),
+            panicked: panic_word != 0,
+        }
+    }
+
+    /// Runs until the guest halts, handing each step to `record`.
+    fn run(&mut self, max_cycles: u64, mut record: impl FnMut(Step)) -> Result<(), TraceError> {
+        while !self.halted {
+            if self.cycles >= max_cycles {
+                return Err(TraceError::CycleLimit { max_cycles });
+            }
+            record(self.step()?);
+        }
+        Ok(())
+    }
+}
+
+/// Runs `program` on `inputs` to termination and records every step.
+pub fn trace(program: &Program, inputs: &[u8], max_cycles: u64) -> Result<Trace, TraceError> {
+    let mut emulator = Emulator::new(program, inputs)?;
+    let mut steps = Vec::new();
+    emulator.run(max_cycles, |step| steps.push(step))?;
+    Ok(Trace {
+        steps,
+        io: emulator.io(),
+        final_registers: emulator.registers,
+        final_memory: emulator.memory,
+    })
+}
+
+/// What [`execute`] reports: the I/O and how many instructions of each
+/// opcode ran.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Execution {
+    pub io: ProgramIO,
+    pub cycles: u64,
+    pub opcode_counts: Vec<(Opcode, u64)>,
+}
+
+/// Runs `program` on `inputs` to termination without keeping the steps.
+pub fn execute(program: &Program, inputs: &[u8], max_cycles: u64) -> Result<Execution, TraceError> {
+    let mut emulator = Emulator::new(program, inputs)?;
+    let mut counts = [0u64; Opcode::ALL.len()];
+    emulator.run(max_cycles, |step| counts[step.instruction.opcode as usize] += 1)?;
+    let opcode_counts =
+        Opcode::ALL.iter().zip(counts).filter(|(_, n)| *n > 0).map(|(&op, n)| (op, n)).collect();
+    Ok(Execution { io: emulator.io(), cycles: emulator.cycles, opcode_counts })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tracer::elf_writer::{build_elf, ElfSegment};
+    use crate::tracer::layout::RAM_BASE;
+    use instructions::Opcode::{self, *};
+
+    const DATA: u32 = RAM_BASE + 0x1_0000;
+    const T0: u8 = 5;
+    const T1: u8 = 6;
+    const A0: u8 = 10;
+    const A1: u8 = 11;
+    const A2: u8 = 12;
+
+    fn i(op: Opcode, rd: u8, rs1: u8, rs2: u8, imm: i32) -> Instruction {
+        Instruction::new(op, rd, rs1, rs2, imm)
+    }
+
+    /// `li rd, value` as LUI + ADDI.
+    fn li(rd: u8, value: u32) -> [Instruction; 2] {
+        let lo = ((value << 20) as i32) >> 20;
+        let hi = value.wrapping_sub(lo as u32);
+        [i(Lui, rd, 0, 0, hi as i32), i(Addi, rd, rd, 0, lo)]
+    }
+
+    /// Stores 1 to the termination word.
+    fn halt() -> Vec<Instruction> {
+        let mut v = li(T0, RAM_BASE - 4).to_vec();
+        v.push(i(Addi, T1, 0, 0, 1));
+        v.push(i(Sw, 0, T0, T1, 0));
+        v
+    }
+
+    fn program(code: &[Instruction], data: Vec<u8>) -> Program {
+        let mut segments = vec![ElfSegment::code(RAM_BASE, code)];
+        if !data.is_empty() {
+            segments.push(ElfSegment::data(DATA, data));
+        }
+        Program::from_elf(&build_elf(RAM_BASE, &segments), MemoryLayout::default())
+            .expect("test programs are well formed")
+    }
+
+    fn run(code: &[Instruction], data: Vec<u8>) -> Result<Trace, TraceError> {
+        trace(&program(code, data), &[], 10_000)
+    }
+
+    fn run_halting(mut code: Vec<Instruction>, data: Vec<u8>) -> Trace {
+        code.extend(halt());
+        run(&code, data).expect("program halts")
+    }
+
+    #[test]
+    fn writes_to_x0_are_discarded_and_recorded_as_zero() {
+        let t = run_halting(vec![i(Addi, 0, 0, 0, 5), i(Add, A0, 0, 0, 0)], vec![]);
+        assert_eq!(t.steps[0].rd, Some(RegisterWrite { register: 0, before: 0, after: 0 }));
+        assert_eq!(t.steps[1].rs1, Some(RegisterRead { register: 0, value: 0 }));
+        assert_eq!(t.final_registers[0], 0);
+        assert_eq!(t.final_registers[A0 as usize], 0);
+    }
+
+    #[test]
+    fn aliased_operands_read_before_write() {
+        // add a0, a0, a0 reads the old a0 twice and then writes.
+        let t = run_halting(vec![i(Addi, A0, 0, 0, 21), i(Add, A0, A0, A0, 0)], vec![]);
+        let s = t.steps[1];
+        assert_eq!((s.rs1.unwrap().value, s.rs2.unwrap().value), (21, 21));
+        assert_eq!(s.rd, Some(RegisterWrite { register: A0, before: 21, after: 42 }));
+    }
+
+    #[test]
+    fn register_shift_amounts_use_the_low_five_bits() {
+        let t = run_halting(
+            vec![i(Addi, A0, 0, 0, 1), i(Addi, A1, 0, 0, 33), i(Sll, A2, A0, A1, 0)],
+            vec![],
+        );
+        assert_eq!(t.final_registers[A2 as usize], 2);
+    }
+
+    #[test]
+    fn signed_division_overflow_and_division_by_zero() {
+        let mut code = li(A0, 0x8000_0000).to_vec();
+        code.push(i(Addi, A1, 0, 0, -1));
+        code.push(i(Div, A2, A0, A1, 0)); // −2^31 / −1 = −2^31
+        code.push(i(Rem, 13, A0, A1, 0)); // 0
+        code.push(i(Divu, 14, A0, 0, 0)); // / 0 = all ones
+        code.push(i(Rem, 15, A0, 0, 0)); // rem 0 = dividend
+        let r = run_halting(code, vec![]).final_registers;
+        assert_eq!((r[12], r[13], r[14], r[15]), (0x8000_0000, 0, u32::MAX, 0x8000_0000));
+    }
+
+    #[test]
+    fn loads_extend_and_stores_merge_on_aligned_words() {
+        let mut code = li(A0, DATA).to_vec();
+        code.extend([
+            i(Lb, 11, A0, 0, 3),   // 0x80 → sign-extended
+            i(Lbu, 12, A0, 0, 3),  // 0x80 → zero-extended
+            i(Lh, 13, A0, 0, 2),   // 0x80ff → sign-extended
+            i(Lhu, 14, A0, 0, 2),  // 0x80ff
+            i(Lw, 15, A0, 0, 0),
+            i(Addi, 16, 0, 0, 0x55),
+            i(Sb, 0, A0, 16, 1),   // word becomes 0x80ff_5501
+            i(Lw, 17, A0, 0, 0),
+            i(Sh, 0, A0, 16, 6),   // next word's upper half
+            i(Lw, 18, A0, 0, 4),
+        ]);
+        let data = 0x80ff_7f01u32.to_le_bytes().into_iter().chain([0xaa; 4]).collect();
+        let t = run_halting(code, data);
+        let r = t.final_registers;
+        assert_eq!(r[11], 0xffff_ff80);
+        assert_eq!(r[12], 0x80);
+        assert_eq!(r[13], 0xffff_80ff);
+        assert_eq!(r[14], 0x80ff);
+        assert_eq!(r[15], 0x80ff_7f01);
+        assert_eq!(r[17], 0x80ff_5501);
+        assert_eq!(r[18], 0x0055_aaaa);
+        // The RAM slot records whole aligned words.
+        let sb = t.steps.iter().find(|s| s.instruction.opcode == Sb).unwrap();
+        assert_eq!(
+            sb.ram,
+            RamAccess::Write { address: DATA, before: 0x80ff_7f01, after: 0x80ff_5501 }
+        );
+        let lb = t.steps.iter().find(|s| s.instruction.opcode == Lb).unwrap();
+        assert_eq!(lb.ram, RamAccess::Read { address: DATA, value: 0x80ff_7f01 });
+    }
+
+    #[test]
+    fn jalr_clears_bit_zero_and_links() {
+        // 0: auipc a0, 0 ; 4: jalr ra, 13(a0) → target 12 (bit 0 cleared)
+        // 8: addi a1, zero, 1 (skipped) ; 12: addi a2, zero, 2
+        let code =
+            vec![i(Auipc, A0, 0, 0, 0), i(Jalr, 1, A0, 0, 13), i(Addi, A1, 0, 0, 1), i(Addi, A2, 0, 0, 2)];
+        let t = run_halting(code, vec![]);
+        assert_eq!(t.steps[1].next_pc, RAM_BASE + 12);
+        assert_eq!(t.final_registers[1], RAM_BASE + 8);
+        assert_eq!((t.final_registers[11], t.final_registers[12]), (0, 2));
+    }
+
+    #[test]
+    fn backward_branch_loops() {
+        // a0 = 10; loop: a1 += a0; a0 -= 1; bne a0, zero, loop
+        let code = vec![
+            i(Addi, A0, 0, 0, 10),
+            i(Add, A1, A1, A0, 0),
+            i(Addi, A0, A0, 0, -1),
+            i(Bne, 0, A0, 0, -8),
+        ];
+        let t = run_halting(code, vec![]);
+        assert_eq!(t.final_registers[11], 55);
+        assert_eq!(t.steps.len(), 1 + 3 * 10 + halt().len());
+        assert_eq!(t.steps[3].next_pc, RAM_BASE + 4);
+        assert_eq!(t.steps[30].next_pc, RAM_BASE + 16);
+    }
+
+    #[test]
+    fn outputs_panic_flag_and_inputs_through_the_io_region() {
+        let layout = MemoryLayout::default();
+        let mut code = li(A0, layout.input_start()).to_vec();
+        code.extend(li(A1, layout.output_start()));
+        code.extend([i(Lw, A2, A0, 0, 0), i(Addi, A2, A2, 0, 1), i(Sw, 0, A1, A2, 4)]);
+        code.extend(halt());
+        let t = trace(&program(&code, vec![]), &[41, 0, 0, 0], 100).unwrap();
+        assert_eq!(t.io.inputs, vec![41, 0, 0, 0]);
+        assert_eq!(t.io.outputs, vec![0, 0, 0, 0, 42]);
+        assert!(!t.io.panicked);
+
+        let mut code = li(A0, layout.panic_address()).to_vec();
+        code.extend([i(Addi, A1, 0, 0, 1), i(Sw, 0, A0, A1, 0)]);
+        code.extend(halt());
+        let t = trace(&program(&code, vec![]), &[], 100).unwrap();
+        assert!(t.io.panicked);
+        assert!(t.io.outputs.is_empty());
+    }
+
+    #[test]
+    fn fence_is_a_no_op_and_zero_store_to_termination_does_not_halt() {
+        let mut code = li(T0, RAM_BASE - 4).to_vec();
+        code.extend([i(Fence, 0, 0, 0, 0xff), i(Sw, 0, T0, 0, 0)]);
+        code.extend(halt());
+        let t = run(&code, vec![]).unwrap();
+        assert_eq!(t.steps.len(), code.len());
+    }
+
+    #[test]
+    fn each_error_names_pc_and_address() {
+        let pc_of = |k: usize| RAM_BASE + 4 * k as u32;
+        let mut code = li(A0, DATA).to_vec();
+        code.push(i(Lw, A1, A0, 0, 2));
+        assert_eq!(
+            run(&code, vec![0; 8]),
+            Err(TraceError::Misaligned { pc: pc_of(2), address: DATA + 2, width: 4 })
+        );
+        let code = vec![i(Lh, A1, 0, 0, 16)];
+        assert!(matches!(
+            run(&code, vec![]),
+            Err(TraceError::OutOfBounds { pc, address: 16, .. }) if pc == RAM_BASE
+        ));
+        let mut code = li(A0, MemoryLayout::default().ram_end() as u32).to_vec();
+        code.push(i(Sb, 0, A0, 0, 0));
+        assert!(matches!(run(&code, vec![]), Err(TraceError::OutOfBounds { .. })));
+        let code = vec![i(Auipc, A0, 0, 0, 0), i(Sw, 0, A0, 0, 0)];
+        assert_eq!(
+            run(&code, vec![]),
+            Err(TraceError::WriteToCode { pc: pc_of(1), address: RAM_BASE })
+        );
+        let code = vec![i(Jal, 0, 0, 0, 2)];
+        assert_eq!(
+            run(&code, vec![]),
+            Err(TraceError::MisalignedJump { pc: RAM_BASE, target: RAM_BASE + 2 })
+        );
+        let code = vec![i(Addi, 0, 0, 0, 0)];
+        assert_eq!(run(&code, vec![]), Err(TraceError::PcOutOfCode { pc: pc_of(1) }));
+        let code = vec![i(Addi, 0, 0, 0, 0), i(Ecall, 0, 0, 0, 0)];
+        assert_eq!(
+            run(&code, vec![]),
+            Err(TraceError::EnvironmentCall { pc: pc_of(1), kind: "ecall" })
+        );
+        let code = vec![i(Jal, 0, 0, 0, 0)];
+        assert_eq!(run(&code, vec![]), Err(TraceError::CycleLimit { max_cycles: 10_000 }));
+        let p = program(&[i(Jal, 0, 0, 0, 0)], vec![]);
+        assert_eq!(
+            trace(&p, &[0; 4097], 10).unwrap_err(),
+            TraceError::InputTooLarge { len: 4097, max: 4096 }
+        );
+    }
+
+    #[test]
+    fn undecodable_words_fail_only_when_executed() {
+        // A compressed word in the code segment after the halt is never reached.
+        let mut bytes: Vec<u8> = halt().iter().flat_map(|i| i.encode().to_le_bytes()).collect();
+        bytes.extend(0x0000_4501u32.to_le_bytes());
+        let elf = build_elf(RAM_BASE, &[ElfSegment { vaddr: RAM_BASE, memsz: bytes.len() as u32, data: bytes, flags: 5 }]);
+        let p = Program::from_elf(&elf, MemoryLayout::default()).unwrap();
+        assert!(trace(&p, &[], 100).is_ok());
+        let mut p2 = p.clone();
+        p2.entry = RAM_BASE + 4 * halt().len() as u32;
+        let err = trace(&p2, &[], 100).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unsupported instruction 0x00004501 at pc 0x80000010: compressed (RVC) instruction"
+        );
+    }
+
+    #[test]
+    fn execute_counts_opcodes_like_trace() {
+        let code = vec![i(Addi, A0, 0, 0, 3), i(Addi, A0, A0, 0, -1), i(Bne, 0, A0, 0, -4)];
+        let mut full = code.clone();
+        full.extend(halt());
+        let p = program(&full, vec![]);
+        let e = execute(&p, &[], 1000).unwrap();
+        let t = trace(&p, &[], 1000).unwrap();
+        assert_eq!(e.cycles, t.steps.len() as u64);
+        assert_eq!(e.io, t.io);
+        assert!(e.opcode_counts.contains(&(Bne, 3)));
+        assert!(e.opcode_counts.contains(&(Addi, 1 + 3 + 2)));
+    }
+}

@@ -1,0 +1,21 @@
+//! The tracer: loads a guest ELF into a [`Program`] and runs it on the RV32IM
+//! [`Emulator`], producing the [`Trace`] the prover proves.
+//!
+//! Hands on: the steps (every register and RAM value read or written), the
+//! final memory and registers, and the public [`ProgramIO`].
+
+pub mod elf_writer;
+pub mod emulator;
+pub mod error;
+pub mod io;
+pub mod layout;
+pub mod program;
+
+pub use emulator::{
+    execute, trace, Emulator, Execution, RamAccess, RegisterRead, RegisterWrite, Step, Trace,
+    DEFAULT_MAX_CYCLES, NUM_REGISTERS,
+};
+pub use error::{ElfError, LayoutError, TraceError};
+pub use io::ProgramIO;
+pub use layout::{MemoryLayout, RAM_BASE};
+pub use program::{CodeSegment, Program, Segment};
