@@ -116,9 +116,11 @@ impl MemoryLayout {
         RAM_BASE as u64 + self.memory_size as u64
     }
 
-    /// Initial stack pointer: the top of RAM.
-    pub fn stack_top(&self) -> u64 {
-        self.ram_end()
+    /// Initial stack pointer: the top of RAM, rounded down to the 16 bytes
+    /// the RISC-V calling convention aligns the stack to, and kept below
+    /// 2^32 so it is a 32-bit address.
+    pub fn stack_top(&self) -> u32 {
+        (self.ram_end().min(u32::MAX as u64) & !15) as u32
     }
 
     /// Lowest stack address; the heap may grow up to here.

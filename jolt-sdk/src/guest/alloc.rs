@@ -1,0 +1,76 @@
+//! A bump allocator over `[__jolt_heap_start, __jolt_heap_end)`.
+//!
+//! Guests are short single-threaded runs, so memory is never returned except
+//! by freeing or growing the most recent allocation (which makes the common
+//! `Vec::push` growth pattern reuse memory in place). Running out returns
+//! null, which Rust turns into a panic: the panic word is set.
+
+use core::alloc::{GlobalAlloc, Layout};
+use core::cell::Cell;
+
+use super::symbol_address;
+
+struct BumpAllocator {
+    /// Next free byte; 0 until the first allocation reads the heap start.
+    next: Cell<usize>,
+}
+
+// SAFETY: the guest runs on a single hart with no threads or interrupts.
+unsafe impl Sync for BumpAllocator {}
+
+#[global_allocator]
+static ALLOCATOR: BumpAllocator = BumpAllocator { next: Cell::new(0) };
+
+impl BumpAllocator {
+    fn next(&self) -> usize {
+        match self.next.get() {
+            0 => symbol_address!("__jolt_heap_start"),
+            n => n,
+        }
+    }
+}
+
+unsafe impl GlobalAlloc for BumpAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let heap_end = symbol_address!("__jolt_heap_end");
+        let start = match self.next().checked_next_multiple_of(layout.align()) {
+            Some(s) => s,
+            None => return core::ptr::null_mut(),
+        };
+        match start.checked_add(layout.size()) {
+            Some(end) if end <= heap_end => {
+                self.next.set(end);
+                core::ptr::with_exposed_provenance_mut(start)
+            }
+            _ => core::ptr::null_mut(),
+        }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if ptr.addr() + layout.size() == self.next() {
+            self.next.set(ptr.addr());
+        }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let heap_end = symbol_address!("__jolt_heap_end");
+        let is_last = ptr.addr() + layout.size() == self.next();
+        if is_last && ptr.addr().checked_add(new_size).is_some_and(|end| end <= heap_end) {
+            self.next.set(ptr.addr() + new_size);
+            return ptr;
+        }
+        if new_size <= layout.size() {
+            return ptr;
+        }
+        // SAFETY: the caller guarantees `layout` describes `ptr`'s block and
+        // `new_size` with its alignment forms a valid layout.
+        unsafe {
+            let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
+            let new_ptr = self.alloc(new_layout);
+            if !new_ptr.is_null() {
+                core::ptr::copy_nonoverlapping(ptr, new_ptr, layout.size());
+            }
+            new_ptr
+        }
+    }
+}

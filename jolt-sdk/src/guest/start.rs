@@ -1,0 +1,30 @@
+//! `_start`: set gp and sp, zero .bss, call the guest's `__jolt_main`
+//! (defined by `jolt_sdk::entry!`), then terminate normally.
+
+core::arch::global_asm!(
+    r#"
+    .section .text.boot, "ax"
+    .globl _start
+_start:
+    .option push
+    .option norelax
+    la gp, __global_pointer$
+    .option pop
+    la sp, __jolt_stack_top
+    la t0, __bss_start
+    la t1, __bss_end
+1:
+    bgeu t0, t1, 2f
+    sw zero, 0(t0)
+    addi t0, t0, 4
+    j 1b
+2:
+    call __jolt_main
+    call {finish}
+"#,
+    finish = sym finish,
+);
+
+extern "C" fn finish() -> ! {
+    super::terminate(false)
+}

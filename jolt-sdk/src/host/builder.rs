@@ -1,0 +1,203 @@
+//! The guest builder: compiles a guest crate for `riscv32im-unknown-none-elf`
+//! with a linker script generated from a [`MemoryLayout`], and loads the ELF.
+//!
+//! The same `MemoryLayout` then drives the tracer, so guest and machine
+//! agree on where input, output, the panic and termination words, the heap
+//! and the stack are.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use jolt_core::tracer::{ElfError, MemoryLayout, Program, RAM_BASE};
+
+/// The Rust target guests are compiled for.
+pub const GUEST_TARGET: &str = "riscv32im-unknown-none-elf";
+
+/// Why a guest could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("the Rust target {GUEST_TARGET} is missing and `rustup target add {GUEST_TARGET}` failed: {0}")]
+    TargetMissing(String),
+    #[error("could not run `{command}`: {source}")]
+    Spawn { command: String, source: std::io::Error },
+    #[error("building the guest at {path} failed (cargo exited with {status}); see the compiler output above")]
+    CargoFailed { path: PathBuf, status: std::process::ExitStatus },
+    #[error("cargo built no executable for the guest at {0}: is it a binary crate?")]
+    NoExecutable(PathBuf),
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("the guest ELF {path} does not load: {source}")]
+    Elf { path: PathBuf, source: ElfError },
+}
+
+/// Builds one guest crate.
+#[derive(Clone, Debug)]
+pub struct GuestBuilder {
+    manifest_dir: PathBuf,
+    layout: MemoryLayout,
+    target_dir: Option<PathBuf>,
+}
+
+impl GuestBuilder {
+    /// A builder for the guest crate whose `Cargo.toml` is in `manifest_dir`.
+    pub fn new(manifest_dir: impl Into<PathBuf>) -> Self {
+        GuestBuilder { manifest_dir: manifest_dir.into(), layout: MemoryLayout::default(), target_dir: None }
+    }
+
+    pub fn layout(mut self, layout: MemoryLayout) -> Self {
+        self.layout = layout;
+        self
+    }
+
+    /// Where cargo puts the guest's build (default: `target/` in the guest crate).
+    pub fn target_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.target_dir = Some(dir.into());
+        self
+    }
+
+    /// Compiles the guest and loads it for the tracer.
+    pub fn build(&self) -> Result<Program, BuildError> {
+        let path = self.build_elf()?;
+        let bytes = std::fs::read(&path).map_err(|source| BuildError::Io { path: path.clone(), source })?;
+        Program::from_elf(&bytes, self.layout).map_err(|source| BuildError::Elf { path, source })
+    }
+
+    /// Compiles the guest and returns the path of its ELF.
+    pub fn build_elf(&self) -> Result<PathBuf, BuildError> {
+        ensure_target(&self.manifest_dir)?;
+        let target_dir = self.target_dir.clone().unwrap_or_else(|| self.manifest_dir.join("target"));
+        std::fs::create_dir_all(&target_dir)
+            .map_err(|source| BuildError::Io { path: target_dir.clone(), source })?;
+        let l = &self.layout;
+        let script = target_dir.join(format!(
+            "jolt-{:x}-{:x}-{:x}-{:x}.ld",
+            l.memory_size, l.stack_size, l.max_input_size, l.max_output_size
+        ));
+        std::fs::write(&script, linker_script(l))
+            .map_err(|source| BuildError::Io { path: script.clone(), source })?;
+
+        let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        cargo
+            .current_dir(&self.manifest_dir)
+            .args(["build", "--release", "--message-format=json-render-diagnostics", "--target", GUEST_TARGET])
+            .arg("--manifest-path")
+            .arg(self.manifest_dir.join("Cargo.toml"))
+            .arg("--target-dir")
+            .arg(&target_dir)
+            // The host's own build settings must not leak into the guest build.
+            .env_remove("RUSTFLAGS")
+            .env_remove("CARGO_BUILD_RUSTFLAGS")
+            .env_remove("CARGO_BUILD_TARGET")
+            .env_remove("CARGO_TARGET_DIR")
+            .env("CARGO_ENCODED_RUSTFLAGS", format!("-Clink-arg=-T{}", script.display()))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        let output = cargo
+            .output()
+            .map_err(|source| BuildError::Spawn { command: "cargo build".into(), source })?;
+        if !output.status.success() {
+            return Err(BuildError::CargoFailed { path: self.manifest_dir.clone(), status: output.status });
+        }
+        executable_from_messages(&output.stdout).ok_or_else(|| BuildError::NoExecutable(self.manifest_dir.clone()))
+    }
+}
+
+/// The last executable cargo reports in its JSON messages.
+fn executable_from_messages(stdout: &[u8]) -> Option<PathBuf> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|m| m["reason"] == "compiler-artifact")
+        .filter_map(|m| m["executable"].as_str().map(PathBuf::from))
+        .last()
+}
+
+/// Makes sure the guest target's standard library is installed, adding it
+/// with rustup when it is missing. Runs in `dir` so a `rust-toolchain.toml`
+/// there picks the toolchain.
+fn ensure_target(dir: &Path) -> Result<(), BuildError> {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let sysroot = Command::new(&rustc)
+        .current_dir(dir)
+        .args(["--print", "sysroot"])
+        .output()
+        .map_err(|source| BuildError::Spawn { command: "rustc --print sysroot".into(), source })?;
+    let sysroot = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim());
+    if sysroot.join("lib/rustlib").join(GUEST_TARGET).join("lib").is_dir() {
+        return Ok(());
+    }
+    eprintln!("jolt: installing the Rust target {GUEST_TARGET} with rustup");
+    let added = Command::new("rustup")
+        .current_dir(dir)
+        .args(["target", "add", GUEST_TARGET])
+        .output()
+        .map_err(|e| BuildError::TargetMissing(format!("could not run rustup: {e}")))?;
+    if added.status.success() {
+        Ok(())
+    } else {
+        Err(BuildError::TargetMissing(String::from_utf8_lossy(&added.stderr).trim().to_string()))
+    }
+}
+
+/// The linker script for a layout: code and data from [`RAM_BASE`], the
+/// heap after the image up to the stack, and the I/O symbols the runtime uses.
+pub fn linker_script(layout: &MemoryLayout) -> String {
+    format!(
+        r#"/* Generated by jolt-sdk's guest builder from the MemoryLayout. */
+OUTPUT_ARCH(riscv)
+ENTRY(_start)
+
+MEMORY {{
+  RAM (rwx) : ORIGIN = {ram_base:#x}, LENGTH = {memory_size:#x}
+}}
+
+SECTIONS {{
+  .text : {{
+    KEEP(*(.text.boot))
+    *(.text .text.*)
+  }} > RAM
+  .rodata : ALIGN(8) {{
+    *(.srodata .srodata.*)
+    *(.rodata .rodata.*)
+  }} > RAM
+  .data : ALIGN(8) {{
+    __global_pointer$ = . + 0x800;
+    *(.sdata .sdata.*)
+    *(.data .data.*)
+  }} > RAM
+  .bss (NOLOAD) : ALIGN(8) {{
+    __bss_start = .;
+    *(.sbss .sbss.*)
+    *(.bss .bss.*)
+    *(COMMON)
+    . = ALIGN(4);
+    __bss_end = .;
+  }} > RAM
+  . = ALIGN(16);
+  __jolt_heap_start = .;
+  /DISCARD/ : {{ *(.eh_frame .eh_frame_hdr) }}
+}}
+
+__jolt_heap_end = {heap_end:#x};
+__jolt_stack_top = {stack_top:#x};
+__jolt_input_start = {input_start:#x};
+__jolt_input_end = {input_end:#x};
+__jolt_output_start = {output_start:#x};
+__jolt_output_end = {output_end:#x};
+__jolt_panic = {panic:#x};
+__jolt_termination = {termination:#x};
+
+ASSERT(__jolt_heap_start <= __jolt_heap_end, "the program image reaches into the stack: raise memory_size or lower stack_size")
+"#,
+        ram_base = RAM_BASE,
+        memory_size = layout.memory_size,
+        heap_end = layout.stack_bottom(),
+        stack_top = layout.stack_top(),
+        input_start = layout.input_start(),
+        input_end = layout.output_start(),
+        output_start = layout.output_start(),
+        output_end = layout.panic_address(),
+        panic = layout.panic_address(),
+        termination = layout.termination_address(),
+    )
+}
