@@ -148,6 +148,12 @@ impl<'p> Emulator<'p> {
         self.halted
     }
 
+    /// All addressable words, `[io_start, ram_end)`, indexed by
+    /// `MemoryLayout::word_index`.
+    pub fn memory_words(&self) -> &[u32] {
+        &self.memory
+    }
+
     /// The word at an aligned address, if it is addressable.
     pub fn read_word(&self, address: u32) -> Option<u32> {
         self.layout.word_index(address & !3).map(|i| self.memory[i])

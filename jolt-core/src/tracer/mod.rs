@@ -4,6 +4,7 @@
 //! Hands on: the steps (every register and RAM value read or written), the
 //! final memory and registers, and the public [`ProgramIO`].
 
+pub mod differential;
 pub mod elf_writer;
 pub mod emulator;
 pub mod error;
