@@ -4,3 +4,8 @@
 //! the proof-system modules turn such a trace into a succinct proof.
 
 pub mod tracer;
+pub mod error;
+pub mod field;
+pub mod poly;
+pub mod subprotocols;
+pub mod transcript;

@@ -1,0 +1,163 @@
+//! The field every polynomial, sumcheck and commitment is generic over.
+//!
+//! [`JoltField`] is ark-ff's [`PrimeField`] plus the small-value operations
+//! the witness needs: most committed entries are bits, bytes or 16-bit
+//! chunks, and converting or scaling them with a full Montgomery
+//! multiplication would dominate witness generation. The only implementation
+//! is BN254's scalar field [`ark_bn254::Fr`] (see [`bn254`]).
+
+mod bn254;
+
+use ark_ff::PrimeField;
+
+/// A prime field with fast conversions from, and multiplication by, small
+/// integers.
+///
+/// Serialization comes from [`PrimeField`]'s `CanonicalSerialize` /
+/// `CanonicalDeserialize` bounds; deserialization rejects non-canonical
+/// (≥ p) encodings.
+pub trait JoltField: PrimeField {
+    /// Bytes of one canonical serialized element.
+    const NUM_BYTES: usize;
+
+    /// Converts a small integer; by default through [`Self::from_u64`].
+    fn from_u8(n: u8) -> Self {
+        Self::from_u64(n as u64)
+    }
+    fn from_u16(n: u16) -> Self {
+        Self::from_u64(n as u64)
+    }
+    fn from_u32(n: u32) -> Self {
+        Self::from_u64(n as u64)
+    }
+    fn from_u64(n: u64) -> Self;
+    /// Negative values map to p − |n|.
+    fn from_i64(n: i64) -> Self {
+        let abs = Self::from_u64(n.unsigned_abs());
+        if n < 0 {
+            -abs
+        } else {
+            abs
+        }
+    }
+    fn from_bool(b: bool) -> Self {
+        if b {
+            Self::one()
+        } else {
+            Self::zero()
+        }
+    }
+    /// `self · n`, cheaper than a full field multiplication.
+    fn mul_u64(&self, n: u64) -> Self;
+    /// `self · n` for a signed small integer.
+    fn mul_i64(&self, n: i64) -> Self {
+        let abs = self.mul_u64(n.unsigned_abs());
+        if n < 0 {
+            -abs
+        } else {
+            abs
+        }
+    }
+    /// Replaces every non-zero element by its inverse (one inversion in
+    /// total, Montgomery's trick); zeros stay zero.
+    fn batch_inverse(values: &mut [Self]) {
+        ark_ff::batch_inversion(values);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_bn254::Fr;
+    use ark_ff::{One, UniformRand, Zero};
+    use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
+    use rand_chacha::rand_core::SeedableRng;
+    use rand_chacha::ChaCha20Rng;
+
+    fn edge_u64() -> Vec<u64> {
+        vec![
+            0,
+            1,
+            2,
+            3,
+            255,
+            256,
+            65535,
+            65536,
+            u32::MAX as u64,
+            1 << 32,
+            u64::MAX - 1,
+            u64::MAX,
+            0x8000_0000_0000_0000,
+        ]
+    }
+
+    #[test]
+    fn small_conversions_match_from() {
+        for n in 0..=u8::MAX {
+            assert_eq!(Fr::from_u8(n), Fr::from(n as u64));
+        }
+        let mut rng = ChaCha20Rng::seed_from_u64(1);
+        let mut values = edge_u64();
+        values.extend((0..1000).map(|_| rand::Rng::gen::<u64>(&mut rng)));
+        for n in values {
+            assert_eq!(Fr::from_u64(n), Fr::from(n), "from_u64({n})");
+            assert_eq!(Fr::from_u32(n as u32), Fr::from(n as u32));
+            assert_eq!(Fr::from_u16(n as u16), Fr::from(n as u16));
+            let s = n as i64;
+            let expected = if s < 0 {
+                -Fr::from(s.unsigned_abs())
+            } else {
+                Fr::from(s as u64)
+            };
+            assert_eq!(Fr::from_i64(s), expected, "from_i64({s})");
+        }
+        assert_eq!(Fr::from_i64(i64::MIN), -Fr::from(1u64 << 63));
+        assert_eq!(Fr::from_bool(true), Fr::one());
+        assert_eq!(Fr::from_bool(false), Fr::zero());
+    }
+
+    #[test]
+    fn mul_u64_matches_full_multiplication() {
+        let mut rng = ChaCha20Rng::seed_from_u64(2);
+        let mut elems: Vec<Fr> = (0..200).map(|_| Fr::rand(&mut rng)).collect();
+        // Largest Montgomery representatives stress the reduction bound.
+        elems.extend([Fr::zero(), Fr::one(), -Fr::one(), -Fr::from(2u64)]);
+        let mut scalars = edge_u64();
+        scalars.extend((0..50).map(|_| rand::Rng::gen::<u64>(&mut rng)));
+        for a in &elems {
+            for &n in &scalars {
+                assert_eq!(a.mul_u64(n), *a * Fr::from(n), "{a} * {n}");
+                assert_eq!(a.mul_i64(n as i64), *a * Fr::from_i64(n as i64));
+            }
+        }
+    }
+
+    #[test]
+    fn batch_inverse_skips_zeros() {
+        let mut rng = ChaCha20Rng::seed_from_u64(3);
+        let mut v: Vec<Fr> = (0..37).map(|_| Fr::rand(&mut rng)).collect();
+        v[5] = Fr::zero();
+        let orig = v.clone();
+        Fr::batch_inverse(&mut v);
+        for (x, y) in orig.iter().zip(&v) {
+            if x.is_zero() {
+                assert!(y.is_zero());
+            } else {
+                assert_eq!(*x * y, Fr::one());
+            }
+        }
+    }
+
+    #[test]
+    fn serialization_round_trip_and_rejects_non_canonical() {
+        let mut rng = ChaCha20Rng::seed_from_u64(4);
+        let x = Fr::rand(&mut rng);
+        let mut bytes = Vec::new();
+        x.serialize_compressed(&mut bytes).unwrap();
+        assert_eq!(bytes.len(), Fr::NUM_BYTES);
+        assert_eq!(Fr::deserialize_compressed(&bytes[..]).unwrap(), x);
+        assert!(Fr::deserialize_compressed(&bytes[..31]).is_err());
+        assert!(Fr::deserialize_compressed(&[0xffu8; 32][..]).is_err());
+    }
+}
