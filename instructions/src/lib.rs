@@ -9,6 +9,7 @@ pub mod decode;
 pub mod encode;
 pub mod opcode;
 pub mod semantics;
+pub mod virtual_sequences;
 
 pub use decode::{decode, DecodeError, DecodeErrorKind};
 pub use opcode::{Format, Instruction, Opcode};

@@ -55,6 +55,24 @@ pub enum Opcode {
     Fence,
     Ecall,
     Ebreak,
+    // Virtual instructions: never decoded from a program, only produced by
+    // `virtual_sequences::expand`, and they operate on virtual registers too.
+    /// rd ← a value the prover supplies (checked by later assertions).
+    VirtualAdvice,
+    /// rd ← all ones if rs1 is negative, else 0.
+    VirtualMovsign,
+    /// Asserts rs1 = rs2.
+    VirtualAssertEq,
+    /// Asserts rs1 ≤ rs2 (unsigned).
+    VirtualAssertLte,
+    /// Asserts rs2 = 0 or rs1 < rs2 (unsigned): rs1 is a valid remainder for divisor rs2.
+    VirtualAssertValidUnsignedRemainder,
+    /// Asserts rs1 · rs2 < 2^32 (unsigned, no overflow).
+    VirtualAssertMulNoOverflow,
+    /// Asserts rs1 + imm is even.
+    VirtualAssertHalfwordAligned,
+    /// rd ← all ones if rs1 = 0, else rs2 (the quotient of a division by rs1).
+    VirtualDivZeroSelect,
 }
 
 /// The encoding format, which says which operand fields are meaningful.
@@ -76,7 +94,7 @@ pub enum Format {
 
 impl Opcode {
     /// All opcodes, in declaration order (for exhaustive tests and tables).
-    pub const ALL: [Opcode; 48] = [
+    pub const ALL: [Opcode; 56] = [
         Opcode::Lui,
         Opcode::Auipc,
         Opcode::Jal,
@@ -125,6 +143,14 @@ impl Opcode {
         Opcode::Fence,
         Opcode::Ecall,
         Opcode::Ebreak,
+        Opcode::VirtualAdvice,
+        Opcode::VirtualMovsign,
+        Opcode::VirtualAssertEq,
+        Opcode::VirtualAssertLte,
+        Opcode::VirtualAssertValidUnsignedRemainder,
+        Opcode::VirtualAssertMulNoOverflow,
+        Opcode::VirtualAssertHalfwordAligned,
+        Opcode::VirtualDivZeroSelect,
     ];
 
     /// Lower-case assembler mnemonic.
@@ -179,6 +205,14 @@ impl Opcode {
             Fence => "fence",
             Ecall => "ecall",
             Ebreak => "ebreak",
+            VirtualAdvice => "virtual.advice",
+            VirtualMovsign => "virtual.movsign",
+            VirtualAssertEq => "virtual.assert_eq",
+            VirtualAssertLte => "virtual.assert_lte",
+            VirtualAssertValidUnsignedRemainder => "virtual.assert_valid_unsigned_remainder",
+            VirtualAssertMulNoOverflow => "virtual.assert_mul_no_overflow",
+            VirtualAssertHalfwordAligned => "virtual.assert_halfword_aligned",
+            VirtualDivZeroSelect => "virtual.div_zero_select",
         }
     }
 
@@ -194,12 +228,37 @@ impl Opcode {
             | Srli | Srai | Fence | Ecall | Ebreak => Format::I,
             Add | Sub | Sll | Slt | Sltu | Xor | Srl | Sra | Or | And | Mul | Mulh | Mulhsu
             | Mulhu | Div | Divu | Rem | Remu => Format::R,
+            VirtualMovsign | VirtualAssertHalfwordAligned => Format::I,
+            VirtualAdvice => Format::U,
+            VirtualAssertEq
+            | VirtualAssertLte
+            | VirtualAssertValidUnsignedRemainder
+            | VirtualAssertMulNoOverflow
+            | VirtualDivZeroSelect => Format::R,
         }
+    }
+
+    /// Virtual instructions exist only inside virtual sequences.
+    pub fn is_virtual(self) -> bool {
+        self >= Opcode::VirtualAdvice
+    }
+
+    /// Virtual assertions: their lookup must return 1, and they write nothing.
+    pub fn is_assert(self) -> bool {
+        use Opcode::*;
+        matches!(
+            self,
+            VirtualAssertEq
+                | VirtualAssertLte
+                | VirtualAssertValidUnsignedRemainder
+                | VirtualAssertMulNoOverflow
+                | VirtualAssertHalfwordAligned
+        )
     }
 
     /// Register-register ALU operations (OP opcode, including M).
     pub fn is_alu_reg(self) -> bool {
-        self.format() == Format::R
+        self.format() == Format::R && !self.is_virtual()
     }
 
     /// Register-immediate ALU operations (OP-IMM opcode).
@@ -226,10 +285,11 @@ impl Opcode {
 
     /// Whether the instruction writes its `rd` field.
     pub fn writes_rd(self) -> bool {
-        matches!(self.format(), Format::R | Format::U | Format::J)
-            || self.is_alu_imm()
-            || self.is_load()
-            || self == Opcode::Jalr
+        !self.is_assert()
+            && (matches!(self.format(), Format::R | Format::U | Format::J)
+                || self.is_alu_imm()
+                || self.is_load()
+                || matches!(self, Opcode::Jalr | Opcode::VirtualMovsign))
     }
 
     /// Whether the instruction reads `rs1`.
@@ -237,7 +297,10 @@ impl Opcode {
         matches!(self.format(), Format::R | Format::S | Format::B)
             || self.is_alu_imm()
             || self.is_load()
-            || self == Opcode::Jalr
+            || matches!(
+                self,
+                Opcode::Jalr | Opcode::VirtualMovsign | Opcode::VirtualAssertHalfwordAligned
+            )
     }
 
     /// Whether the instruction reads `rs2`.
@@ -282,6 +345,13 @@ impl core::fmt::Display for Instruction {
         match self.opcode.format() {
             _ if matches!(self.opcode, Opcode::Fence | Opcode::Ecall | Opcode::Ebreak) => {
                 write!(f, "{m}")
+            }
+            _ if self.opcode == Opcode::VirtualAdvice => write!(f, "{m} x{rd}"),
+            _ if self.opcode.is_assert() && self.opcode.format() == Format::R => {
+                write!(f, "{m} x{rs1}, x{rs2}")
+            }
+            _ if self.opcode == Opcode::VirtualAssertHalfwordAligned => {
+                write!(f, "{m} {imm}(x{rs1})")
             }
             Format::R => write!(f, "{m} x{rd}, x{rs1}, x{rs2}"),
             Format::I if self.opcode.is_load() || self.opcode == Opcode::Jalr => {

@@ -29,6 +29,10 @@ pub enum Effect {
     Nop,
     /// ECALL/EBREAK: a request to the environment, defined by the guest ABI.
     EnvironmentCall,
+    /// A virtual assertion; `holds` must be true in an honest run.
+    Assert { holds: bool },
+    /// VIRTUAL_ADVICE: rd takes a value the prover supplies.
+    Advice,
 }
 
 /// The effect of `inst` at `pc` with register operands `rs1` and `rs2`.
@@ -79,65 +83,127 @@ pub fn execute(inst: &Instruction, pc: u32, rs1: u32, rs2: u32) -> Effect {
             width: 4,
             value: rs2,
         },
-        Addi | Slti | Sltiu | Xori | Ori | Andi | Slli | Srli | Srai => {
+        Addi | Slti | Sltiu | Xori | Ori | Andi | Slli | Srli | Srai | VirtualMovsign => {
             Effect::WriteRd(alu(op, rs1, imm))
         }
         Add | Sub | Sll | Slt | Sltu | Xor | Srl | Sra | Or | And | Mul | Mulh | Mulhsu | Mulhu
-        | Div | Divu | Rem | Remu => Effect::WriteRd(alu(op, rs1, rs2)),
+        | Div | Divu | Rem | Remu | VirtualDivZeroSelect => Effect::WriteRd(alu(op, rs1, rs2)),
         Fence => Effect::Nop,
         Ecall | Ebreak => Effect::EnvironmentCall,
+        VirtualAdvice => Effect::Advice,
+        VirtualAssertHalfwordAligned => Effect::Assert {
+            holds: alu(op, rs1, imm) == 1,
+        },
+        VirtualAssertEq
+        | VirtualAssertLte
+        | VirtualAssertValidUnsignedRemainder
+        | VirtualAssertMulNoOverflow => Effect::Assert {
+            holds: alu(op, rs1, rs2) == 1,
+        },
     }
 }
 
-/// The result of a register-register or register-immediate ALU operation on
-/// `a` (rs1) and `b` (rs2, or the sign-extended immediate as u32). Opcodes
-/// that are not ALU operations give 0; [`execute`] never asks for them.
+/// All ones in the low `w` bits.
+pub fn word_mask(w: u32) -> u64 {
+    if w >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << w) - 1
+    }
+}
+
+/// `v`'s low `w` bits read as a two's-complement number.
+pub fn to_signed(v: u64, w: u32) -> i64 {
+    ((v << (64 - w)) as i64) >> (64 - w)
+}
+
+/// The 32-bit result of an ALU operation, a virtual operation, or (1 or 0)
+/// a virtual assertion, on `a` (rs1) and `b` (rs2, or the sign-extended
+/// immediate as u32). Other opcodes give 0; [`execute`] never asks for them.
 pub fn alu(op: Opcode, a: u32, b: u32) -> u32 {
+    alu_w(op, a as u64, b as u64, 32) as u32
+}
+
+/// [`alu`] at word width `w` (a power of two, 8 to 32): operands and
+/// result are `w`-bit values. The lookup decompositions are tested against
+/// this at reduced widths, and the machine runs it at `w = 32`.
+pub fn alu_w(op: Opcode, a: u64, b: u64, w: u32) -> u64 {
     use Opcode::*;
-    let (sa, sb) = (a as i32, b as i32);
-    // Shift amounts are the low five bits of rs2 or of the immediate.
-    let shamt = b & 0x1f;
-    match op {
+    let mask = word_mask(w);
+    let (a, b) = (a & mask, b & mask);
+    let (sa, sb) = (to_signed(a, w), to_signed(b, w));
+    // Shift amounts are the low log2(w) bits of rs2 or of the immediate.
+    let shamt = b & (w as u64 - 1);
+    let value = match op {
         Add | Addi => a.wrapping_add(b),
         Sub => a.wrapping_sub(b),
         Sll | Slli => a << shamt,
         Srl | Srli => a >> shamt,
-        Sra | Srai => (sa >> shamt) as u32,
-        Slt | Slti => (sa < sb) as u32,
-        Sltu | Sltiu => (a < b) as u32,
+        Sra | Srai => (sa >> shamt) as u64,
+        Slt | Slti => (sa < sb) as u64,
+        Sltu | Sltiu => (a < b) as u64,
         Xor | Xori => a ^ b,
         Or | Ori => a | b,
         And | Andi => a & b,
         Mul => a.wrapping_mul(b),
-        Mulh => ((sa as i64 * sb as i64) >> 32) as u32,
-        Mulhsu => ((sa as i64 * b as i64) >> 32) as u32,
-        Mulhu => ((a as u64 * b as u64) >> 32) as u32,
+        Mulh => ((sa as i128 * sb as i128) >> w) as u64,
+        Mulhsu => ((sa as i128 * b as i128) >> w) as u64,
+        Mulhu => ((a as u128 * b as u128) >> w) as u64,
         // Division by zero gives all ones; the one signed overflow case
-        // (−2^31 / −1) gives the dividend (spec §13.2, table 13.1).
-        Div => match (sa, sb) {
-            (_, 0) => u32::MAX,
-            (i32::MIN, -1) => a,
-            _ => (sa / sb) as u32,
+        // (−2^(w−1) / −1) gives the dividend (spec §13.2, table 13.1).
+        Div => match sb {
+            0 => mask,
+            -1 => sa.wrapping_neg() as u64,
+            _ => (sa / sb) as u64,
         },
-        Divu => a.checked_div(b).unwrap_or(u32::MAX),
-        // Remainder by zero gives the dividend; −2^31 rem −1 gives 0.
+        Divu => a.checked_div(b).unwrap_or(mask),
+        // Remainder by zero gives the dividend; −2^(w−1) rem −1 gives 0.
         Rem => match sb {
             0 => a,
-            _ => sa.wrapping_rem(sb) as u32,
+            -1 => 0,
+            _ => (sa % sb) as u64,
         },
         Remu => a.checked_rem(b).unwrap_or(a),
+        VirtualMovsign => {
+            if sa < 0 {
+                mask
+            } else {
+                0
+            }
+        }
+        VirtualDivZeroSelect => {
+            if a == 0 {
+                mask
+            } else {
+                b
+            }
+        }
+        VirtualAssertEq => (a == b) as u64,
+        VirtualAssertLte => (a <= b) as u64,
+        VirtualAssertValidUnsignedRemainder => (b == 0 || a < b) as u64,
+        VirtualAssertMulNoOverflow => ((a as u128 * b as u128) >> w == 0) as u64,
+        VirtualAssertHalfwordAligned => (a.wrapping_add(b) & 1 == 0) as u64,
         _ => 0,
-    }
+    };
+    value & mask
 }
 
 /// Whether a conditional branch is taken. Non-branch opcodes give false.
 pub fn branch_taken(op: Opcode, a: u32, b: u32) -> bool {
+    branch_taken_w(op, a as u64, b as u64, 32)
+}
+
+/// [`branch_taken`] at word width `w`.
+pub fn branch_taken_w(op: Opcode, a: u64, b: u64, w: u32) -> bool {
     use Opcode::*;
+    let mask = word_mask(w);
+    let (a, b) = (a & mask, b & mask);
+    let (sa, sb) = (to_signed(a, w), to_signed(b, w));
     match op {
         Beq => a == b,
         Bne => a != b,
-        Blt => (a as i32) < (b as i32),
-        Bge => (a as i32) >= (b as i32),
+        Blt => sa < sb,
+        Bge => sa >= sb,
         Bltu => a < b,
         Bgeu => a >= b,
         _ => false,
@@ -341,6 +407,52 @@ mod tests {
                 value: 0x34
             }
         );
+    }
+
+    #[test]
+    fn virtual_operations() {
+        assert_eq!(alu(VirtualMovsign, MIN, 0), NEG1);
+        assert_eq!(alu(VirtualMovsign, 0x7fff_ffff, 0), 0);
+        assert_eq!(alu(VirtualDivZeroSelect, 0, 5), NEG1);
+        assert_eq!(alu(VirtualDivZeroSelect, 3, 5), 5);
+        assert_eq!(alu(VirtualAssertEq, 3, 3), 1);
+        assert_eq!(alu(VirtualAssertLte, 4, 3), 0);
+        assert_eq!(alu(VirtualAssertValidUnsignedRemainder, 9, 0), 1);
+        assert_eq!(alu(VirtualAssertValidUnsignedRemainder, 9, 9), 0);
+        assert_eq!(alu(VirtualAssertMulNoOverflow, 0x1_0000, 0xffff), 1);
+        assert_eq!(alu(VirtualAssertMulNoOverflow, 0x1_0000, 0x1_0000), 0);
+        assert_eq!(alu(VirtualAssertHalfwordAligned, 3, NEG1), 1);
+        assert_eq!(alu(VirtualAssertHalfwordAligned, 3, 0), 0);
+    }
+
+    /// The width-generic semantics at 8 bits behave like i8/u8 arithmetic.
+    #[test]
+    fn reduced_width_matches_native_8_bit() {
+        for a in 0..=255u64 {
+            for b in 0..=255u64 {
+                let (ua, ub, sa, sb) = (a as u8, b as u8, a as u8 as i8, b as u8 as i8);
+                assert_eq!(alu_w(Add, a, b, 8), ua.wrapping_add(ub) as u64);
+                assert_eq!(alu_w(Sra, a, b, 8), (sa >> (ub % 8)) as u8 as u64);
+                assert_eq!(alu_w(Slt, a, b, 8), (sa < sb) as u64);
+                assert_eq!(
+                    alu_w(Mulh, a, b, 8),
+                    ((sa as i16 * sb as i16) >> 8) as u8 as u64
+                );
+                let div = if ub == 0 {
+                    0xff
+                } else {
+                    sa.wrapping_div(sb) as u8
+                };
+                let rem = if ub == 0 {
+                    ua
+                } else {
+                    sa.wrapping_rem(sb) as u8
+                };
+                assert_eq!(alu_w(Div, a, b, 8), div as u64);
+                assert_eq!(alu_w(Rem, a, b, 8), rem as u64);
+                assert_eq!(branch_taken_w(Bge, a, b, 8), sa >= sb);
+            }
+        }
     }
 
     #[test]

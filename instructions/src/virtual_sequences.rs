@@ -1,0 +1,467 @@
+//! Virtual sequences: the instructions whose result is not one lookup,
+//! rewritten as fixed sequences of simpler instructions over virtual
+//! registers (x32 and up).
+//!
+//! A sequence depends only on the instruction, so preprocessing can place it
+//! in the bytecode. Values the prover supplies (`VirtualAdvice`: a quotient
+//! and remainder) are pinned down by virtual assertions whose lookups must
+//! return 1; each sequence below says why its assertions leave exactly one
+//! accepted advice. The destination rd is written only by the last step, so
+//! rd may alias rs1 or rs2.
+//!
+//! | instruction | steps | idea |
+//! |---|---|---|
+//! | MULH | 7 | MULHU(x, y) − [x<0]·y − [y<0]·x (mod 2^32) |
+//! | MULHSU | 4 | MULHU(x, y) − [x<0]·y (mod 2^32) |
+//! | DIVU, REMU | 9 | advice q, r; r < y (or y = 0), r ≤ x, q·y < 2^32, q·y = x − r |
+//! | DIV, REM | 18, 16 | the DIVU checks on \|x\|, \|y\|, then the signs restored |
+//! | LB, LBU | 7 | aligned LW, shift the byte to the top, shift back (arith./logical) |
+//! | LH, LHU | 8 | as LB with an alignment assertion |
+//! | SB | 12 | aligned LW, merge the byte under a mask, aligned SW |
+//! | SH | 14 | as SB with an alignment assertion and a 16-bit mask |
+
+use crate::opcode::{Instruction, Opcode, Opcode::*};
+
+/// Index of the first virtual register.
+pub const FIRST_VIRTUAL_REGISTER: u8 = 32;
+/// Virtual registers the sequences use (x32..x39).
+pub const NUM_VIRTUAL_REGISTERS: usize = 8;
+/// Length of the longest sequence.
+pub const MAX_SEQUENCE_LEN: usize = 18;
+
+/// Which advice a `VirtualAdvice` step takes, in its `imm` field.
+pub const ADVICE_QUOTIENT: i32 = 0;
+pub const ADVICE_REMAINDER: i32 = 1;
+
+const fn v(k: u8) -> u8 {
+    FIRST_VIRTUAL_REGISTER + k
+}
+
+/// A virtual sequence, stored inline (sequences are expanded on every
+/// execution of the instruction, so no allocation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VirtualSequence {
+    len: usize,
+    steps: [Instruction; MAX_SEQUENCE_LEN],
+}
+
+impl core::ops::Deref for VirtualSequence {
+    type Target = [Instruction];
+    fn deref(&self) -> &[Instruction] {
+        &self.steps[..self.len]
+    }
+}
+
+struct Builder {
+    seq: VirtualSequence,
+}
+
+impl Builder {
+    fn new() -> Self {
+        let nop = Instruction::new(Addi, 0, 0, 0, 0);
+        Builder {
+            seq: VirtualSequence {
+                len: 0,
+                steps: [nop; MAX_SEQUENCE_LEN],
+            },
+        }
+    }
+
+    fn push(&mut self, op: Opcode, rd: u8, rs1: u8, rs2: u8, imm: i32) -> &mut Self {
+        self.seq.steps[self.seq.len] = Instruction::new(op, rd, rs1, rs2, imm);
+        self.seq.len += 1;
+        self
+    }
+
+    /// The unsigned division core on (x, y) in registers: advice q in v0 and
+    /// r in v1, checked so that x = q·y + r with r < y, or r = x when y = 0.
+    ///
+    /// Why these checks suffice: q·y < 2^32 and r ≤ x make MUL and SUB exact,
+    /// so the assertion says q·y = x − r over the integers; with r < y that
+    /// is Euclidean division, whose (q, r) is unique. For y = 0 it forces
+    /// r = x and leaves q free, which the caller replaces by all ones.
+    fn unsigned_division_core(&mut self, x: u8, y: u8) -> &mut Self {
+        self.push(VirtualAdvice, v(0), 0, 0, ADVICE_QUOTIENT)
+            .push(VirtualAdvice, v(1), 0, 0, ADVICE_REMAINDER)
+            .push(VirtualAssertValidUnsignedRemainder, 0, v(1), y, 0)
+            .push(VirtualAssertLte, 0, v(1), x, 0)
+            .push(VirtualAssertMulNoOverflow, 0, v(0), y, 0)
+            .push(Mul, v(2), v(0), y, 0)
+            .push(Sub, v(3), x, v(1), 0)
+            .push(VirtualAssertEq, 0, v(2), v(3), 0)
+    }
+
+    /// |reg| into `dst` via the sign mask `mask` (all ones when negative):
+    /// (reg ⊕ mask) − mask. |−2^31| = 2^31 fits the unsigned register.
+    fn abs(&mut self, reg: u8, mask: u8, dst: u8) -> &mut Self {
+        self.push(VirtualMovsign, mask, reg, 0, 0)
+            .push(Xor, dst, reg, mask, 0)
+            .push(Sub, dst, dst, mask, 0)
+    }
+
+    /// rd ← the aligned word holding the bytes at rs1 + imm, shifted so the
+    /// accessed `width`-byte value sits in the top bits: v0 = address,
+    /// v1 = aligned address, v2 = word.
+    fn load_to_top(&mut self, rs1: u8, imm: i32, width: i32) -> &mut Self {
+        self.push(Addi, v(0), rs1, 0, imm);
+        if width == 2 {
+            self.push(VirtualAssertHalfwordAligned, 0, v(0), 0, 0);
+        }
+        // Byte offset o of the value; it must move up by 8·(4 − width − o)
+        // bits, and (addr ⊕ (4 − width)) has low bits 4 − width − o for the
+        // offsets allowed (SLL uses only the low five bits of 8·that).
+        self.push(Andi, v(1), v(0), 0, -4)
+            .push(Lw, v(2), v(1), 0, 0)
+            .push(Xori, v(3), v(0), 0, 4 - width)
+            .push(Slli, v(3), v(3), 0, 3)
+            .push(Sll, v(2), v(2), v(3), 0)
+    }
+
+    /// Stores the low `width` bytes of rs2 at rs1 + imm by rewriting the
+    /// aligned word: new = old ⊕ ((old ⊕ (value ≪ s)) ∧ (mask ≪ s)).
+    fn store_merge(&mut self, rs1: u8, rs2: u8, imm: i32, width: i32) -> &mut Self {
+        self.push(Addi, v(0), rs1, 0, imm);
+        if width == 2 {
+            self.push(VirtualAssertHalfwordAligned, 0, v(0), 0, 0);
+        }
+        self.push(Andi, v(1), v(0), 0, -4)
+            .push(Lw, v(2), v(1), 0, 0)
+            .push(Andi, v(3), v(0), 0, 3)
+            .push(Slli, v(3), v(3), 0, 3);
+        if width == 1 {
+            self.push(Addi, v(4), 0, 0, 0xff);
+        } else {
+            self.push(Lui, v(4), 0, 0, 0x1_0000)
+                .push(Addi, v(4), v(4), 0, -1);
+        }
+        self.push(Sll, v(4), v(4), v(3), 0)
+            .push(Sll, v(5), rs2, v(3), 0)
+            .push(Xor, v(5), v(5), v(2), 0)
+            .push(And, v(5), v(5), v(4), 0)
+            .push(Xor, v(2), v(2), v(5), 0)
+            .push(Sw, 0, v(1), v(2), 0)
+    }
+}
+
+/// The virtual sequence an instruction executes as, or `None` when it is a
+/// single lookup (or no lookup at all).
+pub fn expand(inst: &Instruction) -> Option<VirtualSequence> {
+    let (rd, x, y, imm) = (inst.rd, inst.rs1, inst.rs2, inst.imm);
+    let mut b = Builder::new();
+    match inst.opcode {
+        Mulh => {
+            b.push(VirtualMovsign, v(0), x, 0, 0)
+                .push(VirtualMovsign, v(1), y, 0, 0)
+                .push(Mulhu, v(2), x, y, 0)
+                .push(Mul, v(3), v(0), y, 0)
+                .push(Mul, v(4), v(1), x, 0)
+                .push(Add, v(2), v(2), v(3), 0)
+                .push(Add, rd, v(2), v(4), 0);
+        }
+        Mulhsu => {
+            b.push(VirtualMovsign, v(0), x, 0, 0)
+                .push(Mulhu, v(1), x, y, 0)
+                .push(Mul, v(2), v(0), y, 0)
+                .push(Add, rd, v(1), v(2), 0);
+        }
+        Divu => {
+            b.unsigned_division_core(x, y)
+                .push(VirtualDivZeroSelect, rd, y, v(0), 0);
+        }
+        Remu => {
+            b.unsigned_division_core(x, y).push(Addi, rd, v(1), 0, 0);
+        }
+        Div | Rem => {
+            // Magnitudes: v5 = |x| with sign mask v4, v7 = |y| with mask v6.
+            b.abs(x, v(4), v(5))
+                .abs(y, v(6), v(7))
+                .unsigned_division_core(v(5), v(7));
+            if inst.opcode == Div {
+                // q = ±|q| with the sign of x·y; y = 0 gives all ones.
+                b.push(Xor, v(4), v(4), v(6), 0)
+                    .push(Xor, v(0), v(0), v(4), 0)
+                    .push(Sub, v(0), v(0), v(4), 0)
+                    .push(VirtualDivZeroSelect, rd, y, v(0), 0);
+            } else {
+                // r = ±|r| with the sign of x (truncating division).
+                b.push(Xor, v(1), v(1), v(4), 0)
+                    .push(Sub, rd, v(1), v(4), 0);
+            }
+        }
+        Lb | Lbu => {
+            let shift = if inst.opcode == Lb { Srai } else { Srli };
+            b.load_to_top(x, imm, 1).push(shift, rd, v(2), 0, 24);
+        }
+        Lh | Lhu => {
+            let shift = if inst.opcode == Lh { Srai } else { Srli };
+            b.load_to_top(x, imm, 2).push(shift, rd, v(2), 0, 16);
+        }
+        Sb => {
+            b.store_merge(x, y, imm, 1);
+        }
+        Sh => {
+            b.store_merge(x, y, imm, 2);
+        }
+        _ => return None,
+    }
+    Some(b.seq)
+}
+
+/// The honest advice for a `VirtualAdvice` step (`which` is its imm) of the
+/// sequence of `real`, whose rs1 and rs2 held `x` and `y` when it began.
+/// DIV and REM take the quotient and remainder of the magnitudes.
+pub fn advice(real: &Instruction, x: u32, y: u32, which: i32) -> u32 {
+    let (x, y) = match real.opcode {
+        Div | Rem => ((x as i32).unsigned_abs(), (y as i32).unsigned_abs()),
+        _ => (x, y),
+    };
+    let (q, r) = match y {
+        0 => (u32::MAX, x),
+        _ => (x / y, x % y),
+    };
+    if which == ADVICE_QUOTIENT {
+        q
+    } else {
+        r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::semantics::{alu, execute, load_extend, store_merge, Effect};
+    use rand::{Rng, SeedableRng};
+
+    /// Runs a sequence on a register file of 40 registers and one memory
+    /// word at address `word_addr`; `advice` overrides the honest advice.
+    /// Returns the registers and memory word, or the index of the first
+    /// failed assertion.
+    fn run(
+        real: &Instruction,
+        regs: &mut [u32; 40],
+        word_addr: u32,
+        word: &mut u32,
+        advice_override: Option<(u32, u32)>,
+    ) -> Result<(), usize> {
+        let seq = expand(real).expect("a sequence");
+        let (x0, y0) = (regs[real.rs1 as usize], regs[real.rs2 as usize]);
+        for (k, step) in seq.iter().enumerate() {
+            let (a, b) = (regs[step.rs1 as usize], regs[step.rs2 as usize]);
+            let write = |regs: &mut [u32; 40], r: u8, v: u32| {
+                if r != 0 {
+                    regs[r as usize] = v;
+                }
+            };
+            match execute(step, 0, a, b) {
+                Effect::WriteRd(value) => write(regs, step.rd, value),
+                Effect::Assert { holds } => {
+                    if !holds {
+                        return Err(k);
+                    }
+                }
+                Effect::Advice => {
+                    let value = match advice_override {
+                        Some((q, r)) => {
+                            if step.imm == ADVICE_QUOTIENT {
+                                q
+                            } else {
+                                r
+                            }
+                        }
+                        None => advice(real, x0, y0, step.imm),
+                    };
+                    write(regs, step.rd, value);
+                }
+                Effect::Load { address, width: 4 } => {
+                    assert_eq!(address, word_addr, "sequences load the aligned word");
+                    write(regs, step.rd, *word);
+                }
+                Effect::Store {
+                    address,
+                    width: 4,
+                    value,
+                } => {
+                    assert_eq!(address, word_addr);
+                    *word = value;
+                }
+                other => panic!("unexpected effect {other:?} in a sequence"),
+            }
+        }
+        Ok(())
+    }
+
+    const EDGES: [u32; 10] = [
+        0,
+        1,
+        2,
+        3,
+        7,
+        0x7fff_ffff,
+        0x8000_0000,
+        0x8000_0001,
+        0xffff_fffe,
+        0xffff_ffff,
+    ];
+
+    fn operand_pairs() -> Vec<(u32, u32)> {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let mut pairs: Vec<(u32, u32)> = EDGES
+            .iter()
+            .flat_map(|&a| EDGES.iter().map(move |&b| (a, b)))
+            .collect();
+        pairs.extend((0..20_000).map(|_| (rng.gen(), rng.gen::<u32>() >> rng.gen_range(0..32))));
+        pairs
+    }
+
+    /// Register assignments to exercise aliasing: rd = rs1, rd = rs2,
+    /// rs1 = rs2, rd = x0.
+    const ALIASING: [(u8, u8, u8); 5] = [
+        (10, 11, 12),
+        (11, 11, 12),
+        (12, 11, 12),
+        (10, 11, 11),
+        (0, 11, 12),
+    ];
+
+    #[test]
+    fn arithmetic_sequences_equal_the_direct_semantics() {
+        for op in [Mulh, Mulhsu, Div, Divu, Rem, Remu] {
+            for &(a, b) in &operand_pairs() {
+                for (rd, rs1, rs2) in ALIASING {
+                    let inst = Instruction::new(op, rd, rs1, rs2, 0);
+                    let mut regs = [0u32; 40];
+                    regs[rs1 as usize] = a;
+                    regs[rs2 as usize] = b;
+                    let (x, y) = (regs[rs1 as usize], regs[rs2 as usize]);
+                    run(&inst, &mut regs, 0, &mut 0, None).unwrap_or_else(|k| {
+                        panic!("{inst} on {x:#x}, {y:#x}: assertion {k} failed")
+                    });
+                    let expected = if rd == 0 { 0 } else { alu(op, x, y) };
+                    assert_eq!(regs[rd as usize], expected, "{inst} on {x:#x}, {y:#x}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn loads_and_stores_equal_the_direct_semantics() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(6);
+        let base = 0x8000_1000u32;
+        for _ in 0..5_000 {
+            let word: u32 = rng.gen();
+            let value: u32 = rng.gen();
+            for (op, width) in [(Lb, 1), (Lbu, 1), (Lh, 2), (Lhu, 2), (Sb, 1), (Sh, 2)] {
+                for offset in (0..4).step_by(width) {
+                    // Address = rs1 + imm with a random (often negative) immediate.
+                    let imm = rng.gen_range(-2048..2048);
+                    let rs1_val = (base + offset as u32).wrapping_sub(imm as u32);
+                    for (rd, rs1, rs2) in ALIASING {
+                        let inst =
+                            Instruction::new(op, if op.is_store() { 0 } else { rd }, rs1, rs2, imm);
+                        let mut regs = [0u32; 40];
+                        regs[rs2 as usize] = value;
+                        regs[rs1 as usize] = rs1_val;
+                        let (v2, r1) = (regs[rs2 as usize], regs[rs1 as usize]);
+                        let address = r1.wrapping_add(imm as u32);
+                        let mut mem = word;
+                        run(&inst, &mut regs, address & !3, &mut mem, None).unwrap();
+                        if op.is_store() {
+                            assert_eq!(
+                                mem,
+                                store_merge(word, address & 3, width as u32, v2),
+                                "{inst}"
+                            );
+                        } else {
+                            let expected = if inst.rd == 0 {
+                                0
+                            } else {
+                                load_extend(op, word, address & 3)
+                            };
+                            assert_eq!(
+                                regs[inst.rd as usize],
+                                expected,
+                                "{inst} at offset {}",
+                                address & 3
+                            );
+                            assert_eq!(mem, word);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn misaligned_halfwords_fail_the_alignment_assertion() {
+        for op in [Lh, Lhu, Sh] {
+            let inst = Instruction::new(op, 10, 11, 12, 1);
+            let mut regs = [0u32; 40];
+            regs[11] = 0x8000_1000;
+            assert_eq!(
+                run(&inst, &mut regs, 0x8000_1000, &mut 0, None),
+                Err(1),
+                "{op:?}"
+            );
+        }
+    }
+
+    /// Every wrong (quotient, remainder) advice the sequence could be given
+    /// near the honest one is caught by an assertion, or (division by zero
+    /// only) leaves the result unchanged.
+    #[test]
+    fn wrong_advice_fails_an_assertion() {
+        let deltas = [1u32, 2, 0x8000_0000, u32::MAX];
+        for op in [Div, Divu, Rem, Remu] {
+            for &(a, b) in operand_pairs().iter().take(2_000) {
+                let inst = Instruction::new(op, 10, 11, 12, 0);
+                let q = advice(&inst, a, b, ADVICE_QUOTIENT);
+                let r = advice(&inst, a, b, ADVICE_REMAINDER);
+                for d in deltas {
+                    for (q2, r2) in [
+                        (q.wrapping_add(d), r),
+                        (q, r.wrapping_add(d)),
+                        (q.wrapping_add(d), r.wrapping_add(d)),
+                    ] {
+                        let mut regs = [0u32; 40];
+                        regs[11] = a;
+                        regs[12] = b;
+                        match run(&inst, &mut regs, 0, &mut 0, Some((q2, r2))) {
+                            Err(_) => {}
+                            Ok(()) => assert!(
+                                b == 0 && r2 == r && regs[10] == alu(op, a, b),
+                                "{inst} on {a:#x}, {b:#x} accepted advice ({q2:#x}, {r2:#x})"
+                            ),
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn sequences_fit_and_other_instructions_do_not_expand() {
+        for op in Opcode::ALL {
+            let inst = Instruction::new(op, 10, 11, 12, 0);
+            match expand(&inst) {
+                Some(seq) => {
+                    assert!(seq.len() <= MAX_SEQUENCE_LEN);
+                    // Only the last step may write the real rd.
+                    for step in &seq[..seq.len() - 1] {
+                        assert!(
+                            !step.opcode.writes_rd() || step.rd >= FIRST_VIRTUAL_REGISTER,
+                            "{op:?}: {step}"
+                        );
+                    }
+                    for step in seq.iter() {
+                        assert!(step.rd < FIRST_VIRTUAL_REGISTER + NUM_VIRTUAL_REGISTERS as u8);
+                        assert!(expand(step).is_none(), "sequences do not nest");
+                    }
+                }
+                None => assert!(!matches!(
+                    op,
+                    Mulh | Mulhsu | Div | Divu | Rem | Remu | Lb | Lh | Lbu | Lhu | Sb | Sh
+                )),
+            }
+        }
+    }
+}
