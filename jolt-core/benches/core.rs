@@ -6,7 +6,7 @@
 
 use ark_bn254::Fr;
 use ark_ff::UniformRand;
-use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use jolt_core::field::JoltField;
 use jolt_core::poly::{DensePolynomial, EqPolynomial};
 use jolt_core::subprotocols::{DenseSumcheck, GrandProductProof, SumcheckInstance, SumcheckProof};
@@ -111,7 +111,7 @@ fn bind_and_eq(c: &mut Criterion) {
             )
         });
         g.bench_function(format!("eq table {threads}t"), |bench| {
-            bench.iter(|| pool.install(|| black_box(EqPolynomial::new(point.clone()).evals())))
+            bench.iter_with_large_drop(|| pool.install(|| EqPolynomial::new(point.clone()).evals()))
         });
         g.bench_function(format!("evaluate {threads}t"), |bench| {
             bench.iter(|| pool.install(|| poly.evaluate(&point)))
@@ -138,7 +138,8 @@ fn sumcheck(c: &mut Criterion) {
                         let claim = inst.input_claim();
                         let m = inst.compute_message(0, claim);
                         inst.bind(m[2], 0);
-                    })
+                    });
+                    inst
                 },
                 BatchSize::LargeInput,
             )
@@ -147,7 +148,10 @@ fn sumcheck(c: &mut Criterion) {
             bench.iter_batched(
                 || DenseSumcheck::new(polys[..2].to_vec(), 2, |v: &[Fr]| v[0] * v[1]),
                 |mut inst| {
-                    pool.install(|| SumcheckProof::prove(&mut inst, &mut Transcript::new(b"bench")))
+                    pool.install(|| {
+                        SumcheckProof::prove(&mut inst, &mut Transcript::new(b"bench"))
+                    });
+                    inst
                 },
                 BatchSize::LargeInput,
             )
@@ -156,7 +160,10 @@ fn sumcheck(c: &mut Criterion) {
             bench.iter_batched(
                 || DenseSumcheck::new(polys.clone(), 3, |v: &[Fr]| v[0] * v[1] * v[2]),
                 |mut inst| {
-                    pool.install(|| SumcheckProof::prove(&mut inst, &mut Transcript::new(b"bench")))
+                    pool.install(|| {
+                        SumcheckProof::prove(&mut inst, &mut Transcript::new(b"bench"))
+                    });
+                    inst
                 },
                 BatchSize::LargeInput,
             )

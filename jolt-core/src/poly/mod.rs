@@ -10,11 +10,13 @@
 pub mod dense;
 pub mod eq;
 pub mod identity;
+pub mod split_eq;
 pub mod unipoly;
 
 pub use dense::DensePolynomial;
 pub use eq::EqPolynomial;
 pub use identity::IdentityPolynomial;
+pub use split_eq::SplitEqPolynomial;
 pub use unipoly::{CompressedUniPoly, UniPoly};
 
 /// Below this many elements a loop stays on the calling thread: a rayon

@@ -28,7 +28,7 @@
 use super::sumcheck::{SumcheckClaim, SumcheckInstance, SumcheckProof};
 use crate::error::{check_shape, deserialize_vec, VerifyError};
 use crate::field::JoltField;
-use crate::poly::{par_chunk_len, DensePolynomial, EqPolynomial, PAR_THRESHOLD};
+use crate::poly::{par_chunk_len, DensePolynomial, EqPolynomial, SplitEqPolynomial, PAR_THRESHOLD};
 use crate::transcript::Transcript;
 use ark_serialize::{
     CanonicalDeserialize, CanonicalSerialize, Compress, Read, SerializationError, Valid, Validate,
@@ -224,9 +224,12 @@ fn multiply_halves<F: JoltField>(below: &[F]) -> Vec<F> {
 }
 
 /// Σ_x eq(r_m, x)·Σ_k γ^k·L_k(x)·R_k(x), with L_k, R_k the halves of layer
-/// m + 1 of product k.
+/// m + 1 of product k. The eq factor is split off ([`SplitEqPolynomial`]):
+/// per pair of entries and product, two products for q(0), q(2) and two
+/// binds, instead of three products, three eq multiplications and an eq
+/// bind.
 struct LayerSumcheck<F: JoltField> {
-    eq: DensePolynomial<F>,
+    eq: SplitEqPolynomial<F>,
     left: Vec<DensePolynomial<F>>,
     right: Vec<DensePolynomial<F>>,
     gammas: Vec<F>,
@@ -243,7 +246,7 @@ impl<F: JoltField> LayerSumcheck<F> {
                 (DensePolynomial::new(v), DensePolynomial::new(right))
             })
             .unzip();
-        let eq = DensePolynomial::new(EqPolynomial::new(r.to_vec()).evals());
+        let eq = SplitEqPolynomial::new(r);
         Self {
             eq,
             left,
@@ -260,19 +263,18 @@ impl<F: JoltField> LayerSumcheck<F> {
         )
     }
 
-    /// Σ over pairs in [start, end) of the summand at X = 0, 2, 3 (slot 1
-    /// is filled from the claim).
-    fn message_range(&self, start: usize, end: usize, half: usize) -> [F; 4] {
-        let (eq, gammas) = (self.eq.evals(), &self.gammas);
-        let mut s = [F::zero(); 4];
+    /// q(X) = Σ_{x'} eq(τ_{j+1..}, x')·Σ_k γ^k·L_k(X, x')·R_k(X, x') at
+    /// X = 0, 1 (only if `WITH_Q1`), 2, over pairs in [start, end).
+    fn q_range<const WITH_Q1: bool>(&self, start: usize, end: usize, half: usize) -> [F; 3] {
+        let (w, gammas) = (self.eq.current_table(), &self.gammas);
+        let mut q = [F::zero(); 3];
         for i in start..end {
             let mut acc = [F::zero(); 3];
             for (k, (l, rt)) in self.left.iter().zip(&self.right).enumerate() {
                 let (l0, l1, r0, r1) = (l[i], l[i + half], rt[i], rt[i + half]);
-                let (dl, dr) = (l1 - l0, r1 - r0);
-                let (l2, r2) = (l1 + dl, r1 + dr);
-                let (l3, r3) = (l2 + dl, r2 + dr);
-                let p = [l0 * r0, l2 * r2, l3 * r3];
+                let l2 = l1 + l1 - l0;
+                let r2 = r1 + r1 - r0;
+                let p = [l0 * r0, if WITH_Q1 { l1 * r1 } else { F::zero() }, l2 * r2];
                 if k == 0 {
                     // γ^0 = 1.
                     acc.iter_mut().zip(&p).for_each(|(a, x)| *a += x);
@@ -282,15 +284,32 @@ impl<F: JoltField> LayerSumcheck<F> {
                         .for_each(|(a, x)| *a += gammas[k] * x);
                 }
             }
-            let (e0, e1) = (eq[i], eq[i + half]);
-            let de = e1 - e0;
-            let e2 = e1 + de;
-            let e3 = e2 + de;
-            s[0] += e0 * acc[0];
-            s[2] += e2 * acc[1];
-            s[3] += e3 * acc[2];
+            q[0] += w[i] * acc[0];
+            if WITH_Q1 {
+                q[1] += w[i] * acc[1];
+            }
+            q[2] += w[i] * acc[2];
         }
-        s
+        q
+    }
+
+    fn q_evals<const WITH_Q1: bool>(&self) -> [F; 3] {
+        let half = self.eq.current_table().len();
+        if half < PAR_THRESHOLD {
+            self.q_range::<WITH_Q1>(0, half, half)
+        } else {
+            let chunk = par_chunk_len(half);
+            (0..half.div_ceil(chunk))
+                .into_par_iter()
+                .map(|c| self.q_range::<WITH_Q1>(c * chunk, ((c + 1) * chunk).min(half), half))
+                .reduce(
+                    || [F::zero(); 3],
+                    |mut a, b| {
+                        a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
+                        a
+                    },
+                )
+        }
     }
 }
 
@@ -300,7 +319,7 @@ impl<F: JoltField> SumcheckInstance<F> for LayerSumcheck<F> {
     }
 
     fn num_rounds(&self) -> usize {
-        self.eq.num_vars()
+        self.eq.num_rounds()
     }
 
     fn input_claim(&self) -> F {
@@ -308,36 +327,21 @@ impl<F: JoltField> SumcheckInstance<F> for LayerSumcheck<F> {
     }
 
     fn compute_message(&mut self, _round: usize, previous_claim: F) -> Vec<F> {
-        let half = self.eq.len() / 2;
-        let mut s = if half < PAR_THRESHOLD {
-            self.message_range(0, half, half)
-        } else {
-            let chunk = par_chunk_len(half);
-            (0..half.div_ceil(chunk))
-                .into_par_iter()
-                .map(|c| self.message_range(c * chunk, ((c + 1) * chunk).min(half), half))
-                .reduce(
-                    || [F::zero(); 4],
-                    |mut a, b| {
-                        a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
-                        a
-                    },
-                )
-        };
-        s[1] = previous_claim - s[0];
-        s.to_vec()
+        match self
+            .eq
+            .round_evals(&self.q_evals::<false>(), previous_claim)
+        {
+            Some(evals) => evals,
+            None => self.eq.round_evals_full(&self.q_evals::<true>()),
+        }
     }
 
     fn bind(&mut self, r_j: F, _round: usize) {
-        rayon::join(
-            || self.eq.bind_top(r_j),
-            || {
-                self.left
-                    .par_iter_mut()
-                    .chain(self.right.par_iter_mut())
-                    .for_each(|p| p.bind_top(r_j))
-            },
-        );
+        self.eq.bind(r_j);
+        self.left
+            .par_iter_mut()
+            .chain(self.right.par_iter_mut())
+            .for_each(|p| p.bind_top(r_j));
     }
 }
 
@@ -507,6 +511,39 @@ mod tests {
             claims2.evals[0]
         );
         check_leaf_claims(&leaves, &claims);
+    }
+
+    /// The layer sumcheck falls back to computing q(1) when it cannot be
+    /// derived (a zero coordinate in the layer's point).
+    #[test]
+    fn layer_sumcheck_with_degenerate_point() {
+        let mut rng = ChaCha20Rng::seed_from_u64(66);
+        let m = 5;
+        let below = random_leaves(2, m + 1, &mut rng);
+        let mut r: Vec<Fr> = (0..m).map(|_| Fr::rand(&mut rng)).collect();
+        r[2] = Fr::from(0u64);
+        let gammas = vec![Fr::from(1u64), Fr::rand(&mut rng)];
+        let eq = EqPolynomial::new(r.clone()).evals();
+        let half = 1 << m;
+        let claim: Fr = (0..half)
+            .map(|x| {
+                eq[x]
+                    * (0..2)
+                        .map(|k| gammas[k] * below[k][x] * below[k][x + half])
+                        .sum::<Fr>()
+            })
+            .sum();
+        let mut instance = LayerSumcheck::new(below, &r, gammas.clone(), claim);
+        let (proof, _) = SumcheckProof::prove(&mut instance, &mut Transcript::new(b"layer"));
+        let (left, right) = instance.final_evals();
+        let sc = SumcheckClaim {
+            claim,
+            num_rounds: m,
+            degree: 3,
+        };
+        let (r_prime, expected) = proof.verify(P, sc, &mut Transcript::new(b"layer")).unwrap();
+        let products: Fr = (0..2).map(|k| gammas[k] * left[k] * right[k]).sum();
+        assert_eq!(EqPolynomial::new(r).evaluate(&r_prime) * products, expected);
     }
 
     #[test]
