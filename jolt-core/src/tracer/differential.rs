@@ -17,7 +17,8 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use super::elf_writer::{build_elf, ElfSegment, PF_R, PF_W, PF_X};
-use super::emulator::{Emulator, NUM_REGISTERS};
+use super::emulator::Emulator;
+use instructions::NUM_ARCH_REGISTERS as NUM_REGISTERS;
 use super::error::TraceError;
 use super::program::Program;
 
@@ -161,7 +162,17 @@ impl<R: BufRead> Iterator for StateReader<R> {
     }
 }
 
+/// The real instruction at `pc` (a step of a virtual sequence carries the
+/// real instruction's pc), for messages.
+fn instruction_at(program: &Program, pc: u32) -> String {
+    program
+        .code_segment(pc)
+        .and_then(|c| c.instructions[((pc - c.start) / 4) as usize].ok())
+        .map_or_else(|| "?".to_string(), |i| i.to_string())
+}
+
 fn describe_mismatch(
+    program: &Program,
     ours: &CpuState,
     theirs: &CpuState,
     previous: Option<&super::emulator::Step>,
@@ -170,9 +181,9 @@ fn describe_mismatch(
     let mut out = String::new();
     match previous {
         Some(step) => out.push_str(&format!(
-            "first difference after step {} — `{}` at pc {:#010x}:",
+            "first difference after instruction {} — `{}` at pc {:#010x}:",
             index - 1,
-            step.instruction,
+            instruction_at(program, step.pc),
             step.pc
         )),
         None => out.push_str("the initial states differ:"),
@@ -228,15 +239,17 @@ pub fn compare_with_qemu(program: &Program, inputs: &[u8], max_steps: usize) -> 
         let mut previous = None;
         let mut expected = first;
         for index in 0..=max_steps {
-            let ours = CpuState { pc: emulator.pc(), registers: *emulator.registers() };
+            let mut registers = [0u32; NUM_REGISTERS];
+            registers.copy_from_slice(&emulator.registers()[..NUM_REGISTERS]);
+            let ours = CpuState { pc: emulator.pc(), registers };
             if ours != expected {
-                return Err(describe_mismatch(&ours, &expected, previous.as_ref(), index));
+                return Err(describe_mismatch(program, &ours, &expected, previous.as_ref(), index));
             }
             if emulator.halted() {
                 return Ok(Agreement { steps: index });
             }
-            match emulator.step() {
-                Ok(step) => previous = Some(step),
+            match emulator.step(|step| previous = Some(step)) {
+                Ok(()) => {}
                 Err(TraceError::EnvironmentCall { .. }) => return Ok(Agreement { steps: index }),
                 Err(e) => return Err(format!("the tracer stopped at step {index}: {e}")),
             }
@@ -246,7 +259,7 @@ pub fn compare_with_qemu(program: &Program, inputs: &[u8], max_steps: usize) -> 
                     return Err(format!(
                         "QEMU stopped after {} instructions, but the tracer executed `{}` at pc {:#010x}",
                         index + 1,
-                        previous.map_or(String::new(), |s| s.instruction.to_string()),
+                        previous.map_or(String::new(), |s| instruction_at(program, s.pc)),
                         previous.map_or(0, |s| s.pc)
                     ))
                 }

@@ -7,16 +7,21 @@
 //! termination word halts, ECALL/EBREAK are rejected, code is read-only.
 
 use instructions::semantics::{self, Effect};
-use instructions::{Instruction, Opcode};
+use instructions::virtual_sequences::{self, NUM_VIRTUAL_REGISTERS};
+use instructions::{Instruction, Opcode, NUM_ARCH_REGISTERS};
 
 use super::error::TraceError;
 use super::io::{trim_trailing_zeros, ProgramIO};
 use super::layout::MemoryLayout;
 use super::program::{CodeSegment, Program};
 
-/// Registers in the machine's register file: the 32 architectural ones.
-/// Virtual registers of virtual sequences will extend this.
-pub const NUM_REGISTERS: usize = 32;
+/// Registers in the machine's register file: the 32 architectural ones,
+/// then the virtual registers of virtual sequences.
+pub const NUM_REGISTERS: usize = NUM_ARCH_REGISTERS + NUM_VIRTUAL_REGISTERS;
+
+/// Supplies a `VirtualAdvice` value: (real instruction, its rs1 and rs2
+/// values when its sequence began, which advice) → value.
+pub type AdviceFn = fn(&Instruction, u32, u32, i32) -> u32;
 
 /// A register read by a step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,7 +50,9 @@ pub enum RamAccess {
     Write { address: u32, before: u32, after: u32 },
 }
 
-/// Everything one executed instruction read and wrote.
+/// Everything one executed instruction read and wrote. An instruction that
+/// expands into a virtual sequence produces one `Step` per virtual
+/// instruction, all at the real instruction's pc.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Step {
     /// Address of the instruction (for a virtual instruction: of the real
@@ -66,6 +73,8 @@ pub struct Step {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Trace {
     pub steps: Vec<Step>,
+    /// Real instructions executed (steps counts virtual ones separately).
+    pub cycles: u64,
     pub io: ProgramIO,
     pub final_registers: [u32; NUM_REGISTERS],
     /// Final words of `[io_start, ram_end)`, indexed by `MemoryLayout::word_index`.
@@ -87,6 +96,7 @@ pub struct Emulator<'p> {
     halted: bool,
     /// Index into `program.code` of the segment the pc was last in.
     current_code: usize,
+    advice: AdviceFn,
 }
 
 impl<'p> Emulator<'p> {
@@ -119,7 +129,14 @@ impl<'p> Emulator<'p> {
             cycles: 0,
             halted: false,
             current_code: 0,
+            advice: virtual_sequences::advice,
         })
+    }
+
+    /// Replaces the honest advice of virtual sequences: for tests that show
+    /// a wrong advice value is caught.
+    pub fn set_advice(&mut self, advice: AdviceFn) {
+        self.advice = advice;
     }
 
     pub fn pc(&self) -> u32 {
@@ -130,11 +147,11 @@ impl<'p> Emulator<'p> {
         &self.registers
     }
 
-    /// Sets a register before the run starts (e.g. to mirror another
-    /// emulator's initial state in differential tests). Writes to x0 are
-    /// ignored, as in the machine itself.
+    /// Sets an architectural register before the run starts (e.g. to
+    /// mirror another emulator's initial state in differential tests).
+    /// Writes to x0 are ignored, as in the machine itself.
     pub fn set_register(&mut self, register: usize, value: u32) {
-        if register != 0 && register < NUM_REGISTERS {
+        if register != 0 && register < NUM_ARCH_REGISTERS {
             self.registers[register] = value;
         }
     }
@@ -196,20 +213,62 @@ impl<'p> Emulator<'p> {
         RegisterWrite { register, before, after: self.registers[register as usize] }
     }
 
-    /// Executes one instruction and returns what it did. After the guest
+    /// Executes one real instruction — one step, or every step of its
+    /// virtual sequence — handing each step to `record`. After the guest
     /// halts, or after an error, the machine does not move.
-    pub fn step(&mut self) -> Result<Step, TraceError> {
+    pub fn step(&mut self, mut record: impl FnMut(Step)) -> Result<(), TraceError> {
         let pc = self.pc;
         let instruction = self.fetch()?;
+        let Some(sequence) = virtual_sequences::expand(&instruction) else {
+            let step = self.execute(&instruction, pc, None, None)?;
+            self.pc = step.next_pc;
+            self.cycles += 1;
+            record(step);
+            return Ok(());
+        };
+        // Faults of the real instruction are reported as such, not as the
+        // failed assertion or aligned access of its sequence.
+        let x = self.registers[instruction.rs1 as usize];
+        let y = self.registers[instruction.rs2 as usize];
+        if let Effect::Load { address, width } | Effect::Store { address, width, .. } =
+            semantics::execute(&instruction, pc, x, y)
+        {
+            self.word_index(pc, address, width)?;
+        }
+        let last = sequence.len() - 1;
+        for (k, virtual_instruction) in sequence.iter().enumerate() {
+            let remaining = (last - k) as u16;
+            let step = self.execute(virtual_instruction, pc, Some(remaining), Some((&instruction, x, y)))?;
+            record(step);
+        }
+        self.pc = pc.wrapping_add(4);
+        self.cycles += 1;
+        Ok(())
+    }
+
+    /// Executes one (real or virtual) instruction at `pc`. For a virtual
+    /// step, `origin` is the real instruction with its initial rs1 and rs2
+    /// values, for advice.
+    fn execute(
+        &mut self,
+        instruction: &Instruction,
+        pc: u32,
+        remaining: Option<u16>,
+        origin: Option<(&Instruction, u32, u32)>,
+    ) -> Result<Step, TraceError> {
         let op = instruction.opcode;
         let rs1 = op.reads_rs1().then(|| self.read_register(instruction.rs1));
         let rs2 = op.reads_rs2().then(|| self.read_register(instruction.rs2));
         let (a, b) = (rs1.map_or(0, |r| r.value), rs2.map_or(0, |r| r.value));
 
-        let mut next_pc = pc.wrapping_add(4);
+        // Inside a sequence the pc stays put until the last step.
+        let mut next_pc = match remaining {
+            Some(r) if r > 0 => pc,
+            _ => pc.wrapping_add(4),
+        };
         let mut rd = None;
         let mut ram = RamAccess::None;
-        match semantics::execute(&instruction, pc, a, b) {
+        match semantics::execute(instruction, pc, a, b) {
             Effect::WriteRd(value) => rd = Some(self.write_register(instruction.rd, value)),
             Effect::Jump { link, target } => {
                 if target % 4 != 0 {
@@ -251,10 +310,20 @@ impl<'p> Emulator<'p> {
                 let kind = if op == Opcode::Ecall { "ecall" } else { "ebreak" };
                 return Err(TraceError::EnvironmentCall { pc, kind });
             }
+            Effect::Assert { holds } => {
+                if !holds {
+                    return Err(TraceError::AssertionFailed { pc, instruction: instruction.to_string() });
+                }
+            }
+            Effect::Advice => {
+                let value = match origin {
+                    Some((real, x, y)) => (self.advice)(real, x, y, instruction.imm),
+                    None => 0,
+                };
+                rd = Some(self.write_register(instruction.rd, value));
+            }
         }
-        self.pc = next_pc;
-        self.cycles += 1;
-        Ok(Step { pc, instruction, rs1, rs2, rd, ram, next_pc, virtual_sequence_remaining: None })
+        Ok(Step { pc, instruction: *instruction, rs1, rs2, rd, ram, next_pc, virtual_sequence_remaining: remaining })
     }
 
     /// The public I/O as it stands now.
@@ -281,7 +350,7 @@ impl<'p> Emulator<'p> {
             if self.cycles >= max_cycles {
                 return Err(TraceError::CycleLimit { max_cycles });
             }
-            record(self.step()?);
+            self.step(&mut record)?;
         }
         Ok(())
     }
@@ -294,18 +363,21 @@ pub fn trace(program: &Program, inputs: &[u8], max_cycles: u64) -> Result<Trace,
     emulator.run(max_cycles, |step| steps.push(step))?;
     Ok(Trace {
         steps,
+        cycles: emulator.cycles,
         io: emulator.io(),
         final_registers: emulator.registers,
         final_memory: emulator.memory,
     })
 }
 
-/// What [`execute`] reports: the I/O and how many instructions of each
-/// opcode ran.
+/// What [`execute`] reports: the I/O, how many real instructions ran
+/// (`cycles`) and how many trace steps they made once virtual sequences are
+/// expanded (`steps`), and the steps per opcode (virtual ones included).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Execution {
     pub io: ProgramIO,
     pub cycles: u64,
+    pub steps: u64,
     pub opcode_counts: Vec<(Opcode, u64)>,
 }
 
@@ -316,7 +388,7 @@ pub fn execute(program: &Program, inputs: &[u8], max_cycles: u64) -> Result<Exec
     emulator.run(max_cycles, |step| counts[step.instruction.opcode as usize] += 1)?;
     let opcode_counts =
         Opcode::ALL.iter().zip(counts).filter(|(_, n)| *n > 0).map(|(&op, n)| (op, n)).collect();
-    Ok(Execution { io: emulator.io(), cycles: emulator.cycles, opcode_counts })
+    Ok(Execution { io: emulator.io(), cycles: emulator.cycles, steps: counts.iter().sum(), opcode_counts })
 }
 
 #[cfg(test)]
@@ -434,14 +506,63 @@ mod tests {
         assert_eq!(r[15], 0x80ff_7f01);
         assert_eq!(r[17], 0x80ff_5501);
         assert_eq!(r[18], 0x0055_aaaa);
-        // The RAM slot records whole aligned words.
-        let sb = t.steps.iter().find(|s| s.instruction.opcode == Sb).unwrap();
+        // SB and LB run as virtual sequences at their own pc; their RAM
+        // slots record whole aligned words.
+        let sb_pc = RAM_BASE + 4 * 8;
+        let sb: Vec<&Step> = t.steps.iter().filter(|s| s.pc == sb_pc).collect();
+        assert!(sb.len() > 1 && sb.iter().all(|s| s.virtual_sequence_remaining.is_some()));
         assert_eq!(
-            sb.ram,
+            sb.last().unwrap().ram,
             RamAccess::Write { address: DATA, before: 0x80ff_7f01, after: 0x80ff_5501 }
         );
-        let lb = t.steps.iter().find(|s| s.instruction.opcode == Lb).unwrap();
+        assert!(sb[..sb.len() - 1].iter().all(|s| s.next_pc == sb_pc));
+        assert_eq!(sb.last().unwrap().next_pc, sb_pc + 4);
+        let lb = t.steps.iter().filter(|s| s.pc == RAM_BASE + 8).find(|s| s.ram != RamAccess::None).unwrap();
         assert_eq!(lb.ram, RamAccess::Read { address: DATA, value: 0x80ff_7f01 });
+        // Virtual registers never leak into the architectural state.
+        assert_eq!(t.cycles as usize, 2 + 10 + halt().len());
+    }
+
+    #[test]
+    fn sequences_count_one_cycle_and_many_steps() {
+        let mut code = li(A0, 0x8000_0000).to_vec();
+        code.extend([i(Addi, A1, 0, 0, -1), i(Div, A2, A0, A1, 0), i(Mulh, 13, A0, A0, 0)]);
+        let t = run_halting(code, vec![]);
+        assert_eq!(t.cycles as usize, 5 + halt().len());
+        let div_steps = t.steps.iter().filter(|s| s.pc == RAM_BASE + 12).count();
+        assert_eq!(div_steps, 18);
+        let r = t.final_registers;
+        assert_eq!((r[12], r[13]), (0x8000_0000, 0x4000_0000));
+        let remaining: Vec<_> =
+            t.steps.iter().filter(|s| s.pc == RAM_BASE + 16).map(|s| s.virtual_sequence_remaining).collect();
+        assert_eq!(remaining, (0..7).rev().map(Some).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn wrong_advice_stops_the_run_at_an_assertion() {
+        let mut code = li(A0, 100).to_vec();
+        code.extend([i(Addi, A1, 0, 0, 7), i(Divu, A2, A0, A1, 0)]);
+        code.extend(halt());
+        let p = program(&code, vec![]);
+        let mut emulator = Emulator::new(&p, &[]).unwrap();
+        emulator.set_advice(|_, _, _, which| if which == 0 { 13 } else { 9 });
+        let err = emulator.run(100, |_| {}).unwrap_err();
+        assert!(matches!(err, TraceError::AssertionFailed { pc, .. } if pc == RAM_BASE + 12), "{err}");
+        // The honest advice passes.
+        assert_eq!(trace(&p, &[], 100).unwrap().final_registers[12], 14);
+    }
+
+    #[test]
+    fn misaligned_halfword_is_reported_as_misaligned() {
+        let mut code = li(A0, DATA + 1).to_vec();
+        code.push(i(Lh, A1, A0, 0, 0));
+        assert_eq!(
+            run(&code, vec![0; 8]),
+            Err(TraceError::Misaligned { pc: RAM_BASE + 8, address: DATA + 1, width: 2 })
+        );
+        let mut code = li(A0, DATA + 3).to_vec();
+        code.push(i(Sh, 0, A0, A1, 0));
+        assert!(matches!(run(&code, vec![0; 8]), Err(TraceError::Misaligned { width: 2, .. })));
     }
 
     #[test]
@@ -480,6 +601,7 @@ mod tests {
         code.extend([i(Lw, A2, A0, 0, 0), i(Addi, A2, A2, 0, 1), i(Sw, 0, A1, A2, 4)]);
         code.extend(halt());
         let t = trace(&program(&code, vec![]), &[41, 0, 0, 0], 100).unwrap();
+        assert_eq!(t.cycles as usize, t.steps.len());
         assert_eq!(t.io.inputs, vec![41, 0, 0, 0]);
         assert_eq!(t.io.outputs, vec![0, 0, 0, 0, 42]);
         assert!(!t.io.panicked);
@@ -570,6 +692,7 @@ mod tests {
         let e = execute(&p, &[], 1000).unwrap();
         let t = trace(&p, &[], 1000).unwrap();
         assert_eq!(e.cycles, t.steps.len() as u64);
+        assert_eq!(e.steps, e.cycles);
         assert_eq!(e.io, t.io);
         assert!(e.opcode_counts.contains(&(Bne, 3)));
         assert!(e.opcode_counts.contains(&(Addi, 1 + 3 + 2)));

@@ -55,6 +55,8 @@ pub enum TraceError {
     PcOutOfCode { pc: u32 },
     #[error("the program did not terminate within {max_cycles} cycles (raise --max-cycles if it should)")]
     CycleLimit { max_cycles: u64 },
+    #[error("assertion `{instruction}` of the virtual sequence at pc {pc:#010x} failed: the advice was wrong")]
+    AssertionFailed { pc: u32, instruction: String },
     #[error("input of {len} bytes exceeds the layout's max_input_size of {max} bytes")]
     InputTooLarge { len: usize, max: u32 },
 }
