@@ -295,12 +295,20 @@ mod tests {
     #[test]
     fn bind_bottom_parallel_path_matches_sequential() {
         let mut rng = ChaCha20Rng::seed_from_u64(13);
-        // Sizes around the threshold and with a ragged last chunk.
-        for n in [12usize, 13, 15, 17] {
+        // Sizes around the threshold; three threads give a ragged last chunk.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        for n in [12usize, 13, 15, 17, 18] {
             let p = random_poly(n, &mut rng);
             let r = Fr::rand(&mut rng);
             let mut fast = p.clone();
-            fast.bind_bottom(r);
+            pool.install(|| fast.bind_bottom(r));
+            let mut top = p.clone();
+            pool.install(|| top.bind_top(r));
+            let half = p.len() / 2;
+            assert!((0..half).all(|i| top[i] == p[i] + r * (p[i + half] - p[i])));
             let expected: Vec<Fr> = (0..p.len() / 2)
                 .map(|i| p[2 * i] + r * (p[2 * i + 1] - p[2 * i]))
                 .collect();

@@ -379,10 +379,20 @@ mod tests {
             let (proof, claim, polys) = prove_product(k, n, &mut rng);
             verify_product(&proof, claim, &polys).unwrap();
         }
-        for k in 1..=4 {
+        // Every degree through the fixed-size paths (1..=4) and the generic one.
+        for k in 1..=6 {
             let (proof, claim, polys) = prove_product(k, 9, &mut rng);
             verify_product(&proof, claim, &polys).unwrap();
         }
+        // Above the parallel threshold with an odd thread count.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let (proof, claim, polys) = prove_product(3, 15, &mut rng);
+            verify_product(&proof, claim, &polys).unwrap();
+        });
     }
 
     #[test]
@@ -504,6 +514,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn different_transcript_state_is_rejected() {
+        let mut rng = ChaCha20Rng::seed_from_u64(57);
+        let (proof, claim, polys) = prove_product(2, 6, &mut rng);
+        let mut t = Transcript::new(b"t");
+        t.append_u64(b"something the prover did not absorb", 1);
+        let out = proof.verify_batched(P, &[claim], &mut t).unwrap();
+        let opened: Vec<Fr> = polys.iter().map(|p| p.evaluate(out.point(0))).collect();
+        assert!(out.check(P, &[product(&opened)]).is_err());
     }
 
     #[test]
