@@ -7,8 +7,10 @@
 
 pub mod decode;
 pub mod encode;
+pub mod lookups;
 pub mod opcode;
 pub mod semantics;
+pub mod subtables;
 pub mod virtual_sequences;
 
 pub use decode::{decode, DecodeError, DecodeErrorKind};

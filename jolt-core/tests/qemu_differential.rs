@@ -18,10 +18,22 @@ const DATA_LEN: u32 = 4096;
 const BASE: u8 = 31;
 const COUNTER: u8 = 30;
 
-const EDGES: [u32; 9] = [0, 1, 2, 31, 32, 0x7fff_ffff, 0x8000_0000, 0xffff_fffe, 0xffff_ffff];
+const EDGES: [u32; 9] = [
+    0,
+    1,
+    2,
+    31,
+    32,
+    0x7fff_ffff,
+    0x8000_0000,
+    0xffff_fffe,
+    0xffff_ffff,
+];
 
-const ALU_REG: [Opcode; 18] =
-    [Add, Sub, Sll, Slt, Sltu, Xor, Srl, Sra, Or, And, Mul, Mulh, Mulhsu, Mulhu, Div, Divu, Rem, Remu];
+const ALU_REG: [Opcode; 18] = [
+    Add, Sub, Sll, Slt, Sltu, Xor, Srl, Sra, Or, And, Mul, Mulh, Mulhsu, Mulhu, Div, Divu, Rem,
+    Remu,
+];
 const ALU_IMM: [Opcode; 6] = [Addi, Slti, Sltiu, Xori, Ori, Andi];
 const SHIFT_IMM: [Opcode; 3] = [Slli, Srli, Srai];
 const LOADS: [Opcode; 5] = [Lb, Lh, Lw, Lbu, Lhu];
@@ -34,7 +46,10 @@ fn i(op: Opcode, rd: u8, rs1: u8, rs2: u8, imm: i32) -> Instruction {
 
 fn li(rd: u8, value: u32) -> [Instruction; 2] {
     let lo = ((value << 20) as i32) >> 20;
-    [i(Lui, rd, 0, 0, value.wrapping_sub(lo as u32) as i32), i(Addi, rd, rd, 0, lo)]
+    [
+        i(Lui, rd, 0, 0, value.wrapping_sub(lo as u32) as i32),
+        i(Addi, rd, rd, 0, lo),
+    ]
 }
 
 struct Generator {
@@ -67,21 +82,53 @@ impl Generator {
     /// One instruction that does not change control flow.
     fn straight(&mut self) -> Instruction {
         match self.rng.gen_range(0..10) {
-            0..=3 => i(*ALU_REG.choose(&mut self.rng).unwrap(), self.rd(), self.rs(), self.rs(), 0),
-            4 => i(*ALU_IMM.choose(&mut self.rng).unwrap(), self.rd(), self.rs(), 0, self.rng.gen_range(-2048..2048)),
-            5 => i(*SHIFT_IMM.choose(&mut self.rng).unwrap(), self.rd(), self.rs(), 0, self.rng.gen_range(0..32)),
+            0..=3 => i(
+                *ALU_REG.choose(&mut self.rng).unwrap(),
+                self.rd(),
+                self.rs(),
+                self.rs(),
+                0,
+            ),
+            4 => i(
+                *ALU_IMM.choose(&mut self.rng).unwrap(),
+                self.rd(),
+                self.rs(),
+                0,
+                self.rng.gen_range(-2048..2048),
+            ),
+            5 => i(
+                *SHIFT_IMM.choose(&mut self.rng).unwrap(),
+                self.rd(),
+                self.rs(),
+                0,
+                self.rng.gen_range(0..32),
+            ),
             6 => {
                 let op = if self.rng.gen() { Lui } else { Auipc };
-                i(op, self.rd(), 0, 0, (self.rng.gen::<u32>() & 0xffff_f000) as i32)
+                i(
+                    op,
+                    self.rd(),
+                    0,
+                    0,
+                    (self.rng.gen::<u32>() & 0xffff_f000) as i32,
+                )
             }
             7 | 8 => {
                 let op = *LOADS.choose(&mut self.rng).unwrap();
-                let width = match op { Lb | Lbu => 1, Lh | Lhu => 2, _ => 4 };
+                let width = match op {
+                    Lb | Lbu => 1,
+                    Lh | Lhu => 2,
+                    _ => 4,
+                };
                 i(op, self.rd(), BASE, 0, self.memory_offset(width))
             }
             _ => {
                 let op = *STORES.choose(&mut self.rng).unwrap();
-                let width = match op { Sb => 1, Sh => 2, _ => 4 };
+                let width = match op {
+                    Sb => 1,
+                    Sh => 2,
+                    _ => 4,
+                };
                 i(op, 0, BASE, self.rs(), self.memory_offset(width))
             }
         }
@@ -146,9 +193,18 @@ impl Generator {
         code.push(i(Addi, 10, 0, 0, 0));
         code.push(i(Ecall, 0, 0, 0, 0));
         let data: Vec<u8> = (0..DATA_LEN).map(|_| self.rng.gen()).collect();
-        let elf = build_elf(RAM_BASE, &[ElfSegment::code(RAM_BASE, &code), ElfSegment::data(DATA, data)]);
+        let elf = build_elf(
+            RAM_BASE,
+            &[
+                ElfSegment::code(RAM_BASE, &code),
+                ElfSegment::data(DATA, data),
+            ],
+        );
         let n = code.len();
-        (Program::from_elf(&elf, MemoryLayout::default()).expect("generated programs load"), n)
+        (
+            Program::from_elf(&elf, MemoryLayout::default()).expect("generated programs load"),
+            n,
+        )
     }
 }
 
@@ -156,13 +212,19 @@ impl Generator {
 /// random register values), compared instruction by instruction.
 #[test]
 fn random_sequences_agree_with_qemu() {
-    let mut generator = Generator { rng: ChaCha8Rng::seed_from_u64(2024) };
+    let mut generator = Generator {
+        rng: ChaCha8Rng::seed_from_u64(2024),
+    };
     let mut total = 0;
     for k in 0..40 {
         let (program, len) = generator.program(50);
         match compare_with_qemu(&program, &[], 1_000_000) {
             Ok(agreement) => {
-                assert!(agreement.steps > len / 2, "program {k} ran only {} steps", agreement.steps);
+                assert!(
+                    agreement.steps > len / 2,
+                    "program {k} ran only {} steps",
+                    agreement.steps
+                );
                 total += agreement.steps;
             }
             Err(e) => panic!("program {k}: {e}"),
@@ -181,7 +243,13 @@ fn a_divergence_is_reported_at_the_first_differing_instruction() {
     code.push(i(Addi, 6, 5, 0, 1));
     code.extend(li(17, 93));
     code.push(i(Ecall, 0, 0, 0, 0));
-    let elf = build_elf(RAM_BASE, &[ElfSegment::code(RAM_BASE, &code), ElfSegment::data(DATA, vec![7, 0, 0, 0])]);
+    let elf = build_elf(
+        RAM_BASE,
+        &[
+            ElfSegment::code(RAM_BASE, &code),
+            ElfSegment::data(DATA, vec![7, 0, 0, 0]),
+        ],
+    );
     let program = Program::from_elf(&elf, MemoryLayout::default()).unwrap();
     assert!(compare_with_qemu(&program, &[], 100).is_ok());
     // A tracer program whose image differs from what qemu is given cannot be
@@ -191,5 +259,8 @@ fn a_divergence_is_reported_at_the_first_differing_instruction() {
     let mut tampered = program.clone();
     tampered.code[0].instructions[3] = Ok(i(Addi, 6, 5, 0, 2));
     let err = compare_with_qemu(&tampered, &[], 100).unwrap_err();
-    assert!(err.contains("addi x6, x5, 2") && err.contains("x6 ours 0x00000009, qemu 0x00000008"), "{err}");
+    assert!(
+        err.contains("addi x6, x5, 2") && err.contains("x6 ours 0x00000009, qemu 0x00000008"),
+        "{err}"
+    );
 }

@@ -18,9 +18,9 @@ use std::time::{Duration, Instant};
 
 use super::elf_writer::{build_elf, ElfSegment, PF_R, PF_W, PF_X};
 use super::emulator::Emulator;
-use instructions::NUM_ARCH_REGISTERS as NUM_REGISTERS;
 use super::error::TraceError;
 use super::program::Program;
+use instructions::NUM_ARCH_REGISTERS as NUM_REGISTERS;
 
 const QEMU: &str = "qemu-riscv32";
 
@@ -78,12 +78,20 @@ pub fn qemu() -> Result<&'static Path, String> {
 fn memory_dump_elf(program: &Program, emulator: &Emulator) -> Vec<u8> {
     let words = emulator.memory_words();
     let used = words.iter().rposition(|&w| w != 0).map_or(0, |i| i + 1);
-    let data = words[..used].iter().flat_map(|w| w.to_le_bytes()).collect::<Vec<u8>>();
+    let data = words[..used]
+        .iter()
+        .flat_map(|w| w.to_le_bytes())
+        .collect::<Vec<u8>>();
     let layout = &program.layout;
     let memsz = (layout.ram_end() - layout.io_start() as u64).min(u32::MAX as u64) as u32;
     build_elf(
         program.entry,
-        &[ElfSegment { vaddr: layout.io_start(), data, memsz, flags: PF_R | PF_W | PF_X }],
+        &[ElfSegment {
+            vaddr: layout.io_start(),
+            data,
+            memsz,
+            flags: PF_R | PF_W | PF_X,
+        }],
     )
 }
 
@@ -92,7 +100,14 @@ fn memory_dump_elf(program: &Program, emulator: &Emulator) -> Vec<u8> {
 /// on anything outside RV32IM.
 fn run_qemu(qemu: &Path, elf: &Path, log: &Path, timeout: Duration) -> Result<(), String> {
     let mut child = Command::new(qemu)
-        .args(["-cpu", "rv32,c=false,a=false,f=false,d=false", "-singlestep", "-d", "cpu,nochain", "-D"])
+        .args([
+            "-cpu",
+            "rv32,c=false,a=false,f=false,d=false",
+            "-singlestep",
+            "-d",
+            "cpu,nochain",
+            "-D",
+        ])
         .arg(log)
         .arg(elf)
         .stdout(Stdio::null())
@@ -141,7 +156,11 @@ impl<R: BufRead> Iterator for StateReader<R> {
         while seen < NUM_REGISTERS {
             let line = match self.lines.next() {
                 Some(Ok(l)) => l,
-                _ => return Some(Err(format!("QEMU log ends inside the state at pc {pc:#010x}"))),
+                _ => {
+                    return Some(Err(format!(
+                        "QEMU log ends inside the state at pc {pc:#010x}"
+                    )))
+                }
             };
             let tokens: Vec<&str> = line.split_whitespace().collect();
             for pair in tokens.chunks(2) {
@@ -189,7 +208,10 @@ fn describe_mismatch(
         None => out.push_str("the initial states differ:"),
     }
     if ours.pc != theirs.pc {
-        out.push_str(&format!(" next pc ours {:#010x}, qemu {:#010x};", ours.pc, theirs.pc));
+        out.push_str(&format!(
+            " next pc ours {:#010x}, qemu {:#010x};",
+            ours.pc, theirs.pc
+        ));
     }
     for r in 0..NUM_REGISTERS {
         if ours.registers[r] != theirs.registers[r] {
@@ -205,7 +227,11 @@ fn describe_mismatch(
 /// Runs `program` on `inputs` on the tracer and under QEMU and checks that
 /// every instruction leaves both with the same pc and registers. `Err`
 /// describes the first differing instruction.
-pub fn compare_with_qemu(program: &Program, inputs: &[u8], max_steps: usize) -> Result<Agreement, String> {
+pub fn compare_with_qemu(
+    program: &Program,
+    inputs: &[u8],
+    max_steps: usize,
+) -> Result<Agreement, String> {
     let qemu = qemu()?;
     let mut emulator = Emulator::new(program, inputs).map_err(|e| e.to_string())?;
     let dir = std::env::temp_dir().join(format!(
@@ -225,12 +251,18 @@ pub fn compare_with_qemu(program: &Program, inputs: &[u8], max_steps: usize) -> 
     let _ = std::fs::remove_file(&log_path);
     let result = (|| {
         run_qemu(qemu, &elf_path, &log_path, Duration::from_secs(120))?;
-        let log = std::fs::File::open(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
-        let mut states = StateReader { lines: BufReader::new(log).lines() };
+        let log =
+            std::fs::File::open(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
+        let mut states = StateReader {
+            lines: BufReader::new(log).lines(),
+        };
 
         let first = states.next().ok_or("QEMU logged no instruction")??;
         if first.pc != program.entry {
-            return Err(format!("QEMU started at {:#010x}, not the entry {:#010x}", first.pc, program.entry));
+            return Err(format!(
+                "QEMU started at {:#010x}, not the entry {:#010x}",
+                first.pc, program.entry
+            ));
         }
         // The Linux loader's initial registers (sp, possibly others).
         for (r, &v) in first.registers.iter().enumerate() {
@@ -241,9 +273,18 @@ pub fn compare_with_qemu(program: &Program, inputs: &[u8], max_steps: usize) -> 
         for index in 0..=max_steps {
             let mut registers = [0u32; NUM_REGISTERS];
             registers.copy_from_slice(&emulator.registers()[..NUM_REGISTERS]);
-            let ours = CpuState { pc: emulator.pc(), registers };
+            let ours = CpuState {
+                pc: emulator.pc(),
+                registers,
+            };
             if ours != expected {
-                return Err(describe_mismatch(program, &ours, &expected, previous.as_ref(), index));
+                return Err(describe_mismatch(
+                    program,
+                    &ours,
+                    &expected,
+                    previous.as_ref(),
+                    index,
+                ));
             }
             if emulator.halted() {
                 return Ok(Agreement { steps: index });

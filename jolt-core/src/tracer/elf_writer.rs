@@ -31,12 +31,22 @@ impl ElfSegment {
     /// A read-execute segment holding `code`.
     pub fn code(vaddr: u32, code: &[Instruction]) -> Self {
         let data: Vec<u8> = code.iter().flat_map(|i| i.encode().to_le_bytes()).collect();
-        ElfSegment { vaddr, memsz: data.len() as u32, data, flags: PF_R | PF_X }
+        ElfSegment {
+            vaddr,
+            memsz: data.len() as u32,
+            data,
+            flags: PF_R | PF_X,
+        }
     }
 
     /// A read-write segment holding `data`.
     pub fn data(vaddr: u32, data: Vec<u8>) -> Self {
-        ElfSegment { vaddr, memsz: data.len() as u32, data, flags: PF_R | PF_W }
+        ElfSegment {
+            vaddr,
+            memsz: data.len() as u32,
+            data,
+            flags: PF_R | PF_W,
+        }
     }
 }
 

@@ -46,8 +46,15 @@ pub struct RegisterWrite {
 pub enum RamAccess {
     #[default]
     None,
-    Read { address: u32, value: u32 },
-    Write { address: u32, before: u32, after: u32 },
+    Read {
+        address: u32,
+        value: u32,
+    },
+    Write {
+        address: u32,
+        before: u32,
+        after: u32,
+    },
 }
 
 /// Everything one executed instruction read and wrote. An instruction that
@@ -105,7 +112,10 @@ impl<'p> Emulator<'p> {
     pub fn new(program: &'p Program, inputs: &[u8]) -> Result<Self, TraceError> {
         let layout = program.layout;
         if inputs.len() > layout.max_input_size as usize {
-            return Err(TraceError::InputTooLarge { len: inputs.len(), max: layout.max_input_size });
+            return Err(TraceError::InputTooLarge {
+                len: inputs.len(),
+                max: layout.max_input_size,
+            });
         }
         let mut memory = vec![0u32; layout.num_words()];
         for (address, word) in program.image_words() {
@@ -193,16 +203,21 @@ impl<'p> Emulator<'p> {
         if address % width != 0 {
             return Err(TraceError::Misaligned { pc, address, width });
         }
-        self.layout.word_index(address).ok_or(TraceError::OutOfBounds {
-            pc,
-            address,
-            io_start: self.layout.io_start(),
-            ram_end: self.layout.ram_end(),
-        })
+        self.layout
+            .word_index(address)
+            .ok_or(TraceError::OutOfBounds {
+                pc,
+                address,
+                io_start: self.layout.io_start(),
+                ram_end: self.layout.ram_end(),
+            })
     }
 
     fn read_register(&self, register: u8) -> RegisterRead {
-        RegisterRead { register, value: self.registers[register as usize] }
+        RegisterRead {
+            register,
+            value: self.registers[register as usize],
+        }
     }
 
     fn write_register(&mut self, register: u8, value: u32) -> RegisterWrite {
@@ -210,7 +225,11 @@ impl<'p> Emulator<'p> {
         if register != 0 {
             self.registers[register as usize] = value;
         }
-        RegisterWrite { register, before, after: self.registers[register as usize] }
+        RegisterWrite {
+            register,
+            before,
+            after: self.registers[register as usize],
+        }
     }
 
     /// Executes one real instruction — one step, or every step of its
@@ -238,7 +257,12 @@ impl<'p> Emulator<'p> {
         let last = sequence.len() - 1;
         for (k, virtual_instruction) in sequence.iter().enumerate() {
             let remaining = (last - k) as u16;
-            let step = self.execute(virtual_instruction, pc, Some(remaining), Some((&instruction, x, y)))?;
+            let step = self.execute(
+                virtual_instruction,
+                pc,
+                Some(remaining),
+                Some((&instruction, x, y)),
+            )?;
             record(step);
         }
         self.pc = pc.wrapping_add(4);
@@ -288,11 +312,18 @@ impl<'p> Emulator<'p> {
             Effect::Load { address, width } => {
                 let index = self.word_index(pc, address, width)?;
                 let word = self.memory[index];
-                ram = RamAccess::Read { address: address & !3, value: word };
+                ram = RamAccess::Read {
+                    address: address & !3,
+                    value: word,
+                };
                 let value = semantics::load_extend(op, word, address & 3);
                 rd = Some(self.write_register(instruction.rd, value));
             }
-            Effect::Store { address, width, value } => {
+            Effect::Store {
+                address,
+                width,
+                value,
+            } => {
                 let index = self.word_index(pc, address, width)?;
                 if self.program.code.iter().any(|c| c.contains(address)) {
                     return Err(TraceError::WriteToCode { pc, address });
@@ -300,19 +331,30 @@ impl<'p> Emulator<'p> {
                 let before = self.memory[index];
                 let after = semantics::store_merge(before, address & 3, width, value);
                 self.memory[index] = after;
-                ram = RamAccess::Write { address: address & !3, before, after };
+                ram = RamAccess::Write {
+                    address: address & !3,
+                    before,
+                    after,
+                };
                 if address & !3 == self.layout.termination_address() && after != 0 {
                     self.halted = true;
                 }
             }
             Effect::Nop => {}
             Effect::EnvironmentCall => {
-                let kind = if op == Opcode::Ecall { "ecall" } else { "ebreak" };
+                let kind = if op == Opcode::Ecall {
+                    "ecall"
+                } else {
+                    "ebreak"
+                };
                 return Err(TraceError::EnvironmentCall { pc, kind });
             }
             Effect::Assert { holds } => {
                 if !holds {
-                    return Err(TraceError::AssertionFailed { pc, instruction: instruction.to_string() });
+                    return Err(TraceError::AssertionFailed {
+                        pc,
+                        instruction: instruction.to_string(),
+                    });
                 }
             }
             Effect::Advice => {
@@ -323,7 +365,16 @@ impl<'p> Emulator<'p> {
                 rd = Some(self.write_register(instruction.rd, value));
             }
         }
-        Ok(Step { pc, instruction: *instruction, rs1, rs2, rd, ram, next_pc, virtual_sequence_remaining: remaining })
+        Ok(Step {
+            pc,
+            instruction: *instruction,
+            rs1,
+            rs2,
+            rd,
+            ram,
+            next_pc,
+            virtual_sequence_remaining: remaining,
+        })
     }
 
     /// The public I/O as it stands now.
@@ -385,10 +436,21 @@ pub struct Execution {
 pub fn execute(program: &Program, inputs: &[u8], max_cycles: u64) -> Result<Execution, TraceError> {
     let mut emulator = Emulator::new(program, inputs)?;
     let mut counts = [0u64; Opcode::ALL.len()];
-    emulator.run(max_cycles, |step| counts[step.instruction.opcode as usize] += 1)?;
-    let opcode_counts =
-        Opcode::ALL.iter().zip(counts).filter(|(_, n)| *n > 0).map(|(&op, n)| (op, n)).collect();
-    Ok(Execution { io: emulator.io(), cycles: emulator.cycles, steps: counts.iter().sum(), opcode_counts })
+    emulator.run(max_cycles, |step| {
+        counts[step.instruction.opcode as usize] += 1
+    })?;
+    let opcode_counts = Opcode::ALL
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| *n > 0)
+        .map(|(&op, n)| (op, n))
+        .collect();
+    Ok(Execution {
+        io: emulator.io(),
+        cycles: emulator.cycles,
+        steps: counts.iter().sum(),
+        opcode_counts,
+    })
 }
 
 #[cfg(test)]
@@ -445,8 +507,21 @@ mod tests {
     #[test]
     fn writes_to_x0_are_discarded_and_recorded_as_zero() {
         let t = run_halting(vec![i(Addi, 0, 0, 0, 5), i(Add, A0, 0, 0, 0)], vec![]);
-        assert_eq!(t.steps[0].rd, Some(RegisterWrite { register: 0, before: 0, after: 0 }));
-        assert_eq!(t.steps[1].rs1, Some(RegisterRead { register: 0, value: 0 }));
+        assert_eq!(
+            t.steps[0].rd,
+            Some(RegisterWrite {
+                register: 0,
+                before: 0,
+                after: 0
+            })
+        );
+        assert_eq!(
+            t.steps[1].rs1,
+            Some(RegisterRead {
+                register: 0,
+                value: 0
+            })
+        );
         assert_eq!(t.final_registers[0], 0);
         assert_eq!(t.final_registers[A0 as usize], 0);
     }
@@ -457,13 +532,24 @@ mod tests {
         let t = run_halting(vec![i(Addi, A0, 0, 0, 21), i(Add, A0, A0, A0, 0)], vec![]);
         let s = t.steps[1];
         assert_eq!((s.rs1.unwrap().value, s.rs2.unwrap().value), (21, 21));
-        assert_eq!(s.rd, Some(RegisterWrite { register: A0, before: 21, after: 42 }));
+        assert_eq!(
+            s.rd,
+            Some(RegisterWrite {
+                register: A0,
+                before: 21,
+                after: 42
+            })
+        );
     }
 
     #[test]
     fn register_shift_amounts_use_the_low_five_bits() {
         let t = run_halting(
-            vec![i(Addi, A0, 0, 0, 1), i(Addi, A1, 0, 0, 33), i(Sll, A2, A0, A1, 0)],
+            vec![
+                i(Addi, A0, 0, 0, 1),
+                i(Addi, A1, 0, 0, 33),
+                i(Sll, A2, A0, A1, 0),
+            ],
             vec![],
         );
         assert_eq!(t.final_registers[A2 as usize], 2);
@@ -478,25 +564,32 @@ mod tests {
         code.push(i(Divu, 14, A0, 0, 0)); // / 0 = all ones
         code.push(i(Rem, 15, A0, 0, 0)); // rem 0 = dividend
         let r = run_halting(code, vec![]).final_registers;
-        assert_eq!((r[12], r[13], r[14], r[15]), (0x8000_0000, 0, u32::MAX, 0x8000_0000));
+        assert_eq!(
+            (r[12], r[13], r[14], r[15]),
+            (0x8000_0000, 0, u32::MAX, 0x8000_0000)
+        );
     }
 
     #[test]
     fn loads_extend_and_stores_merge_on_aligned_words() {
         let mut code = li(A0, DATA).to_vec();
         code.extend([
-            i(Lb, 11, A0, 0, 3),   // 0x80 → sign-extended
-            i(Lbu, 12, A0, 0, 3),  // 0x80 → zero-extended
-            i(Lh, 13, A0, 0, 2),   // 0x80ff → sign-extended
-            i(Lhu, 14, A0, 0, 2),  // 0x80ff
+            i(Lb, 11, A0, 0, 3),  // 0x80 → sign-extended
+            i(Lbu, 12, A0, 0, 3), // 0x80 → zero-extended
+            i(Lh, 13, A0, 0, 2),  // 0x80ff → sign-extended
+            i(Lhu, 14, A0, 0, 2), // 0x80ff
             i(Lw, 15, A0, 0, 0),
             i(Addi, 16, 0, 0, 0x55),
-            i(Sb, 0, A0, 16, 1),   // word becomes 0x80ff_5501
+            i(Sb, 0, A0, 16, 1), // word becomes 0x80ff_5501
             i(Lw, 17, A0, 0, 0),
-            i(Sh, 0, A0, 16, 6),   // next word's upper half
+            i(Sh, 0, A0, 16, 6), // next word's upper half
             i(Lw, 18, A0, 0, 4),
         ]);
-        let data = 0x80ff_7f01u32.to_le_bytes().into_iter().chain([0xaa; 4]).collect();
+        let data = 0x80ff_7f01u32
+            .to_le_bytes()
+            .into_iter()
+            .chain([0xaa; 4])
+            .collect();
         let t = run_halting(code, data);
         let r = t.final_registers;
         assert_eq!(r[11], 0xffff_ff80);
@@ -513,12 +606,27 @@ mod tests {
         assert!(sb.len() > 1 && sb.iter().all(|s| s.virtual_sequence_remaining.is_some()));
         assert_eq!(
             sb.last().unwrap().ram,
-            RamAccess::Write { address: DATA, before: 0x80ff_7f01, after: 0x80ff_5501 }
+            RamAccess::Write {
+                address: DATA,
+                before: 0x80ff_7f01,
+                after: 0x80ff_5501
+            }
         );
         assert!(sb[..sb.len() - 1].iter().all(|s| s.next_pc == sb_pc));
         assert_eq!(sb.last().unwrap().next_pc, sb_pc + 4);
-        let lb = t.steps.iter().filter(|s| s.pc == RAM_BASE + 8).find(|s| s.ram != RamAccess::None).unwrap();
-        assert_eq!(lb.ram, RamAccess::Read { address: DATA, value: 0x80ff_7f01 });
+        let lb = t
+            .steps
+            .iter()
+            .filter(|s| s.pc == RAM_BASE + 8)
+            .find(|s| s.ram != RamAccess::None)
+            .unwrap();
+        assert_eq!(
+            lb.ram,
+            RamAccess::Read {
+                address: DATA,
+                value: 0x80ff_7f01
+            }
+        );
         // Virtual registers never leak into the architectural state.
         assert_eq!(t.cycles as usize, 2 + 10 + halt().len());
     }
@@ -526,16 +634,73 @@ mod tests {
     #[test]
     fn sequences_count_one_cycle_and_many_steps() {
         let mut code = li(A0, 0x8000_0000).to_vec();
-        code.extend([i(Addi, A1, 0, 0, -1), i(Div, A2, A0, A1, 0), i(Mulh, 13, A0, A0, 0)]);
+        code.extend([
+            i(Addi, A1, 0, 0, -1),
+            i(Div, A2, A0, A1, 0),
+            i(Mulh, 13, A0, A0, 0),
+        ]);
         let t = run_halting(code, vec![]);
         assert_eq!(t.cycles as usize, 5 + halt().len());
         let div_steps = t.steps.iter().filter(|s| s.pc == RAM_BASE + 12).count();
         assert_eq!(div_steps, 18);
         let r = t.final_registers;
         assert_eq!((r[12], r[13]), (0x8000_0000, 0x4000_0000));
-        let remaining: Vec<_> =
-            t.steps.iter().filter(|s| s.pc == RAM_BASE + 16).map(|s| s.virtual_sequence_remaining).collect();
+        let remaining: Vec<_> = t
+            .steps
+            .iter()
+            .filter(|s| s.pc == RAM_BASE + 16)
+            .map(|s| s.virtual_sequence_remaining)
+            .collect();
         assert_eq!(remaining, (0..7).rev().map(Some).collect::<Vec<_>>());
+    }
+
+    /// Each virtual sequence, run by the tracer, equals the direct
+    /// semantics on edge and random operands, with aliased registers.
+    #[test]
+    fn virtual_sequences_on_the_tracer_equal_the_direct_semantics() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+        let edges = [
+            0u32,
+            1,
+            3,
+            0x7fff_ffff,
+            0x8000_0000,
+            0xffff_fffe,
+            0xffff_ffff,
+        ];
+        let mut pairs: Vec<(u32, u32)> = edges
+            .iter()
+            .flat_map(|&a| edges.iter().map(move |&b| (a, b)))
+            .collect();
+        pairs.extend((0..100).map(|_| (rng.gen(), rng.gen::<u32>() >> rng.gen_range(0..32))));
+        for op in [Mulh, Mulhsu, Div, Divu, Rem, Remu] {
+            // Each pair's results go to two data words: rd = a2, and rd = rs1.
+            let mut out = Vec::new();
+            for (k, &(a, b)) in pairs.iter().enumerate() {
+                out.extend(li(A0, a));
+                out.extend(li(A1, b));
+                out.push(i(op, A2, A0, A1, 0));
+                out.push(i(op, A0, A0, A1, 0));
+                out.extend(li(T0, DATA + 8 * k as u32));
+                out.push(i(Sw, 0, T0, A2, 0));
+                out.push(i(Sw, 0, T0, A0, 4));
+            }
+            out.extend(halt());
+            let t = trace(&program(&out, vec![0; 8 * pairs.len()]), &[], 1_000_000).unwrap();
+            let layout = MemoryLayout::default();
+            for (k, &(a, b)) in pairs.iter().enumerate() {
+                let word = |offset: u32| {
+                    t.final_memory[layout.word_index(DATA + 8 * k as u32 + offset).unwrap()]
+                };
+                let expected = semantics::alu(op, a, b);
+                assert_eq!(
+                    (word(0), word(4)),
+                    (expected, expected),
+                    "{op:?} on {a:#x}, {b:#x}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -544,10 +709,20 @@ mod tests {
         code.extend([i(Addi, A1, 0, 0, 7), i(Divu, A2, A0, A1, 0)]);
         code.extend(halt());
         let p = program(&code, vec![]);
-        let mut emulator = Emulator::new(&p, &[]).unwrap();
-        emulator.set_advice(|_, _, _, which| if which == 0 { 13 } else { 9 });
-        let err = emulator.run(100, |_| {}).unwrap_err();
-        assert!(matches!(err, TraceError::AssertionFailed { pc, .. } if pc == RAM_BASE + 12), "{err}");
+        // Off by one in either direction, quotient or remainder.
+        for wrong in [
+            |_: &Instruction, _, _, w| if w == 0 { 13 } else { 9 },
+            |_: &Instruction, _, _, w| if w == 0 { 15 } else { 2 },
+            |_: &Instruction, _, _, w| if w == 0 { 14 } else { 3 },
+        ] {
+            let mut emulator = Emulator::new(&p, &[]).unwrap();
+            emulator.set_advice(wrong);
+            let err = emulator.run(100, |_| {}).unwrap_err();
+            assert!(
+                matches!(err, TraceError::AssertionFailed { pc, .. } if pc == RAM_BASE + 12),
+                "{err}"
+            );
+        }
         // The honest advice passes.
         assert_eq!(trace(&p, &[], 100).unwrap().final_registers[12], 14);
     }
@@ -558,19 +733,30 @@ mod tests {
         code.push(i(Lh, A1, A0, 0, 0));
         assert_eq!(
             run(&code, vec![0; 8]),
-            Err(TraceError::Misaligned { pc: RAM_BASE + 8, address: DATA + 1, width: 2 })
+            Err(TraceError::Misaligned {
+                pc: RAM_BASE + 8,
+                address: DATA + 1,
+                width: 2
+            })
         );
         let mut code = li(A0, DATA + 3).to_vec();
         code.push(i(Sh, 0, A0, A1, 0));
-        assert!(matches!(run(&code, vec![0; 8]), Err(TraceError::Misaligned { width: 2, .. })));
+        assert!(matches!(
+            run(&code, vec![0; 8]),
+            Err(TraceError::Misaligned { width: 2, .. })
+        ));
     }
 
     #[test]
     fn jalr_clears_bit_zero_and_links() {
         // 0: auipc a0, 0 ; 4: jalr ra, 13(a0) → target 12 (bit 0 cleared)
         // 8: addi a1, zero, 1 (skipped) ; 12: addi a2, zero, 2
-        let code =
-            vec![i(Auipc, A0, 0, 0, 0), i(Jalr, 1, A0, 0, 13), i(Addi, A1, 0, 0, 1), i(Addi, A2, 0, 0, 2)];
+        let code = vec![
+            i(Auipc, A0, 0, 0, 0),
+            i(Jalr, 1, A0, 0, 13),
+            i(Addi, A1, 0, 0, 1),
+            i(Addi, A2, 0, 0, 2),
+        ];
         let t = run_halting(code, vec![]);
         assert_eq!(t.steps[1].next_pc, RAM_BASE + 12);
         assert_eq!(t.final_registers[1], RAM_BASE + 8);
@@ -598,7 +784,11 @@ mod tests {
         let layout = MemoryLayout::default();
         let mut code = li(A0, layout.input_start()).to_vec();
         code.extend(li(A1, layout.output_start()));
-        code.extend([i(Lw, A2, A0, 0, 0), i(Addi, A2, A2, 0, 1), i(Sw, 0, A1, A2, 4)]);
+        code.extend([
+            i(Lw, A2, A0, 0, 0),
+            i(Addi, A2, A2, 0, 1),
+            i(Sw, 0, A1, A2, 4),
+        ]);
         code.extend(halt());
         let t = trace(&program(&code, vec![]), &[41, 0, 0, 0], 100).unwrap();
         assert_eq!(t.cycles as usize, t.steps.len());
@@ -630,7 +820,11 @@ mod tests {
         code.push(i(Lw, A1, A0, 0, 2));
         assert_eq!(
             run(&code, vec![0; 8]),
-            Err(TraceError::Misaligned { pc: pc_of(2), address: DATA + 2, width: 4 })
+            Err(TraceError::Misaligned {
+                pc: pc_of(2),
+                address: DATA + 2,
+                width: 4
+            })
         );
         let code = vec![i(Lh, A1, 0, 0, 16)];
         assert!(matches!(
@@ -639,39 +833,71 @@ mod tests {
         ));
         let mut code = li(A0, MemoryLayout::default().ram_end() as u32).to_vec();
         code.push(i(Sb, 0, A0, 0, 0));
-        assert!(matches!(run(&code, vec![]), Err(TraceError::OutOfBounds { .. })));
+        assert!(matches!(
+            run(&code, vec![]),
+            Err(TraceError::OutOfBounds { .. })
+        ));
         let code = vec![i(Auipc, A0, 0, 0, 0), i(Sw, 0, A0, 0, 0)];
         assert_eq!(
             run(&code, vec![]),
-            Err(TraceError::WriteToCode { pc: pc_of(1), address: RAM_BASE })
+            Err(TraceError::WriteToCode {
+                pc: pc_of(1),
+                address: RAM_BASE
+            })
         );
         let code = vec![i(Jal, 0, 0, 0, 2)];
         assert_eq!(
             run(&code, vec![]),
-            Err(TraceError::MisalignedJump { pc: RAM_BASE, target: RAM_BASE + 2 })
+            Err(TraceError::MisalignedJump {
+                pc: RAM_BASE,
+                target: RAM_BASE + 2
+            })
         );
         let code = vec![i(Addi, 0, 0, 0, 0)];
-        assert_eq!(run(&code, vec![]), Err(TraceError::PcOutOfCode { pc: pc_of(1) }));
+        assert_eq!(
+            run(&code, vec![]),
+            Err(TraceError::PcOutOfCode { pc: pc_of(1) })
+        );
         let code = vec![i(Addi, 0, 0, 0, 0), i(Ecall, 0, 0, 0, 0)];
         assert_eq!(
             run(&code, vec![]),
-            Err(TraceError::EnvironmentCall { pc: pc_of(1), kind: "ecall" })
+            Err(TraceError::EnvironmentCall {
+                pc: pc_of(1),
+                kind: "ecall"
+            })
         );
         let code = vec![i(Jal, 0, 0, 0, 0)];
-        assert_eq!(run(&code, vec![]), Err(TraceError::CycleLimit { max_cycles: 10_000 }));
+        assert_eq!(
+            run(&code, vec![]),
+            Err(TraceError::CycleLimit { max_cycles: 10_000 })
+        );
         let p = program(&[i(Jal, 0, 0, 0, 0)], vec![]);
         assert_eq!(
             trace(&p, &[0; 4097], 10).unwrap_err(),
-            TraceError::InputTooLarge { len: 4097, max: 4096 }
+            TraceError::InputTooLarge {
+                len: 4097,
+                max: 4096
+            }
         );
     }
 
     #[test]
     fn undecodable_words_fail_only_when_executed() {
         // A compressed word in the code segment after the halt is never reached.
-        let mut bytes: Vec<u8> = halt().iter().flat_map(|i| i.encode().to_le_bytes()).collect();
+        let mut bytes: Vec<u8> = halt()
+            .iter()
+            .flat_map(|i| i.encode().to_le_bytes())
+            .collect();
         bytes.extend(0x0000_4501u32.to_le_bytes());
-        let elf = build_elf(RAM_BASE, &[ElfSegment { vaddr: RAM_BASE, memsz: bytes.len() as u32, data: bytes, flags: 5 }]);
+        let elf = build_elf(
+            RAM_BASE,
+            &[ElfSegment {
+                vaddr: RAM_BASE,
+                memsz: bytes.len() as u32,
+                data: bytes,
+                flags: 5,
+            }],
+        );
         let p = Program::from_elf(&elf, MemoryLayout::default()).unwrap();
         assert!(trace(&p, &[], 100).is_ok());
         let mut p2 = p.clone();
@@ -685,7 +911,11 @@ mod tests {
 
     #[test]
     fn execute_counts_opcodes_like_trace() {
-        let code = vec![i(Addi, A0, 0, 0, 3), i(Addi, A0, A0, 0, -1), i(Bne, 0, A0, 0, -4)];
+        let code = vec![
+            i(Addi, A0, 0, 0, 3),
+            i(Addi, A0, A0, 0, -1),
+            i(Bne, 0, A0, 0, -4),
+        ];
         let mut full = code.clone();
         full.extend(halt());
         let p = program(&full, vec![]);

@@ -23,9 +23,19 @@ pub enum ElfError {
         "segment at {vaddr:#010x} with {memsz} bytes lies outside RAM \
          [{ram_start:#010x}, {ram_end:#x}); raise --memory-size or relink the guest"
     )]
-    SegmentOutOfRange { vaddr: u32, memsz: u64, ram_start: u32, ram_end: u64 },
+    SegmentOutOfRange {
+        vaddr: u32,
+        memsz: u64,
+        ram_start: u32,
+        ram_end: u64,
+    },
     #[error("segment at {vaddr:#010x}: file bytes {offset}..{end} lie beyond the file's {file_len} bytes")]
-    SegmentOutsideFile { vaddr: u32, offset: u64, end: u64, file_len: usize },
+    SegmentOutsideFile {
+        vaddr: u32,
+        offset: u64,
+        end: u64,
+        file_len: usize,
+    },
     #[error("segment at {vaddr:#010x}: file size {filesz} exceeds memory size {memsz}")]
     SegmentFileSizeTooLarge { vaddr: u32, filesz: u64, memsz: u64 },
     #[error("segments at {first:#010x} and {second:#010x} overlap")]
@@ -46,7 +56,12 @@ pub enum TraceError {
     #[error("misaligned {width}-byte access to {address:#010x} at pc {pc:#010x}")]
     Misaligned { pc: u32, address: u32, width: u32 },
     #[error("access to {address:#010x} at pc {pc:#010x} is outside memory (I/O [{io_start:#010x}, 0x80000000), RAM [0x80000000, {ram_end:#x}))")]
-    OutOfBounds { pc: u32, address: u32, io_start: u32, ram_end: u64 },
+    OutOfBounds {
+        pc: u32,
+        address: u32,
+        io_start: u32,
+        ram_end: u64,
+    },
     #[error("store to {address:#010x} at pc {pc:#010x} would modify the program's code")]
     WriteToCode { pc: u32, address: u32 },
     #[error("jump at pc {pc:#010x} to {target:#010x}, which is not 4-byte aligned")]

@@ -72,7 +72,10 @@ impl MemoryLayout {
             return Err(LayoutError::MemoryTooLarge(memory_size));
         }
         if stack_size > memory_size {
-            return Err(LayoutError::StackTooLarge { stack: stack_size, memory: memory_size });
+            return Err(LayoutError::StackTooLarge {
+                stack: stack_size,
+                memory: memory_size,
+            });
         }
         let io = max_input_size + max_output_size + 8;
         // Keep the I/O region well clear of address 0 so null stays unmapped.
@@ -156,15 +159,24 @@ mod tests {
         assert_eq!(l.output_start() + l.max_output_size, l.panic_address());
         assert_eq!(l.input_start() + l.max_input_size, l.output_start());
         assert_eq!(l.word_index(l.io_start()), Some(0));
-        assert_eq!(l.word_index(RAM_BASE), Some(((RAM_BASE - l.io_start()) / 4) as usize));
+        assert_eq!(
+            l.word_index(RAM_BASE),
+            Some(((RAM_BASE - l.io_start()) / 4) as usize)
+        );
         assert_eq!(l.word_index(l.io_start() - 1), None);
         assert_eq!(l.word_index((l.ram_end()) as u32), None);
-        assert_eq!(l.num_words(), l.word_index((l.ram_end() - 4) as u32).unwrap() + 1);
+        assert_eq!(
+            l.num_words(),
+            l.word_index((l.ram_end() - 4) as u32).unwrap() + 1
+        );
     }
 
     #[test]
     fn invalid_sizes_are_rejected() {
-        assert!(matches!(MemoryLayout::new(6, 0, 0, 0), Err(LayoutError::Unaligned { .. })));
+        assert!(matches!(
+            MemoryLayout::new(6, 0, 0, 0),
+            Err(LayoutError::Unaligned { .. })
+        ));
         assert!(matches!(
             MemoryLayout::new(1 << 32, 0, 0, 0),
             Err(LayoutError::MemoryTooLarge(_))

@@ -59,10 +59,12 @@ const ELFDATA2LSB: u8 = 1;
 
 fn goblin_error(e: goblin::error::Error) -> ElfError {
     match e {
-        goblin::error::Error::Scroll(e) => ElfError::Truncated { what: e.to_string() },
-        goblin::error::Error::BufferTooShort(n, what) => {
-            ElfError::Truncated { what: format!("{what} needs {n} bytes") }
-        }
+        goblin::error::Error::Scroll(e) => ElfError::Truncated {
+            what: e.to_string(),
+        },
+        goblin::error::Error::BufferTooShort(n, what) => ElfError::Truncated {
+            what: format!("{what} needs {n} bytes"),
+        },
         other => ElfError::Malformed(other.to_string()),
     }
 }
@@ -75,7 +77,10 @@ impl Program {
         }
         if bytes.len() < 52 {
             return Err(ElfError::Truncated {
-                what: format!("{} bytes is shorter than the 52-byte ELF32 header", bytes.len()),
+                what: format!(
+                    "{} bytes is shorter than the 52-byte ELF32 header",
+                    bytes.len()
+                ),
             });
         }
         if bytes[EI_CLASS] != ELFCLASS32 {
@@ -92,11 +97,17 @@ impl Program {
             });
         }
         if elf.header.e_type != header::ET_EXEC {
-            return Err(ElfError::NotExecutable { e_type: elf.header.e_type });
+            return Err(ElfError::NotExecutable {
+                e_type: elf.header.e_type,
+            });
         }
 
         let mut segments = Vec::new();
-        for ph in elf.program_headers.iter().filter(|ph| ph.p_type == program_header::PT_LOAD) {
+        for ph in elf
+            .program_headers
+            .iter()
+            .filter(|ph| ph.p_type == program_header::PT_LOAD)
+        {
             if ph.p_memsz == 0 {
                 continue;
             }
@@ -113,7 +124,11 @@ impl Program {
                 });
             }
             if filesz > memsz {
-                return Err(ElfError::SegmentFileSizeTooLarge { vaddr, filesz, memsz });
+                return Err(ElfError::SegmentFileSizeTooLarge {
+                    vaddr,
+                    filesz,
+                    memsz,
+                });
             }
             if (vaddr as u64) < RAM_BASE as u64 || ph.p_vaddr + memsz > layout.ram_end() {
                 return Err(ElfError::SegmentOutOfRange {
@@ -135,7 +150,10 @@ impl Program {
         segments.sort_by_key(|s| s.vaddr);
         for pair in segments.windows(2) {
             if pair[0].vaddr as u64 + pair[0].memsz as u64 > pair[1].vaddr as u64 {
-                return Err(ElfError::SegmentOverlap { first: pair[0].vaddr, second: pair[1].vaddr });
+                return Err(ElfError::SegmentOverlap {
+                    first: pair[0].vaddr,
+                    second: pair[1].vaddr,
+                });
             }
         }
 
@@ -157,13 +175,21 @@ impl Program {
                     decode(u32::from_le_bytes(word), seg.vaddr + 4 * i)
                 })
                 .collect();
-            code.push(CodeSegment { start: seg.vaddr, instructions });
+            code.push(CodeSegment {
+                start: seg.vaddr,
+                instructions,
+            });
         }
         let entry = elf.entry as u32;
         if entry % 4 != 0 || !code.iter().any(|c| c.contains(entry)) {
             return Err(ElfError::EntryNotInCode { entry });
         }
-        Ok(Program { entry, segments, code, layout })
+        Ok(Program {
+            entry,
+            segments,
+            code,
+            layout,
+        })
     }
 
     /// The code segment containing `pc`, if any.
@@ -203,7 +229,10 @@ mod tests {
     fn good() -> Vec<u8> {
         build_elf(
             RAM_BASE,
-            &[ElfSegment::code(RAM_BASE, &[nop(); 4]), ElfSegment::data(RAM_BASE + 0x1000, vec![7; 6])],
+            &[
+                ElfSegment::code(RAM_BASE, &[nop(); 4]),
+                ElfSegment::data(RAM_BASE + 0x1000, vec![7; 6]),
+            ],
         )
     }
 
@@ -221,15 +250,27 @@ mod tests {
         assert!(p.segments[1].writable && !p.segments[1].executable);
         let words = p.image_words();
         assert_eq!(words[0], (RAM_BASE, nop().encode()));
-        assert_eq!(words[words.len() - 2..], [(RAM_BASE + 0x1000, 0x0707_0707), (RAM_BASE + 0x1004, 0x0707)]);
+        assert_eq!(
+            words[words.len() - 2..],
+            [
+                (RAM_BASE + 0x1000, 0x0707_0707),
+                (RAM_BASE + 0x1004, 0x0707)
+            ]
+        );
     }
 
     #[test]
     fn rejects_files_that_are_not_rv32_executables() {
         assert_eq!(load(b"hello"), Err(ElfError::NotElf { len: 5 }));
-        assert!(matches!(load(&good()[..40]), Err(ElfError::Truncated { .. })));
+        assert!(matches!(
+            load(&good()[..40]),
+            Err(ElfError::Truncated { .. })
+        ));
         // Cut inside the program headers.
-        assert!(matches!(load(&good()[..70]), Err(ElfError::Truncated { .. })));
+        assert!(matches!(
+            load(&good()[..70]),
+            Err(ElfError::Truncated { .. })
+        ));
         let mut b = good();
         b[4] = 2;
         assert_eq!(load(&b), Err(ElfError::Not32Bit));
@@ -238,7 +279,13 @@ mod tests {
         assert_eq!(load(&b), Err(ElfError::BigEndian));
         let mut b = good();
         b[18..20].copy_from_slice(&62u16.to_le_bytes());
-        assert_eq!(load(&b), Err(ElfError::NotRiscV { machine: 62, name: "X86_64" }));
+        assert_eq!(
+            load(&b),
+            Err(ElfError::NotRiscV {
+                machine: 62,
+                name: "X86_64"
+            })
+        );
         let mut b = good();
         b[16..18].copy_from_slice(&3u16.to_le_bytes());
         assert_eq!(load(&b), Err(ElfError::NotExecutable { e_type: 3 }));
@@ -248,26 +295,54 @@ mod tests {
     fn rejects_bad_segments_and_entry() {
         let code = || ElfSegment::code(RAM_BASE, &[nop(); 4]);
         let low = build_elf(RAM_BASE, &[code(), ElfSegment::data(0x1000, vec![1; 4])]);
-        assert!(matches!(load(&low), Err(ElfError::SegmentOutOfRange { vaddr: 0x1000, .. })));
+        assert!(matches!(
+            load(&low),
+            Err(ElfError::SegmentOutOfRange { vaddr: 0x1000, .. })
+        ));
         let high = MemoryLayout::default().ram_end() as u32 - 2;
         let high = build_elf(RAM_BASE, &[code(), ElfSegment::data(high, vec![1; 4])]);
-        assert!(matches!(load(&high), Err(ElfError::SegmentOutOfRange { .. })));
-        let overlap = build_elf(RAM_BASE, &[code(), ElfSegment::data(RAM_BASE + 8, vec![1; 4])]);
+        assert!(matches!(
+            load(&high),
+            Err(ElfError::SegmentOutOfRange { .. })
+        ));
+        let overlap = build_elf(
+            RAM_BASE,
+            &[code(), ElfSegment::data(RAM_BASE + 8, vec![1; 4])],
+        );
         assert_eq!(
             load(&overlap),
-            Err(ElfError::SegmentOverlap { first: RAM_BASE, second: RAM_BASE + 8 })
+            Err(ElfError::SegmentOverlap {
+                first: RAM_BASE,
+                second: RAM_BASE + 8
+            })
         );
         let elsewhere = build_elf(RAM_BASE + 0x100, &[code()]);
-        assert_eq!(load(&elsewhere), Err(ElfError::EntryNotInCode { entry: RAM_BASE + 0x100 }));
+        assert_eq!(
+            load(&elsewhere),
+            Err(ElfError::EntryNotInCode {
+                entry: RAM_BASE + 0x100
+            })
+        );
         let odd = build_elf(RAM_BASE + 2, &[code()]);
-        assert_eq!(load(&odd), Err(ElfError::EntryNotInCode { entry: RAM_BASE + 2 }));
+        assert_eq!(
+            load(&odd),
+            Err(ElfError::EntryNotInCode {
+                entry: RAM_BASE + 2
+            })
+        );
         // A data segment's bytes cut off by the end of the file.
         let b = good();
-        assert!(matches!(load(&b[..b.len() - 3]), Err(ElfError::SegmentOutsideFile { .. })));
+        assert!(matches!(
+            load(&b[..b.len() - 3]),
+            Err(ElfError::SegmentOutsideFile { .. })
+        ));
         // filesz > memsz, patched into the first program header.
         let mut b = good();
         b[52 + 20..52 + 24].copy_from_slice(&8u32.to_le_bytes());
-        assert!(matches!(load(&b), Err(ElfError::SegmentFileSizeTooLarge { .. })));
+        assert!(matches!(
+            load(&b),
+            Err(ElfError::SegmentFileSizeTooLarge { .. })
+        ));
     }
 
     #[test]
