@@ -3,9 +3,10 @@
 //! `tracer` runs RV32IM programs and records what every step read and wrote;
 //! the proof-system modules turn such a trace into a succinct proof.
 
-pub mod tracer;
 pub mod error;
 pub mod field;
+pub mod pcs;
 pub mod poly;
 pub mod subprotocols;
+pub mod tracer;
 pub mod transcript;

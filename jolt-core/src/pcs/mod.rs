@@ -1,0 +1,265 @@
+//! Polynomial commitments: every claim "committed polynomial P has value v
+//! at point r" that the proof system produces ends here.
+//!
+//! - [`CommitmentScheme`] is the interface the rest of the prover and
+//!   verifier use; it knows nothing of HyperKZG. It commits multilinear
+//!   polynomials given as evaluation tables ([`Column`]s of small integers or
+//!   field elements), proves and verifies one evaluation, batches many
+//!   polynomials opened at one point (a random linear combination, so
+//!   commitments must be homomorphic), and reduces claims at several points
+//!   to one opening ([`reduction`]).
+//! - [`hyperkzg`] implements it over BN254 with [`kzg`] openings of the
+//!   successive folds; [`srs`] holds the powers of τ it needs; [`msm`] is
+//!   the small-value commitment kernel.
+//!
+//! Points follow the convention of [`crate::poly`]: `point[0]` is the top
+//! variable (the most significant bit of the table index).
+
+pub mod error;
+pub mod hyperkzg;
+pub mod kzg;
+pub mod msm;
+pub mod reduction;
+pub mod srs;
+
+pub use error::PcsError;
+pub use hyperkzg::{
+    HyperKzg, HyperKzgCommitment, HyperKzgProof, HyperKzgProverKey, HyperKzgVerifierKey,
+};
+pub use reduction::{OpeningsProof, ProverOpening, VerifierOpening};
+pub use srs::Srs;
+
+use crate::field::JoltField;
+use crate::poly::DensePolynomial;
+use crate::transcript::Transcript;
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
+use rayon::prelude::*;
+use std::fmt::Debug;
+
+/// A witness column to commit, by the width of its values: the commitment
+/// kernel pays for the bits actually present, so a column of flags costs
+/// about one group addition per set flag and a byte column about one per
+/// non-zero entry. All variants commit to the same thing as the field
+/// column of the same values (`I64` maps negative n to p − |n|).
+///
+/// A column shorter than 2^n commits exactly as if padded with zeros to
+/// 2^n entries, so witness columns need not be padded before committing.
+#[derive(Clone, Copy, Debug)]
+pub enum Column<'a, F> {
+    Bits(&'a [bool]),
+    U8(&'a [u8]),
+    U16(&'a [u16]),
+    U32(&'a [u32]),
+    U64(&'a [u64]),
+    I64(&'a [i64]),
+    Field(&'a [F]),
+}
+
+impl<F: JoltField> Column<'_, F> {
+    pub fn len(&self) -> usize {
+        match self {
+            Column::Bits(v) => v.len(),
+            Column::U8(v) => v.len(),
+            Column::U16(v) => v.len(),
+            Column::U32(v) => v.len(),
+            Column::U64(v) => v.len(),
+            Column::I64(v) => v.len(),
+            Column::Field(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Variables of the multilinear polynomial the column is the table of
+    /// (after zero padding): ⌈log2 len⌉.
+    pub fn num_vars(&self) -> usize {
+        self.len().max(1).next_power_of_two().trailing_zeros() as usize
+    }
+
+    /// The values as field elements (for provers that need the table).
+    pub fn to_field(&self) -> Vec<F> {
+        match self {
+            Column::Bits(v) => v.iter().map(|&b| F::from_bool(b)).collect(),
+            Column::U8(v) => v.iter().map(|&x| F::from_u8(x)).collect(),
+            Column::U16(v) => v.iter().map(|&x| F::from_u16(x)).collect(),
+            Column::U32(v) => v.iter().map(|&x| F::from_u32(x)).collect(),
+            Column::U64(v) => v.iter().map(|&x| F::from_u64(x)).collect(),
+            Column::I64(v) => v.iter().map(|&x| F::from_i64(x)).collect(),
+            Column::Field(v) => v.to_vec(),
+        }
+    }
+}
+
+macro_rules! column_from {
+    ($($t:ty => $variant:ident),*) => {$(
+        impl<'a, F> From<&'a [$t]> for Column<'a, F> {
+            fn from(values: &'a [$t]) -> Self {
+                Column::$variant(values)
+            }
+        }
+    )*};
+}
+column_from!(bool => Bits, u8 => U8, u16 => U16, u32 => U32, u64 => U64, i64 => I64);
+
+impl<'a, F: JoltField> From<&'a DensePolynomial<F>> for Column<'a, F> {
+    fn from(poly: &'a DensePolynomial<F>) -> Self {
+        Column::Field(poly.evals())
+    }
+}
+
+/// A multilinear polynomial commitment scheme with homomorphic commitments.
+///
+/// Fiat–Shamir: `prove`/`verify` absorb the commitment, the point and the
+/// evaluation before drawing anything, so an opening is bound to its
+/// statement even if the caller absorbed none of them.
+pub trait CommitmentScheme: Clone + Debug + Send + Sync + 'static {
+    type Field: JoltField;
+    /// Public parameters the keys are derived from (for HyperKZG the powers
+    /// of τ, see [`srs::Srs`]).
+    type Srs: Sync;
+    type ProverKey: Clone + Send + Sync + CanonicalSerialize + CanonicalDeserialize;
+    type VerifierKey: Clone + Debug + Send + Sync + CanonicalSerialize + CanonicalDeserialize;
+    type Commitment: Clone
+        + Debug
+        + PartialEq
+        + Eq
+        + Send
+        + Sync
+        + CanonicalSerialize
+        + CanonicalDeserialize;
+    type Proof: Clone + Debug + PartialEq + Send + Sync + CanonicalSerialize + CanonicalDeserialize;
+
+    /// Keys for polynomials of at most `max_num_vars` variables.
+    fn setup(
+        srs: &Self::Srs,
+        max_num_vars: usize,
+    ) -> Result<(Self::ProverKey, Self::VerifierKey), PcsError>;
+
+    /// Commits the multilinear polynomial whose table is `column` (zero
+    /// padded to a power of two).
+    fn commit(
+        pk: &Self::ProverKey,
+        column: Column<'_, Self::Field>,
+    ) -> Result<Self::Commitment, PcsError>;
+
+    /// Commits many columns in parallel.
+    fn batch_commit(
+        pk: &Self::ProverKey,
+        columns: &[Column<'_, Self::Field>],
+    ) -> Result<Vec<Self::Commitment>, PcsError> {
+        columns
+            .par_iter()
+            .map(|column| Self::commit(pk, *column))
+            .collect()
+    }
+
+    /// Σ_i coeffs[i]·commitments[i]: the commitment to Σ_i coeffs[i]·P_i.
+    fn combine_commitments(
+        commitments: &[&Self::Commitment],
+        coeffs: &[Self::Field],
+    ) -> Result<Self::Commitment, PcsError>;
+
+    /// Proves P(point) = poly.evaluate(point) for the polynomial committed
+    /// in `commitment`.
+    fn prove(
+        pk: &Self::ProverKey,
+        poly: &DensePolynomial<Self::Field>,
+        commitment: &Self::Commitment,
+        point: &[Self::Field],
+        transcript: &mut Transcript,
+    ) -> Result<Self::Proof, PcsError>;
+
+    /// Checks that `commitment` opens to `eval` at `point`.
+    fn verify(
+        vk: &Self::VerifierKey,
+        commitment: &Self::Commitment,
+        point: &[Self::Field],
+        eval: Self::Field,
+        proof: &Self::Proof,
+        transcript: &mut Transcript,
+    ) -> Result<(), PcsError>;
+
+    /// Opens several polynomials with the same number of variables at one
+    /// point: after the commitments, point and evaluations are absorbed, ρ is
+    /// drawn and the single polynomial Σ ρ^i P_i is opened against
+    /// Σ ρ^i C_i with value Σ ρ^i v_i.
+    fn batch_prove(
+        pk: &Self::ProverKey,
+        polys: &[&DensePolynomial<Self::Field>],
+        commitments: &[&Self::Commitment],
+        point: &[Self::Field],
+        evals: &[Self::Field],
+        transcript: &mut Transcript,
+    ) -> Result<Self::Proof, PcsError> {
+        error::check_len("commitments", polys.len(), commitments.len())?;
+        error::check_len("evaluations", polys.len(), evals.len())?;
+        for poly in polys {
+            error::check_len("polynomial variables", point.len(), poly.num_vars())?;
+        }
+        let rho = absorb_batch::<Self>(commitments, point, evals, transcript)?;
+        let combined = reduction::linear_combination(polys, &rho, point.len());
+        let commitment = Self::combine_commitments(commitments, &rho)?;
+        Self::prove(pk, &combined, &commitment, point, transcript)
+    }
+
+    /// Verifies [`CommitmentScheme::batch_prove`].
+    fn batch_verify(
+        vk: &Self::VerifierKey,
+        commitments: &[&Self::Commitment],
+        point: &[Self::Field],
+        evals: &[Self::Field],
+        proof: &Self::Proof,
+        transcript: &mut Transcript,
+    ) -> Result<(), PcsError> {
+        error::check_len("evaluations", commitments.len(), evals.len())?;
+        let rho = absorb_batch::<Self>(commitments, point, evals, transcript)?;
+        let commitment = Self::combine_commitments(commitments, &rho)?;
+        let eval = rho.iter().zip(evals).map(|(r, v)| *r * v).sum();
+        Self::verify(vk, &commitment, point, eval, proof, transcript)
+    }
+
+    /// Proves any number of claims at any points (and numbers of variables)
+    /// with one sumcheck and one opening; see [`reduction`].
+    fn prove_openings(
+        pk: &Self::ProverKey,
+        claims: &[ProverOpening<'_, Self>],
+        transcript: &mut Transcript,
+    ) -> Result<OpeningsProof<Self>, PcsError> {
+        reduction::prove_openings(pk, claims, transcript)
+    }
+
+    /// Verifies [`CommitmentScheme::prove_openings`].
+    fn verify_openings(
+        vk: &Self::VerifierKey,
+        claims: &[VerifierOpening<'_, Self>],
+        proof: &OpeningsProof<Self>,
+        transcript: &mut Transcript,
+    ) -> Result<(), PcsError> {
+        reduction::verify_openings(vk, claims, proof, transcript)
+    }
+}
+
+/// Absorbs a one-point batch and draws its coefficients 1, ρ, ρ², ….
+fn absorb_batch<P: CommitmentScheme>(
+    commitments: &[&P::Commitment],
+    point: &[P::Field],
+    evals: &[P::Field],
+    transcript: &mut Transcript,
+) -> Result<Vec<P::Field>, PcsError> {
+    if commitments.is_empty() {
+        return Err(PcsError::Shape {
+            what: "polynomials in a batch (at least)",
+            expected: 1,
+            got: 0,
+        });
+    }
+    transcript.append_u64(b"pcs batch size", commitments.len() as u64);
+    for c in commitments {
+        transcript.append_point(b"pcs batch commitment", *c);
+    }
+    transcript.append_scalars(b"pcs batch point", point);
+    transcript.append_scalars(b"pcs batch evals", evals);
+    Ok(transcript.challenge_powers(b"pcs batch rho", commitments.len()))
+}

@@ -1,0 +1,451 @@
+//! Reducing opening claims P_i(z_i) = v_i at several points, for
+//! polynomials of any numbers of variables, to one opening of one
+//! polynomial at one point. Works for any homomorphic [`CommitmentScheme`].
+//!
+//! **Choice: one sumcheck, not one opening per point.** Grouping by point
+//! would cost the prover a full opening per distinct point (for HyperKZG
+//! about two MSMs of the polynomial size each, seconds at 2^20), and the
+//! proof a few KB per point. A sumcheck over the distinct points costs
+//! n rounds of a degree-2 sumcheck (about a tenth of one such MSM per
+//! point) and two field elements per round, whatever the number of claims.
+//!
+//! **Protocol.** Let n = max_i n_i. A claim on n_i < n variables is lifted
+//! to n variables by prefixing n − n_i zeros to its point: the lifted
+//! polynomial P' has P's table followed by zeros, so P'(0…0, z) = P(z) and,
+//! for commitments that pad with zeros (HyperKZG), the commitment is
+//! unchanged.
+//! 1. Absorb every (commitment, point, value); draw ρ; coefficients ρ^i.
+//! 2. Group claims by lifted point z_j (verifier-side data, in order of first
+//!    appearance); G_j = Σ_{i∈j} ρ^i·P'_i has G_j(z_j) = Σ_{i∈j} ρ^i·v_i.
+//! 3. One group: open G_1 at z_1 (the one-point batch, no sumcheck).
+//!    Several groups: sumcheck Σ_x Σ_j eq(z_j, x)·G_j(x) = Σ_i ρ^i·v_i,
+//!    ending at a random s with the claim g(s) = Σ_j eq(z_j, s)·G_j(s).
+//!    That is P*(s) for P* = Σ_i eq(z_{j(i)}, s)·ρ^i·P'_i, whose commitment
+//!    the verifier forms from the C_i, so one opening of P* at s finishes.
+
+use super::error::{check_len, PcsError};
+use super::CommitmentScheme;
+use crate::field::JoltField;
+use crate::poly::{DensePolynomial, EqPolynomial};
+use crate::subprotocols::{DenseSumcheck, SumcheckClaim, SumcheckProof};
+use crate::transcript::Transcript;
+use ark_serialize::{
+    CanonicalDeserialize, CanonicalSerialize, Compress, Read, SerializationError, Valid, Validate,
+    Write,
+};
+use rayon::prelude::*;
+
+const PROTOCOL: &str = "pcs opening reduction";
+
+/// A claim the prover opens: `poly` (committed in `commitment`) has value
+/// `eval` at `point` (`point.len() == poly.num_vars()`).
+pub struct ProverOpening<'a, P: CommitmentScheme> {
+    pub poly: &'a DensePolynomial<P::Field>,
+    pub commitment: &'a P::Commitment,
+    pub point: &'a [P::Field],
+    pub eval: P::Field,
+}
+
+/// The verifier's view of a claim: everything but the polynomial.
+pub struct VerifierOpening<'a, P: CommitmentScheme> {
+    pub commitment: &'a P::Commitment,
+    pub point: &'a [P::Field],
+    pub eval: P::Field,
+}
+
+/// The reduction sumcheck (no rounds when all claims share one point) and
+/// the final opening.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpeningsProof<P: CommitmentScheme> {
+    pub sumcheck: SumcheckProof<P::Field>,
+    pub opening: P::Proof,
+}
+
+/// Proves all `claims`; see the module doc.
+pub fn prove_openings<P: CommitmentScheme>(
+    pk: &P::ProverKey,
+    claims: &[ProverOpening<'_, P>],
+    transcript: &mut Transcript,
+) -> Result<OpeningsProof<P>, PcsError> {
+    for claim in claims {
+        check_len(
+            "point coordinates (polynomial variables)",
+            claim.poly.num_vars(),
+            claim.point.len(),
+        )?;
+    }
+    let views: Vec<VerifierOpening<'_, P>> = claims
+        .iter()
+        .map(|c| VerifierOpening {
+            commitment: c.commitment,
+            point: c.point,
+            eval: c.eval,
+        })
+        .collect();
+    let setup = Reduction::new(&views, transcript)?;
+    let polys: Vec<&DensePolynomial<P::Field>> = claims.iter().map(|c| c.poly).collect();
+
+    let (sumcheck, point, coeffs) = if setup.groups.len() == 1 {
+        let point = setup.groups[0].0.clone();
+        (
+            SumcheckProof {
+                round_polys: Vec::new(),
+            },
+            point,
+            setup.rho.clone(),
+        )
+    } else {
+        let mut instance_polys = Vec::with_capacity(2 * setup.groups.len());
+        for (z, members) in &setup.groups {
+            let member_polys: Vec<_> = members.iter().map(|&i| polys[i]).collect();
+            let member_coeffs: Vec<_> = members.iter().map(|&i| setup.rho[i]).collect();
+            instance_polys.push(DensePolynomial::new(EqPolynomial::new(z.clone()).evals()));
+            instance_polys.push(linear_combination(
+                &member_polys,
+                &member_coeffs,
+                setup.num_vars,
+            ));
+        }
+        let combine = |v: &[P::Field]| v.chunks_exact(2).map(|p| p[0] * p[1]).sum();
+        let mut instance = DenseSumcheck::new_with_claim(instance_polys, 2, combine, setup.claim);
+        let (sumcheck, s) = SumcheckProof::prove(&mut instance, transcript);
+        let coeffs = setup.final_coeffs(&s);
+        (sumcheck, s, coeffs)
+    };
+
+    let combined = linear_combination(&polys, &coeffs, setup.num_vars);
+    let commitments: Vec<&P::Commitment> = claims.iter().map(|c| c.commitment).collect();
+    let commitment = P::combine_commitments(&commitments, &coeffs)?;
+    let opening = P::prove(pk, &combined, &commitment, &point, transcript)?;
+    Ok(OpeningsProof { sumcheck, opening })
+}
+
+/// Verifies [`prove_openings`] against the verifier's own claims.
+pub fn verify_openings<P: CommitmentScheme>(
+    vk: &P::VerifierKey,
+    claims: &[VerifierOpening<'_, P>],
+    proof: &OpeningsProof<P>,
+    transcript: &mut Transcript,
+) -> Result<(), PcsError> {
+    let setup = Reduction::new(claims, transcript)?;
+    let (point, coeffs, eval) = if setup.groups.len() == 1 {
+        check_len(
+            "reduction sumcheck rounds",
+            0,
+            proof.sumcheck.round_polys.len(),
+        )?;
+        (setup.groups[0].0.clone(), setup.rho.clone(), setup.claim)
+    } else {
+        let claim = SumcheckClaim {
+            claim: setup.claim,
+            num_rounds: setup.num_vars,
+            degree: 2,
+        };
+        let (s, expected) = proof.sumcheck.verify(PROTOCOL, claim, transcript)?;
+        let coeffs = setup.final_coeffs(&s);
+        (s, coeffs, expected)
+    };
+    let commitments: Vec<&P::Commitment> = claims.iter().map(|c| c.commitment).collect();
+    let commitment = P::combine_commitments(&commitments, &coeffs)?;
+    P::verify(vk, &commitment, &point, eval, &proof.opening, transcript)
+}
+
+/// What prover and verifier derive identically from the claims.
+struct Reduction<F> {
+    num_vars: usize,
+    rho: Vec<F>,
+    /// Σ_i ρ^i·v_i.
+    claim: F,
+    /// (lifted point, indices of its claims).
+    groups: Vec<(Vec<F>, Vec<usize>)>,
+    /// Group of each claim.
+    group_of: Vec<usize>,
+}
+
+impl<F: JoltField> Reduction<F> {
+    fn new<P: CommitmentScheme<Field = F>>(
+        claims: &[VerifierOpening<'_, P>],
+        transcript: &mut Transcript,
+    ) -> Result<Self, PcsError> {
+        if claims.is_empty() {
+            return Err(PcsError::Shape {
+                what: "opening claims (at least)",
+                expected: 1,
+                got: 0,
+            });
+        }
+        transcript.append_u64(b"pcs openings", claims.len() as u64);
+        for c in claims {
+            transcript.append_point(b"pcs opening commitment", c.commitment);
+            transcript.append_scalars(b"pcs opening point", c.point);
+            transcript.append_scalar(b"pcs opening eval", &c.eval);
+        }
+        let rho: Vec<F> = transcript.challenge_powers(b"pcs openings rho", claims.len());
+
+        let num_vars = claims.iter().map(|c| c.point.len()).max().unwrap_or(0);
+        let mut groups: Vec<(Vec<F>, Vec<usize>)> = Vec::new();
+        let mut group_of = Vec::with_capacity(claims.len());
+        for (i, c) in claims.iter().enumerate() {
+            let mut lifted = vec![F::zero(); num_vars - c.point.len()];
+            lifted.extend_from_slice(c.point);
+            match groups.iter().position(|(z, _)| *z == lifted) {
+                Some(j) => {
+                    groups[j].1.push(i);
+                    group_of.push(j);
+                }
+                None => {
+                    group_of.push(groups.len());
+                    groups.push((lifted, vec![i]));
+                }
+            }
+        }
+        let claim = rho.iter().zip(claims).map(|(r, c)| *r * c.eval).sum();
+        Ok(Self {
+            num_vars,
+            rho,
+            claim,
+            groups,
+            group_of,
+        })
+    }
+
+    /// ρ^i·eq(z_{j(i)}, s): the coefficients of P* after the sumcheck.
+    fn final_coeffs(&self, s: &[F]) -> Vec<F> {
+        let eq_at_s: Vec<F> = self
+            .groups
+            .iter()
+            .map(|(z, _)| EqPolynomial::new(z.clone()).evaluate(s))
+            .collect();
+        self.rho
+            .iter()
+            .zip(&self.group_of)
+            .map(|(r, &j)| *r * eq_at_s[j])
+            .collect()
+    }
+}
+
+/// Σ_i coeffs[i]·P_i as a table of 2^num_vars entries (each P_i zero padded).
+pub fn linear_combination<F: JoltField>(
+    polys: &[&DensePolynomial<F>],
+    coeffs: &[F],
+    num_vars: usize,
+) -> DensePolynomial<F> {
+    let mut out = vec![F::zero(); 1 << num_vars];
+    let chunk = 1 << 12;
+    out.par_chunks_mut(chunk).enumerate().for_each(|(k, out)| {
+        let start = k * chunk;
+        for (p, c) in polys.iter().zip(coeffs) {
+            let evals = p.evals();
+            if start >= evals.len() {
+                continue;
+            }
+            let end = (start + out.len()).min(evals.len());
+            for (o, v) in out.iter_mut().zip(&evals[start..end]) {
+                *o += *c * v;
+            }
+        }
+    });
+    DensePolynomial::new(out)
+}
+
+impl<P: CommitmentScheme> Valid for OpeningsProof<P> {
+    fn check(&self) -> Result<(), SerializationError> {
+        self.sumcheck.check()?;
+        self.opening.check()
+    }
+}
+
+impl<P: CommitmentScheme> CanonicalSerialize for OpeningsProof<P> {
+    fn serialize_with_mode<W: Write>(
+        &self,
+        mut writer: W,
+        compress: Compress,
+    ) -> Result<(), SerializationError> {
+        self.sumcheck.serialize_with_mode(&mut writer, compress)?;
+        self.opening.serialize_with_mode(&mut writer, compress)
+    }
+
+    fn serialized_size(&self, compress: Compress) -> usize {
+        self.sumcheck.serialized_size(compress) + self.opening.serialized_size(compress)
+    }
+}
+
+impl<P: CommitmentScheme> CanonicalDeserialize for OpeningsProof<P> {
+    fn deserialize_with_mode<R: Read>(
+        mut reader: R,
+        compress: Compress,
+        validate: Validate,
+    ) -> Result<Self, SerializationError> {
+        Ok(Self {
+            sumcheck: SumcheckProof::deserialize_with_mode(&mut reader, compress, validate)?,
+            opening: P::Proof::deserialize_with_mode(&mut reader, compress, validate)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pcs::{HyperKzg, HyperKzgCommitment};
+    use ark_bn254::Fr;
+    use ark_ff::{One, UniformRand};
+    use rand_chacha::rand_core::SeedableRng;
+    use rand_chacha::ChaCha20Rng;
+
+    struct Fixture {
+        polys: Vec<DensePolynomial<Fr>>,
+        commitments: Vec<HyperKzgCommitment>,
+        points: Vec<Vec<Fr>>,
+        evals: Vec<Fr>,
+    }
+
+    /// Claims on polynomials of the given sizes; claims with the same
+    /// `point_id` and size share a point.
+    fn fixture(shape: &[(usize, usize)], rng: &mut ChaCha20Rng) -> Fixture {
+        let (pk, _) = keys();
+        let mut shared: Vec<Vec<Fr>> = Vec::new();
+        let mut f = Fixture {
+            polys: vec![],
+            commitments: vec![],
+            points: vec![],
+            evals: vec![],
+        };
+        for &(n, point_id) in shape {
+            while shared.len() <= point_id {
+                shared.push((0..12).map(|_| Fr::rand(rng)).collect());
+            }
+            let poly = DensePolynomial::new((0..1 << n).map(|_| Fr::rand(rng)).collect());
+            let point = shared[point_id][..n].to_vec();
+            f.evals.push(poly.evaluate(&point));
+            f.commitments
+                .push(HyperKzg::commit(pk, (&poly).into()).unwrap());
+            f.polys.push(poly);
+            f.points.push(point);
+        }
+        f
+    }
+
+    fn keys() -> &'static (
+        crate::pcs::HyperKzgProverKey,
+        crate::pcs::HyperKzgVerifierKey,
+    ) {
+        static KEYS: std::sync::OnceLock<(
+            crate::pcs::HyperKzgProverKey,
+            crate::pcs::HyperKzgVerifierKey,
+        )> = std::sync::OnceLock::new();
+        KEYS.get_or_init(|| HyperKzg::insecure_dev_setup(12, 11))
+    }
+
+    fn prove(f: &Fixture) -> OpeningsProof<HyperKzg> {
+        let claims: Vec<ProverOpening<'_, HyperKzg>> = (0..f.polys.len())
+            .map(|i| ProverOpening {
+                poly: &f.polys[i],
+                commitment: &f.commitments[i],
+                point: &f.points[i],
+                eval: f.evals[i],
+            })
+            .collect();
+        HyperKzg::prove_openings(&keys().0, &claims, &mut Transcript::new(b"r")).unwrap()
+    }
+
+    fn verify(
+        commitments: &[HyperKzgCommitment],
+        points: &[Vec<Fr>],
+        evals: &[Fr],
+        proof: &OpeningsProof<HyperKzg>,
+    ) -> Result<(), PcsError> {
+        let claims: Vec<VerifierOpening<'_, HyperKzg>> = (0..commitments.len())
+            .map(|i| VerifierOpening {
+                commitment: &commitments[i],
+                point: &points[i],
+                eval: evals[i],
+            })
+            .collect();
+        HyperKzg::verify_openings(&keys().1, &claims, proof, &mut Transcript::new(b"r"))
+    }
+
+    const SHAPES: &[&[(usize, usize)]] = &[
+        // One claim; several claims at one point; several points; mixed
+        // sizes (lifted); constants among them.
+        &[(5, 0)],
+        &[(6, 0), (6, 0), (6, 0)],
+        &[(6, 0), (6, 1), (6, 0), (6, 2)],
+        &[(8, 0), (4, 0), (8, 1), (0, 0), (3, 2)],
+        &[(0, 0), (0, 1)],
+    ];
+
+    #[test]
+    fn claims_at_several_points_and_sizes() {
+        let mut rng = ChaCha20Rng::seed_from_u64(1);
+        for shape in SHAPES {
+            let f = fixture(shape, &mut rng);
+            let proof = prove(&f);
+            verify(&f.commitments, &f.points, &f.evals, &proof).unwrap();
+
+            let mut bytes = Vec::new();
+            proof.serialize_compressed(&mut bytes).unwrap();
+            let back = OpeningsProof::<HyperKzg>::deserialize_compressed(&bytes[..]).unwrap();
+            assert_eq!(back, proof);
+            for cut in [0, bytes.len() / 2, bytes.len() - 1] {
+                assert!(OpeningsProof::<HyperKzg>::deserialize_compressed(&bytes[..cut]).is_err());
+            }
+        }
+    }
+
+    #[test]
+    fn every_wrong_claim_or_tampered_proof_is_rejected() {
+        let mut rng = ChaCha20Rng::seed_from_u64(2);
+        for shape in SHAPES {
+            let f = fixture(shape, &mut rng);
+            let proof = prove(&f);
+            let k = f.polys.len();
+            for i in 0..k {
+                let mut evals = f.evals.clone();
+                evals[i] += Fr::one();
+                assert!(verify(&f.commitments, &f.points, &evals, &proof).is_err());
+                if !f.points[i].is_empty() {
+                    let mut points = f.points.clone();
+                    points[i][0] += Fr::one();
+                    assert!(verify(&f.commitments, &points, &f.evals, &proof).is_err());
+                }
+                let mut commitments = f.commitments.clone();
+                commitments[i] =
+                    HyperKzg::commit(&keys().0, (&f.polys[(i + 1) % k]).into()).unwrap();
+                if commitments != f.commitments {
+                    assert!(verify(&commitments, &f.points, &f.evals, &proof).is_err());
+                }
+            }
+            // Dropping a claim.
+            if k > 1 {
+                assert!(
+                    verify(&f.commitments[1..], &f.points[1..], &f.evals[1..], &proof).is_err()
+                );
+            }
+            // Tampering with the sumcheck.
+            for round in 0..proof.sumcheck.round_polys.len() {
+                let mut p = proof.clone();
+                p.sumcheck.round_polys[round].coeffs_except_linear_term[0] += Fr::one();
+                assert!(verify(&f.commitments, &f.points, &f.evals, &p).is_err());
+            }
+            let mut p = proof.clone();
+            p.opening.eval_sq += Fr::one();
+            assert!(verify(&f.commitments, &f.points, &f.evals, &p).is_err());
+        }
+        let empty: &[HyperKzgCommitment] = &[];
+        let f = fixture(SHAPES[0], &mut rng);
+        assert!(verify(empty, &[], &[], &prove(&f)).is_err());
+    }
+
+    #[test]
+    fn one_point_proof_with_sumcheck_rounds_is_rejected() {
+        let mut rng = ChaCha20Rng::seed_from_u64(3);
+        let several = fixture(SHAPES[2], &mut rng);
+        let one = fixture(SHAPES[1], &mut rng);
+        let mut proof = prove(&one);
+        proof.sumcheck = prove(&several).sumcheck;
+        assert!(matches!(
+            verify(&one.commitments, &one.points, &one.evals, &proof),
+            Err(PcsError::Shape { .. })
+        ));
+    }
+}
