@@ -164,13 +164,8 @@ pub fn alu_w(op: Opcode, a: u64, b: u64, w: u32) -> u64 {
             _ => (sa % sb) as u64,
         },
         Remu => a.checked_rem(b).unwrap_or(a),
-        VirtualMovsign => {
-            if sa < 0 {
-                mask
-            } else {
-                0
-            }
-        }
+        VirtualMovsign if sa < 0 => mask,
+        VirtualMovsign => 0,
         VirtualDivZeroSelect => {
             if a == 0 {
                 mask

@@ -13,7 +13,7 @@ fn reference(a: u32, b: u32) -> [u32; 8] {
         (x, -1) if x == i32::MIN as i128 => (sa, 0),
         _ => (sa / sb, sa % sb),
     };
-    let (divu, remu) = if b == 0 { (u32::MAX, a) } else { (a / b, a % b) };
+    let (divu, remu) = (a.checked_div(b).unwrap_or(u32::MAX), a.checked_rem(b).unwrap_or(a));
     [
         (ua * ub) as u32,
         ((sa * sb) >> 32) as u32,

@@ -200,7 +200,7 @@ impl<'p> Emulator<'p> {
     }
 
     fn word_index(&self, pc: u32, address: u32, width: u32) -> Result<usize, TraceError> {
-        if address % width != 0 {
+        if !address.is_multiple_of(width) {
             return Err(TraceError::Misaligned { pc, address, width });
         }
         self.layout

@@ -191,6 +191,6 @@ mod tests {
         ));
         let top = MemoryLayout::new(1 << 31, 4096, 16, 16).unwrap();
         assert_eq!(top.ram_end(), 1 << 32);
-        assert_eq!(top.word_index(u32::MAX & !3), Some(top.num_words() - 1));
+        assert_eq!(top.word_index(0xffff_fffc), Some(top.num_words() - 1));
     }
 }

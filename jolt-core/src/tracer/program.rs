@@ -114,7 +114,7 @@ impl Program {
             // ELF32 fields are 32-bit; goblin widens them to u64.
             let vaddr = ph.p_vaddr as u32;
             let (offset, filesz, memsz) = (ph.p_offset, ph.p_filesz, ph.p_memsz);
-            let end = offset.checked_add(filesz).unwrap_or(u64::MAX);
+            let end = offset.saturating_add(filesz);
             if end > bytes.len() as u64 {
                 return Err(ElfError::SegmentOutsideFile {
                     vaddr,
@@ -181,7 +181,7 @@ impl Program {
             });
         }
         let entry = elf.entry as u32;
-        if entry % 4 != 0 || !code.iter().any(|c| c.contains(entry)) {
+        if !entry.is_multiple_of(4) || !code.iter().any(|c| c.contains(entry)) {
             return Err(ElfError::EntryNotInCode { entry });
         }
         Ok(Program {

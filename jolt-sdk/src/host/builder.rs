@@ -109,7 +109,7 @@ fn executable_from_messages(stdout: &[u8]) -> Option<PathBuf> {
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
         .filter(|m| m["reason"] == "compiler-artifact")
         .filter_map(|m| m["executable"].as_str().map(PathBuf::from))
-        .last()
+        .next_back()
 }
 
 /// Makes sure the guest target's standard library is installed, adding it
