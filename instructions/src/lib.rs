@@ -6,6 +6,7 @@
 //! touches machine state.
 
 pub mod decode;
+pub mod flags;
 pub mod encode;
 pub mod lookups;
 pub mod opcode;
