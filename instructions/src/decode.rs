@@ -161,14 +161,10 @@ pub fn decode(word: u32, pc: u32) -> Result<Instruction, DecodeError> {
             _ => Err(err(DecodeErrorKind::Reserved)),
         },
         // FENCE orders memory for other harts and devices; a single hart with
-        // no devices executes it as a no-op. FENCE.I (funct3 = 1) is Zifencei.
-        0x0f if f3 == 0 => Ok(Instruction::new(
-            Fence,
-            rd(word),
-            rs1(word),
-            0,
-            (word >> 20) as i32,
-        )),
+        // no devices executes it as a no-op. Its rd and rs1 fields are
+        // reserved (and ignored): they decode as x0 so a FENCE never names a
+        // register. FENCE.I (funct3 = 1) is Zifencei.
+        0x0f if f3 == 0 => Ok(Instruction::new(Fence, 0, 0, 0, (word >> 20) as i32)),
         0x0f => Err(err(DecodeErrorKind::Extension("Zifencei"))),
         0x73 => match word {
             0x0000_0073 => Ok(Instruction::new(Ecall, 0, 0, 0, 0)),

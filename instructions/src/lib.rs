@@ -6,8 +6,8 @@
 //! touches machine state.
 
 pub mod decode;
-pub mod flags;
 pub mod encode;
+pub mod flags;
 pub mod lookups;
 pub mod opcode;
 pub mod semantics;

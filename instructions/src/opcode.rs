@@ -73,6 +73,12 @@ pub enum Opcode {
     VirtualAssertHalfwordAligned,
     /// rd ← all ones if rs1 = 0, else rs2 (the quotient of a division by rs1).
     VirtualDivZeroSelect,
+    /// rd ← rs1 shifted by rs2, where rs2 < 32 (register shifts mask their
+    /// amount into a virtual register first, so the shift lookup sees a
+    /// byte-sized amount the R1CS can check).
+    VirtualSll,
+    VirtualSrl,
+    VirtualSra,
 }
 
 /// The encoding format, which says which operand fields are meaningful.
@@ -94,7 +100,7 @@ pub enum Format {
 
 impl Opcode {
     /// All opcodes, in declaration order (for exhaustive tests and tables).
-    pub const ALL: [Opcode; 56] = [
+    pub const ALL: [Opcode; 59] = [
         Opcode::Lui,
         Opcode::Auipc,
         Opcode::Jal,
@@ -151,6 +157,9 @@ impl Opcode {
         Opcode::VirtualAssertMulNoOverflow,
         Opcode::VirtualAssertHalfwordAligned,
         Opcode::VirtualDivZeroSelect,
+        Opcode::VirtualSll,
+        Opcode::VirtualSrl,
+        Opcode::VirtualSra,
     ];
 
     /// Lower-case assembler mnemonic.
@@ -213,6 +222,9 @@ impl Opcode {
             VirtualAssertMulNoOverflow => "virtual.assert_mul_no_overflow",
             VirtualAssertHalfwordAligned => "virtual.assert_halfword_aligned",
             VirtualDivZeroSelect => "virtual.div_zero_select",
+            VirtualSll => "virtual.sll",
+            VirtualSrl => "virtual.srl",
+            VirtualSra => "virtual.sra",
         }
     }
 
@@ -234,7 +246,10 @@ impl Opcode {
             | VirtualAssertLte
             | VirtualAssertValidUnsignedRemainder
             | VirtualAssertMulNoOverflow
-            | VirtualDivZeroSelect => Format::R,
+            | VirtualDivZeroSelect
+            | VirtualSll
+            | VirtualSrl
+            | VirtualSra => Format::R,
         }
     }
 
@@ -309,9 +324,8 @@ impl Opcode {
     }
 }
 
-/// A decoded instruction in flat form. Fields an opcode does not use are 0,
-/// except FENCE, which keeps its (ignored) rd, rs1 and raw 12-bit field in
-/// `imm` so that encoding round-trips.
+/// A decoded instruction in flat form. Fields an opcode does not use are 0;
+/// FENCE keeps its raw 12-bit fm/pred/succ field in `imm`.
 ///
 /// Register indices are `u8` rather than 5-bit values so the virtual
 /// registers of virtual sequences (x32 and up) fit the same type.

@@ -87,7 +87,9 @@ pub fn execute(inst: &Instruction, pc: u32, rs1: u32, rs2: u32) -> Effect {
             Effect::WriteRd(alu(op, rs1, imm))
         }
         Add | Sub | Sll | Slt | Sltu | Xor | Srl | Sra | Or | And | Mul | Mulh | Mulhsu | Mulhu
-        | Div | Divu | Rem | Remu | VirtualDivZeroSelect => Effect::WriteRd(alu(op, rs1, rs2)),
+        | Div | Divu | Rem | Remu | VirtualDivZeroSelect | VirtualSll | VirtualSrl | VirtualSra => {
+            Effect::WriteRd(alu(op, rs1, rs2))
+        }
         Fence => Effect::Nop,
         Ecall | Ebreak => Effect::EnvironmentCall,
         VirtualAdvice => Effect::Advice,
@@ -137,9 +139,9 @@ pub fn alu_w(op: Opcode, a: u64, b: u64, w: u32) -> u64 {
     let value = match op {
         Add | Addi => a.wrapping_add(b),
         Sub => a.wrapping_sub(b),
-        Sll | Slli => a << shamt,
-        Srl | Srli => a >> shamt,
-        Sra | Srai => (sa >> shamt) as u64,
+        Sll | Slli | VirtualSll => a << shamt,
+        Srl | Srli | VirtualSrl => a >> shamt,
+        Sra | Srai | VirtualSra => (sa >> shamt) as u64,
         Slt | Slti => (sa < sb) as u64,
         Sltu | Sltiu => (a < b) as u64,
         Xor | Xori => a ^ b,

@@ -11,12 +11,13 @@
 //!
 //! | instruction | steps | idea |
 //! |---|---|---|
+//! | SLL, SRL, SRA | 2 | mask the amount to 5 bits, then shift by it |
 //! | MULH | 7 | MULHU(x, y) − [x<0]·y − [y<0]·x (mod 2^32) |
 //! | MULHSU | 4 | MULHU(x, y) − [x<0]·y (mod 2^32) |
 //! | DIVU, REMU | 9 | advice q, r; r < y (or y = 0), r ≤ x, q·y < 2^32, q·y = x − r |
 //! | DIV, REM | 18, 16 | the DIVU checks on \|x\|, \|y\|, then the signs restored |
-//! | LB, LBU | 7 | aligned LW, shift the byte to the top, shift back (arith./logical) |
-//! | LH, LHU | 8 | as LB with an alignment assertion |
+//! | LB, LBU | 8 | aligned LW, shift the byte to the top, shift back (arith./logical) |
+//! | LH, LHU | 9 | as LB with an alignment assertion |
 //! | SB | 12 | aligned LW, merge the byte under a mask, aligned SW |
 //! | SH | 14 | as SB with an alignment assertion and a 16-bit mask |
 
@@ -108,13 +109,14 @@ impl Builder {
             self.push(VirtualAssertHalfwordAligned, 0, v(0), 0, 0);
         }
         // Byte offset o of the value; it must move up by 8·(4 − width − o)
-        // bits, and (addr ⊕ (4 − width)) has low bits 4 − width − o for the
-        // offsets allowed (SLL uses only the low five bits of 8·that).
+        // bits, and o ⊕ (4 − width) = 4 − width − o for the offsets allowed.
+        // The amount stays below 32, as a shift lookup's amount must.
         self.push(Andi, v(1), v(0), 0, -4)
             .push(Lw, v(2), v(1), 0, 0)
-            .push(Xori, v(3), v(0), 0, 4 - width)
+            .push(Andi, v(3), v(0), 0, 3)
+            .push(Xori, v(3), v(3), 0, 4 - width)
             .push(Slli, v(3), v(3), 0, 3)
-            .push(Sll, v(2), v(2), v(3), 0)
+            .push(VirtualSll, v(2), v(2), v(3), 0)
     }
 
     /// Stores the low `width` bytes of rs2 at rs1 + imm by rewriting the
@@ -134,8 +136,8 @@ impl Builder {
             self.push(Lui, v(4), 0, 0, 0x1_0000)
                 .push(Addi, v(4), v(4), 0, -1);
         }
-        self.push(Sll, v(4), v(4), v(3), 0)
-            .push(Sll, v(5), rs2, v(3), 0)
+        self.push(VirtualSll, v(4), v(4), v(3), 0)
+            .push(VirtualSll, v(5), rs2, v(3), 0)
             .push(Xor, v(5), v(5), v(2), 0)
             .push(And, v(5), v(5), v(4), 0)
             .push(Xor, v(2), v(2), v(5), 0)
@@ -187,6 +189,16 @@ pub fn expand(inst: &Instruction) -> Option<VirtualSequence> {
                 b.push(Xor, v(1), v(1), v(4), 0)
                     .push(Sub, rd, v(1), v(4), 0);
             }
+        }
+        // The amount is masked into a virtual register first, so the shift
+        // lookup's amount is a byte the R1CS checks against the chunks.
+        Sll | Srl | Sra => {
+            let shift = match inst.opcode {
+                Sll => VirtualSll,
+                Srl => VirtualSrl,
+                _ => VirtualSra,
+            };
+            b.push(Andi, v(0), y, 0, 31).push(shift, rd, x, v(0), 0);
         }
         Lb | Lbu => {
             let shift = if inst.opcode == Lb { Srai } else { Srli };
@@ -325,7 +337,7 @@ mod tests {
 
     #[test]
     fn arithmetic_sequences_equal_the_direct_semantics() {
-        for op in [Mulh, Mulhsu, Div, Divu, Rem, Remu] {
+        for op in [Mulh, Mulhsu, Div, Divu, Rem, Remu, Sll, Srl, Sra] {
             for &(a, b) in &operand_pairs() {
                 for (rd, rs1, rs2) in ALIASING {
                     let inst = Instruction::new(op, rd, rs1, rs2, 0);
@@ -459,7 +471,20 @@ mod tests {
                 }
                 None => assert!(!matches!(
                     op,
-                    Mulh | Mulhsu | Div | Divu | Rem | Remu | Lb | Lh | Lbu | Lhu | Sb | Sh
+                    Sll | Srl
+                        | Sra
+                        | Mulh
+                        | Mulhsu
+                        | Div
+                        | Divu
+                        | Rem
+                        | Remu
+                        | Lb
+                        | Lh
+                        | Lbu
+                        | Lhu
+                        | Sb
+                        | Sh
                 )),
             }
         }

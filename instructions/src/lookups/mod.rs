@@ -270,9 +270,9 @@ pub fn lookup_of(op: Opcode) -> Option<LookupKind> {
         Bgeu => LookupKind::Sgeu,
         Beq | VirtualAssertEq => LookupKind::Eq,
         Bne => LookupKind::Ne,
-        Sll | Slli => LookupKind::Sll,
-        Srl | Srli => LookupKind::Srl,
-        Sra | Srai => LookupKind::Sra,
+        Slli | VirtualSll => LookupKind::Sll,
+        Srli | VirtualSrl => LookupKind::Srl,
+        Srai | VirtualSra => LookupKind::Sra,
         Jalr => LookupKind::JalrTarget,
         VirtualMovsign => LookupKind::Movsign,
         VirtualAdvice => LookupKind::Advice,
@@ -281,8 +281,8 @@ pub fn lookup_of(op: Opcode) -> Option<LookupKind> {
         VirtualAssertMulNoOverflow => LookupKind::MulNoOverflow,
         VirtualAssertHalfwordAligned => LookupKind::HalfwordAligned,
         VirtualDivZeroSelect => LookupKind::DivZeroSelect,
-        Mulh | Mulhsu | Div | Divu | Rem | Remu | Lb | Lh | Lbu | Lhu | Sb | Sh | Fence | Ecall
-        | Ebreak => return None,
+        Mulh | Mulhsu | Div | Divu | Rem | Remu | Lb | Lh | Lbu | Lhu | Sb | Sh | Sll | Srl
+        | Sra | Fence | Ecall | Ebreak => return None,
     };
     Some(kind)
 }
@@ -304,6 +304,16 @@ pub fn lookup_operands(inst: &Instruction, pc: u32, rs1: u32, rs2: u32, rd: u32)
         _ => (rs1, rs2),
     };
     (x as u64, y as u64)
+}
+
+/// Reads every step makes whatever its lookup, so the R1CS can take the
+/// operand bytes x_i and y_i of an interleaved (or shift) query: the table
+/// proves they are the halves of dim_i, which makes the chunking of the
+/// operands unique without range checks in the R1CS.
+pub fn operand_reads(p: &LookupParams) -> Vec<(SubtableId, usize)> {
+    let left = (0..p.chunks).map(|i| (SubtableId::LeftId, i));
+    left.chain((0..p.chunks).map(|i| (SubtableId::RightId, i)))
+        .collect()
 }
 
 /// Reads of the low half of a one-operand query: the chunks C/2..C.

@@ -14,6 +14,7 @@ mod and;
 mod eq;
 mod identity;
 mod is_zero;
+mod left_id;
 mod left_is_zero;
 mod left_msb;
 mod lsb;
@@ -57,6 +58,7 @@ pub enum SubtableId {
     LeftMsb,
     LeftIsZero,
     RightIsZero,
+    LeftId,
     RightId,
     Sll(usize),
     Srl(usize),
@@ -114,6 +116,10 @@ macro_rules! dispatch {
                 let $s = right_is_zero::RightIsZero;
                 $body
             }
+            SubtableId::LeftId => {
+                let $s = left_id::LeftId;
+                $body
+            }
             SubtableId::RightId => {
                 let $s = right_id::RightId;
                 $body
@@ -167,6 +173,7 @@ impl SubtableId {
             LeftMsb,
             LeftIsZero,
             RightIsZero,
+            LeftId,
             RightId,
         ];
         if p.supports_shifts() {
