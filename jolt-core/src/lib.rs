@@ -8,6 +8,7 @@ pub mod field;
 pub mod opening;
 pub mod pcs;
 pub mod poly;
+pub mod r1cs;
 pub mod subprotocols;
 pub mod tracer;
 pub mod transcript;

@@ -1,0 +1,437 @@
+//! Spartan for a uniform R1CS: the same constraints at each of T steps.
+//!
+//! **Outer sumcheck.** With τ ∈ F^(log T) and ρ from the transcript, the
+//! prover shows
+//!
+//!   Σ_t eq(τ, t) · Σ_i ρ^i · (A_i·z_t · B_i·z_t − C_i·z_t) = 0,
+//!
+//! where z_t is step t's variables (inputs, auxiliaries, the next step's
+//! shifted inputs). If any constraint fails at any step, the left side, a
+//! nonzero polynomial in (τ, ρ), vanishes only with negligible probability.
+//! Every variable is a multilinear column V_j(t), and A_i·z_t is linear in
+//! them, so the summand is a degree-3 polynomial in t and the sumcheck ends
+//! at a random r with claims V_j(r).
+//!
+//! **Inner sum.** Because the matrices are uniform, what a matrix-wise
+//! Spartan would prove with an inner sumcheck — Σ_j M(i, j)·V_j(r) — is a
+//! sum over the few variables of one step. The verifier evaluates it
+//! itself from the claimed V_j(r) and its own small A, B, C; the claims go
+//! to the batched PCS opening. Nothing of size T·m is ever formed.
+//!
+//! **Shift sumcheck.** A claim S_j(r) on a shifted input ("the next step's
+//! pc") becomes a claim on V_j: S_j(r) − b_j·eq(r, T−1) = Σ_y next(r, y)·V_j(y),
+//! batched over the shifted inputs with powers of a challenge, one degree-2
+//! sumcheck ending at r' with claims V_j(r').
+//!
+//! Transcript, in order: `spartan tau`, `spartan rho`, the outer sumcheck,
+//! `spartan evals` (all V_j(r)), `spartan shift rho`, the shift sumcheck,
+//! `spartan shift evals`.
+
+use ark_serialize::{
+    CanonicalDeserialize, CanonicalSerialize, Compress, Read, SerializationError, Valid, Validate,
+};
+use rayon::prelude::*;
+
+use super::builder::{field_from_i128, LinearCombination, UniformR1cs, Variable};
+use super::shift::{last_step_weight, next_mle, next_table};
+use crate::error::{check_shape, deserialize_vec, VerifyError};
+use crate::field::JoltField;
+use crate::opening::OpeningClaim;
+use crate::poly::{par_chunk_len, DensePolynomial, EqPolynomial, PAR_THRESHOLD};
+use crate::subprotocols::{DenseSumcheck, SumcheckClaim, SumcheckInstance, SumcheckProof};
+use crate::transcript::Transcript;
+
+const OUTER: &str = "spartan outer";
+const SHIFT: &str = "spartan shift";
+
+/// A column the R1CS proof makes claims about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum R1csColumn {
+    /// Input column j (committed by whichever subprotocol owns it).
+    Input(usize),
+    /// Auxiliary column k (committed as part of the R1CS witness).
+    Aux(usize),
+}
+
+/// The step-major values of every input and auxiliary variable, one column
+/// of T entries each.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct R1csWitness<F> {
+    pub inputs: Vec<Vec<F>>,
+    pub aux: Vec<Vec<F>>,
+}
+
+impl<F: JoltField> R1csWitness<F> {
+    /// Completes input columns with the auxiliary columns the builder's
+    /// rules define.
+    ///
+    /// # Panics
+    /// If the columns do not match the R1CS or have different lengths that
+    /// are not a power of two (prover-side invariants).
+    pub fn new(r1cs: &UniformR1cs, inputs: Vec<Vec<F>>) -> Self {
+        assert_eq!(inputs.len(), r1cs.num_inputs, "one column per input");
+        let t = inputs.first().map_or(1, Vec::len);
+        assert!(t.is_power_of_two() && inputs.iter().all(|c| c.len() == t));
+        let per_step: Vec<Vec<F>> = (0..t)
+            .into_par_iter()
+            .with_min_len(PAR_THRESHOLD / 16)
+            .map(|s| {
+                let row: Vec<F> = inputs.iter().map(|c| c[s]).collect();
+                let next = |j: usize| next_value(r1cs, &inputs, j, s);
+                r1cs.compute_aux(&row, next)
+            })
+            .collect();
+        let aux = (0..r1cs.num_aux())
+            .map(|k| per_step.iter().map(|row| row[k]).collect())
+            .collect();
+        R1csWitness { inputs, aux }
+    }
+
+    pub fn num_steps(&self) -> usize {
+        self.inputs.first().map_or(1, Vec::len)
+    }
+}
+
+/// Input j at step s + 1, or its boundary value after the last step.
+fn next_value<F: JoltField>(r1cs: &UniformR1cs, inputs: &[Vec<F>], j: usize, s: usize) -> F {
+    match inputs[j].get(s + 1) {
+        Some(v) => *v,
+        None => {
+            let boundary = r1cs
+                .shifted
+                .iter()
+                .find(|(i, _)| *i == j)
+                .map_or(0, |(_, b)| *b);
+            field_from_i128(boundary)
+        }
+    }
+}
+
+/// A constraint with its variables as column indices and field
+/// coefficients: columns are inputs, then auxiliaries, then shifted inputs.
+struct ColumnLc<F> {
+    terms: Vec<(usize, F)>,
+    constant: F,
+}
+
+impl<F: JoltField> ColumnLc<F> {
+    fn new(lc: &LinearCombination, r1cs: &UniformR1cs) -> Self {
+        let column = |v: Variable| match v {
+            Variable::Input(j) => j,
+            Variable::Aux(k) => r1cs.num_inputs + k,
+            Variable::Next(j) => {
+                // The builder registers every input it shifts.
+                let position = r1cs
+                    .shifted
+                    .iter()
+                    .position(|(i, _)| *i == j)
+                    .expect("registered shift");
+                r1cs.num_inputs + r1cs.num_aux() + position
+            }
+        };
+        ColumnLc {
+            terms: lc
+                .terms
+                .iter()
+                .map(|&(v, c)| (column(v), field_from_i128(c)))
+                .collect(),
+            constant: field_from_i128(lc.constant),
+        }
+    }
+
+    fn eval(&self, values: impl Fn(usize) -> F) -> F {
+        self.terms
+            .iter()
+            .fold(self.constant, |acc, &(j, c)| acc + values(j) * c)
+    }
+
+    /// The linear part only (the constant's contribution to a difference is 0).
+    fn eval_linear(&self, values: impl Fn(usize) -> F) -> F {
+        self.terms
+            .iter()
+            .fold(F::zero(), |acc, &(j, c)| acc + values(j) * c)
+    }
+}
+
+struct Compiled<F> {
+    rows: Vec<[ColumnLc<F>; 3]>,
+}
+
+impl<F: JoltField> Compiled<F> {
+    fn new(r1cs: &UniformR1cs) -> Self {
+        let rows = r1cs
+            .constraints
+            .iter()
+            .map(|c| {
+                [
+                    ColumnLc::new(&c.a, r1cs),
+                    ColumnLc::new(&c.b, r1cs),
+                    ColumnLc::new(&c.c, r1cs),
+                ]
+            })
+            .collect();
+        Compiled { rows }
+    }
+
+    /// Σ_i ρ^i (A_i·z · B_i·z − C_i·z) for one step's values.
+    fn combined(&self, rho_powers: &[F], values: impl Fn(usize) -> F + Copy) -> F {
+        self.rows
+            .iter()
+            .zip(rho_powers)
+            .map(|([a, b, c], rho)| *rho * (a.eval(values) * b.eval(values) - c.eval(values)))
+            .sum()
+    }
+}
+
+/// The outer sumcheck's prover state.
+struct Outer<'a, F> {
+    compiled: &'a Compiled<F>,
+    rho_powers: &'a [F],
+    eq: Vec<F>,
+    columns: Vec<Vec<F>>,
+    num_rounds: usize,
+}
+
+impl<F: JoltField> SumcheckInstance<F> for Outer<'_, F> {
+    fn degree(&self) -> usize {
+        3
+    }
+
+    fn num_rounds(&self) -> usize {
+        self.num_rounds
+    }
+
+    fn input_claim(&self) -> F {
+        F::zero()
+    }
+
+    /// For each pair of steps (lo, hi = lo + half), every A_i·z is linear
+    /// in X between them: a(X) = a_lo + X·(a_hi − a_lo). So
+    /// q(X) = Σ_i ρ^i (a·b − c)(X) = q0 + q1·X + q2·X², and with
+    /// eq(X) = e0 + X·e1 the round polynomial gets eq(X)·q(X) at X = 0, 2, 3.
+    fn compute_message(&mut self, _round: usize, previous_claim: F) -> Vec<F> {
+        let half = self.eq.len() / 2;
+        let (compiled, rho, columns, eq) =
+            (self.compiled, self.rho_powers, &self.columns, &self.eq);
+        let sums = (0..half)
+            .into_par_iter()
+            .with_min_len(par_chunk_len(half) / 4 + 1)
+            .map(|k| {
+                let lo = |j: usize| columns[j][k];
+                let diff = |j: usize| columns[j][k + half] - columns[j][k];
+                let (mut q0, mut q1, mut q2) = (F::zero(), F::zero(), F::zero());
+                for ([a, b, c], rho) in compiled.rows.iter().zip(rho) {
+                    let (a0, a1) = (a.eval(lo), a.eval_linear(diff));
+                    let (b0, b1) = (b.eval(lo), b.eval_linear(diff));
+                    let (c0, c1) = (c.eval(lo), c.eval_linear(diff));
+                    q0 += *rho * (a0 * b0 - c0);
+                    q1 += *rho * (a0 * b1 + a1 * b0 - c1);
+                    q2 += *rho * (a1 * b1);
+                }
+                let (e0, e1) = (eq[k], eq[k + half] - eq[k]);
+                let at = |x: F| (e0 + x * e1) * (q0 + x * (q1 + x * q2));
+                [at(F::zero()), at(F::from(2u64)), at(F::from(3u64))]
+            })
+            .reduce(
+                || [F::zero(); 3],
+                |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]],
+            );
+        vec![sums[0], previous_claim - sums[0], sums[1], sums[2]]
+    }
+
+    fn bind(&mut self, r_j: F, _round: usize) {
+        let bind = |v: &mut Vec<F>| {
+            let half = v.len() / 2;
+            let (lo, hi) = v.split_at_mut(half);
+            lo.par_iter_mut()
+                .with_min_len(PAR_THRESHOLD)
+                .zip(hi.par_iter())
+                .for_each(|(l, h)| *l += r_j * (*h - *l));
+            v.truncate(half);
+        };
+        bind(&mut self.eq);
+        self.columns.par_iter_mut().for_each(bind);
+    }
+}
+
+/// The proof of a uniform R1CS.
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize)]
+pub struct SpartanProof<F: JoltField> {
+    pub outer: SumcheckProof<F>,
+    /// V_j(r) for inputs, then auxiliaries, then shifted inputs.
+    pub evals: Vec<F>,
+    pub shift: SumcheckProof<F>,
+    /// V_j(r') for each shifted input.
+    pub shift_evals: Vec<F>,
+}
+
+impl<F: JoltField> Valid for SpartanProof<F> {
+    fn check(&self) -> Result<(), SerializationError> {
+        Ok(())
+    }
+}
+
+impl<F: JoltField> CanonicalDeserialize for SpartanProof<F> {
+    fn deserialize_with_mode<R: Read>(
+        mut reader: R,
+        compress: Compress,
+        validate: Validate,
+    ) -> Result<Self, SerializationError> {
+        Ok(SpartanProof {
+            outer: SumcheckProof::deserialize_with_mode(&mut reader, compress, validate)?,
+            evals: deserialize_vec(&mut reader, compress, validate)?,
+            shift: SumcheckProof::deserialize_with_mode(&mut reader, compress, validate)?,
+            shift_evals: deserialize_vec(&mut reader, compress, validate)?,
+        })
+    }
+}
+
+/// The claims a proof hands to the PCS: every input and auxiliary column
+/// at r, and every shifted input at r'.
+fn claims<F: JoltField>(
+    r1cs: &UniformR1cs,
+    r: &[F],
+    evals: &[F],
+    r_shift: &[F],
+    shift_evals: &[F],
+) -> Vec<OpeningClaim<R1csColumn, F>> {
+    let (n_in, n_aux) = (r1cs.num_inputs, r1cs.num_aux());
+    let mut out: Vec<_> = (0..n_in)
+        .map(|j| OpeningClaim::new(R1csColumn::Input(j), r.to_vec(), evals[j]))
+        .collect();
+    out.extend(
+        (0..n_aux).map(|k| OpeningClaim::new(R1csColumn::Aux(k), r.to_vec(), evals[n_in + k])),
+    );
+    out.extend(
+        r1cs.shifted
+            .iter()
+            .zip(shift_evals)
+            .map(|(&(j, _), v)| OpeningClaim::new(R1csColumn::Input(j), r_shift.to_vec(), *v)),
+    );
+    out
+}
+
+/// Proves that every step of `witness` satisfies `r1cs`.
+pub fn prove<F: JoltField>(
+    r1cs: &UniformR1cs,
+    witness: &R1csWitness<F>,
+    transcript: &mut Transcript,
+) -> (SpartanProof<F>, Vec<OpeningClaim<R1csColumn, F>>) {
+    let t = witness.num_steps();
+    let log_t = t.trailing_zeros() as usize;
+    let tau: Vec<F> = transcript.challenge_vector(b"spartan tau", log_t);
+    let rho_powers: Vec<F> = transcript.challenge_powers(b"spartan rho", r1cs.constraints.len());
+    let compiled = Compiled::new(r1cs);
+
+    let mut columns: Vec<Vec<F>> = witness.inputs.iter().chain(&witness.aux).cloned().collect();
+    for &(j, _) in &r1cs.shifted {
+        columns.push(
+            (0..t)
+                .map(|s| next_value(r1cs, &witness.inputs, j, s))
+                .collect(),
+        );
+    }
+    let mut outer = Outer {
+        compiled: &compiled,
+        rho_powers: &rho_powers,
+        eq: EqPolynomial::evals_scaled(&tau, F::one()),
+        columns,
+        num_rounds: log_t,
+    };
+    let (outer_proof, r) = SumcheckProof::prove(&mut outer, transcript);
+    let evals: Vec<F> = outer.columns.iter().map(|c| c[0]).collect();
+    transcript.append_scalars(b"spartan evals", &evals);
+
+    // Shift: Σ_y next(r, y)·W(y) with W = Σ_j ρ'^j V_j over shifted inputs.
+    let shift_rho: Vec<F> = transcript.challenge_powers(b"spartan shift rho", r1cs.shifted.len());
+    let mut combined = vec![F::zero(); t];
+    for (&(j, _), rho) in r1cs.shifted.iter().zip(&shift_rho) {
+        combined
+            .par_iter_mut()
+            .zip(&witness.inputs[j])
+            .for_each(|(w, v)| *w += *rho * v);
+    }
+    let polys = vec![
+        DensePolynomial::new(next_table(&r)),
+        DensePolynomial::new(combined),
+    ];
+    let mut shift = DenseSumcheck::new(polys, 2, |v: &[F]| v[0] * v[1]);
+    let (shift_proof, r_shift) = SumcheckProof::prove(&mut shift, transcript);
+    let shift_evals: Vec<F> = r1cs
+        .shifted
+        .iter()
+        .map(|&(j, _)| DensePolynomial::new(witness.inputs[j].clone()).evaluate(&r_shift))
+        .collect();
+    transcript.append_scalars(b"spartan shift evals", &shift_evals);
+
+    let claims = claims(r1cs, &r, &evals, &r_shift, &shift_evals);
+    let proof = SpartanProof {
+        outer: outer_proof,
+        evals,
+        shift: shift_proof,
+        shift_evals,
+    };
+    (proof, claims)
+}
+
+/// Verifies a proof for T = 2^`log_t` steps; returns the opening claims the
+/// PCS must confirm.
+pub fn verify<F: JoltField>(
+    r1cs: &UniformR1cs,
+    proof: &SpartanProof<F>,
+    log_t: usize,
+    transcript: &mut Transcript,
+) -> Result<Vec<OpeningClaim<R1csColumn, F>>, VerifyError> {
+    let (n_in, n_aux, n_shift) = (r1cs.num_inputs, r1cs.num_aux(), r1cs.shifted.len());
+    check_shape(
+        OUTER,
+        "evaluations",
+        n_in + n_aux + n_shift,
+        proof.evals.len(),
+    )?;
+    check_shape(SHIFT, "evaluations", n_shift, proof.shift_evals.len())?;
+
+    let tau: Vec<F> = transcript.challenge_vector(b"spartan tau", log_t);
+    let rho_powers: Vec<F> = transcript.challenge_powers(b"spartan rho", r1cs.constraints.len());
+    let claim = SumcheckClaim {
+        claim: F::zero(),
+        num_rounds: log_t,
+        degree: 3,
+    };
+    let (r, expected) = proof.outer.verify(OUTER, claim, transcript)?;
+    transcript.append_scalars(b"spartan evals", &proof.evals);
+    let compiled = Compiled::new(r1cs);
+    let at_r =
+        EqPolynomial::new(tau).evaluate(&r) * compiled.combined(&rho_powers, |j| proof.evals[j]);
+    if at_r != expected {
+        return Err(VerifyError::FinalClaimMismatch { protocol: OUTER });
+    }
+
+    let shift_rho: Vec<F> = transcript.challenge_powers(b"spartan shift rho", n_shift);
+    let last = last_step_weight(&r);
+    let shift_claim: F = r1cs
+        .shifted
+        .iter()
+        .enumerate()
+        .zip(&shift_rho)
+        .map(|((s, &(_, boundary)), rho)| {
+            *rho * (proof.evals[n_in + n_aux + s] - last * field_from_i128::<F>(boundary))
+        })
+        .sum();
+    let claim = SumcheckClaim {
+        claim: shift_claim,
+        num_rounds: log_t,
+        degree: 2,
+    };
+    let (r_shift, expected) = proof.shift.verify(SHIFT, claim, transcript)?;
+    transcript.append_scalars(b"spartan shift evals", &proof.shift_evals);
+    let combined: F = shift_rho
+        .iter()
+        .zip(&proof.shift_evals)
+        .map(|(rho, v)| *rho * v)
+        .sum();
+    if next_mle(&r, &r_shift) * combined != expected {
+        return Err(VerifyError::FinalClaimMismatch { protocol: SHIFT });
+    }
+    Ok(claims(r1cs, &r, &proof.evals, &r_shift, &proof.shift_evals))
+}
