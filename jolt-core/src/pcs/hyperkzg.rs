@@ -607,6 +607,35 @@ mod tests {
         }
     }
 
+    /// Fiat–Shamir order: every prover message is absorbed before the
+    /// challenge that depends on it, identically on both sides.
+    #[cfg(debug_assertions)]
+    #[test]
+    fn transcript_order_is_the_documented_one() {
+        use crate::transcript::TranscriptEvent::{Absorb, Challenge};
+        let mut rng = ChaCha20Rng::seed_from_u64(10);
+        let (pk, vk) = keys();
+        let poly = random_poly(4, &mut rng);
+        let point = random_point(4, &mut rng);
+        let c = HyperKzg::commit(pk, (&poly).into()).unwrap();
+        let mut tp = Transcript::new(b"t");
+        let proof = HyperKzg::prove(pk, &poly, &c, &point, &mut tp).unwrap();
+        let mut tv = Transcript::new(b"t");
+        HyperKzg::verify(vk, &c, &point, poly.evaluate(&point), &proof, &mut tv).unwrap();
+        let expected = [
+            Absorb(b"hyperkzg commitment"),
+            Absorb(b"hyperkzg point"),
+            Absorb(b"hyperkzg eval"),
+            Absorb(b"hyperkzg folds"),
+            Challenge(b"hyperkzg r"),
+            Absorb(b"hyperkzg evals"),
+            Challenge(b"hyperkzg q"),
+            Absorb(b"hyperkzg quotient"),
+        ];
+        assert_eq!(tp.log(), expected);
+        assert_eq!(tv.log(), expected);
+    }
+
     #[test]
     fn point_convention_matches_dense_polynomial() {
         // P = x_1 (the top variable, index bit n−1): P(r) = r[0].

@@ -509,21 +509,26 @@ fn add_level_chunk<S: PointSource + ?Sized>(
     for (batch_index, out) in out.chunks_mut(BATCH).enumerate() {
         sums.clear();
         prefix.clear();
-        let mut acc = Fq::one();
+        // Gather first, multiply after: with no multiplication chain in
+        // this loop the CPU keeps many cache misses in flight, which matters
+        // when the first level reads bases in bucket order from an SRS far
+        // larger than the caches.
         for k in 0..out.len() {
             let o = first + batch_index * BATCH + k;
             while next[seg + 1] as usize <= o {
                 seg += 1;
             }
             let a = offsets[seg] as usize + 2 * (o - next[seg] as usize);
-            let sum = if a + 1 < offsets[seg + 1] as usize {
+            sums.push(if a + 1 < offsets[seg + 1] as usize {
                 Sum::of(source.get(a), source.get(a + 1))
             } else {
                 Sum::Copy(source.get(a))
-            };
+            });
+        }
+        let mut acc = Fq::one();
+        for sum in &sums {
             prefix.push(acc);
             acc *= sum.denominator();
-            sums.push(sum);
         }
         // Invariant: every denominator is non-zero (x-coordinates differ,
         // or 2y ≠ 0 for a doubling, or 1), so their product is invertible.
