@@ -1,5 +1,5 @@
 //! The generic sumcheck instance: Σ_x F(P_1(x), …, P_k(x)) for dense
-//! multilinear P_i and a combine function F of known total degree d
+//! multilinear P_i and a combine function F of known degree d
 //! (e.g. A·B, eq·A·B − C, eq·A·B·C). After proving, [`DenseSumcheck::final_evals`]
 //! are the claims P_i(r) the caller must have opened by the PCS.
 
@@ -86,85 +86,36 @@ impl<F: JoltField, C: Fn(&[F]) -> F + Send + Sync> DenseSumcheck<F, C> {
     }
 
     /// Σ over pairs i in [start, end) of F at X = 0, 2, 3, …, d (slot 1 is
-    /// left zero). Dispatches to a fixed-size accumulator for small degrees
-    /// so the running sums stay in registers.
+    /// left zero). P_j(X) = lo + X·(hi − lo) is stepped from X = 2 by
+    /// additions only, so the multiplications are those inside F.
     fn message_range(&self, start: usize, end: usize, half: usize) -> Vec<F> {
         let tables: Vec<&[F]> = self.polys.iter().map(|p| p.evals()).collect();
-        match self.degree {
-            1 => message_range_fixed::<F, C, 2>(&tables, &self.combine, start, end, half).to_vec(),
-            2 => message_range_fixed::<F, C, 3>(&tables, &self.combine, start, end, half).to_vec(),
-            3 => message_range_fixed::<F, C, 4>(&tables, &self.combine, start, end, half).to_vec(),
-            4 => message_range_fixed::<F, C, 5>(&tables, &self.combine, start, end, half).to_vec(),
-            _ => message_range_any(&tables, &self.combine, self.degree, start, end, half),
-        }
-    }
-}
-
-/// P_j(X) = lo + X·(hi − lo) is stepped from X = 2 by additions only.
-#[inline(always)]
-fn message_range_fixed<F: JoltField, C: Fn(&[F]) -> F, const D1: usize>(
-    tables: &[&[F]],
-    combine: &C,
-    start: usize,
-    end: usize,
-    half: usize,
-) -> [F; D1] {
-    let mut sums = [F::zero(); D1];
-    let mut vals = vec![F::zero(); tables.len()];
-    let mut diffs = vec![F::zero(); tables.len()];
-    for i in start..end {
-        for ((v, diff), t) in vals.iter_mut().zip(diffs.iter_mut()).zip(tables) {
-            let (lo, hi) = (t[i], t[i + half]);
-            *v = lo;
-            *diff = hi - lo;
-        }
-        sums[0] += combine(&vals);
-        if D1 > 2 {
-            for ((v, diff), t) in vals.iter_mut().zip(&diffs).zip(tables) {
-                *v = t[i + half] + diff;
+        let combine = &self.combine;
+        let mut sums = vec![F::zero(); self.degree + 1];
+        let mut vals = vec![F::zero(); tables.len()];
+        let mut diffs = vec![F::zero(); tables.len()];
+        for i in start..end {
+            for ((v, diff), t) in vals.iter_mut().zip(diffs.iter_mut()).zip(&tables) {
+                let (lo, hi) = (t[i], t[i + half]);
+                *v = lo;
+                *diff = hi - lo;
             }
-            sums[2] += combine(&vals);
-            for s in sums.iter_mut().skip(3) {
-                for (v, diff) in vals.iter_mut().zip(&diffs) {
-                    *v += diff;
+            sums[0] += combine(&vals);
+            if self.degree >= 2 {
+                for ((v, diff), t) in vals.iter_mut().zip(&diffs).zip(&tables) {
+                    *v = t[i + half] + diff;
                 }
-                *s += combine(&vals);
+                sums[2] += combine(&vals);
+                for s in sums.iter_mut().skip(3) {
+                    for (v, diff) in vals.iter_mut().zip(&diffs) {
+                        *v += diff;
+                    }
+                    *s += combine(&vals);
+                }
             }
         }
+        sums
     }
-    sums
-}
-
-fn message_range_any<F: JoltField, C: Fn(&[F]) -> F>(
-    tables: &[&[F]],
-    combine: &C,
-    degree: usize,
-    start: usize,
-    end: usize,
-    half: usize,
-) -> Vec<F> {
-    let mut sums = vec![F::zero(); degree + 1];
-    let mut vals = vec![F::zero(); tables.len()];
-    let mut diffs = vec![F::zero(); tables.len()];
-    for i in start..end {
-        for ((v, diff), t) in vals.iter_mut().zip(diffs.iter_mut()).zip(tables) {
-            let (lo, hi) = (t[i], t[i + half]);
-            *v = lo;
-            *diff = hi - lo;
-        }
-        sums[0] += combine(&vals);
-        for ((v, diff), t) in vals.iter_mut().zip(&diffs).zip(tables) {
-            *v = t[i + half] + diff;
-        }
-        sums[2] += combine(&vals);
-        for s in sums.iter_mut().skip(3) {
-            for (v, diff) in vals.iter_mut().zip(&diffs) {
-                *v += diff;
-            }
-            *s += combine(&vals);
-        }
-    }
-    sums
 }
 
 impl<F: JoltField, C: Fn(&[F]) -> F + Send + Sync> SumcheckInstance<F> for DenseSumcheck<F, C> {

@@ -96,12 +96,7 @@ impl<F: JoltField> GrandProductProof<F> {
         let mut r: Vec<F> = Vec::new();
         let mut layer_proofs = Vec::with_capacity(num_vars);
         // Layer m's sumcheck consumes layer m + 1, which is no longer needed.
-        for (m, below) in layers
-            .into_iter()
-            .enumerate()
-            .skip(1)
-            .map(|(i, l)| (i - 1, l))
-        {
+        for (m, below) in layers.into_iter().skip(1).enumerate() {
             let gammas = layer_gammas(batch, transcript);
             let claim: F = gammas.iter().zip(&claims).map(|(g, c)| *g * c).sum();
             let mut instance = LayerSumcheck::new(below, &r, gammas, claim);
