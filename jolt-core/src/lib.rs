@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod field;
+pub mod lasso;
 pub mod opening;
 pub mod pcs;
 pub mod poly;

@@ -1,0 +1,178 @@
+//! The shape of a Lasso instance, derived from [`LookupParams`] alone so
+//! that prover and verifier agree on it without reading anything from the
+//! proof: which lookup kinds have flags, which (subtable, chunk) memories
+//! exist and in what order, which memories each kind's g reads, and how the
+//! memories group by chunk for memory checking.
+//!
+//! **Memories.** One memory per distinct (subtable, chunk) pair read by
+//! some supported kind or by `lookups::operand_reads` (the operand bytes
+//! LEFT_ID_i, RIGHT_ID_i the R1CS packs), sorted by (chunk, subtable). Every step reads every
+//! memory at its chunk index dim_chunk, so E_m has one entry per step and
+//! every chunk is range-checked by at least one subtable.
+//!
+//! **Chunk groups.** All memories of chunk i are read at the same index
+//! dim_i in every step, so their read counts coincide: memory checking
+//! treats chunk i as one read-only memory whose cell a holds the tuple
+//! (T_m(a))_{m of chunk i}, with one read-count and one final-count column
+//! per chunk (see `memory_checking`).
+
+use instructions::lookups::{operand_reads, LookupKind, LookupParams, QueryForm};
+use instructions::subtables::SubtableId;
+
+use crate::error::VerifyError;
+
+/// Label of every Lasso error.
+pub const PROTOCOL: &str = "lasso";
+
+/// Subtable indices are committed as u16 and entries as u32.
+const MAX_LOG_M: usize = 16;
+const MAX_WORD_BITS: u32 = 32;
+
+/// Everything about a Lasso instance that depends only on the parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LassoLayout {
+    pub params: LookupParams,
+    /// The kinds with a flag column, in [`LookupKind::ALL`] order: all of
+    /// them, except shifts when the shift amount does not fit a chunk.
+    pub kinds: Vec<LookupKind>,
+    /// For each entry of `kinds`, its index in [`LookupKind::ALL`] (the
+    /// index `LassoColumn::Flag` carries).
+    pub kind_indices: Vec<usize>,
+    /// The (subtable, chunk) memories, sorted by (chunk, subtable).
+    pub memories: Vec<(SubtableId, usize)>,
+    /// For each entry of `kinds`, the memory of each of its reads, in the
+    /// order `LookupKind::combine` takes the values.
+    pub kind_reads: Vec<Vec<usize>>,
+    /// For each chunk, its memories (ascending).
+    pub chunk_memories: Vec<Vec<usize>>,
+    /// The largest degree of any g.
+    pub max_g_degree: usize,
+}
+
+impl LassoLayout {
+    /// The layout at `params`, or a `Shape` error if Lasso does not support
+    /// them (at most 32-bit words, 16-bit chunk indices, C dividing W).
+    pub fn new(params: LookupParams) -> Result<Self, VerifyError> {
+        check_params(&params)?;
+        let kinds: Vec<LookupKind> = LookupKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| params.supports_shifts() || k.query() != QueryForm::Shift)
+            .collect();
+        let kind_indices = kinds.iter().map(|k| flag_index(*k)).collect();
+
+        // The operand reads (LEFT_ID, RIGHT_ID per chunk) are made by every
+        // step whatever its lookup; the R1CS packs them into the operands.
+        let mut memories: Vec<(SubtableId, usize)> = kinds
+            .iter()
+            .flat_map(|k| k.reads(&params))
+            .chain(operand_reads(&params))
+            .collect();
+        memories.sort_by_key(|&(table, chunk)| (chunk, table));
+        memories.dedup();
+
+        let memory_of = |&(table, chunk): &(SubtableId, usize)| {
+            // Invariant: `memories` holds every read of every kind.
+            memories
+                .binary_search_by_key(&(chunk, table), |&(t, c)| (c, t))
+                .expect("every read is a memory")
+        };
+        let kind_reads = kinds
+            .iter()
+            .map(|k| k.reads(&params).iter().map(memory_of).collect())
+            .collect();
+        let chunk_memories = (0..params.chunks)
+            .map(|chunk| {
+                (0..memories.len())
+                    .filter(|&m| memories[m].1 == chunk)
+                    .collect()
+            })
+            .collect();
+        let max_g_degree = kinds.iter().map(|k| k.degree(&params)).max().unwrap_or(0);
+        Ok(Self {
+            params,
+            kinds,
+            kind_indices,
+            memories,
+            kind_reads,
+            chunk_memories,
+            max_g_degree,
+        })
+    }
+
+    pub fn num_chunks(&self) -> usize {
+        self.params.chunks
+    }
+
+    /// log2 of every subtable's size M.
+    pub fn log_m(&self) -> usize {
+        self.params.log_m()
+    }
+
+    /// Degree of the primary sumcheck's round polynomials: eq · flag · g.
+    pub fn primary_degree(&self) -> usize {
+        self.max_g_degree + 2
+    }
+
+    /// The memory of `table` at `chunk` (e.g. the operand bytes
+    /// `(LeftId, i)` the R1CS reads), if it exists here.
+    pub fn memory_index(&self, table: SubtableId, chunk: usize) -> Option<usize> {
+        self.memories
+            .binary_search_by_key(&(chunk, table), |&(t, c)| (c, t))
+            .ok()
+    }
+
+    /// The position in `kinds` of a kind, if it has a flag here.
+    pub fn kind_position(&self, kind: LookupKind) -> Option<usize> {
+        self.kinds.iter().position(|&k| k == kind)
+    }
+}
+
+/// Index of `kind` in [`LookupKind::ALL`].
+pub fn flag_index(kind: LookupKind) -> usize {
+    // Invariant: ALL lists every variant.
+    LookupKind::ALL
+        .iter()
+        .position(|&k| k == kind)
+        .expect("LookupKind::ALL lists every kind")
+}
+
+fn check_params(p: &LookupParams) -> Result<(), VerifyError> {
+    let shape = |what, expected, got| VerifyError::Shape {
+        protocol: PROTOCOL,
+        what,
+        expected,
+        got,
+    };
+    if p.chunks == 0 || p.word_bits == 0 || !p.word_bits.is_multiple_of(p.chunks as u32) {
+        return Err(shape(
+            "word bits divisible by the (non-zero) number of chunks",
+            p.chunks,
+            p.word_bits as usize,
+        ));
+    }
+    if p.word_bits > MAX_WORD_BITS {
+        return Err(shape(
+            "word bits (at most)",
+            MAX_WORD_BITS as usize,
+            p.word_bits as usize,
+        ));
+    }
+    if p.log_m() > MAX_LOG_M {
+        return Err(shape("subtable index bits (at most)", MAX_LOG_M, p.log_m()));
+    }
+    Ok(())
+}
+
+/// Bits needed for every entry of `table` at `p`: the narrowest width its
+/// read-value column can be committed with.
+pub fn entry_bits(table: SubtableId, p: &LookupParams) -> u32 {
+    use SubtableId::*;
+    let b = p.operand_chunk_bits();
+    match table {
+        Eq | Ltu | Lts | Lsb | IsZero | LeftMsb | LeftIsZero | RightIsZero => 1,
+        And | Or | Xor | LeftId | RightId => b,
+        Identity => 2 * b,
+        Sll(_) | Srl(_) | SraSign => p.word_bits,
+    }
+}

@@ -1,0 +1,263 @@
+//! Lasso/Surge: proves that every step's lookup output equals g of its
+//! kind applied to subtable reads at the step's chunk indices, and that
+//! those reads are the subtables' entries (docs/lasso.md).
+//!
+//! - [`witness`]: rows → committed columns (dims, read values E, counts,
+//!   flags, output), at their narrowest widths.
+//! - [`primary`]: the sumcheck Output(r) = Σ_x eq(r, x)·Σ_f flag_f(x)·g_f(E(x)).
+//! - [`memory_checking`]: read-only offline memory checking of the
+//!   subtables, one tuple-valued memory per chunk, with two batched grand
+//!   products.
+//!
+//! Nothing is opened here: [`prove`] and [`verify`] return
+//! [`OpeningClaim`]s for the batched PCS opening. The caller commits
+//! [`LassoWitness::columns`] and absorbs the commitments before calling
+//! either.
+//!
+//! Transcript, in order: `lasso statement` (log2 T, W, C); `lasso r`
+//! (log2 T challenges); the primary sumcheck (`sumcheck claims` = Output(r),
+//! rounds); `lasso flag evals`, `lasso primary read value evals`;
+//! `lasso gamma`, `lasso tau`; the read/write grand product;
+//! `lasso dim evals`, `lasso read value evals`, `lasso read count evals`;
+//! the init/final grand product; `lasso final count evals`.
+
+pub mod layout;
+pub mod memory_checking;
+pub mod primary;
+pub mod witness;
+
+#[cfg(test)]
+mod tests;
+
+pub use layout::{entry_bits, LassoLayout};
+pub use memory_checking::MemoryCheckingProof;
+pub use witness::{LassoError, LassoWitness, LookupRow, SmallColumn};
+
+use ark_serialize::{
+    CanonicalDeserialize, CanonicalSerialize, Compress, Read, SerializationError, Valid, Validate,
+};
+use instructions::lookups::LookupParams;
+
+use crate::error::{check_shape, deserialize_vec, VerifyError};
+use crate::field::JoltField;
+use crate::opening::OpeningClaim;
+use crate::pcs::Column;
+use crate::poly::EqPolynomial;
+use crate::subprotocols::{SumcheckClaim, SumcheckProof};
+use crate::transcript::Transcript;
+use layout::PROTOCOL;
+use primary::PrimarySumcheck;
+
+const PRIMARY: &str = "lasso primary sumcheck";
+
+/// A committed Lasso column. Lengths: T for all but `FinalCount` (M).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LassoColumn {
+    /// dim_i: chunk i's subtable index per step (u16).
+    Dim(usize),
+    /// E_m: the value memory m (index into [`LassoLayout::memories`]) returns
+    /// per step (bits, u8, u16 or u32 by [`entry_bits`]).
+    ReadValue(usize),
+    /// read_cts_i: chunk i's read count per step (u32).
+    ReadCount(usize),
+    /// final_cts_i: chunk i's read count per cell after the last step (u32,
+    /// M entries).
+    FinalCount(usize),
+    /// flag_f: the step's lookup is `LookupKind::ALL[f]` (bits).
+    Flag(usize),
+    /// The lookup output per step (u32).
+    Output,
+}
+
+impl LassoColumn {
+    /// Number of variables of the column's multilinear polynomial.
+    pub fn num_vars(&self, log_t: usize, params: &LookupParams) -> usize {
+        match self {
+            LassoColumn::FinalCount(_) => params.log_m(),
+            _ => log_t,
+        }
+    }
+}
+
+/// A Lasso proof: the primary sumcheck with its claimed evaluations, and
+/// the memory checking.
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize)]
+pub struct LassoProof<F: JoltField> {
+    /// Output(r).
+    pub output_claim: F,
+    pub primary: SumcheckProof<F>,
+    /// flag_f(r') per kind of [`LassoLayout::kinds`].
+    pub flag_evals: Vec<F>,
+    /// E_m(r') per memory.
+    pub read_value_evals: Vec<F>,
+    pub memory: MemoryCheckingProof<F>,
+}
+
+/// Absorbs what the instance is about (the caller's statement should hold
+/// it too; absorbing it here keeps this proof bound to it regardless).
+fn absorb_statement(transcript: &mut Transcript, log_t: usize, params: &LookupParams) {
+    let mut bytes = Vec::with_capacity(24);
+    bytes.extend_from_slice(&(log_t as u64).to_le_bytes());
+    bytes.extend_from_slice(&(params.word_bits as u64).to_le_bytes());
+    bytes.extend_from_slice(&(params.chunks as u64).to_le_bytes());
+    transcript.append_bytes(b"lasso statement", &bytes);
+}
+
+/// Proves the lookups of `witness`; the caller has committed
+/// `witness.columns()` and absorbed the commitments. Returns the proof and
+/// the opening claims for the batched PCS opening (order: Output at r;
+/// flags and read values at r'; then [`memory_checking`]'s claims).
+///
+/// # Panics
+/// If the witness columns do not have the shape [`LassoWitness::new`]
+/// gives them (a malicious-prover harness may change values, not shapes).
+pub fn prove<F: JoltField>(
+    witness: &LassoWitness,
+    transcript: &mut Transcript,
+) -> (LassoProof<F>, Vec<OpeningClaim<LassoColumn, F>>) {
+    assert!(witness.has_consistent_shape(), "malformed Lasso witness");
+    let _span = tracing::info_span!("lasso prove", rows = witness.num_rows()).entered();
+    let layout = &witness.layout;
+    let log_t = witness.num_rows().trailing_zeros() as usize;
+    absorb_statement(transcript, log_t, &layout.params);
+    let r: Vec<F> = transcript.challenge_vector(b"lasso r", log_t);
+
+    let output_claim = {
+        let eq = EqPolynomial::new(r.clone()).evals();
+        witness::evaluate_column(&eq, Column::U32(&witness.outputs))
+    };
+    let (primary, r_prime, flag_evals, read_value_evals) = {
+        let _span = tracing::info_span!("lasso primary sumcheck").entered();
+        let mut instance = PrimarySumcheck::new(witness, &r, output_claim);
+        let (proof, r_prime) = SumcheckProof::prove(&mut instance, transcript);
+        let (flags, e) = instance.final_evals();
+        (proof, r_prime, flags, e)
+    };
+    transcript.append_scalars(b"lasso flag evals", &flag_evals);
+    transcript.append_scalars(b"lasso primary read value evals", &read_value_evals);
+
+    let (memory, memory_claims) = {
+        let _span = tracing::info_span!("lasso memory checking").entered();
+        memory_checking::prove(witness, transcript)
+    };
+    let proof = LassoProof {
+        output_claim,
+        primary,
+        flag_evals,
+        read_value_evals,
+        memory,
+    };
+    let mut claims = primary_claims(&proof, layout, &r, &r_prime);
+    claims.extend(memory_claims);
+    (proof, claims)
+}
+
+/// Verifies a proof for `num_rows` lookups at `params` and returns the
+/// opening claims the PCS must confirm (the same list [`prove`] returns).
+/// Every shape is checked against `num_rows` and `params` before the proof
+/// is read.
+pub fn verify<F: JoltField>(
+    proof: &LassoProof<F>,
+    num_rows: usize,
+    params: LookupParams,
+    transcript: &mut Transcript,
+) -> Result<Vec<OpeningClaim<LassoColumn, F>>, VerifyError> {
+    if !num_rows.is_power_of_two() {
+        return Err(VerifyError::Shape {
+            protocol: PROTOCOL,
+            what: "rows (a non-zero power of two; next one up)",
+            expected: num_rows.checked_next_power_of_two().unwrap_or(0),
+            got: num_rows,
+        });
+    }
+    let layout = LassoLayout::new(params)?;
+    let log_t = num_rows.trailing_zeros() as usize;
+    check_shape(
+        PROTOCOL,
+        "flag evaluations",
+        layout.kinds.len(),
+        proof.flag_evals.len(),
+    )?;
+    check_shape(
+        PROTOCOL,
+        "read value evaluations (primary)",
+        layout.memories.len(),
+        proof.read_value_evals.len(),
+    )?;
+    memory_checking::check_proof_shape(&proof.memory, &layout)?;
+
+    absorb_statement(transcript, log_t, &params);
+    let r: Vec<F> = transcript.challenge_vector(b"lasso r", log_t);
+    let claim = SumcheckClaim {
+        claim: proof.output_claim,
+        num_rounds: log_t,
+        degree: layout.primary_degree(),
+    };
+    let (r_prime, expected) = proof.primary.verify(PRIMARY, claim, transcript)?;
+    let summand = EqPolynomial::new(r.clone()).evaluate(&r_prime)
+        * primary::flags_times_g(&layout, &proof.flag_evals, &proof.read_value_evals);
+    if summand != expected {
+        return Err(VerifyError::FinalClaimMismatch { protocol: PRIMARY });
+    }
+    transcript.append_scalars(b"lasso flag evals", &proof.flag_evals);
+    transcript.append_scalars(b"lasso primary read value evals", &proof.read_value_evals);
+
+    let memory_claims = memory_checking::verify(&proof.memory, &layout, log_t, transcript)?;
+    let mut claims = primary_claims(proof, &layout, &r, &r_prime);
+    claims.extend(memory_claims);
+    Ok(claims)
+}
+
+/// Output at r; every flag and read value at r'.
+fn primary_claims<F: JoltField>(
+    proof: &LassoProof<F>,
+    layout: &LassoLayout,
+    r: &[F],
+    r_prime: &[F],
+) -> Vec<OpeningClaim<LassoColumn, F>> {
+    let mut claims = vec![OpeningClaim::new(
+        LassoColumn::Output,
+        r.to_vec(),
+        proof.output_claim,
+    )];
+    claims.extend(
+        layout
+            .kind_indices
+            .iter()
+            .zip(&proof.flag_evals)
+            .map(|(&f, v)| OpeningClaim::new(LassoColumn::Flag(f), r_prime.to_vec(), *v)),
+    );
+    claims.extend(
+        proof
+            .read_value_evals
+            .iter()
+            .enumerate()
+            .map(|(m, v)| OpeningClaim::new(LassoColumn::ReadValue(m), r_prime.to_vec(), *v)),
+    );
+    claims
+}
+
+impl<F: JoltField> Valid for LassoProof<F> {
+    fn check(&self) -> Result<(), SerializationError> {
+        self.output_claim.check()?;
+        self.primary.check()?;
+        F::batch_check(self.flag_evals.iter().chain(&self.read_value_evals))?;
+        self.memory.check()
+    }
+}
+
+impl<F: JoltField> CanonicalDeserialize for LassoProof<F> {
+    fn deserialize_with_mode<R: Read>(
+        mut reader: R,
+        compress: Compress,
+        validate: Validate,
+    ) -> Result<Self, SerializationError> {
+        Ok(Self {
+            output_claim: F::deserialize_with_mode(&mut reader, compress, validate)?,
+            primary: SumcheckProof::deserialize_with_mode(&mut reader, compress, validate)?,
+            flag_evals: deserialize_vec(&mut reader, compress, validate)?,
+            read_value_evals: deserialize_vec(&mut reader, compress, validate)?,
+            memory: MemoryCheckingProof::deserialize_with_mode(&mut reader, compress, validate)?,
+        })
+    }
+}

@@ -1,0 +1,432 @@
+//! The Surge primary sumcheck: for a random r (drawn after the commitments),
+//!
+//!   Output(r) = Σ_x eq(r, x) · Σ_f flag_f(x) · g_f(E(x)),
+//!
+//! where E(x) are the read values of the memories kind f reads, in the order
+//! its g takes them. Because the multilinear extensions agree at a random
+//! point, every step's output equals g of its own kind on its own reads
+//! (flags are one-hot; the R1CS ties them to the bytecode).
+//!
+//! Hands on: Output(r) (the input claim), and at the sumcheck's point r'
+//! flag_f(r') for every kind and E_m(r') for every memory; the verifier
+//! checks the final value eq(r, r') · Σ_f flag_f(r') · g_f(E(r')).
+//!
+//! **Prover.** eq is factored out (Gruen, [`SplitEqPolynomial`]). Flags are
+//! one-hot, so a pair of rows (i, i + half) involves at most two kinds; a
+//! bit mask per entry tracks which flags may be non-zero (after binding, the
+//! union over the rows the entry folds), and g is evaluated only for those.
+//! Each kind of degree d contributes a polynomial of degree d + 1 in X; it is
+//! evaluated at X = 0..=d + 1 only, summed over pairs per degree, and
+//! extended to the full degree once per round. Affine g (most kinds) is
+//! compiled to its coefficients and evaluated at two points. Round 0 reads
+//! the small-integer witness directly; its bind produces the first field
+//! tables (half size).
+
+use instructions::lookups::LookupKind;
+use rayon::prelude::*;
+
+use super::layout::LassoLayout;
+use super::witness::LassoWitness;
+use crate::field::JoltField;
+use crate::poly::{par_chunk_len, DensePolynomial, SplitEqPolynomial, UniPoly, PAR_THRESHOLD};
+use crate::subprotocols::SumcheckInstance;
+
+/// g of one kind, in the form the prover evaluates fastest.
+enum CompiledG<F> {
+    /// g(v) = c0 + Σ_j coeffs[j] · v_j.
+    Affine {
+        c0: F,
+        coeffs: Vec<F>,
+    },
+    General(LookupKind),
+}
+
+/// Read access to E and the flags, from the witness (round 0) or from the
+/// bound field tables.
+trait Tables<F>: Sync {
+    fn e(&self, m: usize, i: usize) -> F;
+    fn flag(&self, k: usize, i: usize) -> F;
+}
+
+impl<F: JoltField> Tables<F> for LassoWitness {
+    #[inline]
+    fn e(&self, m: usize, i: usize) -> F {
+        F::from_u32(self.read_values[m].get(i))
+    }
+    #[inline]
+    fn flag(&self, k: usize, i: usize) -> F {
+        F::from_bool(self.flags[k][i])
+    }
+}
+
+/// The tables after at least one bind: E per memory, flags row-major
+/// (`flags[i · K + k]`, K kinds) so one entry's flags are adjacent.
+struct Bound<F> {
+    e: Vec<DensePolynomial<F>>,
+    flags: Vec<F>,
+    num_kinds: usize,
+}
+
+impl<F: JoltField> Tables<F> for Bound<F> {
+    #[inline]
+    fn e(&self, m: usize, i: usize) -> F {
+        self.e[m][i]
+    }
+    #[inline]
+    fn flag(&self, k: usize, i: usize) -> F {
+        self.flags[i * self.num_kinds + k]
+    }
+}
+
+/// The prover's instance. `masks[i]` has bit k set if flag k may be
+/// non-zero at entry i.
+pub(super) struct PrimarySumcheck<'a, F: JoltField> {
+    layout: &'a LassoLayout,
+    witness: &'a LassoWitness,
+    gs: Vec<CompiledG<F>>,
+    /// Per kind: its degree group (index into `group_degrees`).
+    kind_group: Vec<usize>,
+    /// Distinct degrees of flag · g (= deg g + 1), ascending.
+    group_degrees: Vec<usize>,
+    max_reads: usize,
+    eq: SplitEqPolynomial<F>,
+    claim: F,
+    num_vars: usize,
+    masks: Vec<u64>,
+    bound: Option<Bound<F>>,
+}
+
+impl<'a, F: JoltField> PrimarySumcheck<'a, F> {
+    /// The instance for Σ_x eq(r, x) · Σ_f flag_f(x) · g_f(E(x)) = claim.
+    ///
+    /// # Panics
+    /// If the witness columns do not have the layout's shape, or more than
+    /// 64 kinds (prover-side invariants).
+    pub(super) fn new(witness: &'a LassoWitness, r: &[F], claim: F) -> Self {
+        let layout = &witness.layout;
+        let num_kinds = layout.kinds.len();
+        assert!(num_kinds <= 64, "flag masks hold at most 64 kinds");
+        let t = witness.num_rows();
+        assert_eq!(t, 1 << r.len(), "r has log2(T) coordinates");
+        let gs = layout
+            .kinds
+            .iter()
+            .zip(&layout.kind_reads)
+            .map(|(&kind, reads)| compile(kind, reads.len(), layout))
+            .collect();
+        let mut group_degrees: Vec<usize> = layout
+            .kinds
+            .iter()
+            .map(|k| k.degree(&layout.params) + 1)
+            .collect();
+        group_degrees.sort();
+        group_degrees.dedup();
+        let kind_group = layout
+            .kinds
+            .iter()
+            .map(|k| {
+                let d = k.degree(&layout.params) + 1;
+                // Invariant: every kind's degree is in the list.
+                group_degrees.iter().position(|&g| g == d).unwrap()
+            })
+            .collect();
+        let max_reads = layout.kind_reads.iter().map(Vec::len).max().unwrap_or(0);
+        let masks = (0..t)
+            .into_par_iter()
+            .with_min_len(PAR_THRESHOLD)
+            .map(|i| {
+                (0..num_kinds).fold(0u64, |mask, k| mask | ((witness.flags[k][i] as u64) << k))
+            })
+            .collect();
+        Self {
+            layout,
+            witness,
+            gs,
+            kind_group,
+            group_degrees,
+            max_reads,
+            eq: SplitEqPolynomial::new(r),
+            claim,
+            num_vars: r.len(),
+            masks,
+            bound: None,
+        }
+    }
+
+    /// flag_k(r') for every kind and E_m(r') for every memory, once every
+    /// variable is bound.
+    pub(super) fn final_evals(&self) -> (Vec<F>, Vec<F>) {
+        match &self.bound {
+            Some(b) => (
+                b.flags[..b.num_kinds].to_vec(),
+                b.e.iter().map(|p| p.final_eval()).collect(),
+            ),
+            // No variables (T = 1): the values of the single row.
+            None => {
+                let w = self.witness;
+                (
+                    (0..w.flags.len())
+                        .map(|k| Tables::<F>::flag(w, k, 0))
+                        .collect(),
+                    (0..w.read_values.len()).map(|m| w.e(m, 0)).collect(),
+                )
+            }
+        }
+    }
+
+    /// Per degree group, Σ over pairs in [start, end) of
+    /// eq(τ_{j+1..}, i) · flag_f(X) · g_f(E(X)) at X = 0..=d.
+    fn q_range<T: Tables<F>>(
+        &self,
+        tables: &T,
+        start: usize,
+        end: usize,
+        half: usize,
+    ) -> Vec<Vec<F>> {
+        let w_table = self.eq.current_table();
+        let params = &self.layout.params;
+        let mut acc: Vec<Vec<F>> = self
+            .group_degrees
+            .iter()
+            .map(|&d| vec![F::zero(); d + 1])
+            .collect();
+        let mut vals = vec![F::zero(); self.max_reads];
+        let mut diffs = vec![F::zero(); self.max_reads];
+        for (i, &w) in w_table.iter().enumerate().take(end).skip(start) {
+            let mut mask = self.masks[i] | self.masks[i + half];
+            if mask == 0 {
+                continue;
+            }
+            while mask != 0 {
+                let k = mask.trailing_zeros() as usize;
+                mask &= mask - 1;
+                // w · flag_k(X) = wf0 + X · dwf.
+                let wf0 = w * tables.flag(k, i);
+                let wf1 = w * tables.flag(k, i + half);
+                let dwf = wf1 - wf0;
+                let reads = &self.layout.kind_reads[k];
+                let group = &mut acc[self.kind_group[k]];
+                match &self.gs[k] {
+                    CompiledG::Affine { c0, coeffs } => {
+                        let (mut g0, mut g1) = (*c0, *c0);
+                        for (&m, c) in reads.iter().zip(coeffs) {
+                            g0 += *c * tables.e(m, i);
+                            g1 += *c * tables.e(m, i + half);
+                        }
+                        let g2 = g1 + g1 - g0;
+                        group[0] += wf0 * g0;
+                        group[1] += wf1 * g1;
+                        group[2] += (wf1 + dwf) * g2;
+                    }
+                    CompiledG::General(kind) => {
+                        let n = reads.len();
+                        for (j, &m) in reads.iter().enumerate() {
+                            vals[j] = tables.e(m, i);
+                            diffs[j] = tables.e(m, i + half) - vals[j];
+                        }
+                        let mut wf = wf0;
+                        for (x, slot) in group.iter_mut().enumerate() {
+                            if x > 0 {
+                                vals[..n]
+                                    .iter_mut()
+                                    .zip(&diffs[..n])
+                                    .for_each(|(v, d)| *v += d);
+                                wf += dwf;
+                            }
+                            *slot += wf * kind.combine(&vals[..n], params);
+                        }
+                    }
+                }
+            }
+        }
+        acc
+    }
+
+    fn q_groups<T: Tables<F>>(&self, tables: &T) -> Vec<Vec<F>> {
+        let half = self.masks.len() / 2;
+        if half < PAR_THRESHOLD {
+            return self.q_range(tables, 0, half, half);
+        }
+        let chunk = par_chunk_len(half);
+        (0..half.div_ceil(chunk))
+            .into_par_iter()
+            .map(|c| self.q_range(tables, c * chunk, ((c + 1) * chunk).min(half), half))
+            .reduce_with(|mut a, b| {
+                for (ga, gb) in a.iter_mut().zip(&b) {
+                    ga.iter_mut().zip(gb).for_each(|(x, y)| *x += y);
+                }
+                a
+            })
+            // Invariant: half ≥ PAR_THRESHOLD, so there is at least one chunk.
+            .unwrap()
+    }
+
+    fn bind_first(&mut self, r: F) {
+        let w = self.witness;
+        let half = self.masks.len() / 2;
+        let num_kinds = self.layout.kinds.len();
+        let e = w
+            .read_values
+            .par_iter()
+            .map(|col| {
+                // lo + r · (hi − lo) with small integers: one small product.
+                let bind = |i: usize| {
+                    let (lo, hi) = (col.get(i), col.get(i + half));
+                    F::from_u32(lo) + r.mul_i64(hi as i64 - lo as i64)
+                };
+                let evals: Vec<F> = if half < PAR_THRESHOLD {
+                    (0..half).map(bind).collect()
+                } else {
+                    (0..half)
+                        .into_par_iter()
+                        .with_min_len(PAR_THRESHOLD)
+                        .map(bind)
+                        .collect()
+                };
+                DensePolynomial::new(evals)
+            })
+            .collect();
+        let one_minus_r = F::one() - r;
+        let mut flags = vec![F::zero(); half * num_kinds];
+        let masks = &self.masks;
+        flags
+            .par_chunks_mut(num_kinds)
+            .with_min_len(PAR_THRESHOLD)
+            .enumerate()
+            .for_each(|(i, row)| {
+                let mut mask = masks[i] | masks[i + half];
+                while mask != 0 {
+                    let k = mask.trailing_zeros() as usize;
+                    mask &= mask - 1;
+                    row[k] = match (w.flags[k][i], w.flags[k][i + half]) {
+                        (true, true) => F::one(),
+                        (true, false) => one_minus_r,
+                        (false, true) => r,
+                        (false, false) => F::zero(),
+                    };
+                }
+            });
+        self.bound = Some(Bound {
+            e,
+            flags,
+            num_kinds,
+        });
+    }
+}
+
+/// g as an affine form if its degree is 1: c0 = g(0), c_j = g(e_j) − c0
+/// (exact for an affine function).
+fn compile<F: JoltField>(kind: LookupKind, num_reads: usize, layout: &LassoLayout) -> CompiledG<F> {
+    let p = &layout.params;
+    if kind.degree(p) != 1 {
+        return CompiledG::General(kind);
+    }
+    let mut v = vec![F::zero(); num_reads];
+    let c0 = kind.combine(&v, p);
+    let coeffs = (0..num_reads)
+        .map(|j| {
+            v[j] = F::one();
+            let c = kind.combine(&v, p) - c0;
+            v[j] = F::zero();
+            c
+        })
+        .collect();
+    CompiledG::Affine { c0, coeffs }
+}
+
+/// Folds the masks of the two halves: the flags of entry i after binding
+/// may be non-zero wherever either row's were.
+fn fold_masks(masks: &mut Vec<u64>) {
+    let half = masks.len() / 2;
+    let (lo, hi) = masks.split_at_mut(half);
+    lo.iter_mut().zip(hi.iter()).for_each(|(l, h)| *l |= h);
+    masks.truncate(half);
+}
+
+impl<F: JoltField> SumcheckInstance<F> for PrimarySumcheck<'_, F> {
+    fn degree(&self) -> usize {
+        self.layout.primary_degree()
+    }
+
+    fn num_rounds(&self) -> usize {
+        self.num_vars
+    }
+
+    fn input_claim(&self) -> F {
+        self.claim
+    }
+
+    fn compute_message(&mut self, _round: usize, previous_claim: F) -> Vec<F> {
+        let groups = match &self.bound {
+            None => self.q_groups(self.witness),
+            Some(b) => self.q_groups(b),
+        };
+        // Extend every group to X = 0..=D, D = max degree of flag · g.
+        let d_max = self.layout.max_g_degree + 1;
+        let mut q = vec![F::zero(); d_max + 1];
+        for evals in &groups {
+            let poly = UniPoly::from_evals(evals);
+            for (x, qx) in q.iter_mut().enumerate() {
+                *qx += if x < evals.len() {
+                    evals[x]
+                } else {
+                    poly.evaluate(&F::from_u64(x as u64))
+                };
+            }
+        }
+        // q(1) is recomputed from the claim when possible, so every message
+        // satisfies s(0) + s(1) = claim even for an inconsistent witness
+        // (the final check then rejects it).
+        self.eq
+            .round_evals(&q, previous_claim)
+            .unwrap_or_else(|| self.eq.round_evals_full(&q))
+    }
+
+    fn bind(&mut self, r_j: F, _round: usize) {
+        match &mut self.bound {
+            None => self.bind_first(r_j),
+            Some(b) => {
+                b.e.par_iter_mut().for_each(|p| p.bind_top(r_j));
+                let k = b.num_kinds;
+                let half = self.masks.len() / 2;
+                let (lo, hi) = b.flags.split_at_mut(half * k);
+                let masks = &self.masks;
+                lo.par_chunks_mut(k)
+                    .zip(hi.par_chunks(k))
+                    .with_min_len(PAR_THRESHOLD)
+                    .enumerate()
+                    .for_each(|(i, (lo, hi))| {
+                        // Flags outside the mask are zero in both rows and stay zero.
+                        let mut mask = masks[i] | masks[i + half];
+                        while mask != 0 {
+                            let f = mask.trailing_zeros() as usize;
+                            mask &= mask - 1;
+                            lo[f] += r_j * (hi[f] - lo[f]);
+                        }
+                    });
+                b.flags.truncate(half * k);
+            }
+        }
+        fold_masks(&mut self.masks);
+        self.eq.bind(r_j);
+    }
+}
+
+/// The verifier's value of the summand without eq at r':
+/// Σ_f flag_f(r') · g_f(E(r')).
+pub(super) fn flags_times_g<F: JoltField>(
+    layout: &LassoLayout,
+    flag_evals: &[F],
+    e_evals: &[F],
+) -> F {
+    layout
+        .kinds
+        .iter()
+        .zip(&layout.kind_reads)
+        .zip(flag_evals)
+        .map(|((kind, reads), flag)| {
+            let values: Vec<F> = reads.iter().map(|&m| e_evals[m]).collect();
+            *flag * kind.combine(&values, &layout.params)
+        })
+        .sum()
+}

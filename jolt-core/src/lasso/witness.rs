@@ -1,0 +1,401 @@
+//! The Lasso witness: from one [`LookupRow`] per step, the committed
+//! columns — chunk indices dim_i, read values E_m, read and final counts per
+//! chunk, one-hot flags per kind, and the lookup output — all as small
+//! integers in the narrowest type that holds them.
+//!
+//! A row without a lookup (padding, FENCE) has every flag 0, output 0 and
+//! every dim_i = 0; it still reads every memory at index 0, so the counts
+//! stay consistent.
+
+use ark_bn254::Fr;
+use ark_ff::{BigInteger, PrimeField};
+use instructions::lookups::{LookupKind, LookupParams};
+use instructions::subtables::SubtableId;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+use super::layout::{entry_bits, LassoLayout};
+use super::LassoColumn;
+use crate::field::JoltField;
+use crate::pcs::Column;
+use crate::poly::PAR_THRESHOLD;
+
+/// One step's lookup, decoupled from the tracer: the zkVM maps a trace step
+/// to `kind = lookup_of(opcode)` and `(x, y) = lookup_operands(...)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LookupRow {
+    /// `None`: the step performs no lookup (padding, FENCE).
+    pub kind: Option<LookupKind>,
+    pub x: u64,
+    pub y: u64,
+}
+
+impl LookupRow {
+    pub fn new(kind: LookupKind, x: u64, y: u64) -> Self {
+        Self {
+            kind: Some(kind),
+            x,
+            y,
+        }
+    }
+
+    /// A step without a lookup.
+    pub fn none() -> Self {
+        Self {
+            kind: None,
+            x: 0,
+            y: 0,
+        }
+    }
+}
+
+/// Why a witness cannot be built from the rows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LassoError {
+    #[error("lasso: {0} rows; the number of rows must be a non-zero power of two")]
+    RowCount(usize),
+    #[error("lasso: unsupported parameters: {0}")]
+    Params(crate::error::VerifyError),
+    #[error("lasso: row {row}: {kind:?} has no decomposition at these parameters")]
+    UnsupportedKind { row: usize, kind: LookupKind },
+    #[error("lasso: row {row}: operand wider than {word_bits} bits")]
+    OperandTooWide { row: usize, word_bits: u32 },
+}
+
+/// A column of small values, stored at its committed width.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SmallColumn {
+    Bits(Vec<bool>),
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+    U32(Vec<u32>),
+}
+
+impl SmallColumn {
+    /// A column of `len` values for entries of at most `bits` bits.
+    fn with_width(bits: u32, values: impl IndexedParallelIterator<Item = u32>) -> Self {
+        match bits {
+            0 | 1 => SmallColumn::Bits(values.map(|v| v != 0).collect()),
+            2..=8 => SmallColumn::U8(values.map(|v| v as u8).collect()),
+            9..=16 => SmallColumn::U16(values.map(|v| v as u16).collect()),
+            _ => SmallColumn::U32(values.collect()),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            SmallColumn::Bits(v) => v.len(),
+            SmallColumn::U8(v) => v.len(),
+            SmallColumn::U16(v) => v.len(),
+            SmallColumn::U32(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    #[inline]
+    pub fn get(&self, i: usize) -> u32 {
+        match self {
+            SmallColumn::Bits(v) => v[i] as u32,
+            SmallColumn::U8(v) => v[i] as u32,
+            SmallColumn::U16(v) => v[i] as u32,
+            SmallColumn::U32(v) => v[i],
+        }
+    }
+
+    /// Sets entry i; a value too wide for the column is truncated (for
+    /// tests that tamper with the witness).
+    pub fn set(&mut self, i: usize, value: u32) {
+        match self {
+            SmallColumn::Bits(v) => v[i] = value & 1 == 1,
+            SmallColumn::U8(v) => v[i] = value as u8,
+            SmallColumn::U16(v) => v[i] = value as u16,
+            SmallColumn::U32(v) => v[i] = value,
+        }
+    }
+
+    pub fn as_column<F: JoltField>(&self) -> Column<'_, F> {
+        match self {
+            SmallColumn::Bits(v) => Column::Bits(v),
+            SmallColumn::U8(v) => Column::U8(v),
+            SmallColumn::U16(v) => Column::U16(v),
+            SmallColumn::U32(v) => Column::U32(v),
+        }
+    }
+}
+
+/// Every committed Lasso column for T steps. Fields are public so that a
+/// malicious-prover harness can change single values; [`super::prove`]
+/// only requires the shapes (lengths, numbers of columns) to stay as built.
+#[derive(Clone, Debug)]
+pub struct LassoWitness {
+    pub layout: LassoLayout,
+    /// dim_i[t]: chunk i's subtable index at step t.
+    pub dims: Vec<Vec<u16>>,
+    /// E_m[t] = T_m(dim_chunk(m)[t]), per memory.
+    pub read_values: Vec<SmallColumn>,
+    /// read_cts_i[t]: how often chunk i's memory was read at dim_i[t]
+    /// before step t.
+    pub read_cts: Vec<Vec<u32>>,
+    /// final_cts_i[a]: how often chunk i's memory was read at a, over all
+    /// steps (M entries).
+    pub final_cts: Vec<Vec<u32>>,
+    /// flags[k][t] = [step t's lookup is `layout.kinds[k]`].
+    pub flags: Vec<Vec<bool>>,
+    /// The lookup output g(E) of each step (0 without a lookup).
+    pub outputs: Vec<u32>,
+    /// Every subtable some memory reads, materialized (public data, not
+    /// committed: the prover's init and final fingerprints use it).
+    tables: BTreeMap<SubtableId, Vec<u32>>,
+}
+
+impl LassoWitness {
+    /// Builds the witness for `rows` (T = rows.len(), a power of two; the
+    /// caller pads with [`LookupRow::none`]).
+    pub fn new(rows: &[LookupRow], params: LookupParams) -> Result<Self, LassoError> {
+        let t = rows.len();
+        if !t.is_power_of_two() {
+            return Err(LassoError::RowCount(t));
+        }
+        let layout = LassoLayout::new(params).map_err(LassoError::Params)?;
+        let p = &layout.params;
+        let word_limit = 1u64 << p.word_bits;
+        // Position in `layout.kinds` of each row's kind.
+        let positions: Vec<Option<usize>> = rows
+            .iter()
+            .enumerate()
+            .map(|(row, r)| {
+                if r.x >= word_limit || r.y >= word_limit {
+                    return Err(LassoError::OperandTooWide {
+                        row,
+                        word_bits: p.word_bits,
+                    });
+                }
+                r.kind
+                    .map(|kind| {
+                        layout
+                            .kind_position(kind)
+                            .ok_or(LassoError::UnsupportedKind { row, kind })
+                    })
+                    .transpose()
+            })
+            .collect::<Result<_, _>>()?;
+
+        let dims = compute_dims(rows, p);
+        let tables = materialize(&layout);
+        let read_values: Vec<SmallColumn> = layout
+            .memories
+            .par_iter()
+            .map(|&(table, chunk)| {
+                let entries = &tables[&table];
+                let dim = &dims[chunk];
+                SmallColumn::with_width(
+                    entry_bits(table, p),
+                    dim.par_iter()
+                        .with_min_len(PAR_THRESHOLD)
+                        .map(|&d| entries[d as usize]),
+                )
+            })
+            .collect();
+        let (read_cts, final_cts): (Vec<Vec<u32>>, Vec<Vec<u32>>) = dims
+            .par_iter()
+            .map(|dim| counts(dim, p.subtable_size()))
+            .unzip();
+        let flags: Vec<Vec<bool>> = (0..layout.kinds.len())
+            .into_par_iter()
+            .map(|k| positions.iter().map(|&pos| pos == Some(k)).collect())
+            .collect();
+        let outputs = compute_outputs(&layout, &positions, &read_values);
+        Ok(Self {
+            layout,
+            dims,
+            read_values,
+            read_cts,
+            final_cts,
+            flags,
+            outputs,
+            tables,
+        })
+    }
+
+    /// Whether every column has the number and length [`Self::new`] gives
+    /// it (values may differ: a tampered witness is still provable).
+    pub fn has_consistent_shape(&self) -> bool {
+        let (t, l) = (self.num_rows(), &self.layout);
+        let c = l.num_chunks();
+        let m = l.params.subtable_size();
+        t.is_power_of_two()
+            && self.dims.len() == c
+            && self.dims.iter().all(|d| d.len() == t)
+            && self.read_values.len() == l.memories.len()
+            && self.read_values.iter().all(|e| e.len() == t)
+            && self.read_cts.len() == c
+            && self.read_cts.iter().all(|r| r.len() == t)
+            && self.final_cts.len() == c
+            && self.final_cts.iter().all(|f| f.len() == m)
+            && self.flags.len() == l.kinds.len()
+            && self.flags.iter().all(|f| f.len() == t)
+    }
+
+    /// The entries of memory m's subtable.
+    pub fn table(&self, m: usize) -> &[u32] {
+        &self.tables[&self.layout.memories[m].0]
+    }
+
+    /// T.
+    pub fn num_rows(&self) -> usize {
+        self.outputs.len()
+    }
+
+    /// Every committed column with its values at their narrowest width, in
+    /// a fixed order: dims, read values, read counts, final counts, flags,
+    /// output. Dims, flags and output are shared with the R1CS.
+    pub fn columns<F: JoltField>(&self) -> Vec<(LassoColumn, Column<'_, F>)> {
+        let mut columns = Vec::new();
+        for (i, d) in self.dims.iter().enumerate() {
+            columns.push((LassoColumn::Dim(i), Column::U16(d)));
+        }
+        for (m, e) in self.read_values.iter().enumerate() {
+            columns.push((LassoColumn::ReadValue(m), e.as_column()));
+        }
+        for (i, c) in self.read_cts.iter().enumerate() {
+            columns.push((LassoColumn::ReadCount(i), Column::U32(c)));
+        }
+        for (i, c) in self.final_cts.iter().enumerate() {
+            columns.push((LassoColumn::FinalCount(i), Column::U32(c)));
+        }
+        for (k, f) in self.flags.iter().enumerate() {
+            let column = LassoColumn::Flag(self.layout.kind_indices[k]);
+            columns.push((column, Column::Bits(f)));
+        }
+        columns.push((LassoColumn::Output, Column::U32(&self.outputs)));
+        columns
+    }
+
+    /// The column's values (for tests and for the caller's PCS prover).
+    pub fn column<F: JoltField>(&self, column: LassoColumn) -> Option<Column<'_, F>> {
+        match column {
+            LassoColumn::Dim(i) => self.dims.get(i).map(|d| Column::U16(d)),
+            LassoColumn::ReadValue(m) => self.read_values.get(m).map(|e| e.as_column()),
+            LassoColumn::ReadCount(i) => self.read_cts.get(i).map(|c| Column::U32(c)),
+            LassoColumn::FinalCount(i) => self.final_cts.get(i).map(|c| Column::U32(c)),
+            LassoColumn::Flag(index) => {
+                let k = self.layout.kind_indices.iter().position(|&x| x == index)?;
+                Some(Column::Bits(&self.flags[k]))
+            }
+            LassoColumn::Output => Some(Column::U32(&self.outputs)),
+        }
+    }
+}
+
+/// dim_i[t] for every chunk: the query chunks of the row's kind, or 0.
+fn compute_dims(rows: &[LookupRow], p: &LookupParams) -> Vec<Vec<u16>> {
+    let per_row: Vec<Vec<u64>> = rows
+        .par_iter()
+        .with_min_len(PAR_THRESHOLD)
+        .map(|r| match r.kind {
+            Some(kind) => kind.query().chunks(r.x, r.y, p),
+            None => vec![0; p.chunks],
+        })
+        .collect();
+    (0..p.chunks)
+        .into_par_iter()
+        // Chunks are below 2^log_m ≤ 2^16 (checked by the layout).
+        .map(|i| per_row.iter().map(|c| c[i] as u16).collect())
+        .collect()
+}
+
+/// Each subtable read by some memory, materialized once (entries fit u32:
+/// word size ≤ 32, checked by the layout).
+fn materialize(layout: &LassoLayout) -> BTreeMap<SubtableId, Vec<u32>> {
+    let mut ids: Vec<SubtableId> = layout.memories.iter().map(|&(t, _)| t).collect();
+    ids.sort();
+    ids.dedup();
+    ids.into_par_iter()
+        .map(|id| {
+            let entries = id.materialize(&layout.params);
+            (id, entries.into_iter().map(|v| v as u32).collect())
+        })
+        .collect()
+}
+
+/// Read counts per step and final counts per address of one chunk memory.
+fn counts(dim: &[u16], m: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut final_cts = vec![0u32; m];
+    let read_cts = dim
+        .iter()
+        .map(|&d| {
+            let c = &mut final_cts[d as usize];
+            let before = *c;
+            *c += 1;
+            before
+        })
+        .collect();
+    (read_cts, final_cts)
+}
+
+/// g of each row's kind on its read values, as an integer: g is evaluated
+/// in the field (its definition) and its value is a word.
+fn compute_outputs(
+    layout: &LassoLayout,
+    positions: &[Option<usize>],
+    read_values: &[SmallColumn],
+) -> Vec<u32> {
+    positions
+        .par_iter()
+        .with_min_len(PAR_THRESHOLD)
+        .enumerate()
+        .map(|(t, pos)| {
+            let Some(k) = *pos else { return 0 };
+            let values: Vec<Fr> = layout.kind_reads[k]
+                .iter()
+                .map(|&m| Fr::from(read_values[m].get(t) as u64))
+                .collect();
+            let out = layout.kinds[k].combine(&values, &layout.params);
+            let limbs = out.into_bigint();
+            // Invariant: every lookup's g returns a word (< 2^W ≤ 2^32) on
+            // subtable entries (the instructions crate tests this
+            // exhaustively), so the value fits u32.
+            assert!(
+                limbs.num_bits() <= 32,
+                "{:?}: g returned a value wider than a word",
+                layout.kinds[k]
+            );
+            limbs.as_ref()[0] as u32
+        })
+        .collect()
+}
+
+/// Σ_t eq[t] · column[t]: the column's multilinear extension at the point
+/// whose eq table is `eq`, with small-value products (additions only for
+/// bits).
+///
+/// # Panics
+/// If the column is longer than `eq`.
+pub(super) fn evaluate_column<F: JoltField>(eq: &[F], column: Column<'_, F>) -> F {
+    fn dot<F: JoltField, T: Copy + Sync>(
+        eq: &[F],
+        values: &[T],
+        term: impl Fn(F, T) -> F + Sync,
+    ) -> F {
+        let eq = &eq[..values.len()];
+        if values.len() < PAR_THRESHOLD {
+            return eq.iter().zip(values).map(|(e, v)| term(*e, *v)).sum();
+        }
+        eq.par_chunks(PAR_THRESHOLD)
+            .zip(values.par_chunks(PAR_THRESHOLD))
+            .map(|(e, v)| e.iter().zip(v).map(|(e, v)| term(*e, *v)).sum::<F>())
+            .sum()
+    }
+    match column {
+        Column::Bits(v) => dot(eq, v, |e, b| if b { e } else { F::zero() }),
+        Column::U8(v) => dot(eq, v, |e, x| e.mul_u64(x as u64)),
+        Column::U16(v) => dot(eq, v, |e, x| e.mul_u64(x as u64)),
+        Column::U32(v) => dot(eq, v, |e, x| e.mul_u64(x as u64)),
+        Column::U64(v) => dot(eq, v, |e, x| e.mul_u64(x)),
+        Column::I64(v) => dot(eq, v, |e, x| e.mul_i64(x)),
+        Column::Field(v) => dot(eq, v, |e, x| e * x),
+    }
+}
