@@ -19,6 +19,7 @@ pub mod error;
 pub mod hyperkzg;
 pub mod kzg;
 pub mod msm;
+pub mod ptau;
 pub mod reduction;
 pub mod srs;
 

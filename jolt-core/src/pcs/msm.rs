@@ -10,13 +10,13 @@
 //! entries are counting-sorted by bucket, then each bucket's run of points
 //! is summed as a tree, one level at a time, with every addition of a level
 //! in affine coordinates sharing one field inversion (Montgomery's trick,
-//! [`batch_add_level`]). An affine addition then costs about 6
+//! `batch_add_level`). An affine addition then costs about 6
 //! multiplications instead of the 11 of a mixed projective one. A column of
 //! b-bit values needs ⌈b/c⌉ windows, so 0/1 columns cost one affine
 //! addition per set bit and 8/16-bit columns one per non-zero entry.
 //!
 //! The window width c is chosen per call from the number of points and the
-//! bit length actually present ([`window_bits`]): a `u64` column whose
+//! bit length actually present (`window_bits`): a `u64` column whose
 //! entries are bytes pays for bytes. Full field elements take the same
 //! kernel with ⌈254/c⌉ windows, processed a few windows at a time to bound
 //! memory.
