@@ -433,6 +433,22 @@ mod tests {
         }
     }
 
+    /// Prover and verifier transcripts end in the same state.
+    #[test]
+    fn prover_and_verifier_transcripts_stay_in_sync() {
+        let mut rng = ChaCha20Rng::seed_from_u64(67);
+        let leaves = random_leaves(3, 5, &mut rng);
+        let mut tp = Transcript::new(b"gp");
+        let (proof, _) = GrandProductProof::prove(leaves, &mut tp);
+        let mut tv = Transcript::new(b"gp");
+        proof.verify(P, 3, 5, &mut tv).unwrap();
+        assert_eq!(tp.log(), tv.log());
+        assert_eq!(
+            tp.challenge_scalar::<Fr>(b"end"),
+            tv.challenge_scalar::<Fr>(b"end")
+        );
+    }
+
     #[test]
     fn larger_batches() {
         let mut rng = ChaCha20Rng::seed_from_u64(61);

@@ -516,6 +516,41 @@ mod tests {
         }
     }
 
+    /// Prover and verifier absorb the same labels and bytes in the same
+    /// order: their transcripts end in the same state.
+    #[test]
+    fn prover_and_verifier_transcripts_stay_in_sync() {
+        let mut rng = ChaCha20Rng::seed_from_u64(58);
+        let polys: Vec<_> = [(3, 2), (5, 3)]
+            .map(|(n, k)| random_polys(k, n, &mut rng))
+            .to_vec();
+        let mut instances: Vec<_> = polys
+            .iter()
+            .map(|p| DenseSumcheck::new(p.clone(), p.len(), product))
+            .collect();
+        let claims: Vec<SumcheckClaim<Fr>> = instances
+            .iter()
+            .map(|i| SumcheckClaim {
+                claim: i.input_claim(),
+                num_rounds: i.num_rounds(),
+                degree: i.degree(),
+            })
+            .collect();
+        let mut refs: Vec<&mut dyn SumcheckInstance<Fr>> = instances
+            .iter_mut()
+            .map(|i| i as &mut dyn SumcheckInstance<Fr>)
+            .collect();
+        let mut tp = Transcript::new(b"t");
+        let (proof, _) = SumcheckProof::prove_batched(&mut refs, &mut tp);
+        let mut tv = Transcript::new(b"t");
+        proof.verify_batched(P, &claims, &mut tv).unwrap();
+        assert_eq!(tp.log(), tv.log());
+        assert_eq!(
+            tp.challenge_scalar::<Fr>(b"end"),
+            tv.challenge_scalar::<Fr>(b"end")
+        );
+    }
+
     #[test]
     fn different_transcript_state_is_rejected() {
         let mut rng = ChaCha20Rng::seed_from_u64(57);
