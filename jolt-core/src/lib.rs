@@ -6,6 +6,7 @@
 pub mod error;
 pub mod field;
 pub mod lasso;
+pub mod memory;
 pub mod opening;
 pub mod pcs;
 pub mod poly;

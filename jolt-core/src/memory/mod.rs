@@ -1,0 +1,243 @@
+//! Offline memory checking (docs/memory.md): every value the CPU read is the
+//! value last written there, the program run is the preprocessed bytecode,
+//! the inputs are the verifier's and the outputs and panic flag are what the
+//! program wrote.
+//!
+//! - [`layout`]: the remapped address space `[registers | I/O | RAM]`.
+//! - [`bytecode`]: the bytecode table as a read-only memory (read counts).
+//! - [`read_write`]: registers, I/O and RAM as one read-write memory, four
+//!   operations per step, with the timestamp range check ([`timestamps`])
+//!   and the output check ([`io`]).
+//! - [`witness`]: trace → committed columns ([`MemoryWitness::columns`]).
+//! - [`multiset`]: fingerprints and grand products shared by both memories.
+//!
+//! Nothing is opened here: [`prove`] and [`verify`] return
+//! [`OpeningClaim`]s for the batched PCS opening. The caller commits
+//! [`MemoryWitness::columns`] and absorbs the commitments before calling
+//! either. Transcript: [`bytecode`]'s, then [`read_write`]'s.
+
+pub mod bytecode;
+pub mod io;
+pub mod layout;
+pub mod multiset;
+pub mod read_write;
+pub mod timestamps;
+pub mod witness;
+
+#[cfg(test)]
+mod tests;
+
+pub use bytecode::{BytecodeColumn, BytecodeProof, BytecodeRow, BytecodeTable, BytecodeWitness};
+pub use layout::{AddressSpace, REGISTER_BLOCK, SINK_REGISTER};
+pub use read_write::{ReadWriteProof, ReadWriteWitness};
+pub use witness::{MemoryWitness, WitnessError};
+
+use ark_serialize::{
+    CanonicalDeserialize, CanonicalSerialize, Compress, Read, SerializationError, Valid, Validate,
+};
+
+use crate::error::VerifyError;
+use crate::field::JoltField;
+use crate::opening::OpeningClaim;
+use crate::tracer::{Program, ProgramIO};
+use crate::transcript::Transcript;
+
+/// Traces of up to 2^30 steps: timestamps 4t + s + 1 stay below 2^32.
+pub const MAX_LOG_STEPS: usize = 30;
+
+/// The four memory operations of a step, in time order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Slot {
+    /// Reads the register in the row's rs1 field.
+    Rs1,
+    /// Reads the register in the row's rs2 field.
+    Rs2,
+    /// The RAM access: a load's read, a store's write, or a no-op read of
+    /// the termination word.
+    Ram,
+    /// Writes rd (reading its old value first).
+    Rd,
+}
+
+impl Slot {
+    pub const ALL: [Slot; 4] = [Slot::Rs1, Slot::Rs2, Slot::Ram, Slot::Rd];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Every column memory checking commits, with its length and width.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MemoryColumn {
+    /// The bytecode read of each step and the bytecode counts.
+    Bytecode(BytecodeColumn),
+    /// The RAM slot's address in the remapped space (T, u32).
+    RamAddress,
+    /// The value a slot reads (T, u32).
+    ReadValue(Slot),
+    /// The value the RAM slot leaves (T, u32).
+    RamWriteValue,
+    /// The value written to rd or the sink (T, u32).
+    RdWriteValue,
+    /// When the value a slot reads was written (T, u32).
+    ReadTimestamp(Slot),
+    /// Range-memory read counts (T, u32).
+    RangeReadCount(Slot),
+    /// Range-memory final counts (4T, u32).
+    RangeFinalCount,
+    /// Final memory (M, u32).
+    FinalValue,
+    /// Last access time per address (M, u32).
+    FinalTimestamp,
+}
+
+impl MemoryColumn {
+    /// All columns, bytecode first.
+    pub fn all() -> Vec<MemoryColumn> {
+        let mut all: Vec<MemoryColumn> = bytecode::BytecodeColumn::PER_STEP
+            .iter()
+            .chain(&[BytecodeColumn::FinalCount])
+            .map(|&c| MemoryColumn::Bytecode(c))
+            .collect();
+        all.push(MemoryColumn::RamAddress);
+        all.extend(Slot::ALL.map(MemoryColumn::ReadValue));
+        all.push(MemoryColumn::RamWriteValue);
+        all.push(MemoryColumn::RdWriteValue);
+        all.extend(Slot::ALL.map(MemoryColumn::ReadTimestamp));
+        all.extend(Slot::ALL.map(MemoryColumn::RangeReadCount));
+        all.push(MemoryColumn::RangeFinalCount);
+        all.push(MemoryColumn::FinalValue);
+        all.push(MemoryColumn::FinalTimestamp);
+        all
+    }
+
+    /// Number of entries for T steps, K bytecode rows and M words.
+    pub fn len(&self, num_steps: usize, bytecode_rows: usize, memory_size: usize) -> usize {
+        match self {
+            MemoryColumn::Bytecode(BytecodeColumn::FinalCount) => bytecode_rows,
+            MemoryColumn::RangeFinalCount => timestamps::SLOTS * num_steps,
+            MemoryColumn::FinalValue | MemoryColumn::FinalTimestamp => memory_size,
+            _ => num_steps,
+        }
+    }
+}
+
+/// What memory checking knows about a program before any run: the address
+/// space, the bytecode table and the image. Part of the verifier key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemoryPreprocessing {
+    pub space: AddressSpace,
+    pub bytecode: BytecodeTable,
+    /// The image's nonzero words as (index in the address space, word), in
+    /// increasing index order.
+    pub image: Vec<(usize, u32)>,
+}
+
+impl MemoryPreprocessing {
+    pub fn new(program: &Program) -> Self {
+        let space = AddressSpace::new(program.layout);
+        let image = program
+            .image_words()
+            .into_iter()
+            .map(|(address, word)| {
+                // Program loading checked that every segment lies in RAM,
+                // and image words are aligned.
+                let index = space.word(address).expect("image words lie in RAM");
+                (index, word)
+            })
+            .collect();
+        MemoryPreprocessing {
+            space,
+            bytecode: BytecodeTable::new(program),
+            image,
+        }
+    }
+}
+
+/// The memory-checking proof: bytecode, then read-write memory.
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize)]
+pub struct MemoryProof<F: JoltField> {
+    pub bytecode: BytecodeProof<F>,
+    pub read_write: ReadWriteProof<F>,
+}
+
+/// Proves memory checking for `witness`; the caller has committed
+/// [`MemoryWitness::columns`] and absorbed the commitments.
+///
+/// # Panics
+/// If the witness columns do not have the lengths [`MemoryWitness::new`]
+/// gives them (a prover-side invariant).
+pub fn prove<F: JoltField>(
+    pre: &MemoryPreprocessing,
+    witness: &MemoryWitness,
+    transcript: &mut Transcript,
+) -> (MemoryProof<F>, Vec<OpeningClaim<MemoryColumn, F>>) {
+    let (bytecode, mut claims) = bytecode::prove(&pre.bytecode, &witness.bytecode, transcript);
+    let (read_write, rw_claims) = read_write::prove(pre, witness, transcript);
+    claims.extend(rw_claims);
+    (
+        MemoryProof {
+            bytecode,
+            read_write,
+        },
+        claims,
+    )
+}
+
+/// Verifies memory checking of a `num_steps`-step run of the program in
+/// `pre` with public I/O `io`; returns the opening claims.
+pub fn verify<F: JoltField>(
+    proof: &MemoryProof<F>,
+    pre: &MemoryPreprocessing,
+    io: &ProgramIO,
+    num_steps: usize,
+    transcript: &mut Transcript,
+) -> Result<Vec<OpeningClaim<MemoryColumn, F>>, VerifyError> {
+    let mut claims = bytecode::verify(&proof.bytecode, &pre.bytecode, num_steps, transcript)?;
+    claims.extend(read_write::verify(
+        &proof.read_write,
+        pre,
+        io,
+        num_steps,
+        transcript,
+    )?);
+    Ok(claims)
+}
+
+/// T must be a power of two of at most 2^[`MAX_LOG_STEPS`].
+pub(crate) fn check_num_steps(protocol: &'static str, num_steps: usize) -> Result<(), VerifyError> {
+    if num_steps.is_power_of_two() && num_steps <= 1 << MAX_LOG_STEPS {
+        Ok(())
+    } else {
+        Err(VerifyError::Shape {
+            protocol,
+            what: "trace length (a power of two ≤ 2^30)",
+            expected: num_steps
+                .checked_next_power_of_two()
+                .unwrap_or(0)
+                .min(1 << MAX_LOG_STEPS),
+            got: num_steps,
+        })
+    }
+}
+
+impl<F: JoltField> Valid for MemoryProof<F> {
+    fn check(&self) -> Result<(), SerializationError> {
+        self.bytecode.check()?;
+        self.read_write.check()
+    }
+}
+
+impl<F: JoltField> CanonicalDeserialize for MemoryProof<F> {
+    fn deserialize_with_mode<R: Read>(
+        mut reader: R,
+        compress: Compress,
+        validate: Validate,
+    ) -> Result<Self, SerializationError> {
+        Ok(Self {
+            bytecode: BytecodeProof::deserialize_with_mode(&mut reader, compress, validate)?,
+            read_write: ReadWriteProof::deserialize_with_mode(&mut reader, compress, validate)?,
+        })
+    }
+}

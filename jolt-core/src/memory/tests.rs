@@ -1,0 +1,925 @@
+//! Memory checking end to end on traces of generated programs: completeness
+//! (verify accepts and every opening claim is a true evaluation of the
+//! witness), and soundness against tampered witnesses, proofs and I/O.
+//!
+//! A tampered witness is proven by the honest prover; it counts as caught
+//! when the verifier rejects or some opening claim is false (the PCS
+//! opening would then fail).
+
+use super::timestamps::{now, range_counts};
+use super::*;
+use crate::memory::io::initial_memory;
+use crate::poly::DensePolynomial;
+use crate::tracer::elf_writer::{build_elf, ElfSegment};
+use crate::tracer::{trace, MemoryLayout, Trace, RAM_BASE};
+use ark_bn254::Fr;
+use ark_ff::One;
+use instructions::flags::CircuitFlag;
+use instructions::{Instruction, Opcode, Opcode::*};
+use rand::{seq::SliceRandom, Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::collections::HashMap;
+
+const DATA: u32 = RAM_BASE + 0x2000;
+const DATA_LEN: u32 = 1024;
+/// Registers the random code never writes: a data pointer, a loop counter
+/// and an I/O pointer.
+const BASE: u8 = 31;
+const COUNTER: u8 = 30;
+const IO: u8 = 29;
+
+fn layout() -> MemoryLayout {
+    MemoryLayout::new(1 << 15, 1 << 12, 64, 64).unwrap()
+}
+
+fn i(op: Opcode, rd: u8, rs1: u8, rs2: u8, imm: i32) -> Instruction {
+    Instruction::new(op, rd, rs1, rs2, imm)
+}
+
+fn li(rd: u8, value: u32) -> [Instruction; 2] {
+    let lo = ((value << 20) as i32) >> 20;
+    [
+        i(Lui, rd, 0, 0, value.wrapping_sub(lo as u32) as i32),
+        i(Addi, rd, rd, 0, lo),
+    ]
+}
+
+/// Random programs with every kind of memory traffic: ALU and M
+/// instructions (virtual sequences included), loads and stores of every
+/// width, writes to x0, aliased operands, branches and loops, an input
+/// read, output and panic-word stores, and the termination store.
+struct Generator {
+    rng: ChaCha8Rng,
+}
+
+impl Generator {
+    fn new(seed: u64) -> Self {
+        Generator {
+            rng: ChaCha8Rng::seed_from_u64(seed),
+        }
+    }
+
+    fn rd(&mut self) -> u8 {
+        self.rng.gen_range(0..IO)
+    }
+
+    fn rs(&mut self) -> u8 {
+        self.rng.gen_range(0..32)
+    }
+
+    fn straight(&mut self) -> Instruction {
+        const ALU: [Opcode; 18] = [
+            Add, Sub, Sll, Slt, Sltu, Xor, Srl, Sra, Or, And, Mul, Mulh, Mulhsu, Mulhu, Div, Divu,
+            Rem, Remu,
+        ];
+        const IMM: [Opcode; 6] = [Addi, Slti, Sltiu, Xori, Ori, Andi];
+        match self.rng.gen_range(0..10) {
+            0..=2 => {
+                let rs = self.rs();
+                // Aliased operands now and then.
+                let rs2 = if self.rng.gen_bool(0.2) {
+                    rs
+                } else {
+                    self.rs()
+                };
+                i(*ALU.choose(&mut self.rng).unwrap(), self.rd(), rs, rs2, 0)
+            }
+            3 => i(
+                *IMM.choose(&mut self.rng).unwrap(),
+                self.rd(),
+                self.rs(),
+                0,
+                self.rng.gen_range(-2048..2048),
+            ),
+            4 => i(
+                Lui,
+                self.rd(),
+                0,
+                0,
+                (self.rng.gen::<u32>() & !0xfff) as i32,
+            ),
+            5..=7 => {
+                let (op, width) = *[(Lb, 1), (Lbu, 1), (Lh, 2), (Lhu, 2), (Lw, 4), (Lw, 4)]
+                    .choose(&mut self.rng)
+                    .unwrap();
+                let offset = (self.rng.gen_range(-512..512) / width) * width;
+                i(op, self.rd(), BASE, 0, offset)
+            }
+            _ => {
+                let (op, width) = *[(Sb, 1), (Sh, 2), (Sw, 4), (Sw, 4)]
+                    .choose(&mut self.rng)
+                    .unwrap();
+                let offset = (self.rng.gen_range(-512..512) / width) * width;
+                i(op, 0, BASE, self.rs(), offset)
+            }
+        }
+    }
+
+    fn program(&mut self, blocks: usize, panic: bool) -> Program {
+        let layout = layout();
+        let mut code = li(BASE, DATA + DATA_LEN / 2).to_vec();
+        code.extend(li(IO, layout.input_start()));
+        code.push(i(Lw, 5, IO, 0, 0));
+        code.push(i(Lw, 6, IO, 0, 4));
+        for r in 7..IO {
+            let v = self.rng.gen();
+            code.extend(li(r, v));
+        }
+        for _ in 0..blocks {
+            match self.rng.gen_range(0..4) {
+                0 | 1 => {
+                    for _ in 0..self.rng.gen_range(1..10) {
+                        code.push(self.straight());
+                    }
+                }
+                2 => {
+                    let skip = self.rng.gen_range(0..4);
+                    let op = *[Beq, Bne, Blt, Bge, Bltu, Bgeu]
+                        .choose(&mut self.rng)
+                        .unwrap();
+                    code.push(i(op, 0, self.rs(), self.rs(), 4 * (skip + 1)));
+                    for _ in 0..skip {
+                        code.push(self.straight());
+                    }
+                }
+                _ => {
+                    let n = self.rng.gen_range(1..4);
+                    code.push(i(Addi, COUNTER, 0, 0, n));
+                    let body = self.rng.gen_range(1..6);
+                    for _ in 0..body {
+                        code.push(self.straight());
+                    }
+                    code.push(i(Addi, COUNTER, COUNTER, 0, -1));
+                    code.push(i(Bne, 0, COUNTER, 0, -4 * (body + 1)));
+                }
+            }
+        }
+        // Outputs: three registers and a byte; then the panic word if asked.
+        code.extend(li(IO, layout.output_start()));
+        for (k, r) in [7u8, 12, 20].into_iter().enumerate() {
+            code.push(i(Sw, 0, IO, r, 4 * k as i32));
+        }
+        code.push(i(Sb, 0, IO, 9, 13));
+        if panic {
+            code.extend(li(IO, layout.panic_address()));
+            code.push(i(Addi, 5, 0, 0, 1));
+            code.push(i(Sw, 0, IO, 5, 0));
+        }
+        code.extend(li(IO, layout.termination_address()));
+        code.push(i(Addi, 5, 0, 0, 1));
+        code.push(i(Sw, 0, IO, 5, 0));
+        let data: Vec<u8> = (0..DATA_LEN).map(|_| self.rng.gen()).collect();
+        let elf = build_elf(
+            RAM_BASE,
+            &[
+                ElfSegment::code(RAM_BASE, &code),
+                ElfSegment::data(DATA, data),
+            ],
+        );
+        Program::from_elf(&elf, layout).expect("generated programs load")
+    }
+}
+
+/// A program, its preprocessing, a trace on `inputs` and the witness
+/// padded to the next power of two (times `pad`).
+struct Case {
+    pre: MemoryPreprocessing,
+    trace: Trace,
+    witness: MemoryWitness,
+}
+
+fn case(seed: u64, blocks: usize, panic: bool, pad: usize) -> Case {
+    let program = Generator::new(seed).program(blocks, panic);
+    let inputs: Vec<u8> = (0..11).map(|k| (seed as u8).wrapping_mul(31) ^ k).collect();
+    let trace = trace(&program, &inputs, 100_000).expect("generated programs halt");
+    let pre = MemoryPreprocessing::new(&program);
+    let num_steps = trace.steps.len().next_power_of_two() * pad;
+    let witness = MemoryWitness::new(&pre, &trace, num_steps).expect("witness of a real trace");
+    Case {
+        pre,
+        trace,
+        witness,
+    }
+}
+
+/// The test opening oracle: every claim is the witness column's
+/// multilinear extension at the claim's point.
+fn claims_hold(witness: &MemoryWitness, claims: &[OpeningClaim<MemoryColumn, Fr>]) -> bool {
+    let mut cache: HashMap<MemoryColumn, DensePolynomial<Fr>> = HashMap::new();
+    claims.iter().all(|claim| {
+        let poly = cache
+            .entry(claim.column)
+            .or_insert_with(|| DensePolynomial::new(witness.column::<Fr>(claim.column).to_field()));
+        poly.num_vars() == claim.point.len() && poly.evaluate(&claim.point) == claim.value
+    })
+}
+
+type Claims = Vec<OpeningClaim<MemoryColumn, Fr>>;
+
+fn prove_and_verify(
+    pre: &MemoryPreprocessing,
+    witness: &MemoryWitness,
+    io: &ProgramIO,
+) -> (MemoryProof<Fr>, Claims, Result<Claims, VerifyError>) {
+    let (proof, prover_claims) = prove::<Fr>(pre, witness, &mut Transcript::new(b"memory test"));
+    let verified = verify(
+        &proof,
+        pre,
+        io,
+        witness.num_steps(),
+        &mut Transcript::new(b"memory test"),
+    );
+    (proof, prover_claims, verified)
+}
+
+/// Whether the honest prover's proof for `witness` passes verification
+/// against `io` with every opening claim true.
+fn accepts(pre: &MemoryPreprocessing, witness: &MemoryWitness, io: &ProgramIO) -> bool {
+    let (_, _, verified) = prove_and_verify(pre, witness, io);
+    verified.is_ok_and(|claims| claims_hold(witness, &claims))
+}
+
+#[test]
+fn random_programs_are_complete() {
+    for seed in 0..12 {
+        let c = case(seed, 30, seed % 4 == 3, 1 + (seed as usize % 2));
+        assert_eq!(c.trace.io.panicked, seed % 4 == 3);
+        let (_, prover_claims, verified) = prove_and_verify(&c.pre, &c.witness, &c.trace.io);
+        let claims = verified.unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        assert_eq!(claims, prover_claims, "seed {seed}");
+        assert!(claims_hold(&c.witness, &claims), "seed {seed}");
+        // Every committed column is claimed at least once.
+        for column in MemoryColumn::all() {
+            assert!(claims.iter().any(|c| c.column == column), "{column:?}");
+        }
+    }
+}
+
+#[test]
+fn witness_follows_the_trace() {
+    let c = case(100, 20, false, 2);
+    let (w, steps) = (&c.witness, &c.trace.steps);
+    let rw = &w.read_write;
+    assert!(steps.len() < w.num_steps());
+    for (t, step) in steps.iter().enumerate() {
+        if let Some(r) = step.rs1 {
+            assert_eq!(
+                (w.bytecode.rs1[t], rw.read_value[0][t]),
+                (r.register, r.value)
+            );
+        }
+        match step.rd {
+            Some(wr) if wr.register != 0 => {
+                assert_eq!(
+                    (w.bytecode.rd[t], rw.rd_write_value[t]),
+                    (wr.register, wr.after)
+                )
+            }
+            _ => assert_eq!(w.bytecode.rd[t], SINK_REGISTER),
+        }
+        assert_eq!(
+            w.bytecode.pc[t], step.pc,
+            "the row read is the one at the step's pc"
+        );
+    }
+    // Padding steps: row 0, x0 twice, the termination word, the sink.
+    for t in steps.len()..w.num_steps() {
+        assert_eq!(w.bytecode.address[t], 0);
+        assert_eq!((w.bytecode.rs1[t], w.bytecode.rs2[t]), (0, 0));
+        assert_eq!(rw.ram_address[t] as usize, c.pre.space.termination_word());
+        assert_eq!(rw.read_value[2][t], 1);
+        assert_eq!(w.bytecode.rd[t], SINK_REGISTER);
+        assert_eq!(rw.rd_write_value[t], 0);
+    }
+    // x0 is never written.
+    assert!(w.bytecode.rd.iter().all(|&rd| rd != 0));
+    assert_eq!(rw.final_value[0], 0);
+    // No row of the table writes x0.
+    assert!(c.pre.bytecode.rows().iter().all(|r| r.rd != 0));
+}
+
+#[test]
+fn witness_rejects_a_trace_of_another_program() {
+    let a = case(101, 10, false, 1);
+    let b = case(102, 10, false, 1);
+    assert!(MemoryWitness::new(&a.pre, &b.trace, b.witness.num_steps()).is_err());
+    assert!(matches!(
+        MemoryWitness::new(
+            &a.pre,
+            &a.trace,
+            a.trace.steps.len().next_power_of_two() / 2
+        ),
+        Err(WitnessError::Length { .. })
+    ));
+    let mut bad = a.trace.clone();
+    let t = bad.steps.iter().position(|s| s.rs1.is_some()).unwrap();
+    bad.steps[t].rs1.as_mut().unwrap().value ^= 1;
+    assert!(matches!(
+        MemoryWitness::new(&a.pre, &bad, a.witness.num_steps()),
+        Err(WitnessError::Inconsistent { .. })
+    ));
+}
+
+// ---------------------------------------------------------------------------
+// Tampering helpers.
+
+/// The address of operation (t, s).
+fn op_address(w: &MemoryWitness, t: usize, s: usize) -> usize {
+    match s {
+        0 => w.bytecode.rs1[t] as usize,
+        1 => w.bytecode.rs2[t] as usize,
+        2 => w.read_write.ram_address[t] as usize,
+        _ => w.bytecode.rd[t] as usize,
+    }
+}
+
+/// Recomputes a consistent memory history for the (possibly tampered)
+/// addresses and written values: read values, read timestamps, final
+/// memory and range counts. RAM operations of non-store rows stay reads.
+fn replay(pre: &MemoryPreprocessing, w: &mut MemoryWitness) {
+    let n = w.num_steps();
+    let mut memory = initial_memory(&pre.space, &pre.image, &w.io.inputs);
+    let mut last = vec![0u32; pre.space.size()];
+    for t in 0..n {
+        for slot in Slot::ALL {
+            let s = slot.index();
+            let a = op_address(w, t, s);
+            let rw = &mut w.read_write;
+            rw.read_value[s][t] = memory[a];
+            rw.read_timestamp[s][t] = last[a];
+            last[a] = now(t, slot) as u32;
+            match slot {
+                Slot::Ram if CircuitFlag::Store.is_set(w.bytecode.flags[t]) => {
+                    memory[a] = rw.ram_write_value[t]
+                }
+                Slot::Ram => rw.ram_write_value[t] = memory[a],
+                Slot::Rd => memory[a] = rw.rd_write_value[t],
+                _ => {}
+            }
+        }
+    }
+    w.read_write.final_value = memory;
+    w.read_write.final_timestamp = last;
+    recount(w);
+}
+
+/// Recomputes the range-memory counts from the read timestamps.
+fn recount(w: &mut MemoryWitness) {
+    let (reads, finals) = range_counts(&w.read_write.read_timestamp);
+    w.read_write.range_read_count = reads;
+    w.read_write.range_final_count = finals;
+}
+
+/// Whether Init ∪ Writes = Reads ∪ Final holds for the read-write tuples
+/// (address, value, timestamp, tag), computed directly: a tampered history
+/// that passes this is caught only by something else. Without `tagged`,
+/// the region tag is left out of the tuples.
+fn read_write_multisets_balance(
+    pre: &MemoryPreprocessing,
+    w: &MemoryWitness,
+    tagged: bool,
+) -> bool {
+    let rw = &w.read_write;
+    let init = initial_memory(&pre.space, &pre.image, &w.io.inputs);
+    let ram = pre.space.ram_region();
+    let region = |a: usize| tagged && ram.contains(&a);
+    let mut count: HashMap<(usize, u32, u32, bool), i64> = HashMap::new();
+    for (a, &initial) in init.iter().enumerate() {
+        *count.entry((a, initial, 0, region(a))).or_default() += 1;
+        *count
+            .entry((a, rw.final_value[a], rw.final_timestamp[a], region(a)))
+            .or_default() -= 1;
+    }
+    for t in 0..w.num_steps() {
+        for slot in Slot::ALL {
+            let s = slot.index();
+            let a = op_address(w, t, s);
+            let tag = tagged && slot == Slot::Ram;
+            let written = match slot {
+                Slot::Ram => rw.ram_write_value[t],
+                Slot::Rd => rw.rd_write_value[t],
+                _ => rw.read_value[s][t],
+            };
+            *count
+                .entry((a, written, now(t, slot) as u32, tag))
+                .or_default() += 1;
+            *count
+                .entry((a, rw.read_value[s][t], rw.read_timestamp[s][t], tag))
+                .or_default() -= 1;
+        }
+    }
+    count.values().all(|&c| c == 0)
+}
+
+/// The operations (step, slot) at `address`, in time order.
+fn accesses(w: &MemoryWitness, address: usize) -> Vec<(usize, Slot)> {
+    (0..w.num_steps())
+        .flat_map(|t| Slot::ALL.map(|s| (t, s)))
+        .filter(|&(t, s)| op_address(w, t, s.index()) == address)
+        .collect()
+}
+
+fn is_read_only(w: &MemoryWitness, t: usize, slot: Slot) -> bool {
+    match slot {
+        Slot::Rs1 | Slot::Rs2 => true,
+        Slot::Ram => !CircuitFlag::Store.is_set(w.bytecode.flags[t]),
+        Slot::Rd => false,
+    }
+}
+
+fn first_step(c: &Case, what: impl Fn(&crate::tracer::Step) -> bool) -> usize {
+    c.trace
+        .steps
+        .iter()
+        .position(what)
+        .expect("the generated program has such a step")
+}
+
+fn assert_rejected(c: &Case, w: &MemoryWitness, what: &str) {
+    assert!(
+        !accepts(&c.pre, w, &c.trace.io),
+        "{what}: the tampered witness was accepted"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Soundness: tampered witnesses.
+
+#[test]
+fn a_wrong_or_stale_read_value_is_rejected() {
+    let c = case(200, 30, false, 1);
+    assert!(accepts(&c.pre, &c.witness, &c.trace.io));
+    for slot in Slot::ALL {
+        let t = (0..c.trace.steps.len())
+            .find(|&t| op_address(&c.witness, t, slot.index()) != 0)
+            .unwrap();
+        let mut w = c.witness.clone();
+        w.read_write.read_value[slot.index()][t] ^= 4;
+        if is_read_only(&w, t, slot) && slot == Slot::Ram {
+            w.read_write.ram_write_value[t] ^= 4;
+        }
+        assert_rejected(&c, &w, &format!("wrong {slot:?} value"));
+    }
+    // A stale read: a load of a word accessed before takes the value and
+    // timestamp the previous access read.
+    let t = (0..c.trace.steps.len())
+        .find(|&t| {
+            c.trace.steps[t].instruction.opcode == Lw
+                && c.witness.read_write.read_timestamp[2][t] != 0
+        })
+        .expect("a load of a word accessed before");
+    let address = c.witness.read_write.ram_address[t] as usize;
+    let ops = accesses(&c.witness, address);
+    let k = ops.iter().position(|&op| op == (t, Slot::Ram)).unwrap();
+    let (pt, ps) = ops[k - 1];
+    let mut w = c.witness.clone();
+    w.read_write.read_value[2][t] = w.read_write.read_value[ps.index()][pt];
+    w.read_write.read_timestamp[2][t] = w.read_write.read_timestamp[ps.index()][pt];
+    recount(&mut w);
+    assert_rejected(&c, &w, "stale read");
+}
+
+#[test]
+fn both_reads_of_an_aliased_step_must_agree() {
+    let c = case(201, 40, false, 1);
+    let t = first_step(
+        &c,
+        |s| matches!((s.rs1, s.rs2), (Some(a), Some(b)) if a.register == b.register && a.register != 0),
+    );
+    let mut w = c.witness.clone();
+    w.read_write.read_value[1][t] ^= 1;
+    assert_rejected(&c, &w, "rs2 differs from rs1 for rs1 == rs2");
+}
+
+#[test]
+fn a_read_from_the_future_is_caught_by_the_range_check() {
+    let c = case(202, 30, false, 1);
+    // Three consecutive accesses o1 < o2 < o3 to one register, o1 and o2
+    // reads. o1 reads the tuple o2 writes (the future), o2 what o1 read, o3
+    // what o1 writes: values agree, so the multisets still balance.
+    let w0 = &c.witness;
+    let (o1, o2, o3) = (1..NUM_REGS)
+        .flat_map(|a| {
+            let ops = accesses(w0, a);
+            (0..ops.len().saturating_sub(2))
+                .map(|k| (ops[k], ops[k + 1], ops[k + 2]))
+                .collect::<Vec<_>>()
+        })
+        .find(|&((t1, s1), (t2, s2), _)| is_read_only(w0, t1, s1) && is_read_only(w0, t2, s2))
+        .expect("a register is read twice in a row");
+    let mut w = c.witness.clone();
+    let ts = &mut w.read_write.read_timestamp;
+    let original = ts[o1.1.index()][o1.0];
+    ts[o1.1.index()][o1.0] = now(o2.0, o2.1) as u32;
+    ts[o2.1.index()][o2.0] = original;
+    ts[o3.1.index()][o3.0] = now(o1.0, o1.1) as u32;
+    recount(&mut w);
+    assert!(read_write_multisets_balance(&c.pre, &w, true));
+    let (_, _, verified) = prove_and_verify(&c.pre, &w, &c.trace.io);
+    assert!(
+        matches!(verified, Err(VerifyError::OutputMismatch { what, .. }) if what.starts_with("timestamp range check")),
+        "{verified:?}"
+    );
+    assert!(read_write_multisets_balance(&c.pre, &c.witness, true));
+}
+
+const NUM_REGS: usize = crate::tracer::NUM_REGISTERS;
+
+#[test]
+fn a_wrong_ram_address_is_rejected() {
+    let c = case(203, 30, false, 1);
+    let t = first_step(&c, |s| s.instruction.opcode == Lw && s.rd.is_some());
+    // Another address with the value left as it was.
+    let mut w = c.witness.clone();
+    w.read_write.ram_address[t] += 1;
+    assert_rejected(&c, &w, "RAM address changed");
+
+    // The RAM slot aimed at a register, or above RAM, with a consistent
+    // history: only the region tag tells them apart.
+    for address in [5usize, 0, c.pre.space.ram_region().end] {
+        assert!(address < c.pre.space.size());
+        let mut w = c.witness.clone();
+        w.read_write.ram_address[t] = address as u32;
+        replay(&c.pre, &mut w);
+        assert!(read_write_multisets_balance(&c.pre, &w, false));
+        assert!(!read_write_multisets_balance(&c.pre, &w, true));
+        assert_rejected(&c, &w, &format!("RAM slot at {address}"));
+    }
+}
+
+/// Memory checking proves the history is consistent at the addresses the
+/// columns name; that a load's address is rs1 + imm is the R1CS's
+/// constraint (docs/memory.md). A consistent history at another RAM word
+/// passes here, and is rejected there.
+#[test]
+fn a_consistent_history_at_another_ram_word_is_left_to_the_r1cs() {
+    let c = case(204, 30, false, 1);
+    let t = first_step(&c, |s| s.instruction.opcode == Lw && s.rd.is_some());
+    let mut w = c.witness.clone();
+    w.read_write.ram_address[t] += 1;
+    replay(&c.pre, &mut w);
+    assert!(accepts(&c.pre, &w, &c.trace.io));
+}
+
+#[test]
+fn a_changed_final_value_or_timestamp_is_rejected() {
+    let c = case(205, 20, false, 1);
+    let data = c.pre.space.word(DATA).unwrap();
+    for address in [
+        0,
+        7,
+        SINK_REGISTER as usize,
+        c.pre.space.output_start(),
+        data,
+    ] {
+        let mut w = c.witness.clone();
+        w.read_write.final_value[address] ^= 1;
+        assert_rejected(&c, &w, &format!("final value at {address}"));
+        let mut w = c.witness.clone();
+        w.read_write.final_timestamp[address] += 1;
+        assert_rejected(&c, &w, &format!("final timestamp at {address}"));
+    }
+}
+
+#[test]
+fn a_final_memory_that_drops_or_duplicates_an_address_is_rejected() {
+    let c = case(206, 20, false, 1);
+    let written = (c.pre.space.ram_region())
+        .find(|&a| c.witness.read_write.final_timestamp[a] != 0)
+        .unwrap();
+    // Drop: the address's final tuple is replaced by a copy of its
+    // neighbour's (which then appears twice).
+    for (from, to) in [(written, written + 1), (written + 1, written)] {
+        let mut w = c.witness.clone();
+        let rw = &mut w.read_write;
+        rw.final_value[to] = rw.final_value[from];
+        rw.final_timestamp[to] = rw.final_timestamp[from];
+        assert_rejected(&c, &w, "duplicated final tuple");
+    }
+    // Swap two addresses' final tuples.
+    let mut w = c.witness.clone();
+    w.read_write.final_value.swap(written, 7);
+    w.read_write.final_timestamp.swap(written, 7);
+    assert_rejected(&c, &w, "swapped final tuples");
+}
+
+#[test]
+fn a_write_to_x0_is_rejected() {
+    let c = case(207, 20, false, 1);
+    let t = first_step(&c, |s| s.rd.is_some_and(|w| w.register != 0));
+    let mut w = c.witness.clone();
+    w.bytecode.rd[t] = 0;
+    w.read_write.rd_write_value[t] = 5;
+    replay(&c.pre, &mut w);
+    assert!(w.read_write.final_value[0] == 5 || w.read_write.read_value[0].contains(&5));
+    assert_rejected(&c, &w, "write to x0");
+    // Even if x0 were restored to 0 by a later write, the rows never name
+    // x0 as rd.
+    let mut w = c.witness.clone();
+    w.bytecode.rd[t] = 0;
+    w.read_write.rd_write_value[t] = 0;
+    replay(&c.pre, &mut w);
+    assert_rejected(&c, &w, "write of 0 to x0");
+}
+
+#[test]
+fn a_step_reading_another_row_than_its_own_is_rejected() {
+    let c = case(208, 20, false, 1);
+    let t = first_step(&c, |s| {
+        s.instruction.opcode == Addi && s.instruction.imm != 0
+    });
+    type Tamper = fn(&mut BytecodeWitness, usize);
+    let tampers: [(&str, Tamper); 8] = [
+        ("address", |b, t| b.address[t] += 1),
+        ("pc", |b, t| b.pc[t] += 4),
+        ("flags", |b, t| b.flags[t] ^= 1 << CircuitFlag::Jump as u32),
+        ("rd", |b, t| b.rd[t] = b.rd[t] % 31 + 1),
+        ("rs1", |b, t| b.rs1[t] ^= 1),
+        ("rs2", |b, t| b.rs2[t] ^= 1),
+        ("imm", |b, t| b.imm[t] = b.imm[t].wrapping_add(1)),
+        ("sequence_remaining", |b, t| b.sequence_remaining[t] += 1),
+    ];
+    for (what, tamper) in tampers {
+        let mut w = c.witness.clone();
+        tamper(&mut w.bytecode, t);
+        // Keep the register history consistent with the new fields.
+        replay(&c.pre, &mut w);
+        assert_rejected(&c, &w, &format!("bytecode {what}"));
+    }
+    // A padding step that reads a real row's address with the NOOP fields.
+    let mut w = c.witness.clone();
+    let last = w.num_steps() - 1;
+    w.bytecode.address[last] = 1;
+    assert_rejected(&c, &w, "padding step at row 1");
+    // Counts: one read count off.
+    let mut w = c.witness.clone();
+    w.bytecode.read_count[t] += 1;
+    assert_rejected(&c, &w, "bytecode read count");
+    let mut w = c.witness.clone();
+    w.bytecode.final_count[0] += 1;
+    assert_rejected(&c, &w, "bytecode final count");
+}
+
+#[test]
+fn a_range_count_off_by_one_is_rejected() {
+    let c = case(209, 20, false, 1);
+    let mut w = c.witness.clone();
+    w.read_write.range_read_count[3][2] += 1;
+    assert_rejected(&c, &w, "range read count");
+    let mut w = c.witness.clone();
+    w.read_write.range_final_count[0] += 1;
+    assert_rejected(&c, &w, "range final count");
+}
+
+// ---------------------------------------------------------------------------
+// Soundness: the claimed I/O.
+
+#[test]
+fn claimed_io_must_be_what_the_program_read_and_wrote() {
+    let c = case(210, 20, false, 1);
+    let io = &c.trace.io;
+    assert!(!io.outputs.is_empty());
+    let (proof, _, verified) = prove_and_verify(&c.pre, &c.witness, io);
+    assert!(verified.is_ok());
+    let rejects = |bad: &ProgramIO| {
+        verify(
+            &proof,
+            &c.pre,
+            bad,
+            c.witness.num_steps(),
+            &mut Transcript::new(b"memory test"),
+        )
+        .is_err()
+    };
+    let mut bad = io.clone();
+    bad.outputs[0] ^= 1;
+    assert!(rejects(&bad), "changed output byte");
+    let mut bad = io.clone();
+    bad.outputs.push(1);
+    assert!(rejects(&bad), "longer output");
+    let mut bad = io.clone();
+    bad.outputs.pop();
+    assert!(rejects(&bad), "shorter output");
+    let mut bad = io.clone();
+    bad.panicked = true;
+    assert!(rejects(&bad), "panic flag");
+    let mut bad = io.clone();
+    bad.inputs[3] ^= 1;
+    assert!(rejects(&bad), "changed input");
+    let mut bad = io.clone();
+    bad.inputs.push(0);
+    assert!(rejects(&bad), "input with a trailing zero");
+    let mut bad = io.clone();
+    bad.inputs = vec![0; 65];
+    assert!(rejects(&bad), "input larger than its region");
+
+    // The honest prover on a witness whose final output word was changed
+    // (consistently, as if the program had written it) is caught by the
+    // output check.
+    let out = c.pre.space.output_start();
+    let mut w = c.witness.clone();
+    w.read_write.final_value[out] ^= 1;
+    assert!(!accepts(&c.pre, &w, io));
+
+    // A panicking program must claim it.
+    let p = case(211, 10, true, 1);
+    assert!(p.trace.io.panicked);
+    assert!(accepts(&p.pre, &p.witness, &p.trace.io));
+    let mut bad = p.trace.io.clone();
+    bad.panicked = false;
+    assert!(!accepts(&p.pre, &p.witness, &bad));
+}
+
+/// A truncated run — the trace cut before its termination store, with the
+/// rest padded — cannot be proven with any output: its termination word
+/// is 0.
+#[test]
+fn a_truncated_trace_cannot_be_proven() {
+    let c = case(212, 20, false, 1);
+    let mut w = c.witness.clone();
+    let cut = c.trace.steps.len() - 1;
+    for t in cut..w.num_steps() {
+        let noop = BytecodeRow::noop();
+        let b = &mut w.bytecode;
+        b.address[t] = 0;
+        b.pc[t] = 0;
+        b.flags[t] = noop.flags;
+        b.rd[t] = noop.rd;
+        b.rs1[t] = 0;
+        b.rs2[t] = 0;
+        b.imm[t] = 0;
+        b.sequence_remaining[t] = 0;
+        w.read_write.ram_address[t] = c.pre.space.termination_word() as u32;
+        w.read_write.rd_write_value[t] = 0;
+    }
+    let mut counts = vec![0u32; c.pre.bytecode.rows().len()];
+    for t in 0..w.num_steps() {
+        let a = w.bytecode.address[t] as usize;
+        w.bytecode.read_count[t] = counts[a];
+        counts[a] += 1;
+    }
+    w.bytecode.final_count = counts;
+    replay(&c.pre, &mut w);
+    assert_eq!(w.read_write.final_value[c.pre.space.termination_word()], 0);
+    assert!(read_write_multisets_balance(&c.pre, &w, true));
+    assert!(!accepts(&c.pre, &w, &c.trace.io));
+}
+
+// ---------------------------------------------------------------------------
+// Soundness: tampered proofs and statements.
+
+#[test]
+fn tampered_proofs_are_rejected() {
+    let c = case(213, 20, false, 1);
+    let io = &c.trace.io;
+    let (proof, _, verified) = prove_and_verify(&c.pre, &c.witness, io);
+    assert!(verified.is_ok());
+    let n = c.witness.num_steps();
+    let check = |bad: &MemoryProof<Fr>, what: &str| {
+        let result = verify(bad, &c.pre, io, n, &mut Transcript::new(b"memory test"));
+        assert!(result.is_err(), "{what} was accepted");
+    };
+    let one = Fr::one();
+    let mut bad = proof.clone();
+    bad.read_write.products[0].outputs[0] += one;
+    check(&bad, "grand product output");
+    let mut bad = proof.clone();
+    let layers = bad.read_write.products[0].layers.len();
+    bad.read_write.products[0].layers[layers - 1].left[2] += one;
+    check(&bad, "grand product layer value");
+    let mut bad = proof.clone();
+    bad.read_write.products[1].layers[3].sumcheck.round_polys[1].coeffs_except_linear_term[0] +=
+        one;
+    check(&bad, "grand product sumcheck message");
+    let mut bad = proof.clone();
+    bad.read_write.output.sumcheck.round_polys[0].coeffs_except_linear_term[1] += one;
+    check(&bad, "output sumcheck message");
+    let mut bad = proof.clone();
+    bad.read_write.output.final_value_eval += one;
+    check(&bad, "output final value");
+    for k in 0..proof.read_write.step_evals.len() {
+        let mut bad = proof.clone();
+        bad.read_write.step_evals[k] += one;
+        check(&bad, "per-step evaluation");
+    }
+    for k in 0..2 {
+        let mut bad = proof.clone();
+        bad.read_write.final_evals[k] += one;
+        check(&bad, "final evaluation");
+    }
+    let mut bad = proof.clone();
+    bad.read_write.range_final_count_eval += one;
+    check(&bad, "range final count");
+    for k in 0..proof.bytecode.read_evals.len() {
+        let mut bad = proof.clone();
+        bad.bytecode.read_evals[k] += one;
+        check(&bad, "bytecode evaluation");
+    }
+    let mut bad = proof.clone();
+    bad.bytecode.final_count_eval += one;
+    check(&bad, "bytecode final count");
+    let mut bad = proof.clone();
+    bad.bytecode.products[0].outputs[1] += one;
+    check(&bad, "bytecode product");
+
+    // Shapes.
+    let mut bad = proof.clone();
+    bad.read_write.step_evals.pop();
+    assert!(matches!(
+        verify(&bad, &c.pre, io, n, &mut Transcript::new(b"memory test")),
+        Err(VerifyError::Shape { .. })
+    ));
+    let mut bad = proof.clone();
+    bad.read_write.products.pop();
+    assert!(matches!(
+        verify(&bad, &c.pre, io, n, &mut Transcript::new(b"memory test")),
+        Err(VerifyError::Shape { .. })
+    ));
+    for steps in [n / 2, 2 * n, n + 1, 0] {
+        assert!(verify(
+            &proof,
+            &c.pre,
+            io,
+            steps,
+            &mut Transcript::new(b"memory test")
+        )
+        .is_err());
+    }
+    // Another program's preprocessing.
+    let other = case(214, 20, false, 1);
+    assert!(verify(
+        &proof,
+        &other.pre,
+        io,
+        n,
+        &mut Transcript::new(b"memory test")
+    )
+    .is_err());
+    // Another transcript.
+    assert!(verify(&proof, &c.pre, io, n, &mut Transcript::new(b"other")).is_err());
+}
+
+#[test]
+fn prover_and_verifier_transcripts_agree() {
+    let c = case(215, 10, false, 1);
+    let mut pt = Transcript::new(b"memory test");
+    let (proof, _) = prove::<Fr>(&c.pre, &c.witness, &mut pt);
+    let mut vt = Transcript::new(b"memory test");
+    verify(&proof, &c.pre, &c.trace.io, c.witness.num_steps(), &mut vt).unwrap();
+    assert_eq!(pt.log(), vt.log());
+    let (a, b): (Fr, Fr) = (pt.challenge_scalar(b"next"), vt.challenge_scalar(b"next"));
+    assert_eq!(a, b);
+}
+
+#[test]
+fn proofs_serialize_and_bad_bytes_fail() {
+    use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
+    let c = case(216, 5, false, 1);
+    let (proof, _, _) = prove_and_verify(&c.pre, &c.witness, &c.trace.io);
+    let mut bytes = Vec::new();
+    proof.serialize_compressed(&mut bytes).unwrap();
+    let back = MemoryProof::<Fr>::deserialize_compressed(&bytes[..]).unwrap();
+    assert_eq!(back, proof);
+    for cut in (0..bytes.len()).step_by(97) {
+        assert!(MemoryProof::<Fr>::deserialize_compressed(&bytes[..cut]).is_err());
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(217);
+    for _ in 0..100 {
+        let mut garbage = bytes.clone();
+        let k = rng.gen_range(0..garbage.len());
+        garbage[k] ^= 1 << rng.gen_range(0..8);
+        if let Ok(p) = MemoryProof::<Fr>::deserialize_compressed(&garbage[..]) {
+            if p != proof {
+                assert!(verify(
+                    &p,
+                    &c.pre,
+                    &c.trace.io,
+                    c.witness.num_steps(),
+                    &mut Transcript::new(b"memory test")
+                )
+                .is_err());
+            }
+        }
+    }
+}
+
+/// When 4T = M the two read-write batches merge into one grand product;
+/// when T = K the bytecode's do.
+#[test]
+fn equal_sizes_share_a_batch() {
+    let c = case(218, 10, false, 1);
+    let m = c.pre.space.size();
+    let k = c.pre.bytecode.rows().len();
+    for num_steps in [m / 4, k] {
+        if num_steps < c.trace.steps.len() {
+            continue;
+        }
+        let w = MemoryWitness::new(&c.pre, &c.trace, num_steps).unwrap();
+        let (proof, _, verified) = prove_and_verify(&c.pre, &w, &c.trace.io);
+        assert!(verified.is_ok_and(|claims| claims_hold(&w, &claims)));
+        let batches = if num_steps == m / 4 { 1 } else { 2 };
+        assert_eq!(proof.read_write.products.len(), batches);
+        let batches = if num_steps == k { 1 } else { 2 };
+        assert_eq!(proof.bytecode.products.len(), batches);
+    }
+}

@@ -1,0 +1,320 @@
+//! Witness generation: replays a trace, padded to T steps, against the
+//! remapped memory and the bytecode table, and records every committed
+//! column of memory checking.
+//!
+//! The replay fills what the trace leaves out: the value of the register in
+//! an instruction's rs1/rs2 field even when the instruction does not read it
+//! (normalized to x0 then), the old value of rd, the sink register for rows
+//! that write no register, the RAM no-op, and the padding steps. It checks
+//! every value the trace did record against the replayed memory, so a trace
+//! of another program or layout is an error rather than a false witness.
+//!
+//! **Padding step.** Reads bytecode row 0 ([`BytecodeRow::noop`]): reads x0
+//! twice, reads the termination word in the RAM slot, writes 0 to the sink.
+//! **RAM no-op.** A step that neither loads nor stores reads the
+//! termination word (value unchanged).
+
+use super::bytecode::{BytecodeRow, BytecodeWitness};
+use super::io::initial_memory;
+use super::layout::SINK_REGISTER;
+use super::read_write::ReadWriteWitness;
+use super::timestamps::{now, range_counts, SLOTS};
+use super::{MemoryColumn, MemoryPreprocessing, Slot, MAX_LOG_STEPS};
+use crate::field::JoltField;
+use crate::memory::bytecode::BytecodeColumn;
+use crate::pcs::Column;
+use crate::tracer::{ProgramIO, RamAccess, Trace, NUM_REGISTERS};
+
+/// Why a trace cannot be turned into a memory-checking witness.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WitnessError {
+    #[error("{steps} trace steps do not fit T = {num_steps} (a power of two, at most 2^30)")]
+    Length { steps: usize, num_steps: usize },
+    #[error("step {step} (pc {pc:#x}): no bytecode row for this instruction")]
+    NoRow { step: usize, pc: u32 },
+    #[error("step {step} (pc {pc:#x}): the trace's {what} differs from the program or the replayed memory")]
+    Inconsistent {
+        step: usize,
+        pc: u32,
+        what: &'static str,
+    },
+    #[error("the trace's final {what} differs from the replayed memory")]
+    FinalState { what: &'static str },
+    #[error("the {what} word ends as {value}; the guest runtime writes {expected}")]
+    IoWord {
+        what: &'static str,
+        value: u32,
+        expected: &'static str,
+    },
+}
+
+/// Every committed column of memory checking, and the public I/O.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemoryWitness {
+    pub io: ProgramIO,
+    pub bytecode: BytecodeWitness,
+    pub read_write: ReadWriteWitness,
+}
+
+/// The memory and last-access times while replaying.
+struct Replay {
+    memory: Vec<u32>,
+    last: Vec<u32>,
+    read_timestamp: [Vec<u32>; SLOTS],
+    read_value: [Vec<u32>; SLOTS],
+}
+
+impl Replay {
+    /// Operation (step, slot) at `address`: reads, then writes `write` if
+    /// given. Returns the value read.
+    fn access(&mut self, step: usize, slot: Slot, address: usize, write: Option<u32>) -> u32 {
+        let value = self.memory[address];
+        self.read_value[slot.index()][step] = value;
+        self.read_timestamp[slot.index()][step] = self.last[address];
+        // t_now ≤ 4T ≤ 2^32 − 4 since T ≤ 2^30.
+        self.last[address] = now(step, slot) as u32;
+        if let Some(w) = write {
+            self.memory[address] = w;
+        }
+        value
+    }
+}
+
+impl MemoryWitness {
+    /// The witness of `trace` (a run of the program `pre` was built from),
+    /// padded to `num_steps` steps.
+    pub fn new(
+        pre: &MemoryPreprocessing,
+        trace: &Trace,
+        num_steps: usize,
+    ) -> Result<Self, WitnessError> {
+        let steps = &trace.steps;
+        if !num_steps.is_power_of_two() || num_steps > 1 << MAX_LOG_STEPS || steps.len() > num_steps
+        {
+            return Err(WitnessError::Length {
+                steps: steps.len(),
+                num_steps,
+            });
+        }
+        let space = &pre.space;
+        if trace.final_memory.len() != space.layout().num_words() {
+            return Err(WitnessError::FinalState {
+                what: "memory size",
+            });
+        }
+        let table = &pre.bytecode;
+        let n = num_steps;
+        let mut bc = BytecodeWitness {
+            address: vec![0; n],
+            pc: vec![0; n],
+            flags: vec![0; n],
+            rd: vec![0; n],
+            rs1: vec![0; n],
+            rs2: vec![0; n],
+            imm: vec![0; n],
+            sequence_remaining: vec![0; n],
+            read_count: vec![0; n],
+            final_count: vec![0; table.rows().len()],
+        };
+        let mut replay = Replay {
+            memory: initial_memory(space, &pre.image, &trace.io.inputs),
+            last: vec![0; space.size()],
+            read_timestamp: std::array::from_fn(|_| vec![0; n]),
+            read_value: std::array::from_fn(|_| vec![0; n]),
+        };
+        let mut ram_address = vec![0u32; n];
+        let mut ram_write_value = vec![0u32; n];
+        let mut rd_write_value = vec![0u32; n];
+
+        for t in 0..n {
+            let step = steps.get(t);
+            let (pc, row_index, row) = match step {
+                Some(step) => {
+                    let (index, position) = table
+                        .row_of(step.pc, step.virtual_sequence_remaining)
+                        .ok_or(WitnessError::NoRow {
+                            step: t,
+                            pc: step.pc,
+                        })?;
+                    let row = table.rows()[index];
+                    if row != BytecodeRow::new(&step.instruction, step.pc, position) {
+                        return Err(WitnessError::Inconsistent {
+                            step: t,
+                            pc: step.pc,
+                            what: "instruction",
+                        });
+                    }
+                    (step.pc, index, row)
+                }
+                None => (0, 0, BytecodeRow::noop()),
+            };
+            let inconsistent = |what| WitnessError::Inconsistent { step: t, pc, what };
+            bc.address[t] = row_index as u32;
+            bc.pc[t] = row.pc;
+            bc.flags[t] = row.flags;
+            bc.rd[t] = row.rd;
+            bc.rs1[t] = row.rs1;
+            bc.rs2[t] = row.rs2;
+            bc.imm[t] = row.imm;
+            bc.sequence_remaining[t] = row.sequence_remaining;
+            bc.read_count[t] = bc.final_count[row_index];
+            bc.final_count[row_index] += 1;
+
+            let v1 = replay.access(t, Slot::Rs1, row.rs1 as usize, None);
+            let v2 = replay.access(t, Slot::Rs2, row.rs2 as usize, None);
+            if let Some(step) = step {
+                for (read, register, value) in [(step.rs1, row.rs1, v1), (step.rs2, row.rs2, v2)] {
+                    if read.is_some_and(|r| r.register != register || r.value != value) {
+                        return Err(inconsistent("register read"));
+                    }
+                }
+            }
+
+            let ram = step.map_or(RamAccess::None, |s| s.ram);
+            let address = match ram {
+                RamAccess::None => Some(space.termination_word()),
+                RamAccess::Read { address, .. } | RamAccess::Write { address, .. } => {
+                    space.word(address)
+                }
+            }
+            .ok_or_else(|| inconsistent("RAM address"))?;
+            let write = ram_write(ram);
+            let value = replay.access(t, Slot::Ram, address, write);
+            if ram_recorded(ram).is_some_and(|r| r != value) {
+                return Err(inconsistent("RAM value"));
+            }
+            ram_address[t] = address as u32;
+            ram_write_value[t] = write.unwrap_or(value);
+
+            let written = match step.and_then(|s| s.rd) {
+                Some(w) if row.rd != SINK_REGISTER => {
+                    if w.register != row.rd {
+                        return Err(inconsistent("rd"));
+                    }
+                    w.after
+                }
+                None if row.rd != SINK_REGISTER => return Err(inconsistent("rd")),
+                // Writes to x0 and steps without a write: 0 to the sink.
+                _ => 0,
+            };
+            rd_write_value[t] = written;
+            let old = replay.access(t, Slot::Rd, row.rd as usize, Some(written));
+            if step
+                .and_then(|s| s.rd)
+                .is_some_and(|w| row.rd != SINK_REGISTER && w.before != old)
+            {
+                return Err(inconsistent("rd old value"));
+            }
+        }
+
+        let memory = &replay.memory;
+        if memory[..NUM_REGISTERS] != trace.final_registers[..] {
+            return Err(WitnessError::FinalState { what: "registers" });
+        }
+        if memory[space.ram_region()] != trace.final_memory[..] {
+            return Err(WitnessError::FinalState { what: "memory" });
+        }
+        let termination = memory[space.termination_word()];
+        if termination != 1 {
+            return Err(WitnessError::IoWord {
+                what: "termination",
+                value: termination,
+                expected: "1",
+            });
+        }
+        let panic = memory[space.panic_word()];
+        if panic > 1 {
+            return Err(WitnessError::IoWord {
+                what: "panic",
+                value: panic,
+                expected: "0 or 1",
+            });
+        }
+
+        let (range_read_count, range_final_count) = range_counts(&replay.read_timestamp);
+        let read_write = ReadWriteWitness {
+            ram_address,
+            read_value: replay.read_value,
+            ram_write_value,
+            rd_write_value,
+            read_timestamp: replay.read_timestamp,
+            range_read_count,
+            range_final_count,
+            final_value: replay.memory,
+            final_timestamp: replay.last,
+        };
+        Ok(MemoryWitness {
+            io: trace.io.clone(),
+            bytecode: bc,
+            read_write,
+        })
+    }
+
+    /// T.
+    pub fn num_steps(&self) -> usize {
+        self.bytecode.address.len()
+    }
+
+    /// Every committed column with its values at their narrowest width.
+    pub fn columns<F>(&self) -> Vec<(MemoryColumn, Column<'_, F>)> {
+        MemoryColumn::all()
+            .into_iter()
+            .map(|c| (c, self.column(c)))
+            .collect()
+    }
+
+    /// One committed column.
+    pub fn column<F>(&self, column: MemoryColumn) -> Column<'_, F> {
+        let (bc, rw) = (&self.bytecode, &self.read_write);
+        match column {
+            MemoryColumn::Bytecode(c) => match c {
+                BytecodeColumn::Address => Column::U32(&bc.address),
+                BytecodeColumn::Pc => Column::U32(&bc.pc),
+                BytecodeColumn::Flags => Column::U64(&bc.flags),
+                BytecodeColumn::Rd => Column::U8(&bc.rd),
+                BytecodeColumn::Rs1 => Column::U8(&bc.rs1),
+                BytecodeColumn::Rs2 => Column::U8(&bc.rs2),
+                BytecodeColumn::Imm => Column::U32(&bc.imm),
+                BytecodeColumn::SequenceRemaining => Column::U16(&bc.sequence_remaining),
+                BytecodeColumn::ReadCount => Column::U32(&bc.read_count),
+                BytecodeColumn::FinalCount => Column::U32(&bc.final_count),
+            },
+            MemoryColumn::RamAddress => Column::U32(&rw.ram_address),
+            MemoryColumn::ReadValue(s) => Column::U32(&rw.read_value[s.index()]),
+            MemoryColumn::RamWriteValue => Column::U32(&rw.ram_write_value),
+            MemoryColumn::RdWriteValue => Column::U32(&rw.rd_write_value),
+            MemoryColumn::ReadTimestamp(s) => Column::U32(&rw.read_timestamp[s.index()]),
+            MemoryColumn::RangeReadCount(s) => Column::U32(&rw.range_read_count[s.index()]),
+            MemoryColumn::RangeFinalCount => Column::U32(&rw.range_final_count),
+            MemoryColumn::FinalValue => Column::U32(&rw.final_value),
+            MemoryColumn::FinalTimestamp => Column::U32(&rw.final_timestamp),
+        }
+    }
+
+    /// Whether every column has the length the prover relies on: T per
+    /// step, K, 4T and M for the others.
+    pub fn has_shape<F: JoltField>(&self, pre: &MemoryPreprocessing) -> bool {
+        let n = self.num_steps();
+        n.is_power_of_two()
+            && n <= 1 << MAX_LOG_STEPS
+            && MemoryColumn::all().into_iter().all(|c| {
+                self.column::<F>(c).len() == c.len(n, pre.bytecode.rows().len(), pre.space.size())
+            })
+    }
+}
+
+fn ram_write(ram: RamAccess) -> Option<u32> {
+    match ram {
+        RamAccess::Write { after, .. } => Some(after),
+        _ => None,
+    }
+}
+
+/// The value the trace says the RAM slot found.
+fn ram_recorded(ram: RamAccess) -> Option<u32> {
+    match ram {
+        RamAccess::Read { value, .. } => Some(value),
+        RamAccess::Write { before, .. } => Some(before),
+        RamAccess::None => None,
+    }
+}
