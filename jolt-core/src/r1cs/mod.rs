@@ -9,6 +9,8 @@
 //! inputs at the shift sumcheck's point.
 
 pub mod builder;
+pub mod constraints;
+pub mod cpu_witness;
 pub mod shift;
 pub mod spartan;
 
@@ -17,3 +19,6 @@ pub use spartan::{R1csColumn, R1csWitness, SpartanProof};
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod cpu_tests;

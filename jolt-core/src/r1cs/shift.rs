@@ -77,8 +77,8 @@ mod tests {
         for n in 1..8 {
             let r: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
             let table = next_table(&r);
-            for y in 0..1 << n {
-                assert_eq!(table[y], next_mle(&r, &bits(y, n)));
+            for (y, value) in table.iter().enumerate() {
+                assert_eq!(*value, next_mle(&r, &bits(y, n)));
             }
         }
     }

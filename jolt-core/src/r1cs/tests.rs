@@ -37,6 +37,7 @@ fn system(t: usize) -> UniformR1cs {
     b.finish()
 }
 
+#[allow(clippy::needless_range_loop)] // s indexes five columns at once
 fn inputs(t: usize, seed: u64) -> Vec<Vec<Fr>> {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let mut cols = vec![vec![Fr::from(0u64); t]; 5];

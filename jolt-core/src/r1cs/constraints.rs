@@ -1,0 +1,328 @@
+//! The constraints of one CPU step, written once and proven for every step.
+//!
+//! Inputs are columns other subprotocols commit and prove: the bytecode row
+//! the step read (pc, row address, packed flags, immediate), the memory
+//! slots (register values, RAM address and values, the value written to
+//! rd), and the lookup (chunk indices, the operand bytes LEFT_ID/RIGHT_ID
+//! read from them, the one-hot lookup flags, the output). The circuit flags
+//! are unpacked here. Each constraint carries a label saying what it
+//! enforces; `docs/r1cs.md` lists them.
+
+use instructions::flags::{CircuitFlag, NUM_CIRCUIT_FLAGS};
+use instructions::lookups::{LookupKind, LookupParams, QueryForm};
+
+use super::builder::{Builder, LinearCombination as Lc, UniformR1cs, Variable};
+
+/// An input column of the CPU step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CpuInput {
+    /// Index of the bytecode row the step read.
+    BytecodeAddress,
+    Pc,
+    PackedFlags,
+    /// The immediate as a 32-bit word.
+    Imm,
+    CircuitFlag(CircuitFlag),
+    /// One-hot flag of `LookupKind::ALL[k]`.
+    LookupFlag(usize),
+    Rs1Value,
+    Rs2Value,
+    /// The value the rd slot writes (0 for x0 and for instructions that
+    /// write nothing).
+    RdWrite,
+    /// RAM slot: word index in the proof's address space (0 when unused).
+    RamAddress,
+    RamRead,
+    RamWrite,
+    /// Chunk index dim_i of the lookup query.
+    Dim(usize),
+    /// LEFT_ID / RIGHT_ID read at dim_i: the chunk's operand bytes.
+    LeftId(usize),
+    RightId(usize),
+    LookupOutput,
+}
+
+impl CpuInput {
+    /// Every input, in column order.
+    pub fn all(p: &LookupParams) -> Vec<CpuInput> {
+        use CpuInput::*;
+        let mut all = vec![BytecodeAddress, Pc, PackedFlags, Imm];
+        all.extend(
+            instructions::flags::CircuitFlag::ALL
+                .iter()
+                .map(|&f| CpuInput::CircuitFlag(f)),
+        );
+        all.extend((0..LookupKind::ALL.len()).map(LookupFlag));
+        all.extend([Rs1Value, Rs2Value, RdWrite, RamAddress, RamRead, RamWrite]);
+        all.extend((0..p.chunks).map(Dim));
+        all.extend((0..p.chunks).map(LeftId));
+        all.extend((0..p.chunks).map(RightId));
+        all.push(LookupOutput);
+        all
+    }
+}
+
+/// Where RAM words sit in the proof's address space: RAM word index w holds
+/// byte address 4·w + `byte_offset` (the I/O region's first word follows
+/// the register slots).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CpuConstants {
+    pub byte_offset: i128,
+}
+
+/// The CPU step's constraint system and its input order.
+pub struct CpuR1cs {
+    pub r1cs: UniformR1cs,
+    pub inputs: Vec<CpuInput>,
+}
+
+impl CpuR1cs {
+    /// Column index of an input.
+    pub fn index(&self, input: CpuInput) -> usize {
+        // `inputs` lists every CpuInput the builder can name.
+        self.inputs
+            .iter()
+            .position(|&i| i == input)
+            .expect("input in the list")
+    }
+}
+
+/// Builds the constraints for lookups at `p` and RAM placed by `constants`.
+pub fn cpu_r1cs(p: &LookupParams, constants: CpuConstants) -> CpuR1cs {
+    let inputs = CpuInput::all(p);
+    let index = |input: CpuInput| {
+        inputs
+            .iter()
+            .position(|&i| i == input)
+            .expect("listed input")
+    };
+    let var = |input: CpuInput| Variable::Input(index(input));
+    let lc = |input: CpuInput| Lc::var(var(input));
+    let flag = |f: CircuitFlag| lc(CpuInput::CircuitFlag(f));
+    let mut b = Builder::new(inputs.len());
+    let w = p.word_bits as i128;
+    let (chunks, byte_bits) = (p.chunks, p.operand_chunk_bits());
+
+    // Flags: boolean, and together exactly the row's packed word, so they
+    // are the bytecode's flags (and the lookup flags one-hot).
+    for f in CircuitFlag::ALL {
+        b.constrain_binary("circuit flag is boolean", var(CpuInput::CircuitFlag(f)));
+    }
+    for k in 0..LookupKind::ALL.len() {
+        b.constrain_binary("lookup flag is boolean", var(CpuInput::LookupFlag(k)));
+    }
+    let mut packed = Lc::sum(
+        CircuitFlag::ALL
+            .iter()
+            .map(|&f| (var(CpuInput::CircuitFlag(f)), 1i128 << (f as u32))),
+    );
+    packed = packed.plus(&Lc::sum((0..LookupKind::ALL.len()).map(|k| {
+        (
+            var(CpuInput::LookupFlag(k)),
+            1i128 << (NUM_CIRCUIT_FLAGS + k),
+        )
+    })));
+    b.constrain_eq(
+        "flags pack into the bytecode row's word",
+        packed,
+        var(CpuInput::PackedFlags),
+    );
+
+    // Lookup operands: x is rs1, or the pc (AUIPC, JAL), or the value
+    // written to rd (advice); y is rs2 or the immediate.
+    let rs1 = lc(CpuInput::Rs1Value);
+    let rs2 = lc(CpuInput::Rs2Value);
+    let t_pc = b.product(
+        "x from the pc",
+        flag(CircuitFlag::LeftOperandIsPc),
+        lc(CpuInput::Pc).minus(&rs1),
+    );
+    let t_adv = b.product(
+        "x from the advice",
+        flag(CircuitFlag::Advice),
+        lc(CpuInput::RdWrite).minus(&rs1),
+    );
+    let t_imm = b.product(
+        "y from the immediate",
+        flag(CircuitFlag::RightOperandIsImm),
+        lc(CpuInput::Imm).minus(&rs2),
+    );
+    let x = rs1.clone().plus(&Lc::var(t_pc)).plus(&Lc::var(t_adv));
+    let y = rs2.clone().plus(&Lc::var(t_imm));
+
+    // The query: which form the step's lookup uses, from its one-hot flag.
+    let form_flag = |form: QueryForm| {
+        Lc::sum(
+            LookupKind::ALL
+                .iter()
+                .enumerate()
+                .filter(|(_, kind)| kind.query() == form)
+                .map(|(k, _)| (var(CpuInput::LookupFlag(k)), 1)),
+        )
+    };
+    let byte_weight = |i: usize| 1i128 << (byte_bits as usize * (chunks - 1 - i));
+    let left_bytes = Lc::sum((0..chunks).map(|i| (var(CpuInput::LeftId(i)), byte_weight(i))));
+    let right_bytes = Lc::sum((0..chunks).map(|i| (var(CpuInput::RightId(i)), byte_weight(i))));
+    let interleaved = form_flag(QueryForm::Interleaved);
+    let shift = form_flag(QueryForm::Shift);
+    b.constrain_eq_if(
+        "x is the chunks' left bytes",
+        interleaved.clone().plus(&shift),
+        x.clone(),
+        left_bytes,
+    );
+    b.constrain_eq_if(
+        "y is the chunks' right bytes",
+        interleaved,
+        y.clone(),
+        right_bytes.clone(),
+    );
+    // A shift puts its amount (below 32, see docs/lookups.md) in every chunk.
+    let replicated = (0..chunks).map(byte_weight).sum::<i128>();
+    b.constrain_eq_if(
+        "the shift amount is every chunk's right byte",
+        shift,
+        y.scaled(replicated),
+        right_bytes,
+    );
+    let z = Lc::sum((0..chunks).map(|i| {
+        (
+            var(CpuInput::Dim(i)),
+            1i128 << (2 * byte_bits as usize * (chunks - 1 - i)),
+        )
+    }));
+    b.constrain_eq_if(
+        "z = x + y",
+        form_flag(QueryForm::Sum),
+        z.clone(),
+        x.clone().plus(&y),
+    );
+    b.constrain_eq_if(
+        "z = x − y + 2^W",
+        form_flag(QueryForm::Difference),
+        z.clone(),
+        x.clone().minus(&y).add_constant(1 << w),
+    );
+    let product = b.product("x·y", x.clone(), y.clone());
+    b.constrain_eq_if("z = x·y", form_flag(QueryForm::Product), z.clone(), product);
+    b.constrain_eq_if("z = x (advice)", form_flag(QueryForm::Identity), z, x);
+
+    // RAM: loads and stores touch the word at the lookup output (rs1 + imm,
+    // wrapped); other steps read the unused slot's address 0.
+    let out = lc(CpuInput::LookupOutput);
+    let load = flag(CircuitFlag::Load);
+    let store = flag(CircuitFlag::Store);
+    let memory_op = load.clone().plus(&store);
+    let byte_address = lc(CpuInput::RamAddress)
+        .scaled(4)
+        .add_constant(constants.byte_offset);
+    b.constrain_eq_if(
+        "the RAM word is the lookup's address",
+        memory_op.clone(),
+        byte_address,
+        out.clone(),
+    );
+    b.constrain_eq_if(
+        "no RAM access: the slot reads address 0",
+        Lc::constant(1).minus(&memory_op),
+        lc(CpuInput::RamAddress),
+        Lc::zero(),
+    );
+    b.constrain_eq_if(
+        "a read leaves the word unchanged",
+        Lc::constant(1).minus(&store),
+        lc(CpuInput::RamWrite),
+        lc(CpuInput::RamRead),
+    );
+    b.constrain_eq_if("a store writes rs2", store, lc(CpuInput::RamWrite), rs2);
+
+    // rd: the lookup output, the loaded word, or pc + 4 — or nothing (0,
+    // to x0) when no write flag is set, which the row does for rd = x0.
+    let w_lookup = b.product(
+        "rd ← lookup output",
+        flag(CircuitFlag::WriteLookupOutputToRd),
+        out.clone(),
+    );
+    let w_ram = b.product(
+        "rd ← loaded word",
+        flag(CircuitFlag::WriteRamToRd),
+        lc(CpuInput::RamRead),
+    );
+    let w_link = b.product(
+        "rd ← pc + 4",
+        flag(CircuitFlag::WritePcPlus4ToRd),
+        lc(CpuInput::Pc).add_constant(4),
+    );
+    b.constrain_eq(
+        "rd's value",
+        lc(CpuInput::RdWrite),
+        Lc::sum([(w_lookup, 1), (w_ram, 1), (w_link, 1)]),
+    );
+
+    // Assertions of virtual sequences hold.
+    b.constrain_eq_if(
+        "assertion holds",
+        flag(CircuitFlag::Assert),
+        out.clone(),
+        Lc::constant(1),
+    );
+
+    // The next pc: pc + 4; pc + imm for a taken branch; the lookup output
+    // for a jump; unchanged inside a virtual sequence.
+    let taken = b.product("branch taken", flag(CircuitFlag::Branch), out.clone());
+    let signed_imm = lc(CpuInput::Imm).minus(&flag(CircuitFlag::ImmNegative).scaled(1 << w));
+    let offset = b.product(
+        "taken branch offset",
+        Lc::var(taken),
+        signed_imm.add_constant(-4),
+    );
+    let sequential = lc(CpuInput::Pc).add_constant(4).plus(&Lc::var(offset));
+    let jump = b.product(
+        "jump target",
+        flag(CircuitFlag::Jump),
+        out.minus(&sequential),
+    );
+    let stay = b.product(
+        "stay in the sequence",
+        flag(CircuitFlag::DoNotUpdatePc),
+        lc(CpuInput::Pc).minus(&sequential),
+    );
+    let next_pc = sequential.plus(&Lc::var(jump)).plus(&Lc::var(stay));
+
+    // Across steps: the next step runs at next pc (unless it is padding),
+    // padding only ever follows padding, a sequence is entered only at its
+    // first row and walks its rows in order.
+    let pc_next = b.next(index(CpuInput::Pc), 0);
+    let noop_next = b.next(index(CpuInput::CircuitFlag(CircuitFlag::NoOp)), 1);
+    let continuation_next = b.next(index(CpuInput::CircuitFlag(CircuitFlag::Continuation)), 0);
+    let address_next = b.next(index(CpuInput::BytecodeAddress), 0);
+    b.constrain_eq_if(
+        "the next step runs at next pc",
+        Lc::constant(1).minus(&Lc::var(noop_next)),
+        Lc::var(pc_next),
+        next_pc,
+    );
+    b.constrain_eq_if(
+        "padding is followed by padding",
+        flag(CircuitFlag::NoOp),
+        Lc::var(noop_next),
+        Lc::constant(1),
+    );
+    b.constrain_eq_if(
+        "a sequence is entered at its first row",
+        Lc::var(continuation_next),
+        flag(CircuitFlag::DoNotUpdatePc),
+        Lc::constant(1),
+    );
+    b.constrain_eq_if(
+        "a sequence walks its rows in order",
+        flag(CircuitFlag::DoNotUpdatePc),
+        Lc::var(address_next),
+        lc(CpuInput::BytecodeAddress).add_constant(1),
+    );
+
+    CpuR1cs {
+        r1cs: b.finish(),
+        inputs,
+    }
+}

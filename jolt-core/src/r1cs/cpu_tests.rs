@@ -1,0 +1,340 @@
+//! The CPU constraints on real traces: every step of honest traces satisfies
+//! them and proves; and for every constraint there is a one-value change of
+//! the witness that violates that constraint and no other — so removing any
+//! constraint from the builder makes one of these tampers pass (the
+//! mutation check).
+
+use ark_bn254::Fr;
+use instructions::lookups::LookupParams;
+use instructions::{Instruction, Opcode, Opcode::*};
+
+use super::builder::Variable;
+use super::constraints::{cpu_r1cs, CpuInput, CpuR1cs};
+use super::cpu_witness::{cpu_constants, cpu_inputs};
+use super::spartan::{prove, verify, R1csWitness};
+use crate::tracer::elf_writer::{build_elf, ElfSegment};
+use crate::tracer::{trace, MemoryLayout, Program, Trace, RAM_BASE};
+use crate::transcript::Transcript;
+use instructions::flags::{CircuitFlag, NUM_CIRCUIT_FLAGS};
+
+const DATA: u32 = RAM_BASE + 0x1_0000;
+
+fn i(op: Opcode, rd: u8, rs1: u8, rs2: u8, imm: i32) -> Instruction {
+    Instruction::new(op, rd, rs1, rs2, imm)
+}
+
+fn li(rd: u8, value: u32) -> [Instruction; 2] {
+    let lo = ((value << 20) as i32) >> 20;
+    [
+        i(Lui, rd, 0, 0, value.wrapping_sub(lo as u32) as i32),
+        i(Addi, rd, rd, 0, lo),
+    ]
+}
+
+/// A program touching every kind of step: ALU (register and immediate),
+/// M, shifts, comparisons, branches taken and not, jumps, loads and stores
+/// of every width, division sequences, writes to x0.
+fn program() -> (Program, Trace) {
+    let mut code = Vec::new();
+    code.extend(li(10, DATA));
+    code.extend(li(11, 0x8000_0007));
+    // A lookup output equal to the RAM byte offset (io_start − 4·64): the
+    // step where a lone non-boolean Load or Store flag changes nothing else.
+    code.extend(li(9, MemoryLayout::default().io_start() - 256));
+    code.extend([
+        i(Addi, 12, 0, 0, -5),
+        i(Add, 13, 11, 12, 0),
+        i(Sub, 14, 12, 11, 0),
+        i(Mul, 15, 11, 12, 0),
+        i(Mulhu, 16, 11, 12, 0),
+        i(Mulh, 17, 11, 12, 0),
+        i(And, 18, 11, 12, 0),
+        i(Ori, 19, 11, 0, 0x0f0),
+        i(Xor, 20, 11, 12, 0),
+        i(Slt, 21, 11, 12, 0),
+        i(Sltiu, 22, 12, 0, 3),
+        i(Slli, 23, 11, 0, 3),
+        i(Sra, 24, 11, 12, 0),
+        i(Srl, 25, 11, 12, 0),
+        i(Div, 26, 11, 12, 0),
+        i(Remu, 27, 11, 0, 0),
+        i(Add, 0, 11, 12, 0),
+        i(Sw, 0, 10, 11, 4),
+        i(Lw, 28, 10, 0, 4),
+        i(Sb, 0, 10, 12, 5),
+        i(Lh, 29, 10, 0, 6),
+        i(Lbu, 30, 10, 0, 7),
+        i(Lw, 0, 10, 0, 4),
+        i(Auipc, 5, 0, 0, 0x1000),
+        i(Beq, 0, 11, 12, 8), // not taken
+        i(Bne, 0, 11, 12, 8), // taken: skips the next
+        i(Addi, 6, 0, 0, 99), // skipped
+        i(Jal, 1, 0, 0, 8),   // skips the next
+        i(Addi, 6, 0, 0, 98), // skipped
+        i(Auipc, 7, 0, 0, 0),
+        i(Jalr, 0, 7, 0, 9),  // to the instruction after next (bit 0 cleared)
+        i(Addi, 6, 0, 0, 97), // skipped
+        i(Fence, 0, 0, 0, 0xff),
+    ]);
+    // Halt.
+    code.extend(li(5, RAM_BASE - 4));
+    code.push(i(Addi, 6, 0, 0, 1));
+    code.push(i(Sw, 0, 5, 6, 0));
+    let elf = build_elf(
+        RAM_BASE,
+        &[
+            ElfSegment::code(RAM_BASE, &code),
+            ElfSegment::data(DATA, vec![0x5a; 16]),
+        ],
+    );
+    let program = Program::from_elf(&elf, MemoryLayout::default()).unwrap();
+    let t = trace(&program, &[], 10_000).unwrap();
+    (program, t)
+}
+
+fn setup() -> (CpuR1cs, Vec<Vec<Fr>>) {
+    let p = LookupParams::RV32;
+    let (program, t) = program();
+    let cpu = cpu_r1cs(&p, cpu_constants(&program));
+    let n = (t.steps.len() + 1).next_power_of_two();
+    let inputs = cpu_inputs(&cpu, &program, &t, &p, n);
+    (cpu, inputs)
+}
+
+/// The labels a step violates (including cross-step rules with the next step).
+fn step_violations(
+    cpu: &CpuR1cs,
+    inputs: &[Vec<Fr>],
+    aux: &[Vec<Fr>],
+    s: usize,
+) -> Vec<(usize, &'static str)> {
+    let r1cs = &cpu.r1cs;
+    let row: Vec<Fr> = inputs.iter().map(|c| c[s]).collect();
+    let aux_row: Vec<Fr> = aux.iter().map(|c| c[s]).collect();
+    let next = |j: usize| match inputs[j].get(s + 1) {
+        Some(v) => *v,
+        None => {
+            super::builder::field_from_i128(r1cs.shifted.iter().find(|(k, _)| *k == j).unwrap().1)
+        }
+    };
+    let read = |v: Variable| match v {
+        Variable::Input(j) => row[j],
+        Variable::Aux(k) => aux_row[k],
+        Variable::Next(j) => next(j),
+    };
+    r1cs.constraints
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.a.evaluate(read) * c.b.evaluate(read) != c.c.evaluate(read))
+        .map(|(k, c)| (k, c.label))
+        .collect()
+}
+
+#[test]
+fn honest_traces_satisfy_every_constraint_and_prove() {
+    let (cpu, inputs) = setup();
+    let witness = R1csWitness::new(&cpu.r1cs, inputs);
+    for s in 0..witness.num_steps() {
+        let v = step_violations(&cpu, &witness.inputs, &witness.aux, s);
+        assert!(v.is_empty(), "step {s} violates {v:?}");
+    }
+    let log_t = witness.num_steps().trailing_zeros() as usize;
+    let (proof, _) = prove(&cpu.r1cs, &witness, &mut Transcript::new(b"cpu"));
+    verify(&cpu.r1cs, &proof, log_t, &mut Transcript::new(b"cpu")).expect("honest trace proves");
+}
+
+/// A witness change: the columns after it, and the step it touched.
+struct Tamper {
+    inputs: Vec<Vec<Fr>>,
+    aux: Vec<Vec<Fr>>,
+    step: usize,
+}
+
+/// The auxiliary columns after step `s`'s inputs changed: only that step's
+/// auxiliaries depend on them.
+fn aux_after(cpu: &CpuR1cs, inputs: &[Vec<Fr>], honest_aux: &[Vec<Fr>], s: usize) -> Vec<Vec<Fr>> {
+    let row: Vec<Fr> = inputs.iter().map(|c| c[s]).collect();
+    let next = |j: usize| inputs[j].get(s + 1).copied().unwrap_or_default();
+    let mut aux = honest_aux.to_vec();
+    for (k, v) in cpu.r1cs.compute_aux(&row, next).into_iter().enumerate() {
+        aux[k][s] = v;
+    }
+    aux
+}
+
+/// Candidate tampers: one input value changed (auxiliaries recomputed), one
+/// auxiliary value changed (not recomputed), or one flag changed together
+/// with the packed word so that only the flag's own rules can notice.
+fn tampers<'a>(cpu: &'a CpuR1cs, inputs: &'a [Vec<Fr>]) -> impl Iterator<Item = Tamper> + 'a {
+    let steps = inputs[0].len();
+    let honest_aux = R1csWitness::new(&cpu.r1cs, inputs.to_vec()).aux;
+    let deltas = [
+        Fr::from(1u64),
+        -Fr::from(1u64),
+        Fr::from(2u64),
+        Fr::from(256u64),
+        Fr::from(1u64 << 32),
+    ];
+    let packed = cpu.index(CpuInput::PackedFlags);
+    let honest_for_inputs = honest_aux.clone();
+    let single_inputs = (0..inputs.len()).flat_map(move |j| {
+        let honest_aux = honest_for_inputs.clone();
+        (0..steps).flat_map(move |s| {
+            let honest_aux = honest_aux.clone();
+            deltas.into_iter().map(move |delta| {
+                let mut t = inputs.to_vec();
+                t[j][s] += delta;
+                let aux = aux_after(cpu, &t, &honest_aux, s);
+                Tamper {
+                    inputs: t,
+                    aux,
+                    step: s,
+                }
+            })
+        })
+    });
+    let honest_aux_for_aux = honest_aux.clone();
+    let single_aux = (0..honest_aux.len()).flat_map(move |k| {
+        let honest_aux = honest_aux_for_aux.clone();
+        (0..steps).flat_map(move |s| {
+            let honest_aux = honest_aux.clone();
+            deltas.into_iter().map(move |delta| {
+                let mut aux = honest_aux.clone();
+                aux[k][s] += delta;
+                Tamper {
+                    inputs: inputs.to_vec(),
+                    aux,
+                    step: s,
+                }
+            })
+        })
+    });
+    let flags = cpu.inputs.iter().enumerate().filter_map(move |(j, input)| {
+        let bit = match input {
+            CpuInput::CircuitFlag(f) => *f as usize,
+            CpuInput::LookupFlag(l) => NUM_CIRCUIT_FLAGS + l,
+            _ => return None,
+        };
+        Some((j, bit))
+    });
+    let rd_write = cpu.index(CpuInput::RdWrite);
+    let rd_aux: Vec<usize> = cpu
+        .r1cs
+        .aux
+        .iter()
+        .enumerate()
+        .filter(|(_, (label, _))| label.starts_with("rd ←"))
+        .map(|(k, _)| k)
+        .collect();
+    let honest_for_flags = honest_aux.clone();
+    let flag_pairs = flags
+        .flat_map(move |(j, bit)| [false, true].map(|f| (j, bit, f)))
+        .flat_map(move |(j, bit, follow_rd)| {
+            let rd_aux = rd_aux.clone();
+            let honest_aux = honest_for_flags.clone();
+            (0..steps).flat_map(move |s| {
+                let rd_aux = rd_aux.clone();
+                let honest_aux = honest_aux.clone();
+                [1i64, 2, -1, 3].into_iter().map(move |delta| {
+                    let mut t = inputs.to_vec();
+                    let d = Fr::from(delta.unsigned_abs())
+                        * if delta < 0 {
+                            -Fr::from(1u64)
+                        } else {
+                            Fr::from(1u64)
+                        };
+                    t[j][s] += d;
+                    t[packed][s] += d * Fr::from(1u64 << bit);
+                    if follow_rd {
+                        // rd's value follows the changed write flags.
+                        let aux = aux_after(cpu, &t, &honest_aux, s);
+                        t[rd_write][s] = rd_aux.iter().map(|&k| aux[k][s]).sum();
+                    }
+                    let aux = aux_after(cpu, &t, &honest_aux, s);
+                    Tamper {
+                        inputs: t,
+                        aux,
+                        step: s,
+                    }
+                })
+            })
+        });
+    // An auxiliary value and the rd value built from it, changed together.
+    let aux_and_rd = (0..honest_aux.len()).flat_map(move |k| {
+        let honest_aux = honest_aux.clone();
+        (0..steps).map(move |s| {
+            let mut aux = honest_aux.clone();
+            let mut t = inputs.to_vec();
+            aux[k][s] += Fr::from(1u64);
+            t[rd_write][s] += Fr::from(1u64);
+            Tamper {
+                inputs: t,
+                aux,
+                step: s,
+            }
+        })
+    });
+    single_inputs
+        .chain(single_aux)
+        .chain(flag_pairs)
+        .chain(aux_and_rd)
+}
+
+/// For every constraint, a witness change that violates exactly that
+/// constraint (found among [`tampers`]). Each is rejected by the full
+/// system, so deleting any constraint from the builder would let its tamper
+/// through: a mutation check over the constraint list.
+#[test]
+fn every_constraint_is_needed() {
+    let (cpu, inputs) = setup();
+    let steps = inputs[0].len();
+    let mut isolated = vec![false; cpu.r1cs.constraints.len()];
+    for tamper in tampers(&cpu, &inputs) {
+        let mut violated: Vec<usize> = Vec::new();
+        for step in [tamper.step.wrapping_sub(1), tamper.step] {
+            if step < steps {
+                violated.extend(
+                    step_violations(&cpu, &tamper.inputs, &tamper.aux, step)
+                        .into_iter()
+                        .map(|(k, _)| k),
+                );
+            }
+        }
+        violated.sort();
+        violated.dedup();
+        if let [only] = violated[..] {
+            isolated[only] = true;
+            if isolated.iter().all(|&b| b) {
+                break;
+            }
+        }
+    }
+    let missing: Vec<(usize, &str)> = isolated
+        .iter()
+        .zip(&cpu.r1cs.constraints)
+        .enumerate()
+        .filter(|(_, (found, _))| !**found)
+        .map(|(k, (_, c))| (k, c.label))
+        .collect();
+    // DoNotUpdatePc's booleanity cannot be broken alone: with the packed word
+    // unchanged it moves together with Continuation, (1, 0) → (−1, 1),
+    // which also moves the next pc. That pair is exactly the attack the
+    // constraint stops (a −1 flag sends the pc to pc + 8, skipping an
+    // instruction), so it stays; it is the one constraint listed here.
+    let dnu = CircuitFlag::ALL
+        .iter()
+        .position(|&f| f == CircuitFlag::DoNotUpdatePc)
+        .unwrap();
+    let missing: Vec<_> = missing.into_iter().filter(|&(k, _)| k != dnu).collect();
+    assert!(missing.is_empty(), "no tamper isolates: {missing:?}");
+}
+
+/// The sizes docs/r1cs.md states.
+#[test]
+fn constraint_and_column_counts() {
+    let (cpu, _) = setup();
+    assert_eq!(cpu.r1cs.constraints.len(), 68);
+    assert_eq!(cpu.inputs.len(), 62);
+    assert_eq!(cpu.r1cs.num_aux(), 11);
+    assert_eq!(cpu.r1cs.shifted.len(), 4);
+}
