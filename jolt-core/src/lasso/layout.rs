@@ -16,6 +16,8 @@
 //! (T_m(a))_{m of chunk i}, with one read-count and one final-count column
 //! per chunk (see `memory_checking`).
 
+use ark_bn254::Fr;
+use ark_ff::{BigInteger, One, PrimeField, Zero};
 use instructions::lookups::{operand_reads, LookupKind, LookupParams, QueryForm};
 use instructions::subtables::SubtableId;
 
@@ -43,10 +45,67 @@ pub struct LassoLayout {
     /// For each entry of `kinds`, the memory of each of its reads, in the
     /// order `LookupKind::combine` takes the values.
     pub kind_reads: Vec<Vec<usize>>,
+    /// The memories some kind's g reads (ascending): the primary sumcheck
+    /// claims E_m(r') for these only (the operand bytes LEFT_ID_i enter no
+    /// g).
+    pub primary_memories: Vec<usize>,
+    /// `kind_reads` as positions in `primary_memories`.
+    pub kind_primary_reads: Vec<Vec<usize>>,
     /// For each chunk, its memories (ascending).
     pub chunk_memories: Vec<Vec<usize>>,
+    /// For each entry of `kinds`, g as an integer affine form if it is one
+    /// (degree 1, coefficients below 2^62 in absolute value): most g are
+    /// chunk values at powers of two, which the prover and the witness
+    /// evaluate with small-integer arithmetic.
+    pub affine_g: Vec<Option<AffineG>>,
     /// The largest degree of any g.
     pub max_g_degree: usize,
+}
+
+/// g(v) = c0 + Σ_j coeffs[j] · v_j over the integers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AffineG {
+    pub c0: i64,
+    pub coeffs: Vec<i64>,
+}
+
+impl AffineG {
+    /// The form of `kind`'s g if it is affine with small coefficients:
+    /// c0 = g(0), c_j = g(e_j) − c0, exact for an affine g.
+    fn of(kind: LookupKind, num_reads: usize, p: &LookupParams) -> Option<Self> {
+        if kind.degree(p) != 1 {
+            return None;
+        }
+        let small = |x: Fr| -> Option<i64> {
+            let fits = |y: Fr| {
+                let big = y.into_bigint();
+                (big.num_bits() < 62).then(|| big.as_ref()[0] as i64)
+            };
+            fits(x).or_else(|| fits(-x).map(|v| -v))
+        };
+        let mut v = vec![Fr::zero(); num_reads];
+        let c0 = kind.combine(&v, p);
+        let coeffs = (0..num_reads)
+            .map(|j| {
+                v[j] = Fr::one();
+                let c = small(kind.combine(&v, p) - c0);
+                v[j] = Fr::zero();
+                c
+            })
+            .collect::<Option<Vec<i64>>>()?;
+        Some(Self {
+            c0: small(c0)?,
+            coeffs,
+        })
+    }
+
+    /// g on small values, exactly.
+    pub fn evaluate(&self, values: impl Iterator<Item = u64>) -> i128 {
+        self.coeffs
+            .iter()
+            .zip(values)
+            .fold(self.c0 as i128, |acc, (c, v)| acc + *c as i128 * v as i128)
+    }
 }
 
 impl LassoLayout {
@@ -77,9 +136,22 @@ impl LassoLayout {
                 .binary_search_by_key(&(chunk, table), |&(t, c)| (c, t))
                 .expect("every read is a memory")
         };
-        let kind_reads = kinds
+        let kind_reads: Vec<Vec<usize>> = kinds
             .iter()
             .map(|k| k.reads(&params).iter().map(memory_of).collect())
+            .collect();
+        let mut primary_memories: Vec<usize> = kind_reads.iter().flatten().copied().collect();
+        primary_memories.sort();
+        primary_memories.dedup();
+        let kind_primary_reads = kind_reads
+            .iter()
+            .map(|reads| {
+                reads
+                    .iter()
+                    // Invariant: every read is in `primary_memories`.
+                    .map(|m| primary_memories.binary_search(m).unwrap())
+                    .collect()
+            })
             .collect();
         let chunk_memories = (0..params.chunks)
             .map(|chunk| {
@@ -88,6 +160,11 @@ impl LassoLayout {
                     .collect()
             })
             .collect();
+        let affine_g = kinds
+            .iter()
+            .zip(&kind_reads)
+            .map(|(&k, reads)| AffineG::of(k, reads.len(), &params))
+            .collect();
         let max_g_degree = kinds.iter().map(|k| k.degree(&params)).max().unwrap_or(0);
         Ok(Self {
             params,
@@ -95,7 +172,10 @@ impl LassoLayout {
             kind_indices,
             memories,
             kind_reads,
+            primary_memories,
+            kind_primary_reads,
             chunk_memories,
+            affine_g,
             max_g_degree,
         })
     }
@@ -174,5 +254,53 @@ pub fn entry_bits(table: SubtableId, p: &LookupParams) -> u32 {
         And | Or | Xor | LeftId | RightId => b,
         Identity => 2 * b,
         Sll(_) | Srl(_) | SraSign => p.word_bits,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_ff::UniformRand;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// The integer affine forms are g itself, on integers and in the field.
+    #[test]
+    fn affine_forms_equal_g() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        for params in [LookupParams::new(8, 2), LookupParams::RV32] {
+            let layout = LassoLayout::new(params).unwrap();
+            let mut affine = 0;
+            for (k, kind) in layout.kinds.iter().enumerate() {
+                let Some(form) = &layout.affine_g[k] else {
+                    assert!(kind.degree(&params) > 1, "{kind:?} is affine");
+                    continue;
+                };
+                affine += 1;
+                let n = layout.kind_reads[k].len();
+                for _ in 0..20 {
+                    let ints: Vec<u64> = (0..n).map(|_| rng.gen_range(0..1 << 16)).collect();
+                    let field: Vec<Fr> = ints.iter().map(|&v| Fr::from(v)).collect();
+                    let expected = kind.combine(&field, &params);
+                    let got = form.evaluate(ints.iter().copied());
+                    let got = if got < 0 {
+                        -Fr::from((-got) as u128)
+                    } else {
+                        Fr::from(got as u128)
+                    };
+                    assert_eq!(got, expected, "{kind:?}");
+                    let point: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
+                    let linear: Fr = form
+                        .coeffs
+                        .iter()
+                        .zip(&point)
+                        .map(|(c, v)| Fr::from(*c) * v)
+                        .sum::<Fr>()
+                        + Fr::from(form.c0);
+                    assert_eq!(linear, kind.combine(&point, &params), "{kind:?}");
+                }
+            }
+            assert!(affine >= 12, "{affine} affine kinds");
+        }
     }
 }

@@ -96,8 +96,9 @@ fn draw_challenges<F: JoltField>(transcript: &mut Transcript) -> (F, F) {
 
 /// Proves the subtable reads of `witness`; returns the proof and the
 /// opening claims (dims, read values and read counts at r_a; final counts
-/// at r_b).
-pub(super) fn prove<F: JoltField>(
+/// at r_b). [`super::prove`] calls it after the primary sumcheck; it is
+/// public for benchmarks of this part alone.
+pub fn prove<F: JoltField>(
     witness: &LassoWitness,
     transcript: &mut Transcript,
 ) -> (MemoryCheckingProof<F>, Vec<OpeningClaim<LassoColumn, F>>) {
@@ -152,7 +153,7 @@ pub(super) fn prove<F: JoltField>(
     let leaves: Vec<Vec<F>> = (0..layout.num_chunks())
         .into_par_iter()
         .flat_map_iter(|i| {
-            let tables: Vec<&[u32]> = layout.chunk_memories[i]
+            let tables: Vec<&SmallColumn> = layout.chunk_memories[i]
                 .iter()
                 .map(|&m| witness.table(m))
                 .collect();
@@ -194,6 +195,11 @@ fn read_leaves<F: JoltField>(
     values: &[&SmallColumn],
     read_cts: &[u32],
 ) -> Vec<F> {
+    let scaled: Vec<Scaled<'_, F>> = values
+        .iter()
+        .zip(&fp.powers[2..])
+        .map(|(col, power)| Scaled::new(col, *power))
+        .collect();
     let mut leaves = vec![F::zero(); dim.len()];
     leaves
         .par_chunks_mut(PAR_THRESHOLD)
@@ -205,51 +211,75 @@ fn read_leaves<F: JoltField>(
                 *h = F::from_u32(read_cts[t]) + fp.powers[1].mul_u64(dim[t] as u64) - fp.tau;
             }
             // One column at a time over the block, which stays in cache.
-            for (col, power) in values.iter().zip(&fp.powers[2..]) {
-                add_scaled(out, col, start, *power);
-            }
+            scaled.iter().for_each(|s| s.add_to(out, start));
         });
     leaves
 }
 
-/// out[j] += power · col[start + j].
-fn add_scaled<F: JoltField>(out: &mut [F], col: &SmallColumn, start: usize, power: F) {
-    let range = start..start + out.len();
-    match col {
-        SmallColumn::Bits(v) => out.iter_mut().zip(&v[range]).for_each(|(h, &b)| {
-            if b {
-                *h += power
+/// h(a, T⃗(a), 0) for every cell a.
+fn init_leaves<F: JoltField>(fp: &Fingerprint<F>, tables: &[&SmallColumn], m: usize) -> Vec<F> {
+    let scaled: Vec<Scaled<'_, F>> = tables
+        .iter()
+        .zip(&fp.powers[2..])
+        .map(|(col, power)| Scaled::new(col, *power))
+        .collect();
+    let mut leaves = vec![F::zero(); m];
+    leaves
+        .par_chunks_mut(PAR_THRESHOLD)
+        .enumerate()
+        .for_each(|(c, out)| {
+            let start = c * PAR_THRESHOLD;
+            for (j, h) in out.iter_mut().enumerate() {
+                *h = fp.powers[1].mul_u64((start + j) as u64) - fp.tau;
             }
-        }),
-        SmallColumn::U8(v) => out
-            .iter_mut()
-            .zip(&v[range])
-            .for_each(|(h, &x)| *h += power.mul_u64(x as u64)),
-        SmallColumn::U16(v) => out
-            .iter_mut()
-            .zip(&v[range])
-            .for_each(|(h, &x)| *h += power.mul_u64(x as u64)),
-        SmallColumn::U32(v) => out
-            .iter_mut()
-            .zip(&v[range])
-            .for_each(|(h, &x)| *h += power.mul_u64(x as u64)),
-    }
+            scaled.iter().for_each(|s| s.add_to(out, start));
+        });
+    leaves
 }
 
-/// h(a, T⃗(a), 0) for every cell a.
-fn init_leaves<F: JoltField>(fp: &Fingerprint<F>, tables: &[&[u32]], m: usize) -> Vec<F> {
-    (0..m)
-        .into_par_iter()
-        .with_min_len(PAR_THRESHOLD)
-        .map(|a| {
-            let v: F = tables
-                .iter()
-                .zip(&fp.powers[2..])
-                .map(|(t, p)| p.mul_u64(t[a] as u64))
-                .sum();
-            fp.powers[1].mul_u64(a as u64) + v - fp.tau
-        })
-        .collect()
+/// power · column for a column of small values: bits and bytes through a
+/// table of the possible products (an addition per entry), wider values
+/// with a small-integer product.
+enum Scaled<'a, F> {
+    Bits(&'a [bool], F),
+    Bytes(&'a [u8], Vec<F>),
+    U16(&'a [u16], F),
+    U32(&'a [u32], F),
+}
+
+impl<'a, F: JoltField> Scaled<'a, F> {
+    fn new(col: &'a SmallColumn, power: F) -> Self {
+        match col {
+            SmallColumn::Bits(v) => Scaled::Bits(v, power),
+            SmallColumn::U8(v) => Scaled::Bytes(v, (0..256u64).map(|x| power.mul_u64(x)).collect()),
+            SmallColumn::U16(v) => Scaled::U16(v, power),
+            SmallColumn::U32(v) => Scaled::U32(v, power),
+        }
+    }
+
+    /// out[j] += power · column[start + j].
+    fn add_to(&self, out: &mut [F], start: usize) {
+        let range = start..start + out.len();
+        match self {
+            Scaled::Bits(v, p) => out.iter_mut().zip(&v[range]).for_each(|(h, &b)| {
+                if b {
+                    *h += p
+                }
+            }),
+            Scaled::Bytes(v, table) => out
+                .iter_mut()
+                .zip(&v[range])
+                .for_each(|(h, &x)| *h += table[x as usize]),
+            Scaled::U16(v, p) => out
+                .iter_mut()
+                .zip(&v[range])
+                .for_each(|(h, &x)| *h += p.mul_u64(x as u64)),
+            Scaled::U32(v, p) => out
+                .iter_mut()
+                .zip(&v[range])
+                .for_each(|(h, &x)| *h += p.mul_u64(x as u64)),
+        }
+    }
 }
 
 /// Claims in a fixed order: dims, read values, read counts at r_a; final

@@ -88,7 +88,7 @@ pub struct LassoProof<F: JoltField> {
     pub primary: SumcheckProof<F>,
     /// flag_f(r') per kind of [`LassoLayout::kinds`].
     pub flag_evals: Vec<F>,
-    /// E_m(r') per memory.
+    /// E_m(r') per memory of [`LassoLayout::primary_memories`].
     pub read_value_evals: Vec<F>,
     pub memory: MemoryCheckingProof<F>,
 }
@@ -181,7 +181,7 @@ pub fn verify<F: JoltField>(
     check_shape(
         PROTOCOL,
         "read value evaluations (primary)",
-        layout.memories.len(),
+        layout.primary_memories.len(),
         proof.read_value_evals.len(),
     )?;
     memory_checking::check_proof_shape(&proof.memory, &layout)?;
@@ -208,7 +208,7 @@ pub fn verify<F: JoltField>(
     Ok(claims)
 }
 
-/// Output at r; every flag and read value at r'.
+/// Output at r; every flag and every read value some g reads at r'.
 fn primary_claims<F: JoltField>(
     proof: &LassoProof<F>,
     layout: &LassoLayout,
@@ -228,11 +228,11 @@ fn primary_claims<F: JoltField>(
             .map(|(&f, v)| OpeningClaim::new(LassoColumn::Flag(f), r_prime.to_vec(), *v)),
     );
     claims.extend(
-        proof
-            .read_value_evals
+        layout
+            .primary_memories
             .iter()
-            .enumerate()
-            .map(|(m, v)| OpeningClaim::new(LassoColumn::ReadValue(m), r_prime.to_vec(), *v)),
+            .zip(&proof.read_value_evals)
+            .map(|(&m, v)| OpeningClaim::new(LassoColumn::ReadValue(m), r_prime.to_vec(), *v)),
     );
     claims
 }

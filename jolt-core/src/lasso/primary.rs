@@ -26,9 +26,11 @@ use instructions::lookups::LookupKind;
 use rayon::prelude::*;
 
 use super::layout::LassoLayout;
-use super::witness::LassoWitness;
+use super::witness::{evaluate_column, LassoWitness};
 use crate::field::JoltField;
-use crate::poly::{par_chunk_len, DensePolynomial, SplitEqPolynomial, UniPoly, PAR_THRESHOLD};
+use crate::poly::{
+    par_chunk_len, DensePolynomial, EqPolynomial, SplitEqPolynomial, UniPoly, PAR_THRESHOLD,
+};
 use crate::subprotocols::SumcheckInstance;
 
 /// g of one kind, in the form the prover evaluates fastest.
@@ -36,30 +38,76 @@ enum CompiledG<F> {
     /// g(v) = c0 + Σ_j coeffs[j] · v_j.
     Affine {
         c0: F,
-        coeffs: Vec<F>,
+        coeffs: Vec<Coeff>,
     },
     General(LookupKind),
 }
 
-/// Read access to E and the flags, from the witness (round 0) or from the
-/// bound field tables.
-trait Tables<F>: Sync {
-    fn e(&self, m: usize, i: usize) -> F;
-    fn flag(&self, k: usize, i: usize) -> F;
+/// An affine coefficient, applied without a full product when small.
+#[derive(Clone, Copy)]
+enum Coeff {
+    One,
+    Small(i64),
 }
 
-impl<F: JoltField> Tables<F> for LassoWitness {
+impl Coeff {
+    fn new(c: i64) -> Self {
+        if c == 1 {
+            Coeff::One
+        } else {
+            Coeff::Small(c)
+        }
+    }
+
     #[inline]
-    fn e(&self, m: usize, i: usize) -> F {
-        F::from_u32(self.read_values[m].get(i))
+    fn scale<F: JoltField>(&self, e: F) -> F {
+        match self {
+            Coeff::One => e,
+            Coeff::Small(c) => e.mul_i64(*c),
+        }
+    }
+}
+
+/// Read access to the bound memories' E (by slot, see
+/// `PrimarySumcheck::slots`) and the flags, from the witness (round 0) or
+/// from the bound field tables.
+trait Tables<F: JoltField>: Sync {
+    fn e(&self, slot: usize, i: usize) -> F;
+    fn flag(&self, k: usize, i: usize) -> F;
+    /// w · flag_k at entry i.
+    #[inline]
+    fn weighted_flag(&self, w: F, k: usize, i: usize) -> F {
+        w * self.flag(k, i)
+    }
+}
+
+/// Round 0: the witness's small integers.
+struct Unbound<'a> {
+    witness: &'a LassoWitness,
+    /// Memory index of each slot.
+    slots: &'a [usize],
+}
+
+impl<F: JoltField> Tables<F> for Unbound<'_> {
+    #[inline]
+    fn e(&self, slot: usize, i: usize) -> F {
+        self.witness.read_values[self.slots[slot]].field(i)
     }
     #[inline]
     fn flag(&self, k: usize, i: usize) -> F {
-        F::from_bool(self.flags[k][i])
+        F::from_bool(self.witness.flags[k][i])
+    }
+    #[inline]
+    fn weighted_flag(&self, w: F, k: usize, i: usize) -> F {
+        if self.witness.flags[k][i] {
+            w
+        } else {
+            F::zero()
+        }
     }
 }
 
-/// The tables after at least one bind: E per memory, flags row-major
+/// The tables after at least one bind: E per slot, flags row-major
 /// (`flags[i · K + k]`, K kinds) so one entry's flags are adjacent.
 struct Bound<F> {
     e: Vec<DensePolynomial<F>>,
@@ -69,8 +117,8 @@ struct Bound<F> {
 
 impl<F: JoltField> Tables<F> for Bound<F> {
     #[inline]
-    fn e(&self, m: usize, i: usize) -> F {
-        self.e[m][i]
+    fn e(&self, slot: usize, i: usize) -> F {
+        self.e[slot][i]
     }
     #[inline]
     fn flag(&self, k: usize, i: usize) -> F {
@@ -83,6 +131,14 @@ impl<F: JoltField> Tables<F> for Bound<F> {
 pub(super) struct PrimarySumcheck<'a, F: JoltField> {
     layout: &'a LassoLayout,
     witness: &'a LassoWitness,
+    /// The memories whose E tables are bound: those read by a kind that
+    /// occurs in the trace. The others enter no round message; their
+    /// E(r') is evaluated directly at the end (cheaper than binding).
+    slots: Vec<usize>,
+    /// Per kind, its reads as slots (empty for kinds absent from the trace).
+    kind_slots: Vec<Vec<usize>>,
+    /// The challenges so far (r').
+    challenges: Vec<F>,
     gs: Vec<CompiledG<F>>,
     /// Per kind: its degree group (index into `group_degrees`).
     kind_group: Vec<usize>,
@@ -108,12 +164,7 @@ impl<'a, F: JoltField> PrimarySumcheck<'a, F> {
         assert!(num_kinds <= 64, "flag masks hold at most 64 kinds");
         let t = witness.num_rows();
         assert_eq!(t, 1 << r.len(), "r has log2(T) coordinates");
-        let gs = layout
-            .kinds
-            .iter()
-            .zip(&layout.kind_reads)
-            .map(|(&kind, reads)| compile(kind, reads.len(), layout))
-            .collect();
+        let gs = (0..num_kinds).map(|k| compile(k, layout)).collect();
         let mut group_degrees: Vec<usize> = layout
             .kinds
             .iter()
@@ -131,16 +182,38 @@ impl<'a, F: JoltField> PrimarySumcheck<'a, F> {
             })
             .collect();
         let max_reads = layout.kind_reads.iter().map(Vec::len).max().unwrap_or(0);
-        let masks = (0..t)
+        let masks: Vec<u64> = (0..t)
             .into_par_iter()
             .with_min_len(PAR_THRESHOLD)
             .map(|i| {
                 (0..num_kinds).fold(0u64, |mask, k| mask | ((witness.flags[k][i] as u64) << k))
             })
             .collect();
+        let present = masks.par_iter().cloned().reduce(|| 0, |a, b| a | b);
+        let mut slots: Vec<usize> = (0..num_kinds)
+            .filter(|k| present >> k & 1 == 1)
+            .flat_map(|k| layout.kind_reads[k].iter().copied())
+            .collect();
+        slots.sort();
+        slots.dedup();
+        let kind_slots = (0..num_kinds)
+            .map(|k| {
+                if present >> k & 1 == 0 {
+                    return Vec::new();
+                }
+                layout.kind_reads[k]
+                    .iter()
+                    // Invariant: a present kind's reads are all slots.
+                    .map(|m| slots.binary_search(m).unwrap())
+                    .collect()
+            })
+            .collect();
         Self {
             layout,
             witness,
+            slots,
+            kind_slots,
+            challenges: Vec::with_capacity(r.len()),
             gs,
             kind_group,
             group_degrees,
@@ -153,25 +226,34 @@ impl<'a, F: JoltField> PrimarySumcheck<'a, F> {
         }
     }
 
-    /// flag_k(r') for every kind and E_m(r') for every memory, once every
-    /// variable is bound.
+    /// flag_k(r') for every kind and E_m(r') for every memory of
+    /// `layout.primary_memories`, once every variable is bound.
     pub(super) fn final_evals(&self) -> (Vec<F>, Vec<F>) {
-        match &self.bound {
-            Some(b) => (
-                b.flags[..b.num_kinds].to_vec(),
-                b.e.iter().map(|p| p.final_eval()).collect(),
-            ),
-            // No variables (T = 1): the values of the single row.
-            None => {
-                let w = self.witness;
-                (
-                    (0..w.flags.len())
-                        .map(|k| Tables::<F>::flag(w, k, 0))
-                        .collect(),
-                    (0..w.read_values.len()).map(|m| w.e(m, 0)).collect(),
-                )
-            }
-        }
+        let w = self.witness;
+        let flags = match &self.bound {
+            Some(b) => b.flags[..b.num_kinds].to_vec(),
+            // No variables (T = 1): the single row.
+            None => w.flags.iter().map(|f| F::from_bool(f[0])).collect(),
+        };
+        let unbound = self
+            .layout
+            .primary_memories
+            .iter()
+            .any(|m| self.slots.binary_search(m).is_err());
+        let eq = match (&self.bound, unbound) {
+            (Some(_), false) => Vec::new(),
+            _ => EqPolynomial::new(self.challenges.clone()).evals(),
+        };
+        let e = self
+            .layout
+            .primary_memories
+            .par_iter()
+            .map(|&m| match (&self.bound, self.slots.binary_search(&m)) {
+                (Some(b), Ok(slot)) => b.e[slot].final_eval(),
+                _ => evaluate_column(&eq, w.read_values[m].as_column()),
+            })
+            .collect();
+        (flags, e)
     }
 
     /// Per degree group, Σ over pairs in [start, end) of
@@ -201,17 +283,17 @@ impl<'a, F: JoltField> PrimarySumcheck<'a, F> {
                 let k = mask.trailing_zeros() as usize;
                 mask &= mask - 1;
                 // w · flag_k(X) = wf0 + X · dwf.
-                let wf0 = w * tables.flag(k, i);
-                let wf1 = w * tables.flag(k, i + half);
+                let wf0 = tables.weighted_flag(w, k, i);
+                let wf1 = tables.weighted_flag(w, k, i + half);
                 let dwf = wf1 - wf0;
-                let reads = &self.layout.kind_reads[k];
+                let reads = &self.kind_slots[k];
                 let group = &mut acc[self.kind_group[k]];
                 match &self.gs[k] {
                     CompiledG::Affine { c0, coeffs } => {
                         let (mut g0, mut g1) = (*c0, *c0);
                         for (&m, c) in reads.iter().zip(coeffs) {
-                            g0 += *c * tables.e(m, i);
-                            g1 += *c * tables.e(m, i + half);
+                            g0 += c.scale(tables.e(m, i));
+                            g1 += c.scale(tables.e(m, i + half));
                         }
                         let g2 = g1 + g1 - g0;
                         group[0] += wf0 * g0;
@@ -265,14 +347,20 @@ impl<'a, F: JoltField> PrimarySumcheck<'a, F> {
         let w = self.witness;
         let half = self.masks.len() / 2;
         let num_kinds = self.layout.kinds.len();
-        let e = w
-            .read_values
+        let e = self
+            .slots
             .par_iter()
-            .map(|col| {
+            .map(|&m| {
+                let col = &w.read_values[m];
                 // lo + r · (hi − lo) with small integers: one small product.
                 let bind = |i: usize| {
                     let (lo, hi) = (col.get(i), col.get(i + half));
-                    F::from_u32(lo) + r.mul_i64(hi as i64 - lo as i64)
+                    let lo_f: F = col.field(i);
+                    if lo == hi {
+                        lo_f
+                    } else {
+                        lo_f + r.mul_i64(hi as i64 - lo as i64)
+                    }
                 };
                 let evals: Vec<F> = if half < PAR_THRESHOLD {
                     (0..half).map(bind).collect()
@@ -314,24 +402,16 @@ impl<'a, F: JoltField> PrimarySumcheck<'a, F> {
     }
 }
 
-/// g as an affine form if its degree is 1: c0 = g(0), c_j = g(e_j) − c0
-/// (exact for an affine function).
-fn compile<F: JoltField>(kind: LookupKind, num_reads: usize, layout: &LassoLayout) -> CompiledG<F> {
-    let p = &layout.params;
-    if kind.degree(p) != 1 {
-        return CompiledG::General(kind);
+/// g in its fastest form: the layout's integer affine form if there is
+/// one, else the kind's own combine.
+fn compile<F: JoltField>(k: usize, layout: &LassoLayout) -> CompiledG<F> {
+    match &layout.affine_g[k] {
+        Some(a) => CompiledG::Affine {
+            c0: F::from_i64(a.c0),
+            coeffs: a.coeffs.iter().map(|&c| Coeff::new(c)).collect(),
+        },
+        None => CompiledG::General(layout.kinds[k]),
     }
-    let mut v = vec![F::zero(); num_reads];
-    let c0 = kind.combine(&v, p);
-    let coeffs = (0..num_reads)
-        .map(|j| {
-            v[j] = F::one();
-            let c = kind.combine(&v, p) - c0;
-            v[j] = F::zero();
-            c
-        })
-        .collect();
-    CompiledG::Affine { c0, coeffs }
 }
 
 /// Folds the masks of the two halves: the flags of entry i after binding
@@ -358,7 +438,10 @@ impl<F: JoltField> SumcheckInstance<F> for PrimarySumcheck<'_, F> {
 
     fn compute_message(&mut self, _round: usize, previous_claim: F) -> Vec<F> {
         let groups = match &self.bound {
-            None => self.q_groups(self.witness),
+            None => self.q_groups(&Unbound {
+                witness: self.witness,
+                slots: &self.slots,
+            }),
             Some(b) => self.q_groups(b),
         };
         // Extend every group to X = 0..=D, D = max degree of flag · g.
@@ -383,6 +466,7 @@ impl<F: JoltField> SumcheckInstance<F> for PrimarySumcheck<'_, F> {
     }
 
     fn bind(&mut self, r_j: F, _round: usize) {
+        self.challenges.push(r_j);
         match &mut self.bound {
             None => self.bind_first(r_j),
             Some(b) => {
@@ -413,7 +497,7 @@ impl<F: JoltField> SumcheckInstance<F> for PrimarySumcheck<'_, F> {
 }
 
 /// The verifier's value of the summand without eq at r':
-/// Σ_f flag_f(r') · g_f(E(r')).
+/// Σ_f flag_f(r') · g_f(E(r')), with `e_evals` per primary memory.
 pub(super) fn flags_times_g<F: JoltField>(
     layout: &LassoLayout,
     flag_evals: &[F],
@@ -422,7 +506,7 @@ pub(super) fn flags_times_g<F: JoltField>(
     layout
         .kinds
         .iter()
-        .zip(&layout.kind_reads)
+        .zip(&layout.kind_primary_reads)
         .zip(flag_evals)
         .map(|((kind, reads), flag)| {
             let values: Vec<F> = reads.iter().map(|&m| e_evals[m]).collect();

@@ -104,7 +104,8 @@ fn layout_memories_cover_every_read() {
             }
         }
         for i in 0..params.chunks {
-            assert!(layout.memory_index(SubtableId::LeftId, i).is_some());
+            let left = layout.memory_index(SubtableId::LeftId, i).unwrap();
+            assert!(!layout.primary_memories.contains(&left));
             assert!(layout.memory_index(SubtableId::RightId, i).is_some());
             assert!(layout.chunk_memories[i]
                 .iter()
@@ -231,6 +232,24 @@ fn complete_on_random_rows_reduced() {
 fn complete_on_random_rows_rv32() {
     let w = witness(LookupParams::RV32, 1 << 8, 20);
     assert!(accepts(&w));
+}
+
+/// Kinds absent from the trace leave their memories unbound in the primary
+/// sumcheck (evaluated directly at r'): a trace with two kinds only.
+#[test]
+fn complete_with_few_kinds() {
+    let mut rng = ChaCha8Rng::seed_from_u64(16);
+    for params in [REDUCED, LookupParams::RV32] {
+        let mask = (1u64 << params.word_bits) - 1;
+        let rows: Vec<LookupRow> = (0..1 << 7)
+            .map(|i| {
+                let kind = [LookupKind::Add, LookupKind::Sltu][i % 2];
+                LookupRow::new(kind, rng.gen::<u64>() & mask, rng.gen::<u64>() & mask)
+            })
+            .collect();
+        let w = LassoWitness::new(&rows, params).unwrap();
+        assert!(accepts(&w));
+    }
 }
 
 #[test]

@@ -105,6 +105,17 @@ impl SmallColumn {
         }
     }
 
+    /// Entry i as a field element, through the cheapest conversion.
+    #[inline]
+    pub fn field<F: JoltField>(&self, i: usize) -> F {
+        match self {
+            SmallColumn::Bits(v) => F::from_bool(v[i]),
+            SmallColumn::U8(v) => F::from_u8(v[i]),
+            SmallColumn::U16(v) => F::from_u16(v[i]),
+            SmallColumn::U32(v) => F::from_u32(v[i]),
+        }
+    }
+
     /// Sets entry i; a value too wide for the column is truncated (for
     /// tests that tamper with the witness).
     pub fn set(&mut self, i: usize, value: u32) {
@@ -146,9 +157,10 @@ pub struct LassoWitness {
     pub flags: Vec<Vec<bool>>,
     /// The lookup output g(E) of each step (0 without a lookup).
     pub outputs: Vec<u32>,
-    /// Every subtable some memory reads, materialized (public data, not
-    /// committed: the prover's init and final fingerprints use it).
-    tables: BTreeMap<SubtableId, Vec<u32>>,
+    /// Every subtable some memory reads, materialized at its entries' width
+    /// (public data, not committed: the prover's init and final
+    /// fingerprints use it).
+    tables: BTreeMap<SubtableId, SmallColumn>,
 }
 
 impl LassoWitness {
@@ -208,6 +220,13 @@ impl LassoWitness {
             .map(|k| positions.iter().map(|&pos| pos == Some(k)).collect())
             .collect();
         let outputs = compute_outputs(&layout, &positions, &read_values);
+        let tables = tables
+            .into_par_iter()
+            .map(|(id, entries)| {
+                let column = SmallColumn::with_width(entry_bits(id, p), entries.into_par_iter());
+                (id, column)
+            })
+            .collect();
         Ok(Self {
             layout,
             dims,
@@ -240,7 +259,7 @@ impl LassoWitness {
     }
 
     /// The entries of memory m's subtable.
-    pub fn table(&self, m: usize) -> &[u32] {
+    pub fn table(&self, m: usize) -> &SmallColumn {
         &self.tables[&self.layout.memories[m].0]
     }
 
@@ -336,8 +355,9 @@ fn counts(dim: &[u16], m: usize) -> (Vec<u32>, Vec<u32>) {
     (read_cts, final_cts)
 }
 
-/// g of each row's kind on its read values, as an integer: g is evaluated
-/// in the field (its definition) and its value is a word.
+/// g of each row's kind on its read values, as an integer: with the
+/// integer affine form where there is one, else evaluated in the field
+/// (g's definition) and converted back, since its value is a word.
 fn compute_outputs(
     layout: &LassoLayout,
     positions: &[Option<usize>],
@@ -349,21 +369,37 @@ fn compute_outputs(
         .enumerate()
         .map(|(t, pos)| {
             let Some(k) = *pos else { return 0 };
-            let values: Vec<Fr> = layout.kind_reads[k]
-                .iter()
-                .map(|&m| Fr::from(read_values[m].get(t) as u64))
-                .collect();
-            let out = layout.kinds[k].combine(&values, &layout.params);
-            let limbs = out.into_bigint();
+            let reads = &layout.kind_reads[k];
+            let out: u64 = match &layout.affine_g[k] {
+                Some(affine) => {
+                    let v = affine.evaluate(reads.iter().map(|&m| read_values[m].get(t) as u64));
+                    // Out-of-range values are caught by the check below.
+                    u64::try_from(v).unwrap_or(u64::MAX)
+                }
+                None => {
+                    let values: Vec<Fr> = reads
+                        .iter()
+                        .map(|&m| Fr::from(read_values[m].get(t) as u64))
+                        .collect();
+                    let big = layout.kinds[k]
+                        .combine(&values, &layout.params)
+                        .into_bigint();
+                    if big.num_bits() <= 64 {
+                        big.as_ref()[0]
+                    } else {
+                        u64::MAX
+                    }
+                }
+            };
             // Invariant: every lookup's g returns a word (< 2^W ≤ 2^32) on
             // subtable entries (the instructions crate tests this
-            // exhaustively), so the value fits u32.
+            // exhaustively).
             assert!(
-                limbs.num_bits() <= 32,
+                out < 1 << layout.params.word_bits,
                 "{:?}: g returned a value wider than a word",
                 layout.kinds[k]
             );
-            limbs.as_ref()[0] as u32
+            out as u32
         })
         .collect()
 }
@@ -391,11 +427,33 @@ pub(super) fn evaluate_column<F: JoltField>(eq: &[F], column: Column<'_, F>) -> 
     }
     match column {
         Column::Bits(v) => dot(eq, v, |e, b| if b { e } else { F::zero() }),
-        Column::U8(v) => dot(eq, v, |e, x| e.mul_u64(x as u64)),
+        Column::U8(v) => byte_dot(eq, v),
         Column::U16(v) => dot(eq, v, |e, x| e.mul_u64(x as u64)),
         Column::U32(v) => dot(eq, v, |e, x| e.mul_u64(x as u64)),
         Column::U64(v) => dot(eq, v, |e, x| e.mul_u64(x)),
         Column::I64(v) => dot(eq, v, |e, x| e.mul_i64(x)),
         Column::Field(v) => dot(eq, v, |e, x| e * x),
     }
+}
+
+/// Σ_t eq[t] · v[t] for bytes: per block, eq is summed into 256 buckets by
+/// value (additions only), then each bucket is scaled once.
+fn byte_dot<F: JoltField>(eq: &[F], values: &[u8]) -> F {
+    let block = |(e, v): (&[F], &[u8])| {
+        let mut buckets = [F::zero(); 256];
+        for (e, &x) in e.iter().zip(v) {
+            buckets[x as usize] += e;
+        }
+        buckets
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(x, b)| b.mul_u64(x as u64))
+            .sum::<F>()
+    };
+    let eq = &eq[..values.len()];
+    eq.par_chunks(PAR_THRESHOLD)
+        .zip(values.par_chunks(PAR_THRESHOLD))
+        .map(block)
+        .sum()
 }
