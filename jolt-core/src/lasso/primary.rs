@@ -86,6 +86,8 @@ struct Unbound<'a> {
     witness: &'a LassoWitness,
     /// Memory index of each slot.
     slots: &'a [usize],
+    /// Kind (position in `layout.kinds`) of each present kind.
+    present: &'a [usize],
 }
 
 impl<F: JoltField> Tables<F> for Unbound<'_> {
@@ -95,11 +97,11 @@ impl<F: JoltField> Tables<F> for Unbound<'_> {
     }
     #[inline]
     fn flag(&self, k: usize, i: usize) -> F {
-        F::from_bool(self.witness.flags[k][i])
+        F::from_bool(self.witness.flags[self.present[k]][i])
     }
     #[inline]
     fn weighted_flag(&self, w: F, k: usize, i: usize) -> F {
-        if self.witness.flags[k][i] {
+        if self.witness.flags[self.present[k]][i] {
             w
         } else {
             F::zero()
@@ -108,7 +110,7 @@ impl<F: JoltField> Tables<F> for Unbound<'_> {
 }
 
 /// The tables after at least one bind: E per slot, flags row-major
-/// (`flags[i · K + k]`, K kinds) so one entry's flags are adjacent.
+/// (`flags[i · K + k]`, K present kinds) so one entry's flags are adjacent.
 struct Bound<F> {
     e: Vec<DensePolynomial<F>>,
     flags: Vec<F>,
@@ -126,7 +128,9 @@ impl<F: JoltField> Tables<F> for Bound<F> {
     }
 }
 
-/// The prover's instance. `masks[i]` has bit k set if flag k may be
+/// The prover's instance. Kinds are numbered among those present in the
+/// trace (`present`; an absent kind's flag is zero everywhere and so is its
+/// evaluation); `masks[i]` has bit k set if present kind k's flag may be
 /// non-zero at entry i.
 pub(super) struct PrimarySumcheck<'a, F: JoltField> {
     layout: &'a LassoLayout,
@@ -135,12 +139,15 @@ pub(super) struct PrimarySumcheck<'a, F: JoltField> {
     /// occurs in the trace. The others enter no round message; their
     /// E(r') is evaluated directly at the end (cheaper than binding).
     slots: Vec<usize>,
-    /// Per kind, its reads as slots (empty for kinds absent from the trace).
+    /// The kinds (positions in `layout.kinds`) with some flag set.
+    present: Vec<usize>,
+    /// Per present kind, its reads as slots.
     kind_slots: Vec<Vec<usize>>,
     /// The challenges so far (r').
     challenges: Vec<F>,
+    /// Per present kind, its g.
     gs: Vec<CompiledG<F>>,
-    /// Per kind: its degree group (index into `group_degrees`).
+    /// Per present kind: its degree group (index into `group_degrees`).
     kind_group: Vec<usize>,
     /// Distinct degrees of flag · g (= deg g + 1), ascending.
     group_degrees: Vec<usize>,
@@ -160,47 +167,42 @@ impl<'a, F: JoltField> PrimarySumcheck<'a, F> {
     /// 64 kinds (prover-side invariants).
     pub(super) fn new(witness: &'a LassoWitness, r: &[F], claim: F) -> Self {
         let layout = &witness.layout;
-        let num_kinds = layout.kinds.len();
-        assert!(num_kinds <= 64, "flag masks hold at most 64 kinds");
         let t = witness.num_rows();
         assert_eq!(t, 1 << r.len(), "r has log2(T) coordinates");
-        let gs = (0..num_kinds).map(|k| compile(k, layout)).collect();
-        let mut group_degrees: Vec<usize> = layout
-            .kinds
-            .iter()
-            .map(|k| k.degree(&layout.params) + 1)
+        let present: Vec<usize> = (0..layout.kinds.len())
+            .into_par_iter()
+            .filter(|&k| witness.flags[k].iter().any(|&f| f))
             .collect();
+        assert!(present.len() <= 64, "flag masks hold at most 64 kinds");
+        let gs = present.iter().map(|&k| compile(k, layout)).collect();
+        let degree = |k: usize| layout.kinds[k].degree(&layout.params) + 1;
+        let mut group_degrees: Vec<usize> = present.iter().map(|&k| degree(k)).collect();
         group_degrees.sort();
         group_degrees.dedup();
-        let kind_group = layout
-            .kinds
+        let kind_group = present
             .iter()
-            .map(|k| {
-                let d = k.degree(&layout.params) + 1;
-                // Invariant: every kind's degree is in the list.
-                group_degrees.iter().position(|&g| g == d).unwrap()
-            })
+            // Invariant: every present kind's degree is in the list.
+            .map(|&k| group_degrees.binary_search(&degree(k)).unwrap())
             .collect();
         let max_reads = layout.kind_reads.iter().map(Vec::len).max().unwrap_or(0);
         let masks: Vec<u64> = (0..t)
             .into_par_iter()
             .with_min_len(PAR_THRESHOLD)
             .map(|i| {
-                (0..num_kinds).fold(0u64, |mask, k| mask | ((witness.flags[k][i] as u64) << k))
+                present.iter().enumerate().fold(0u64, |mask, (j, &k)| {
+                    mask | ((witness.flags[k][i] as u64) << j)
+                })
             })
             .collect();
-        let present = masks.par_iter().cloned().reduce(|| 0, |a, b| a | b);
-        let mut slots: Vec<usize> = (0..num_kinds)
-            .filter(|k| present >> k & 1 == 1)
-            .flat_map(|k| layout.kind_reads[k].iter().copied())
+        let mut slots: Vec<usize> = present
+            .iter()
+            .flat_map(|&k| layout.kind_reads[k].iter().copied())
             .collect();
         slots.sort();
         slots.dedup();
-        let kind_slots = (0..num_kinds)
-            .map(|k| {
-                if present >> k & 1 == 0 {
-                    return Vec::new();
-                }
+        let kind_slots = present
+            .iter()
+            .map(|&k| {
                 layout.kind_reads[k]
                     .iter()
                     // Invariant: a present kind's reads are all slots.
@@ -212,6 +214,7 @@ impl<'a, F: JoltField> PrimarySumcheck<'a, F> {
             layout,
             witness,
             slots,
+            present,
             kind_slots,
             challenges: Vec::with_capacity(r.len()),
             gs,
@@ -230,11 +233,14 @@ impl<'a, F: JoltField> PrimarySumcheck<'a, F> {
     /// `layout.primary_memories`, once every variable is bound.
     pub(super) fn final_evals(&self) -> (Vec<F>, Vec<F>) {
         let w = self.witness;
-        let flags = match &self.bound {
-            Some(b) => b.flags[..b.num_kinds].to_vec(),
-            // No variables (T = 1): the single row.
-            None => w.flags.iter().map(|f| F::from_bool(f[0])).collect(),
-        };
+        let mut flags = vec![F::zero(); self.layout.kinds.len()];
+        for (j, &k) in self.present.iter().enumerate() {
+            flags[k] = match &self.bound {
+                Some(b) => b.flags[j],
+                // No variables (T = 1): the single row.
+                None => F::from_bool(w.flags[k][0]),
+            };
+        }
         let unbound = self
             .layout
             .primary_memories
@@ -346,7 +352,7 @@ impl<'a, F: JoltField> PrimarySumcheck<'a, F> {
     fn bind_first(&mut self, r: F) {
         let w = self.witness;
         let half = self.masks.len() / 2;
-        let num_kinds = self.layout.kinds.len();
+        let num_kinds = self.present.len();
         let e = self
             .slots
             .par_iter()
@@ -376,9 +382,10 @@ impl<'a, F: JoltField> PrimarySumcheck<'a, F> {
             .collect();
         let one_minus_r = F::one() - r;
         let mut flags = vec![F::zero(); half * num_kinds];
-        let masks = &self.masks;
+        let (masks, present) = (&self.masks, &self.present);
+        // No present kind: no flags (and chunks of zero rows are invalid).
         flags
-            .par_chunks_mut(num_kinds)
+            .par_chunks_mut(num_kinds.max(1))
             .with_min_len(PAR_THRESHOLD)
             .enumerate()
             .for_each(|(i, row)| {
@@ -386,7 +393,8 @@ impl<'a, F: JoltField> PrimarySumcheck<'a, F> {
                 while mask != 0 {
                     let k = mask.trailing_zeros() as usize;
                     mask &= mask - 1;
-                    row[k] = match (w.flags[k][i], w.flags[k][i + half]) {
+                    let f = &w.flags[present[k]];
+                    row[k] = match (f[i], f[i + half]) {
                         (true, true) => F::one(),
                         (true, false) => one_minus_r,
                         (false, true) => r,
@@ -441,6 +449,7 @@ impl<F: JoltField> SumcheckInstance<F> for PrimarySumcheck<'_, F> {
             None => self.q_groups(&Unbound {
                 witness: self.witness,
                 slots: &self.slots,
+                present: &self.present,
             }),
             Some(b) => self.q_groups(b),
         };
@@ -475,8 +484,8 @@ impl<F: JoltField> SumcheckInstance<F> for PrimarySumcheck<'_, F> {
                 let half = self.masks.len() / 2;
                 let (lo, hi) = b.flags.split_at_mut(half * k);
                 let masks = &self.masks;
-                lo.par_chunks_mut(k)
-                    .zip(hi.par_chunks(k))
+                lo.par_chunks_mut(k.max(1))
+                    .zip(hi.par_chunks(k.max(1)))
                     .with_min_len(PAR_THRESHOLD)
                     .enumerate()
                     .for_each(|(i, (lo, hi))| {
