@@ -485,9 +485,8 @@ pub fn verify<F: JoltField>(
         &[log_t, log_t, log_k, log_k],
         transcript,
     )?;
-    let [reads, writes, init, finals] = &claims[..] else {
-        unreachable!("verify_products returns one claim per vector")
-    };
+    // Invariant: verify_products returns one claim per vector, four here.
+    let (reads, writes, init, finals) = (&claims[0], &claims[1], &claims[2], &claims[3]);
     check_multiset_equality(
         PROTOCOL,
         "Init·Writes = Reads·Final",
