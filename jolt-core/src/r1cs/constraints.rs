@@ -62,12 +62,15 @@ impl CpuInput {
     }
 }
 
-/// Where RAM words sit in the proof's address space: RAM word index w holds
-/// byte address 4·w + `byte_offset` (the I/O region's first word follows
-/// the register slots).
+/// Where RAM words sit in the proof's address space (`memory::layout`):
+/// word index w holds byte address 4·w + `byte_offset` (the I/O region's
+/// first word follows the register block), and a step without a RAM access
+/// reads `noop_ram_address` (the termination word: the RAM slot may only
+/// touch I/O and RAM words).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CpuConstants {
     pub byte_offset: i128,
+    pub noop_ram_address: i128,
 }
 
 /// The CPU step's constraint system and its input order.
@@ -208,7 +211,7 @@ pub fn cpu_r1cs(p: &LookupParams, constants: CpuConstants) -> CpuR1cs {
     b.constrain_eq_if("z = x (advice)", form_flag(QueryForm::Identity), z, x);
 
     // RAM: loads and stores touch the word at the lookup output (rs1 + imm,
-    // wrapped); other steps read the unused slot's address 0.
+    // wrapped); other steps read the termination word.
     let out = lc(CpuInput::LookupOutput);
     let load = flag(CircuitFlag::Load);
     let store = flag(CircuitFlag::Store);
@@ -223,10 +226,10 @@ pub fn cpu_r1cs(p: &LookupParams, constants: CpuConstants) -> CpuR1cs {
         out.clone(),
     );
     b.constrain_eq_if(
-        "no RAM access: the slot reads address 0",
+        "no RAM access: the slot reads the termination word",
         Lc::constant(1).minus(&memory_op),
         lc(CpuInput::RamAddress),
-        Lc::zero(),
+        Lc::constant(constants.noop_ram_address),
     );
     b.constrain_eq_if(
         "a read leaves the word unchanged",

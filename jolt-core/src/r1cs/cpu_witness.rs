@@ -1,47 +1,27 @@
-//! The CPU R1CS's input columns computed straight from a trace, with the
-//! conventions the bytecode, memory and Lasso witnesses follow (row 0 of
-//! the bytecode is the padding row; the RAM slot of a step without a RAM
-//! access reads address 0; registers occupy the first `REGISTER_SLOTS`
-//! words of the proof's address space).
+//! The CPU R1CS's input columns computed straight from a trace, following
+//! the bytecode table and address space of `memory` (row 0 is the padding
+//! row; a step without a RAM access reads the termination word).
 
-use std::collections::HashMap;
-
-use instructions::flags::{noop_flags, packed_flags, SequencePosition};
+use instructions::flags::{noop_flags, packed_flags, CircuitFlag, NUM_CIRCUIT_FLAGS};
 use instructions::lookups::{lookup_of, lookup_operands, LookupParams};
-use instructions::virtual_sequences::expand;
 
 use super::constraints::{CpuConstants, CpuInput, CpuR1cs};
 use crate::field::JoltField;
+use crate::memory::bytecode::BytecodeTable;
+use crate::memory::layout::AddressSpace;
 use crate::tracer::{Program, RamAccess, Trace, NUM_REGISTERS};
-
-/// Register words at the start of the proof's address space (a power of
-/// two above the 40 registers).
-pub const REGISTER_SLOTS: u32 = 64;
 
 /// The constants that place RAM for `program`'s layout.
 pub fn cpu_constants(program: &Program) -> CpuConstants {
+    let space = AddressSpace::new(program.layout);
+    // The I/O region's first byte is addressable by construction.
+    let io_start_word = space
+        .word(program.layout.io_start())
+        .expect("io_start is addressable");
     CpuConstants {
-        byte_offset: program.layout.io_start() as i128 - 4 * REGISTER_SLOTS as i128,
+        byte_offset: program.layout.io_start() as i128 - 4 * io_start_word as i128,
+        noop_ram_address: space.termination_word() as i128,
     }
-}
-
-/// Bytecode row index of every (pc, step of its sequence): row 0 is the
-/// padding row, then each instruction's rows in address order.
-pub fn bytecode_rows(program: &Program) -> HashMap<(u32, u16), usize> {
-    let mut rows = HashMap::new();
-    let mut next = 1;
-    for segment in &program.code {
-        for (k, inst) in segment.instructions.iter().enumerate() {
-            let Ok(inst) = inst else { continue };
-            let pc = segment.start + 4 * k as u32;
-            let len = expand(inst).map_or(1, |s| s.len());
-            for index in 0..len {
-                rows.insert((pc, index as u16), next);
-                next += 1;
-            }
-        }
-    }
-    rows
 }
 
 /// The input columns of every step of `trace`, padded to `num_steps`.
@@ -57,28 +37,32 @@ pub fn cpu_inputs<F: JoltField>(
     num_steps: usize,
 ) -> Vec<Vec<F>> {
     assert!(num_steps.is_power_of_two() && num_steps >= trace.steps.len());
-    let rows = bytecode_rows(program);
+    let table = BytecodeTable::new(program);
+    let space = AddressSpace::new(program.layout);
+    let termination = space.termination_word() as u64;
+    let mut termination_value = 0u32;
     let mut columns = vec![vec![F::zero(); num_steps]; cpu.inputs.len()];
     let set = |columns: &mut Vec<Vec<F>>, input: CpuInput, step: usize, value: F| {
         columns[cpu.index(input)][step] = value;
     };
+    let set_flags = |columns: &mut Vec<Vec<F>>, step: usize, flags: u64| {
+        set(columns, CpuInput::PackedFlags, step, F::from_u64(flags));
+        for (k, &input) in cpu.inputs.iter().enumerate() {
+            let bit = match input {
+                CpuInput::CircuitFlag(f) => f as usize,
+                CpuInput::LookupFlag(l) => NUM_CIRCUIT_FLAGS + l,
+                _ => continue,
+            };
+            columns[k][step] = F::from_u64(flags >> bit & 1);
+        }
+    };
     let mut registers = [0u32; NUM_REGISTERS];
-    let io_start = program.layout.io_start();
     let b = p.operand_chunk_bits();
     for (s, step) in trace.steps.iter().enumerate() {
         let inst = step.instruction;
-        let position = step.virtual_sequence_remaining.map(|remaining| {
-            let real = program
-                .code_segment(step.pc)
-                .and_then(|c| c.instructions[((step.pc - c.start) / 4) as usize].ok());
-            let len = real.and_then(|r| expand(&r)).map_or(1, |seq| seq.len()) as u16;
-            SequencePosition {
-                index: len - 1 - remaining,
-                remaining,
-            }
-        });
-        let row = rows[&(step.pc, position.map_or(0, |p| p.index))];
-        let flags = packed_flags(&inst, position);
+        let (row, position) = table
+            .row_of(step.pc, step.virtual_sequence_remaining)
+            .expect("the trace runs the program's bytecode");
         set(
             &mut columns,
             CpuInput::BytecodeAddress,
@@ -86,25 +70,21 @@ pub fn cpu_inputs<F: JoltField>(
             F::from_u64(row as u64),
         );
         set(&mut columns, CpuInput::Pc, s, F::from_u64(step.pc as u64));
-        set(&mut columns, CpuInput::PackedFlags, s, F::from_u64(flags));
         set(&mut columns, CpuInput::Imm, s, F::from_u32(inst.imm as u32));
-        for (k, &input) in cpu.inputs.iter().enumerate() {
-            let bit = match input {
-                CpuInput::CircuitFlag(f) => f as usize,
-                CpuInput::LookupFlag(l) => instructions::flags::NUM_CIRCUIT_FLAGS + l,
-                _ => continue,
-            };
-            columns[k][s] = F::from_u64(flags >> bit & 1);
-        }
+        set_flags(&mut columns, s, packed_flags(&inst, position));
         let rs1 = registers[inst.rs1 as usize];
         let rs2 = registers[inst.rs2 as usize];
         let rd = step.rd.map_or(0, |w| w.after);
         set(&mut columns, CpuInput::Rs1Value, s, F::from_u32(rs1));
         set(&mut columns, CpuInput::Rs2Value, s, F::from_u32(rs2));
         set(&mut columns, CpuInput::RdWrite, s, F::from_u32(rd));
-        let word = |address: u32| (REGISTER_SLOTS + (address - io_start) / 4) as u64;
+        let word = |address: u32| {
+            space
+                .word(address)
+                .expect("traced accesses are addressable") as u64
+        };
         let (ram_address, read, write) = match step.ram {
-            RamAccess::None => (0, 0, 0),
+            RamAccess::None => (termination, termination_value, termination_value),
             RamAccess::Read { address, value } => (word(address), value, value),
             RamAccess::Write {
                 address,
@@ -112,6 +92,9 @@ pub fn cpu_inputs<F: JoltField>(
                 after,
             } => (word(address), before, after),
         };
+        if ram_address == termination {
+            termination_value = write;
+        }
         set(
             &mut columns,
             CpuInput::RamAddress,
@@ -144,14 +127,26 @@ pub fn cpu_inputs<F: JoltField>(
         }
     }
     for s in trace.steps.len()..num_steps {
-        let flags = noop_flags();
-        set(&mut columns, CpuInput::PackedFlags, s, F::from_u64(flags));
+        set_flags(&mut columns, s, noop_flags());
         set(
             &mut columns,
-            CpuInput::CircuitFlag(instructions::flags::CircuitFlag::NoOp),
+            CpuInput::RamAddress,
             s,
-            F::one(),
+            F::from_u64(termination),
+        );
+        set(
+            &mut columns,
+            CpuInput::RamRead,
+            s,
+            F::from_u32(termination_value),
+        );
+        set(
+            &mut columns,
+            CpuInput::RamWrite,
+            s,
+            F::from_u32(termination_value),
         );
     }
+    debug_assert!(CircuitFlag::NoOp.is_set(noop_flags()));
     columns
 }
