@@ -56,3 +56,41 @@ fn every_example_satisfies_the_cpu_constraints() {
     }
     check("collatz", &Query::Steps(27), false);
 }
+
+/// The R1CS's inputs are the columns memory checking commits: computed
+/// from the trace both ways, they agree on every step.
+#[test]
+fn cpu_inputs_agree_with_the_memory_witness() {
+    use jolt_core::memory::bytecode::BytecodeColumn;
+    use jolt_core::memory::{MemoryColumn, MemoryPreprocessing, MemoryWitness, Slot};
+    use jolt_core::r1cs::constraints::CpuInput;
+
+    let p = LookupParams::RV32;
+    for (example, input) in [
+        ("muldiv", serialize_input(&vec![(7u32, 0u32), (0x8000_0000, 0xffff_ffff)]).unwrap()),
+        ("sort", serialize_input(&(5u32, 30u32)).unwrap()),
+    ] {
+        let program = build(example);
+        let t = trace(&program, &input, DEFAULT_MAX_CYCLES).unwrap();
+        let n = (t.steps.len() + 1).next_power_of_two();
+        let cpu = cpu_r1cs(&p, cpu_constants(&program));
+        let inputs = cpu_inputs::<Fr>(&cpu, &program, &t, &p, n);
+        let pre = MemoryPreprocessing::new(&program);
+        let memory = MemoryWitness::new(&pre, &t, n).unwrap();
+        for (input, column) in [
+            (CpuInput::BytecodeAddress, MemoryColumn::Bytecode(BytecodeColumn::Address)),
+            (CpuInput::Pc, MemoryColumn::Bytecode(BytecodeColumn::Pc)),
+            (CpuInput::PackedFlags, MemoryColumn::Bytecode(BytecodeColumn::Flags)),
+            (CpuInput::Imm, MemoryColumn::Bytecode(BytecodeColumn::Imm)),
+            (CpuInput::Rs1Value, MemoryColumn::ReadValue(Slot::Rs1)),
+            (CpuInput::Rs2Value, MemoryColumn::ReadValue(Slot::Rs2)),
+            (CpuInput::RdWrite, MemoryColumn::RdWriteValue),
+            (CpuInput::RamAddress, MemoryColumn::RamAddress),
+            (CpuInput::RamRead, MemoryColumn::ReadValue(Slot::Ram)),
+            (CpuInput::RamWrite, MemoryColumn::RamWriteValue),
+        ] {
+            let theirs = memory.column::<Fr>(column).to_field();
+            assert_eq!(inputs[cpu.index(input)], theirs[..n], "{example}: {input:?} vs {column:?}");
+        }
+    }
+}
