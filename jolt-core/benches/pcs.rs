@@ -135,10 +135,10 @@ fn benches(c: &mut Criterion<WallTime>) {
     let poly = DensePolynomial::new((0..1 << MAX_VARS).map(|_| Fr::rand(&mut rng)).collect());
     let point: Vec<Fr> = (0..MAX_VARS).map(|_| Fr::rand(&mut rng)).collect();
     let eval = poly.evaluate(&point);
-    let commitment = HyperKzg::commit(&pk, (&poly).into()).unwrap();
+    let commitment = HyperKzg::commit(pk, (&poly).into()).unwrap();
     let prove = || {
         HyperKzg::prove(
-            &pk,
+            pk,
             &poly,
             &commitment,
             &point,
@@ -160,7 +160,7 @@ fn benches(c: &mut Criterion<WallTime>) {
     group.bench_function("verify", |b| {
         b.iter(|| {
             HyperKzg::verify(
-                &vk,
+                vk,
                 &commitment,
                 &point,
                 eval,
@@ -178,7 +178,7 @@ fn benches(c: &mut Criterion<WallTime>) {
     group.bench_function("open 16-bit", |b| {
         b.iter(|| {
             HyperKzg::prove(
-                &pk,
+                pk,
                 &small_poly,
                 &small_commitment,
                 &point,
