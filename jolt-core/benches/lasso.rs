@@ -8,6 +8,7 @@
 //! (`LASSO_BENCH_MAX_LOG=16` to skip 2^20.)
 
 use ark_bn254::Fr;
+use ark_serialize::CanonicalSerialize;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use instructions::lookups::{LookupKind, LookupParams};
 use jolt_core::lasso::{self, LassoWitness, LookupRow};
@@ -91,10 +92,12 @@ fn breakdown(log_t: usize) {
     )
     .expect("honest proof");
     let t_verify = start.elapsed();
+    let proof_bytes = proof.compressed_size();
     let per = |d: std::time::Duration| d.as_secs_f64() * 1e6 / rows.len() as f64;
     eprintln!(
         "lasso 2^{log_t}: witness {:.2?} ({:.2} µs/lookup), prove {:.2?} ({:.2} µs/lookup) \
-         of which memory checking {:.2?} and primary sumcheck + output claim ≈ {:.2?}; verify {:.2?}",
+         of which memory checking {:.2?} and primary sumcheck + output claim ≈ {:.2?}; verify {:.2?}; \
+         proof {} bytes",
         t_witness,
         per(t_witness),
         t_prove,
@@ -102,6 +105,7 @@ fn breakdown(log_t: usize) {
         t_memory,
         t_prove.saturating_sub(t_memory),
         t_verify,
+        proof_bytes,
     );
 }
 
