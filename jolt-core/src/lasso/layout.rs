@@ -58,8 +58,82 @@ pub struct LassoLayout {
     /// chunk values at powers of two, which the prover and the witness
     /// evaluate with small-integer arithmetic.
     pub affine_g: Vec<Option<AffineG>>,
+    /// For each entry of `kinds` whose g is a + b·g_leader of an earlier
+    /// non-affine kind with the same reads (SGE = 1 − SLT, SGEU = 1 − SLTU,
+    /// NE = 1 − EQ): the prover evaluates such a pair's g once.
+    pub g_alias: Vec<Option<GAlias>>,
     /// The largest degree of any g.
     pub max_g_degree: usize,
+}
+
+/// g_kind = a + b · g_leader on every input (`leader` a position in
+/// `LassoLayout::kinds`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GAlias {
+    pub leader: usize,
+    pub a: i64,
+    pub b: i64,
+}
+
+/// The aliases among non-affine kinds: for each, the first earlier kind
+/// with identical reads whose g it is an affine image of. Found by
+/// interpolating a and b at two random points and checking a third (a
+/// nonzero polynomial of degree ≤ C + 1 vanishes at a random point with
+/// probability ≤ (C + 1)/p; a wrong alias could only break completeness,
+/// which the tests check).
+fn find_aliases(
+    kinds: &[LookupKind],
+    kind_reads: &[Vec<usize>],
+    affine_g: &[Option<AffineG>],
+    p: &LookupParams,
+) -> Vec<Option<GAlias>> {
+    use ark_ff::{Field, UniformRand};
+    use rand_chacha::rand_core::SeedableRng;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0x1a550);
+    let mut aliases: Vec<Option<GAlias>> = vec![None; kinds.len()];
+    for k in 0..kinds.len() {
+        if affine_g[k].is_some() {
+            continue;
+        }
+        for leader in 0..k {
+            if affine_g[leader].is_some()
+                || aliases[leader].is_some()
+                || kind_reads[leader] != kind_reads[k]
+            {
+                continue;
+            }
+            let n = kind_reads[k].len();
+            let points: Vec<Vec<Fr>> = (0..3)
+                .map(|_| (0..n).map(|_| Fr::rand(&mut rng)).collect())
+                .collect();
+            let (x, y): (Vec<Fr>, Vec<Fr>) = points
+                .iter()
+                .map(|v| (kinds[leader].combine(v, p), kinds[k].combine(v, p)))
+                .unzip();
+            let Some(inv) = (x[1] - x[0]).inverse() else {
+                continue;
+            };
+            let b = (y[1] - y[0]) * inv;
+            let a = y[0] - b * x[0];
+            if a + b * x[2] != y[2] || b.is_zero() {
+                continue;
+            }
+            if let (Some(a), Some(b)) = (small_int(a), small_int(b)) {
+                aliases[k] = Some(GAlias { leader, a, b });
+                break;
+            }
+        }
+    }
+    aliases
+}
+
+/// x as a signed integer of less than 62 bits, if it is one.
+fn small_int(x: Fr) -> Option<i64> {
+    let fits = |y: Fr| {
+        let big = y.into_bigint();
+        (big.num_bits() < 62).then(|| big.as_ref()[0] as i64)
+    };
+    fits(x).or_else(|| fits(-x).map(|v| -v))
 }
 
 /// g(v) = c0 + Σ_j coeffs[j] · v_j over the integers.
@@ -76,13 +150,7 @@ impl AffineG {
         if kind.degree(p) != 1 {
             return None;
         }
-        let small = |x: Fr| -> Option<i64> {
-            let fits = |y: Fr| {
-                let big = y.into_bigint();
-                (big.num_bits() < 62).then(|| big.as_ref()[0] as i64)
-            };
-            fits(x).or_else(|| fits(-x).map(|v| -v))
-        };
+        let small = small_int;
         let mut v = vec![Fr::zero(); num_reads];
         let c0 = kind.combine(&v, p);
         let coeffs = (0..num_reads)
@@ -160,11 +228,12 @@ impl LassoLayout {
                     .collect()
             })
             .collect();
-        let affine_g = kinds
+        let affine_g: Vec<Option<AffineG>> = kinds
             .iter()
             .zip(&kind_reads)
             .map(|(&k, reads)| AffineG::of(k, reads.len(), &params))
             .collect();
+        let g_alias = find_aliases(&kinds, &kind_reads, &affine_g, &params);
         let max_g_degree = kinds.iter().map(|k| k.degree(&params)).max().unwrap_or(0);
         Ok(Self {
             params,
@@ -176,6 +245,7 @@ impl LassoLayout {
             kind_primary_reads,
             chunk_memories,
             affine_g,
+            g_alias,
             max_g_degree,
         })
     }
@@ -301,6 +371,38 @@ mod tests {
                 }
             }
             assert!(affine >= 12, "{affine} affine kinds");
+        }
+    }
+
+    /// SGE = 1 − SLT, SGEU = 1 − SLTU, NE = 1 − EQ are found, and every
+    /// alias holds on random inputs.
+    #[test]
+    fn aliases_are_affine_images() {
+        let mut rng = ChaCha8Rng::seed_from_u64(6);
+        for params in [LookupParams::new(8, 2), LookupParams::RV32] {
+            let layout = LassoLayout::new(params).unwrap();
+            let found: Vec<(LookupKind, LookupKind)> = layout
+                .g_alias
+                .iter()
+                .enumerate()
+                .filter_map(|(k, a)| a.map(|a| (layout.kinds[k], layout.kinds[a.leader])))
+                .collect();
+            use LookupKind::*;
+            for pair in [(Sge, Slt), (Sgeu, Sltu), (Ne, Eq)] {
+                assert!(found.contains(&pair), "{pair:?} in {found:?}");
+            }
+            for (k, alias) in layout.g_alias.iter().enumerate() {
+                let Some(alias) = alias else { continue };
+                let n = layout.kind_reads[k].len();
+                for _ in 0..10 {
+                    let v: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
+                    let lead = layout.kinds[alias.leader].combine(&v, &params);
+                    assert_eq!(
+                        layout.kinds[k].combine(&v, &params),
+                        Fr::from(alias.a) + Fr::from(alias.b) * lead
+                    );
+                }
+            }
         }
     }
 }

@@ -8,7 +8,8 @@
 //! (flags are one-hot; the R1CS ties them to the bytecode).
 //!
 //! Hands on: Output(r) (the input claim), and at the sumcheck's point r'
-//! flag_f(r') for every kind and E_m(r') for every memory; the verifier
+//! flag_f(r') for every kind and E_m(r') for every memory some g reads
+//! (`layout.primary_memories`); the verifier
 //! checks the final value eq(r, r') · Σ_f flag_f(r') · g_f(E(r')).
 //!
 //! **Prover.** eq is factored out (Gruen, [`SplitEqPolynomial`]). Flags are
@@ -18,9 +19,13 @@
 //! Each kind of degree d contributes a polynomial of degree d + 1 in X; it is
 //! evaluated at X = 0..=d + 1 only, summed over pairs per degree, and
 //! extended to the full degree once per round. Affine g (most kinds) is
-//! compiled to its coefficients and evaluated at two points. Round 0 reads
-//! the small-integer witness directly; its bind produces the first field
-//! tables (half size).
+//! compiled to its coefficients and evaluated at two points; a kind whose g
+//! is a + b·g' of another present kind with the same reads (SGE, SGEU, NE)
+//! folds its flag into that kind's, so the pair's g' is evaluated once.
+//! Round 0 reads the small-integer witness directly; its bind produces the
+//! first field tables (half size). Kinds absent from the trace are skipped
+//! entirely, and memories only they read are evaluated at r' at the end
+//! instead of being bound.
 
 use instructions::lookups::LookupKind;
 use rayon::prelude::*;
@@ -147,6 +152,13 @@ pub(super) struct PrimarySumcheck<'a, F: JoltField> {
     challenges: Vec<F>,
     /// Per present kind, its g.
     gs: Vec<CompiledG<F>>,
+    /// Per present kind: the present kind whose g it is evaluated through
+    /// (itself, or the leader of its `layout.g_alias`) ...
+    leader: Vec<usize>,
+    /// ... and (a, b) with g = a + b · g_leader ((0, 1) for a leader).
+    alias: Vec<(i64, i64)>,
+    /// Per present kind: the present kinds it leads (itself included).
+    members: Vec<u64>,
     /// Per present kind: its degree group (index into `group_degrees`).
     kind_group: Vec<usize>,
     /// Distinct degrees of flag · g (= deg g + 1), ascending.
@@ -185,6 +197,24 @@ impl<'a, F: JoltField> PrimarySumcheck<'a, F> {
             .map(|&k| group_degrees.binary_search(&degree(k)).unwrap())
             .collect();
         let max_reads = layout.kind_reads.iter().map(Vec::len).max().unwrap_or(0);
+        // A kind whose g is an affine image of a present kind's g goes
+        // through that kind's evaluation.
+        let (leader, alias): (Vec<usize>, Vec<(i64, i64)>) = present
+            .iter()
+            .enumerate()
+            .map(|(j, &k)| {
+                layout.g_alias[k]
+                    .and_then(|a| {
+                        let l = present.binary_search(&a.leader).ok()?;
+                        Some((l, (a.a, a.b)))
+                    })
+                    .unwrap_or((j, (0, 1)))
+            })
+            .unzip();
+        let mut members = vec![0u64; present.len()];
+        for (j, &l) in leader.iter().enumerate() {
+            members[l] |= 1 << j;
+        }
         let masks: Vec<u64> = (0..t)
             .into_par_iter()
             .with_min_len(PAR_THRESHOLD)
@@ -218,6 +248,9 @@ impl<'a, F: JoltField> PrimarySumcheck<'a, F> {
             kind_slots,
             challenges: Vec::with_capacity(r.len()),
             gs,
+            leader,
+            alias,
+            members,
             kind_group,
             group_degrees,
             max_reads,
@@ -281,19 +314,46 @@ impl<'a, F: JoltField> PrimarySumcheck<'a, F> {
         let mut vals = vec![F::zero(); self.max_reads];
         let mut diffs = vec![F::zero(); self.max_reads];
         for (i, &w) in w_table.iter().enumerate().take(end).skip(start) {
-            let mut mask = self.masks[i] | self.masks[i + half];
-            if mask == 0 {
-                continue;
+            let mask = self.masks[i] | self.masks[i + half];
+            let mut leaders = 0u64;
+            let mut m = mask;
+            while m != 0 {
+                leaders |= 1 << self.leader[m.trailing_zeros() as usize];
+                m &= m - 1;
             }
-            while mask != 0 {
-                let k = mask.trailing_zeros() as usize;
-                mask &= mask - 1;
-                // w · flag_k(X) = wf0 + X · dwf.
-                let wf0 = tables.weighted_flag(w, k, i);
-                let wf1 = tables.weighted_flag(w, k, i + half);
+            while leaders != 0 {
+                let k = leaders.trailing_zeros() as usize;
+                leaders &= leaders - 1;
+                // w · Σ_j b_j·flag_j(X) = wf0 + X·dwf multiplies g_k, and
+                // w · Σ_j a_j·flag_j(X) = c0 + X·dc is added, over the kinds
+                // j in this pair that k leads.
+                let (mut wf0, mut wf1, mut c0, mut c1) =
+                    (F::zero(), F::zero(), F::zero(), F::zero());
+                let mut members = mask & self.members[k];
+                while members != 0 {
+                    let j = members.trailing_zeros() as usize;
+                    members &= members - 1;
+                    let f0 = tables.weighted_flag(w, j, i);
+                    let f1 = tables.weighted_flag(w, j, i + half);
+                    let (a, b) = self.alias[j];
+                    wf0 += scale_i64(f0, b);
+                    wf1 += scale_i64(f1, b);
+                    if a != 0 {
+                        c0 += scale_i64(f0, a);
+                        c1 += scale_i64(f1, a);
+                    }
+                }
                 let dwf = wf1 - wf0;
                 let reads = &self.kind_slots[k];
                 let group = &mut acc[self.kind_group[k]];
+                if !(c0.is_zero() && c1.is_zero()) {
+                    let dc = c1 - c0;
+                    let mut c = c0;
+                    for slot in group.iter_mut() {
+                        *slot += c;
+                        c += dc;
+                    }
+                }
                 match &self.gs[k] {
                     CompiledG::Affine { c0, coeffs } => {
                         let (mut g0, mut g1) = (*c0, *c0);
@@ -419,6 +479,17 @@ fn compile<F: JoltField>(k: usize, layout: &LassoLayout) -> CompiledG<F> {
             coeffs: a.coeffs.iter().map(|&c| Coeff::new(c)).collect(),
         },
         None => CompiledG::General(layout.kinds[k]),
+    }
+}
+
+/// x · c for a small integer c, without a full product for 0 and ±1.
+#[inline]
+fn scale_i64<F: JoltField>(x: F, c: i64) -> F {
+    match c {
+        1 => x,
+        -1 => -x,
+        0 => F::zero(),
+        _ => x.mul_i64(c),
     }
 }
 
