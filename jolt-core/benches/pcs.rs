@@ -104,6 +104,7 @@ fn keys() -> &'static (HyperKzgProverKey, jolt_core::pcs::HyperKzgVerifierKey) {
 
 fn cpu_benches(c: &mut Criterion<CpuTime>) {
     let (pk, _) = keys();
+    commit_group(c, "cpu-", pk, 16, 20);
     commit_group(c, "cpu-", pk, 20, 10);
     let mut rng = ChaCha20Rng::seed_from_u64(99);
     let poly = DensePolynomial::new((0..1 << MAX_VARS).map(|_| Fr::rand(&mut rng)).collect());

@@ -365,7 +365,11 @@ fn segmented_sums<S: PointSource + ?Sized>(source: &S, mut offsets: Vec<u32>) ->
     let num_segments = offsets.len() - 1;
     let (mut next_offsets, _) = halve(&offsets);
     // The first level always runs: it gathers the points out of `source`.
-    let mut points = batch_add_level(source, &offsets, &next_offsets);
+    // Later levels alternate between two buffers, so each level reuses
+    // memory that is already mapped instead of faulting in fresh pages.
+    let mut points = Vec::new();
+    batch_add_level(source, &offsets, &next_offsets, &mut points);
+    let mut spare = Vec::new();
     offsets = next_offsets;
     loop {
         let (halved, pairs) = halve(&offsets);
@@ -378,7 +382,8 @@ fn segmented_sums<S: PointSource + ?Sized>(source: &S, mut offsets: Vec<u32>) ->
             return finish_projective(&points, &offsets);
         }
         next_offsets = halved;
-        points = batch_add_level(points.as_slice(), &offsets, &next_offsets);
+        batch_add_level(points.as_slice(), &offsets, &next_offsets, &mut spare);
+        std::mem::swap(&mut points, &mut spare);
         offsets = next_offsets;
     }
     (0..num_segments)
@@ -427,16 +432,19 @@ fn batch_add_level<S: PointSource + ?Sized>(
     source: &S,
     offsets: &[u32],
     next: &[u32],
-) -> Vec<G1Affine> {
+    out: &mut Vec<G1Affine>,
+) {
     let total = next[next.len() - 1] as usize;
-    let mut out = vec![G1Affine::identity(); total];
+    // Sized in parallel: a serial fill of tens of MB (with its page faults)
+    // was a visible serial fraction of a two-thread MSM.
+    out.clear();
+    out.par_extend(rayon::iter::repeat_n(G1Affine::identity(), total));
     let chunk = total
         .div_ceil(4 * rayon::current_num_threads())
         .max(MIN_LEVEL_CHUNK);
     out.par_chunks_mut(chunk).enumerate().for_each(|(k, out)| {
         add_level_chunk(source, offsets, next, k * chunk, out);
     });
-    out
 }
 
 /// How one output of a level is formed.
