@@ -1,11 +1,13 @@
 //! Spartan on the CPU constraints: witness (auxiliaries), prove and verify
-//! for a looping program of mixed instructions at 2^16 steps (2^20 with
-//! `R1CS_BENCH_LOG_T=20`).
+//! for a looping program of mixed instructions at 2^16 steps (other sizes
+//! with `R1CS_BENCH_LOG_T=n`).
 //!
-//! `cargo bench -p jolt-core --bench r1cs`
+//! `cargo bench -p jolt-core --bench r1cs`; with `R1CS_ONE_SHOT=1` each
+//! phase runs once and prints its time (for sizes where ten samples take
+//! too long).
 
 use ark_bn254::Fr;
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, Criterion};
 use instructions::lookups::LookupParams;
 use instructions::{Instruction, Opcode, Opcode::*};
 use jolt_core::r1cs::constraints::{cpu_r1cs, CpuR1cs};
@@ -43,8 +45,18 @@ fn program(steps: usize) -> (Program, Vec<Vec<Fr>>, CpuR1cs) {
         i(Addi, 10, 10, 0, ((iterations as u32) << 20) as i32 >> 20),
     ];
     code.extend(body);
-    code.extend([i(Lui, 6, 0, 0, RAM_BASE as i32), i(Addi, 7, 0, 0, 1), i(Sw, 0, 6, 7, -4)]);
-    let elf = build_elf(RAM_BASE, &[ElfSegment::code(RAM_BASE, &code), ElfSegment::data(data, vec![0; 8])]);
+    code.extend([
+        i(Lui, 6, 0, 0, RAM_BASE as i32),
+        i(Addi, 7, 0, 0, 1),
+        i(Sw, 0, 6, 7, -4),
+    ]);
+    let elf = build_elf(
+        RAM_BASE,
+        &[
+            ElfSegment::code(RAM_BASE, &code),
+            ElfSegment::data(data, vec![0; 8]),
+        ],
+    );
     let program = Program::from_elf(&elf, MemoryLayout::default()).unwrap();
     let t = trace(&program, &[], 1 << 24).unwrap();
     let p = LookupParams::RV32;
@@ -54,13 +66,20 @@ fn program(steps: usize) -> (Program, Vec<Vec<Fr>>, CpuR1cs) {
 }
 
 fn bench(c: &mut Criterion) {
-    let log_t: usize = std::env::var("R1CS_BENCH_LOG_T").ok().and_then(|v| v.parse().ok()).unwrap_or(16);
+    let log_t: usize = std::env::var("R1CS_BENCH_LOG_T")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(16);
     let (_, inputs, cpu) = program(1 << log_t);
     let mut group = c.benchmark_group(format!("r1cs 2^{log_t} steps"));
     group.sample_size(10);
-    group.bench_function("witness (auxiliaries)", |b| b.iter(|| R1csWitness::new(&cpu.r1cs, inputs.clone())));
+    group.bench_function("witness (auxiliaries)", |b| {
+        b.iter(|| R1csWitness::new(&cpu.r1cs, inputs.clone()))
+    });
     let witness = R1csWitness::new(&cpu.r1cs, inputs.clone());
-    group.bench_function("prove", |b| b.iter(|| prove(&cpu.r1cs, &witness, &mut Transcript::new(b"bench"))));
+    group.bench_function("prove", |b| {
+        b.iter(|| prove(&cpu.r1cs, &witness, &mut Transcript::new(b"bench")))
+    });
     let (proof, _) = prove(&cpu.r1cs, &witness, &mut Transcript::new(b"bench"));
     group.bench_function("verify", |b| {
         b.iter(|| verify(&cpu.r1cs, &proof, log_t, &mut Transcript::new(b"bench")).unwrap())
@@ -68,5 +87,30 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
+fn one_shot(log_t: usize) {
+    let (_, inputs, cpu) = program(1 << log_t);
+    let start = std::time::Instant::now();
+    let witness = R1csWitness::new(&cpu.r1cs, inputs);
+    println!("r1cs 2^{log_t} witness: {:?}", start.elapsed());
+    let start = std::time::Instant::now();
+    let (proof, _) = prove(&cpu.r1cs, &witness, &mut Transcript::new(b"bench"));
+    println!("r1cs 2^{log_t} prove: {:?}", start.elapsed());
+    let start = std::time::Instant::now();
+    verify(&cpu.r1cs, &proof, log_t, &mut Transcript::new(b"bench")).unwrap();
+    println!("r1cs 2^{log_t} verify: {:?}", start.elapsed());
+}
+
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+fn main() {
+    if std::env::var_os("R1CS_ONE_SHOT").is_some() {
+        let log_t = std::env::var("R1CS_BENCH_LOG_T")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(16);
+        one_shot(log_t);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
