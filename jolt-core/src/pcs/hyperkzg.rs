@@ -4,13 +4,13 @@
 //! three points).
 //!
 //! **Commitment.** The table f_0 = (P(0…0), …, P(1…1)) of P is read as the
-//! coefficients of a univariate polynomial, C = Σ_i f_0[i]·[τ^i]_1.
+//! coefficients of a univariate polynomial, C = Σ_i f_0\[i]·\[τ^i]_1.
 //! Commitments are homomorphic, and a shorter table is the same commitment
 //! as the table padded with zeros.
 //!
 //! **Folding.** Index bit 0 of the table is the last variable x_n, so fold
-//! j binds u_j = point[n − 1 − j]:
-//! f_{j+1}[i] = f_j[2i] + u_j·(f_j[2i+1] − f_j[2i]), and f_n = P(point).
+//! j binds u_j = point\[n − 1 − j]:
+//! f_{j+1}\[i] = f_j\[2i] + u_j·(f_j\[2i+1] − f_j\[2i]), and f_n = P(point).
 //! As univariate polynomials, with f_j(X) = E_j(X²) + X·O_j(X²),
 //!
 //!   f_{j+1}(X²) = (1 − u_j)·E_j(X²) + u_j·O_j(X²),
@@ -32,7 +32,7 @@
 //! 20 points + 41 scalars = 1,952 bytes compressed, plus length prefixes).
 //! Verifier: one G1 MSM of n + 3 points, one G2 MSM of 4, two pairings.
 //!
-//! A 0-variable polynomial is a constant v with C = v·[1]_1; its proof has
+//! A 0-variable polynomial is a constant v with C = v·\[1]_1; its proof has
 //! no folds or evaluations, f_0(r²) = v and W = the identity.
 
 use super::error::{check_len, PcsError};
@@ -56,11 +56,11 @@ use rayon::prelude::*;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct HyperKzg;
 
-/// C = Σ_i f[i]·[τ^i]_1.
+/// C = Σ_i f\[i]·\[τ^i]_1.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct HyperKzgCommitment(pub G1Affine);
 
-/// [τ^i]_1 for i < 2^max_num_vars (at least 4).
+/// \[τ^i]_1 for i < 2^max_num_vars (at least 4).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HyperKzgProverKey {
     g1_powers: Vec<G1Affine>,
@@ -77,7 +77,7 @@ impl HyperKzgProverKey {
     }
 }
 
-/// What the verifier needs from the SRS: [1]_1, [τ]_1, [τ²]_1, [τ^0..3]_2.
+/// What the verifier needs from the SRS: \[1]_1, \[τ]_1, \[τ²]_1, \[τ^0..3]_2.
 #[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct HyperKzgVerifierKey {
     pub max_num_vars: u64,
@@ -98,7 +98,7 @@ pub struct HyperKzgProof {
     pub evals_neg: Vec<Fr>,
     /// f_0(r²).
     pub eval_sq: Fr,
-    /// W = [(B − I)/Z_S (τ)]_1.
+    /// W = \[(B − I)/Z_S (τ)]_1.
     pub quotient: G1Affine,
 }
 

@@ -4,11 +4,11 @@
 //!
 //! For Z_S(X) = Π (X − u_t) and I(X) the quadratic with I(u_t) = y_t,
 //! B(u_t) = y_t for all t iff Z_S divides B − I. The prover commits
-//! W = [(B − I)/Z_S (τ)]_1 and the verifier checks
+//! W = \[(B − I)/Z_S (τ)]_1 and the verifier checks
 //!
-//!   e(C_B − [I(τ)]_1, [1]_2) = e(W, [Z_S(τ)]_2),
+//!   e(C_B − \[I(τ)]_1, \[1]_2) = e(W, \[Z_S(τ)]_2),
 //!
-//! which needs [1]_1, [τ]_1, [τ²]_1 and [τ^0..3]_2. One quotient instead of
+//! which needs \[1]_1, \[τ]_1, \[τ²]_1 and \[τ^0..3]_2. One quotient instead of
 //! one per point saves the prover two MSMs of the polynomial's size.
 
 use super::error::PcsError;
@@ -19,7 +19,7 @@ use rayon::prelude::*;
 /// Coefficients at or above this length are evaluated in parallel chunks.
 const PAR_EVAL_MIN: usize = 1 << 14;
 
-/// Σ_i coeffs[i]·x^i.
+/// Σ_i coeffs\[i]·x^i.
 pub fn evaluate(coeffs: &[Fr], x: Fr) -> Fr {
     if coeffs.len() < PAR_EVAL_MIN {
         return horner(coeffs, x);
@@ -89,7 +89,7 @@ pub fn interpolate_quadratic(u: [Fr; 3], y: [Fr; 3]) -> Result<[Fr; 3], PcsError
     Ok(coeffs)
 }
 
-/// Z_S(X) = Π_t (X − u_t) = X³ + z_2·X² + z_1·X + z_0, as [z_0, z_1, z_2, 1].
+/// Z_S(X) = Π_t (X − u_t) = X³ + z_2·X² + z_1·X + z_0, as \[z_0, z_1, z_2, 1].
 pub fn vanishing_cubic(u: [Fr; 3]) -> [Fr; 4] {
     let [a, b, c] = u;
     [-(a * b * c), a * b + b * c + a * c, -(a + b + c), Fr::one()]

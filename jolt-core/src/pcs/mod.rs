@@ -12,7 +12,7 @@
 //!   successive folds; [`srs`] holds the powers of τ it needs; [`msm`] is
 //!   the small-value commitment kernel.
 //!
-//! Points follow the convention of [`crate::poly`]: `point[0]` is the top
+//! Points follow the convention of [`crate::poly`]: `point\[0]` is the top
 //! variable (the most significant bit of the table index).
 
 pub mod error;
@@ -156,7 +156,7 @@ pub trait CommitmentScheme: Clone + Debug + Send + Sync + 'static {
             .collect()
     }
 
-    /// Σ_i coeffs[i]·commitments[i]: the commitment to Σ_i coeffs[i]·P_i.
+    /// Σ_i coeffs\[i]·commitments\[i]: the commitment to Σ_i coeffs\[i]·P_i.
     fn combine_commitments(
         commitments: &[&Self::Commitment],
         coeffs: &[Self::Field],

@@ -2,7 +2,7 @@
 //! small scalars that make up most of the witness.
 //!
 //! **Bucket method with batch-affine additions.** Scalars are cut into
-//! c-bit digits (window w holds bits [w·c, (w+1)·c)). For each window and
+//! c-bit digits (window w holds bits \[w·c, (w+1)·c)). For each window and
 //! each non-zero digit d, the bucket B_{w,d} = Σ_{i: digit_w(s_i) = d} G_i;
 //! then W_w = Σ_d d·B_{w,d} (running sums) and Σ_i s_i·G_i = Σ_w 2^{w·c}·W_w.
 //!
@@ -46,7 +46,7 @@ const MAX_ENTRIES_PER_PASS: usize = 1 << 21;
 /// Smallest output slice handed to one rayon task in a reduction level.
 const MIN_LEVEL_CHUNK: usize = 1 << 11;
 
-/// Σ_i column[i]·bases[i]. Chooses the kernel by the widest value present.
+/// Σ_i column\[i]·bases\[i]. Chooses the kernel by the widest value present.
 ///
 /// # Panics
 /// If `bases` is shorter than the column (callers check this against the
@@ -359,7 +359,7 @@ impl PointSource for [G1Affine] {
     }
 }
 
-/// Sums each segment offsets[b]..offsets[b+1] of `source` into one point,
+/// Sums each segment offsets\[b]..offsets\[b+1] of `source` into one point,
 /// halving every segment per level with batch-affine additions.
 fn segmented_sums<S: PointSource + ?Sized>(source: &S, mut offsets: Vec<u32>) -> Vec<G1Affine> {
     let num_segments = offsets.len() - 1;
@@ -426,8 +426,8 @@ fn finish_projective(points: &[G1Affine], offsets: &[u32]) -> Vec<G1Affine> {
     G1Projective::normalize_batch(&sums)
 }
 
-/// One tree level: output t of segment b is source[off_b + 2t] +
-/// source[off_b + 2t + 1] (or the lone last point of an odd segment).
+/// One tree level: output t of segment b is source\[off_b + 2t] +
+/// source\[off_b + 2t + 1] (or the lone last point of an odd segment).
 fn batch_add_level<S: PointSource + ?Sized>(
     source: &S,
     offsets: &[u32],
@@ -549,7 +549,7 @@ fn add_level_chunk<S: PointSource + ?Sized>(
 }
 
 /// W_w = Σ_d d·B_{w,d} for each window, with each window's digit range
-/// split across threads: over digits [lo, hi], running sums give
+/// split across threads: over digits \[lo, hi], running sums give
 /// Σ (d − lo + 1)·B_d and T = Σ B_d, and Σ d·B_d = that + (lo − 1)·T.
 fn reduce_windows(buckets: &[G1Affine], c: usize, num_windows: usize) -> Vec<G1Projective> {
     let per_window = 1usize << c;

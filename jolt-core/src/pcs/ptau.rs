@@ -7,8 +7,8 @@
 //! number of sections, then sections, each a u32 type, a u64 byte size and
 //! the data. Section 1 (header): u32 n8 = 32, the base-field modulus q in
 //! n8 bytes, u32 power p, u32 ceremony power. Section 2: tauG1, 2^(p+1) − 1
-//! uncompressed G1 points [τ^i]_1. Section 3: tauG2, 2^p uncompressed G2
-//! points [τ^i]_2. A coordinate is n8 bytes in Montgomery form; a G2
+//! uncompressed G1 points \[τ^i]_1. Section 3: tauG2, 2^p uncompressed G2
+//! points \[τ^i]_2. A coordinate is n8 bytes in Montgomery form; a G2
 //! coordinate is (c0, c1); the point at infinity is all zeros. Other
 //! sections (α, β powers, contributions) are skipped.
 //!
@@ -37,7 +37,7 @@ fn malformed(check: &'static str) -> PcsError {
 }
 
 impl Srs {
-    /// Reads [τ^i]_1 for i < max(2^max_num_vars, 4) and [τ^0..3]_2 from a
+    /// Reads \[τ^i]_1 for i < max(2^max_num_vars, 4) and \[τ^0..3]_2 from a
     /// `.ptau` file; see the module doc.
     pub fn from_ptau<R: Read>(mut reader: R, max_num_vars: usize) -> Result<Self, PcsError> {
         let mut magic = [0u8; 4];

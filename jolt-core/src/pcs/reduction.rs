@@ -224,7 +224,7 @@ impl<F: JoltField> Reduction<F> {
     }
 }
 
-/// Σ_i coeffs[i]·P_i as a table of 2^num_vars entries (each P_i zero padded).
+/// Σ_i coeffs\[i]·P_i as a table of 2^num_vars entries (each P_i zero padded).
 pub fn linear_combination<F: JoltField>(
     polys: &[&DensePolynomial<F>],
     coeffs: &[F],

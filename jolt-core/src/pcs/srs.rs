@@ -1,5 +1,5 @@
-//! The structured reference string (SRS): [τ^i]_1 = τ^i·G for i < N and
-//! [τ^i]_2 = τ^i·H for i ≤ 3, for a secret τ nobody may know.
+//! The structured reference string (SRS): \[τ^i]_1 = τ^i·G for i < N and
+//! \[τ^i]_2 = τ^i·H for i ≤ 3, for a secret τ nobody may know.
 //!
 //! **Trust.** Anyone who knows τ can open a commitment to any value, so
 //! HyperKZG is sound only if τ was destroyed. A production SRS comes from
@@ -47,10 +47,10 @@ pub struct Srs {
 }
 
 impl Srs {
-    /// G2 powers kept: [1]_2, [τ]_2, [τ²]_2, [τ³]_2 (HyperKZG's verifier
+    /// G2 powers kept: \[1]_2, \[τ]_2, \[τ²]_2, \[τ³]_2 (HyperKZG's verifier
     /// divides by a cubic vanishing polynomial in G2).
     pub const NUM_G2_POWERS: usize = 4;
-    /// The verifier also needs [1]_1, [τ]_1, [τ²]_1, so even a 0- or
+    /// The verifier also needs \[1]_1, \[τ]_1, \[τ²]_1, so even a 0- or
     /// 1-variable SRS has this many G1 powers.
     pub const MIN_G1_POWERS: usize = 4;
 
@@ -77,7 +77,7 @@ impl Srs {
 
     /// An SRS from powers produced elsewhere (e.g. a powers-of-tau
     /// ceremony transcript converted to points), after [`Srs::check`].
-    /// `g1_powers[i]` must be τ^i·G and `g2_powers[i]` τ^i·H; G2 powers
+    /// `g1_powers\[i]` must be τ^i·G and `g2_powers\[i]` τ^i·H; G2 powers
     /// beyond the fourth are dropped.
     pub fn from_powers(
         g1_powers: Vec<G1Affine>,
@@ -206,10 +206,10 @@ impl Srs {
     /// checks with random 64-bit coefficients c_i (derived by hashing the
     /// whole SRS, so the author of a file cannot choose them):
     ///
-    ///   e(Σ c_i·[τ^{i+1}]_1, [1]_2) = e(Σ c_i·[τ^i]_1, [τ]_2)   over G1,
-    ///   e([τ]_1, Σ c_k·[τ^k]_2) = e([1]_1, Σ c_k·[τ^{k+1}]_2)    over G2.
+    ///   e(Σ c_i·\[τ^{i+1}]_1, \[1]_2) = e(Σ c_i·\[τ^i]_1, \[τ]_2)   over G1,
+    ///   e(\[τ]_1, Σ c_k·\[τ^k]_2) = e(\[1]_1, Σ c_k·\[τ^{k+1}]_2)    over G2.
     ///
-    /// An SRS with some [τ^{i+1}]_1 ≠ τ·[τ^i]_1 passes the first with
+    /// An SRS with some \[τ^{i+1}]_1 ≠ τ·\[τ^i]_1 passes the first with
     /// probability at most 2^-64. (Points on the curve and in the subgroup
     /// are guaranteed by construction or by validated deserialization.)
     pub fn check(&self) -> Result<(), PcsError> {
