@@ -156,7 +156,7 @@ impl Builder {
     /// as `boundary`.
     pub fn next(&mut self, input: usize, boundary: i128) -> Variable {
         match self.r1cs.shifted.iter().find(|(j, _)| *j == input) {
-            Some(&(_, b)) => debug_assert_eq!(b, boundary, "one boundary per shifted input"),
+            Some(&(_, b)) => assert_eq!(b, boundary, "one boundary per shifted input"),
             None => self.r1cs.shifted.push((input, boundary)),
         }
         Variable::Next(input)
