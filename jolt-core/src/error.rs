@@ -50,6 +50,13 @@ pub enum VerifyError {
         protocol: &'static str,
         layer: usize,
     },
+    /// The batched polynomial opening of all claims failed.
+    #[error("batched opening: {reason}")]
+    Opening { reason: String },
+    /// The proof is for another program (its file names another verifier
+    /// key digest).
+    #[error("the proof is for program {proof}, not for this program ({key})")]
+    WrongProgram { key: String, proof: String },
     /// A claimed public output (e.g. a product or an evaluation) is wrong.
     #[error("{protocol}: {what} does not match")]
     OutputMismatch {

@@ -14,3 +14,4 @@ pub mod r1cs;
 pub mod subprotocols;
 pub mod tracer;
 pub mod transcript;
+pub mod zkvm;

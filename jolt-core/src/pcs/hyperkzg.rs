@@ -228,7 +228,7 @@ impl CommitmentScheme for HyperKzg {
         max_num_vars: usize,
     ) -> Result<(HyperKzgProverKey, HyperKzgVerifierKey), PcsError> {
         let needed = Srs::g1_powers_for(max_num_vars);
-        let (g1, g2) = (srs.g1_powers(), srs.g2_powers());
+        let g1 = srs.g1_powers();
         if g1.len() < needed {
             return Err(PcsError::SrsTooSmall {
                 what: "G1 powers",
@@ -236,19 +236,25 @@ impl CommitmentScheme for HyperKzg {
                 have: g1.len(),
             });
         }
-        // Invariant: an Srs always has exactly NUM_G2_POWERS G2 powers.
+        let vk = Self::verifier_setup(srs, max_num_vars)?;
+        let pk = HyperKzgProverKey {
+            g1_powers: g1[..needed].to_vec(),
+        };
+        Ok((pk, vk))
+    }
+
+    fn verifier_setup(srs: &Srs, max_num_vars: usize) -> Result<HyperKzgVerifierKey, PcsError> {
+        let (g1, g2) = (srs.g1_powers(), srs.g2_powers());
+        // Invariant: an Srs has at least MIN_G1_POWERS G1 powers and exactly
+        // NUM_G2_POWERS G2 powers.
         let g2_powers: [G2Affine; 4] = g2.try_into().expect("Srs keeps 4 G2 powers");
-        let vk = HyperKzgVerifierKey {
+        Ok(HyperKzgVerifierKey {
             max_num_vars: max_num_vars as u64,
             g1: g1[0],
             tau_g1: g1[1],
             tau2_g1: g1[2],
             g2_powers,
-        };
-        let pk = HyperKzgProverKey {
-            g1_powers: g1[..needed].to_vec(),
-        };
-        Ok((pk, vk))
+        })
     }
 
     fn commit(

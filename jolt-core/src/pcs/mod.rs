@@ -79,6 +79,19 @@ impl<F: JoltField> Column<'_, F> {
         self.len().max(1).next_power_of_two().trailing_zeros() as usize
     }
 
+    /// Entry `i` as a field element (0 past the end: the zero padding).
+    pub fn value(&self, i: usize) -> F {
+        match self {
+            Column::Bits(v) => v.get(i).map_or(F::zero(), |&b| F::from_bool(b)),
+            Column::U8(v) => v.get(i).map_or(F::zero(), |&x| F::from_u8(x)),
+            Column::U16(v) => v.get(i).map_or(F::zero(), |&x| F::from_u16(x)),
+            Column::U32(v) => v.get(i).map_or(F::zero(), |&x| F::from_u32(x)),
+            Column::U64(v) => v.get(i).map_or(F::zero(), |&x| F::from_u64(x)),
+            Column::I64(v) => v.get(i).map_or(F::zero(), |&x| F::from_i64(x)),
+            Column::Field(v) => v.get(i).copied().unwrap_or(F::zero()),
+        }
+    }
+
     /// The values as field elements (for provers that need the table).
     pub fn to_field(&self) -> Vec<F> {
         match self {
@@ -137,6 +150,13 @@ pub trait CommitmentScheme: Clone + Debug + Send + Sync + 'static {
         srs: &Self::Srs,
         max_num_vars: usize,
     ) -> Result<(Self::ProverKey, Self::VerifierKey), PcsError>;
+
+    /// The verifier key alone. Schemes whose verifier needs only a few
+    /// elements of the SRS (HyperKZG: three G1 and four G2 powers) build it
+    /// from a small SRS, so a verifier never needs the prover's powers.
+    fn verifier_setup(srs: &Self::Srs, max_num_vars: usize) -> Result<Self::VerifierKey, PcsError> {
+        Self::setup(srs, max_num_vars).map(|(_, vk)| vk)
+    }
 
     /// Commits the multilinear polynomial whose table is `column` (zero
     /// padded to a power of two).

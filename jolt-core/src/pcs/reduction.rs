@@ -24,7 +24,7 @@
 //!    the verifier forms from the C_i, so one opening of P* at s finishes.
 
 use super::error::{check_len, PcsError};
-use super::CommitmentScheme;
+use super::{Column, CommitmentScheme};
 use crate::field::JoltField;
 use crate::poly::{DensePolynomial, EqPolynomial};
 use crate::subprotocols::{DenseSumcheck, SumcheckClaim, SumcheckProof};
@@ -38,9 +38,11 @@ use rayon::prelude::*;
 const PROTOCOL: &str = "pcs opening reduction";
 
 /// A claim the prover opens: `poly` (committed in `commitment`) has value
-/// `eval` at `point` (`point.len() == poly.num_vars()`).
+/// `eval` at `point` (`point.len() == poly.num_vars()`). The table is the
+/// committed column itself, at its own width: the prover never needs the
+/// columns as field elements except in the random combinations it opens.
 pub struct ProverOpening<'a, P: CommitmentScheme> {
-    pub poly: &'a DensePolynomial<P::Field>,
+    pub poly: Column<'a, P::Field>,
     pub commitment: &'a P::Commitment,
     pub point: &'a [P::Field],
     pub eval: P::Field,
@@ -83,7 +85,7 @@ pub fn prove_openings<P: CommitmentScheme>(
         })
         .collect();
     let setup = Reduction::new(&views, transcript)?;
-    let polys: Vec<&DensePolynomial<P::Field>> = claims.iter().map(|c| c.poly).collect();
+    let polys: Vec<Column<'_, P::Field>> = claims.iter().map(|c| c.poly).collect();
 
     let (sumcheck, point, coeffs) = if setup.groups.len() == 1 {
         let point = setup.groups[0].0.clone();
@@ -100,7 +102,7 @@ pub fn prove_openings<P: CommitmentScheme>(
             let member_polys: Vec<_> = members.iter().map(|&i| polys[i]).collect();
             let member_coeffs: Vec<_> = members.iter().map(|&i| setup.rho[i]).collect();
             instance_polys.push(DensePolynomial::new(EqPolynomial::new(z.clone()).evals()));
-            instance_polys.push(linear_combination(
+            instance_polys.push(linear_combination_of_columns(
                 &member_polys,
                 &member_coeffs,
                 setup.num_vars,
@@ -113,7 +115,7 @@ pub fn prove_openings<P: CommitmentScheme>(
         (sumcheck, s, coeffs)
     };
 
-    let combined = linear_combination(&polys, &coeffs, setup.num_vars);
+    let combined = linear_combination_of_columns(&polys, &coeffs, setup.num_vars);
     let commitments: Vec<&P::Commitment> = claims.iter().map(|c| c.commitment).collect();
     let commitment = P::combine_commitments(&commitments, &coeffs)?;
     let opening = P::prove(pk, &combined, &commitment, &point, transcript)?;
@@ -230,18 +232,59 @@ pub fn linear_combination<F: JoltField>(
     coeffs: &[F],
     num_vars: usize,
 ) -> DensePolynomial<F> {
+    let columns: Vec<Column<'_, F>> = polys.iter().map(|p| Column::Field(p.evals())).collect();
+    linear_combination_of_columns(&columns, coeffs, num_vars)
+}
+
+/// Σ_i coeffs\[i]·column_i as a table of 2^num_vars entries (each column
+/// zero padded), multiplying small values with the field's small-integer
+/// path and skipping zeros.
+pub fn linear_combination_of_columns<F: JoltField>(
+    columns: &[Column<'_, F>],
+    coeffs: &[F],
+    num_vars: usize,
+) -> DensePolynomial<F> {
+    fn add_small<F: JoltField, T: Copy + Into<u64>>(out: &mut [F], c: &F, values: &[T]) {
+        for (o, &v) in out.iter_mut().zip(values) {
+            let v: u64 = v.into();
+            if v != 0 {
+                *o += c.mul_u64(v);
+            }
+        }
+    }
     let mut out = vec![F::zero(); 1 << num_vars];
     let chunk = 1 << 12;
     out.par_chunks_mut(chunk).enumerate().for_each(|(k, out)| {
         let start = k * chunk;
-        for (p, c) in polys.iter().zip(coeffs) {
-            let evals = p.evals();
-            if start >= evals.len() {
+        for (column, c) in columns.iter().zip(coeffs) {
+            if start >= column.len() {
                 continue;
             }
-            let end = (start + out.len()).min(evals.len());
-            for (o, v) in out.iter_mut().zip(&evals[start..end]) {
-                *o += *c * v;
+            let end = (start + out.len()).min(column.len());
+            match column {
+                Column::Bits(v) => {
+                    for (o, &b) in out.iter_mut().zip(&v[start..end]) {
+                        if b {
+                            *o += *c;
+                        }
+                    }
+                }
+                Column::U8(v) => add_small(out, c, &v[start..end]),
+                Column::U16(v) => add_small(out, c, &v[start..end]),
+                Column::U32(v) => add_small(out, c, &v[start..end]),
+                Column::U64(v) => add_small(out, c, &v[start..end]),
+                Column::I64(v) => {
+                    for (o, &x) in out.iter_mut().zip(&v[start..end]) {
+                        if x != 0 {
+                            *o += c.mul_i64(x);
+                        }
+                    }
+                }
+                Column::Field(v) => {
+                    for (o, x) in out.iter_mut().zip(&v[start..end]) {
+                        *o += *c * x;
+                    }
+                }
             }
         }
     });
@@ -339,7 +382,7 @@ mod tests {
     fn prove(f: &Fixture) -> OpeningsProof<HyperKzg> {
         let claims: Vec<ProverOpening<'_, HyperKzg>> = (0..f.polys.len())
             .map(|i| ProverOpening {
-                poly: &f.polys[i],
+                poly: (&f.polys[i]).into(),
                 commitment: &f.commitments[i],
                 point: &f.points[i],
                 eval: f.evals[i],

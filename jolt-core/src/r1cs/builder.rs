@@ -123,6 +123,9 @@ pub struct Constraint {
 pub enum AuxRule {
     /// a · b.
     Product(LinearCombination, LinearCombination),
+    /// cond · x⁻¹, or 0 where x = 0: a prover hint, bound only by the
+    /// constraints that use it (see [`Builder::is_zero_if`]).
+    InverseIf(LinearCombination, LinearCombination),
 }
 
 /// The constraints of one step, and what the witness must supply.
@@ -229,6 +232,38 @@ impl Builder {
         v
     }
 
+    /// A linear combination equal to 1 when cond = 1 and x = 0, and to 0
+    /// otherwise (cond must be constrained boolean elsewhere).
+    ///
+    /// With a hint inv and e = x·inv, h = cond − cond·e and the constraint
+    /// x·h = 0: for x ≠ 0 it forces h = 0 (so the prover must give
+    /// inv = x⁻¹ when cond = 1); for x = 0, e = 0 and h = cond whatever inv.
+    /// A last constraint inv·(1 − cond·e) = 0 sets the hint to 0 elsewhere.
+    pub fn is_zero_if(
+        &mut self,
+        label: &'static str,
+        cond: impl Into<LinearCombination>,
+        x: impl Into<LinearCombination>,
+    ) -> LinearCombination {
+        let (cond, x) = (cond.into(), x.into());
+        let inv = Variable::Aux(self.r1cs.aux.len());
+        self.r1cs
+            .aux
+            .push((label, AuxRule::InverseIf(cond.clone(), x.clone())));
+        let e = self.product(label, x.clone(), inv);
+        let cond_e = self.product(label, cond.clone(), e);
+        let h = cond.minus(&LinearCombination::var(cond_e));
+        self.constrain(label, x, h.clone(), LinearCombination::zero());
+        // The hint is 0 wherever it is not needed, so the witness is unique.
+        self.constrain(
+            label,
+            inv,
+            LinearCombination::constant(1).minus(&LinearCombination::var(cond_e)),
+            LinearCombination::zero(),
+        );
+        h
+    }
+
     pub fn finish(self) -> UniformR1cs {
         self.r1cs
     }
@@ -252,6 +287,14 @@ impl UniformR1cs {
                 };
                 match rule {
                     AuxRule::Product(a, b) => a.evaluate(read) * b.evaluate(read),
+                    AuxRule::InverseIf(cond, x) => {
+                        let cond = cond.evaluate(read);
+                        if cond.is_zero() {
+                            F::zero()
+                        } else {
+                            x.evaluate(read).inverse().map_or(F::zero(), |inv| cond * inv)
+                        }
+                    }
                 }
             };
             aux.push(value);

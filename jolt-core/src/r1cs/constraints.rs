@@ -324,6 +324,25 @@ pub fn cpu_r1cs(p: &LookupParams, constants: CpuConstants) -> CpuR1cs {
         lc(CpuInput::BytecodeAddress).add_constant(1),
     );
 
+    // Termination: a nonzero store to the termination word ends the run,
+    // so nothing (e.g. a store forging the outputs) can follow it.
+    let at_termination = b.is_zero_if(
+        "a store addresses the termination word",
+        flag(CircuitFlag::Store),
+        lc(CpuInput::RamAddress).add_constant(-constants.noop_ram_address),
+    );
+    let halting = b.product(
+        "the store halts",
+        at_termination,
+        lc(CpuInput::RamWrite),
+    );
+    b.constrain_eq_if(
+        "a halting store is followed by padding",
+        Lc::var(halting),
+        Lc::var(noop_next),
+        Lc::constant(1),
+    );
+
     CpuR1cs {
         r1cs: b.finish(),
         inputs,

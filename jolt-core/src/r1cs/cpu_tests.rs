@@ -35,12 +35,17 @@ fn li(rd: u8, value: u32) -> [Instruction; 2] {
 /// M, shifts, comparisons, branches taken and not, jumps, loads and stores
 /// of every width, division sequences, writes to x0.
 fn program() -> (Program, Trace) {
+    program_in(MemoryLayout::default())
+}
+
+/// [`program`] under `layout` (at least 128 KiB of memory for its data).
+pub(crate) fn program_in(layout: MemoryLayout) -> (Program, Trace) {
     let mut code = Vec::new();
     code.extend(li(10, DATA));
     code.extend(li(11, 0x8000_0007));
     // A lookup output equal to the RAM byte offset (io_start − 4·64): the
     // step where a lone non-boolean Load or Store flag changes nothing else.
-    code.extend(li(9, MemoryLayout::default().io_start() - 256));
+    code.extend(li(9, layout.io_start() - 256));
     code.extend([
         i(Addi, 12, 0, 0, -5),
         i(Add, 13, 11, 12, 0),
@@ -60,6 +65,7 @@ fn program() -> (Program, Trace) {
         i(Remu, 27, 11, 0, 0),
         i(Add, 0, 11, 12, 0),
         i(Sw, 0, 10, 11, 4),
+        i(Sw, 0, 10, 0, 8), // a store of zero
         i(Lw, 28, 10, 0, 4),
         i(Sb, 0, 10, 12, 5),
         i(Lh, 29, 10, 0, 6),
@@ -87,7 +93,7 @@ fn program() -> (Program, Trace) {
             ElfSegment::data(DATA, vec![0x5a; 16]),
         ],
     );
-    let program = Program::from_elf(&elf, MemoryLayout::default()).unwrap();
+    let program = Program::from_elf(&elf, layout).unwrap();
     let t = trace(&program, &[], 10_000).unwrap();
     (program, t)
 }
@@ -278,6 +284,56 @@ fn tampers<'a>(cpu: &'a CpuR1cs, inputs: &'a [Vec<Fr>]) -> impl Iterator<Item = 
         .chain(single_aux)
         .chain(flag_pairs)
         .chain(aux_and_rd)
+        .chain(termination_tampers(cpu, inputs))
+}
+
+/// The termination rule's two attacks: claiming a store hits the
+/// termination word (its is-zero hints all 0), and running a real step
+/// after the halting store (the padding step after it made a flagless step
+/// at pc + 4).
+fn termination_tampers(cpu: &CpuR1cs, inputs: &[Vec<Fr>]) -> Vec<Tamper> {
+    let steps = inputs[0].len();
+    let honest_aux = R1csWitness::new(&cpu.r1cs, inputs.to_vec()).aux;
+    let hints: Vec<usize> = cpu
+        .r1cs
+        .aux
+        .iter()
+        .enumerate()
+        .filter(|(_, (label, _))| *label == "a store addresses the termination word")
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(hints.len(), 3, "inverse, x·inverse, cond·x·inverse");
+    let store = cpu.index(CpuInput::CircuitFlag(CircuitFlag::Store));
+    let noop = cpu.index(CpuInput::CircuitFlag(CircuitFlag::NoOp));
+    let (packed, pc) = (cpu.index(CpuInput::PackedFlags), cpu.index(CpuInput::Pc));
+    let mut out = Vec::new();
+    for s in 0..steps {
+        if inputs[store][s] == Fr::from(1u64) {
+            let mut aux = honest_aux.clone();
+            for &k in &hints {
+                aux[k][s] = Fr::from(0u64);
+            }
+            out.push(Tamper {
+                inputs: inputs.to_vec(),
+                aux,
+                step: s,
+            });
+        }
+        if s + 1 < steps && inputs[noop][s + 1] == Fr::from(1u64) {
+            let mut t = inputs.to_vec();
+            t[noop][s + 1] -= Fr::from(1u64);
+            t[packed][s + 1] -= Fr::from(1u64 << CircuitFlag::NoOp as u32);
+            t[pc][s + 1] = t[pc][s] + Fr::from(4u64);
+            let aux = aux_after(cpu, &t, &honest_aux, s + 1);
+            let aux = aux_after(cpu, &t, &aux, s);
+            out.push(Tamper {
+                inputs: t,
+                aux,
+                step: s + 1,
+            });
+        }
+    }
+    out
 }
 
 /// For every constraint, a witness change that violates exactly that
@@ -333,9 +389,9 @@ fn every_constraint_is_needed() {
 #[test]
 fn constraint_and_column_counts() {
     let (cpu, _) = setup();
-    assert_eq!(cpu.r1cs.constraints.len(), 68);
+    assert_eq!(cpu.r1cs.constraints.len(), 74);
     assert_eq!(cpu.inputs.len(), 62);
-    assert_eq!(cpu.r1cs.num_aux(), 11);
+    assert_eq!(cpu.r1cs.num_aux(), 15);
     assert_eq!(cpu.r1cs.shifted.len(), 4);
 }
 

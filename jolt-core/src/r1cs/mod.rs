@@ -21,4 +21,4 @@ pub use spartan::{R1csColumn, R1csWitness, SpartanProof};
 mod tests;
 
 #[cfg(test)]
-mod cpu_tests;
+pub(crate) mod cpu_tests;

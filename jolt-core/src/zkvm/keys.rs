@@ -1,0 +1,194 @@
+//! Preprocessing: what prover and verifier know about a program before any
+//! run (DESIGN.md §3): the bytecode table with virtual sequences expanded,
+//! the memory image and layout, the CPU constraints, the witness registry
+//! and the PCS keys. The verifier key's digest is the first thing the
+//! transcript absorbs, so a proof is bound to one program, layout and SRS.
+
+use ark_serialize::CanonicalSerialize;
+use instructions::lookups::LookupParams;
+
+use super::registry::{input_owner, Registry};
+use super::ZkvmError;
+use crate::lasso::LassoLayout;
+use crate::memory::{MemoryPreprocessing, MAX_LOG_STEPS};
+use crate::pcs::{CommitmentScheme, HyperKzg, Srs};
+use crate::r1cs::constraints::{cpu_r1cs, CpuR1cs};
+use crate::r1cs::cpu_witness::cpu_constants;
+use crate::tracer::Program;
+use crate::transcript::Transcript;
+
+/// Seed of the development SRS ([`Srs::insecure_dev_setup`]). INSECURE:
+/// anyone can derive τ from it; for tests, examples and benchmarks only.
+pub const DEV_SRS_SEED: u64 = 0x4a4f_4c54;
+
+/// Everything the verifier derives from the program and the SRS.
+pub struct VerifierKey<P: CommitmentScheme> {
+    pub params: LookupParams,
+    pub memory: MemoryPreprocessing,
+    /// Bytecode row of the program's first instruction (the first row of
+    /// its virtual sequence if it has one): step 0 must read it.
+    pub entry_row: usize,
+    pub cpu: CpuR1cs,
+    pub lasso: LassoLayout,
+    pub registry: Registry,
+    /// For each R1CS input, its committed column's index in `registry`.
+    pub input_columns: Vec<usize>,
+    pub pcs: P::VerifierKey,
+    /// Binds the transcript to all of the above.
+    pub digest: [u8; 32],
+}
+
+/// The verifier key plus what only the prover needs: the program to trace
+/// and the PCS powers.
+pub struct ProverKey<P: CommitmentScheme> {
+    pub vk: VerifierKey<P>,
+    pub program: Program,
+    pub pcs: P::ProverKey,
+    /// Traces of up to 2^max_log_steps steps fit the PCS key.
+    pub max_log_steps: usize,
+}
+
+/// Variables of the largest committed polynomial for traces of 2^log_t
+/// steps: the range check's 4T counts, the memory, the bytecode or a
+/// subtable, whichever is largest.
+pub fn pcs_num_vars(memory: &MemoryPreprocessing, params: &LookupParams, log_t: usize) -> usize {
+    let log2_ceil = |n: usize| n.max(1).next_power_of_two().trailing_zeros() as usize;
+    (log_t + 2)
+        .max(log2_ceil(memory.space.size()))
+        .max(memory.bytecode.num_vars())
+        .max(params.log_m())
+}
+
+/// Keys for proving traces of up to 2^`max_log_steps` steps of `program`.
+/// `srs` must hold [`pcs_num_vars`] variables' worth of powers.
+pub fn preprocess<P: CommitmentScheme>(
+    program: &Program,
+    srs: &P::Srs,
+    max_log_steps: usize,
+) -> Result<(ProverKey<P>, VerifierKey<P>), ZkvmError> {
+    if max_log_steps > MAX_LOG_STEPS {
+        return Err(ZkvmError::TraceTooLong {
+            steps: 1usize << max_log_steps.min(63),
+            max_log_steps: MAX_LOG_STEPS,
+        });
+    }
+    let vk = verifier_key::<P>(program, srs)?;
+    let vars = pcs_num_vars(&vk.memory, &vk.params, max_log_steps);
+    let (pcs, _) = P::setup(srs, vars)?;
+    let pk = ProverKey {
+        vk: verifier_key::<P>(program, srs)?,
+        program: program.clone(),
+        pcs,
+        max_log_steps,
+    };
+    Ok((pk, vk))
+}
+
+/// The verifier key of `program`: it needs only the few SRS elements the
+/// PCS verifier uses, and accepts traces of any length up to 2^30.
+pub fn verifier_key<P: CommitmentScheme>(
+    program: &Program,
+    srs: &P::Srs,
+) -> Result<VerifierKey<P>, ZkvmError> {
+    let params = LookupParams::RV32;
+    let memory = MemoryPreprocessing::new(program);
+    let entry_row = memory
+        .bytecode
+        .rows()
+        .iter()
+        .position(|row| row.pc == program.entry)
+        .ok_or(ZkvmError::NoEntryRow { entry: program.entry })?;
+    let cpu = cpu_r1cs(&params, cpu_constants(program));
+    let lasso = LassoLayout::new(params).map_err(ZkvmError::Parameters)?;
+    let registry = Registry::new(&lasso, &cpu);
+    let input_columns = cpu
+        .inputs
+        .iter()
+        .map(|&input| {
+            input_owner(input, &lasso)
+                .and_then(|c| registry.position(c))
+                .ok_or(ZkvmError::UnownedInput(format!("{input:?}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let pcs = P::verifier_setup(srs, pcs_num_vars(&memory, &params, MAX_LOG_STEPS))?;
+    let digest = digest::<P>(program, &params, &memory, entry_row, &pcs);
+    Ok(VerifierKey {
+        params,
+        memory,
+        entry_row,
+        cpu,
+        lasso,
+        registry,
+        input_columns,
+        pcs,
+        digest,
+    })
+}
+
+/// Keys from the INSECURE development SRS ([`DEV_SRS_SEED`]), sized for
+/// 2^`max_log_steps` steps. Generating the powers takes about 5 µs each.
+pub fn dev_preprocess(
+    program: &Program,
+    max_log_steps: usize,
+) -> Result<(ProverKey<HyperKzg>, VerifierKey<HyperKzg>), ZkvmError> {
+    let memory = MemoryPreprocessing::new(program);
+    let vars = pcs_num_vars(&memory, &LookupParams::RV32, max_log_steps.min(MAX_LOG_STEPS));
+    let srs = Srs::insecure_dev_setup(vars, DEV_SRS_SEED);
+    preprocess::<HyperKzg>(program, &srs, max_log_steps)
+}
+
+/// The verifier key under the development SRS; needs only four powers.
+pub fn dev_verifier_key(program: &Program) -> Result<VerifierKey<HyperKzg>, ZkvmError> {
+    verifier_key::<HyperKzg>(program, &Srs::insecure_dev_setup(0, DEV_SRS_SEED))
+}
+
+/// A hash (merlin's STROBE) of everything the statement depends on besides
+/// the I/O: protocol version, lookup parameters, layout, entry, every
+/// bytecode row, the memory image and the PCS verifier key.
+fn digest<P: CommitmentScheme>(
+    program: &Program,
+    params: &LookupParams,
+    memory: &MemoryPreprocessing,
+    entry_row: usize,
+    pcs: &P::VerifierKey,
+) -> [u8; 32] {
+    let mut t = Transcript::new(b"jolt verifier key digest");
+    t.append_bytes(b"protocol", super::PROTOCOL_ID);
+    let l = &program.layout;
+    let words: Vec<u64> = [
+        params.word_bits as u64,
+        params.chunks as u64,
+        l.memory_size as u64,
+        l.stack_size as u64,
+        l.max_input_size as u64,
+        l.max_output_size as u64,
+        program.entry as u64,
+        entry_row as u64,
+        memory.space.size() as u64,
+    ]
+    .into();
+    t.append_bytes(b"statement", &u64s_to_bytes(&words));
+    let mut rows = Vec::with_capacity(memory.bytecode.rows().len() * 8 * 7);
+    for row in memory.bytecode.rows() {
+        rows.extend(u64s_to_bytes(&row.fields()));
+    }
+    t.append_bytes(b"bytecode", &rows);
+    let image: Vec<u64> = memory
+        .image
+        .iter()
+        .flat_map(|&(index, word)| [index as u64, word as u64])
+        .collect();
+    t.append_bytes(b"image", &u64s_to_bytes(&image));
+    let mut pcs_bytes = Vec::new();
+    // Serializing into a Vec cannot fail.
+    pcs.serialize_compressed(&mut pcs_bytes)
+        .expect("serialize into memory");
+    t.append_bytes(b"pcs verifier key", &pcs_bytes);
+    let mut out = [0u8; 32];
+    t.challenge_bytes(b"digest", &mut out);
+    out
+}
+
+fn u64s_to_bytes(words: &[u64]) -> Vec<u8> {
+    words.iter().flat_map(|w| w.to_le_bytes()).collect()
+}

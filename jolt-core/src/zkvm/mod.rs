@@ -1,0 +1,94 @@
+//! The zkVM: one proof that a program ran on given inputs to the claimed
+//! outputs, joining the tracer, memory checking (bytecode and read-write),
+//! Lasso and Spartan under one transcript and one batched PCS opening.
+//!
+//! - [`keys`]: preprocessing of a program into prover and verifier keys.
+//! - [`registry`]: every committed column and which column each R1CS input is.
+//! - [`witness`]: trace → committed columns.
+//! - [`prover`] / [`verifier`]: the proof order below.
+//! - [`proof`]: the proof and its versioned file format.
+//!
+//! Transcript, in order (prover and verifier share [`absorb_statement`]):
+//! 1. `protocol` ([`PROTOCOL_ID`]), `verifier key digest`, `inputs`,
+//!    `outputs`, `panicked`, `trace length`;
+//! 2. `commitments` (their number), then each `commitment` in registry order;
+//! 3. memory checking (bytecode, then read-write with the timestamp range
+//!    check and the I/O check), Lasso, Spartan — each absorbing its own
+//!    messages before its next challenge;
+//! 4. the batched opening of every claim (the PCS reduction absorbs each
+//!    claim's commitment, point and value).
+//!
+//! Claims the verifier adds itself: step 0 reads the entry instruction's
+//! bytecode row (bytecode address at the all-zero point).
+
+pub mod keys;
+pub mod proof;
+pub mod prover;
+pub mod registry;
+#[cfg(any(test, feature = "test-harness"))]
+pub mod tamper;
+pub mod verifier;
+pub mod witness;
+
+#[cfg(test)]
+mod tests;
+
+pub use keys::{
+    dev_preprocess, dev_verifier_key, preprocess, verifier_key, ProverKey, VerifierKey,
+    DEV_SRS_SEED,
+};
+pub use proof::{Proof, ProofFile, ProofFileError};
+pub use prover::{prove, prove_trace, ProveOptions, ProveOutput};
+pub use registry::{Registry, WitnessColumn};
+pub use verifier::verify;
+
+use crate::field::JoltField;
+use crate::lasso::LassoError;
+use crate::memory::WitnessError;
+use crate::pcs::PcsError;
+use crate::tracer::{ProgramIO, TraceError};
+use crate::transcript::Transcript;
+
+/// The protocol and its version, absorbed first.
+pub const PROTOCOL_ID: &[u8] = b"jolt-rv32im/bn254/hyperkzg v1";
+
+/// Why preprocessing or proving failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ZkvmError {
+    #[error("tracing: {0}")]
+    Trace(#[from] TraceError),
+    #[error("the run has {steps} steps; this prover key fits at most 2^{max_log_steps}")]
+    TraceTooLong { steps: usize, max_log_steps: usize },
+    #[error("memory witness: {0}")]
+    Memory(#[from] WitnessError),
+    #[error("lookup witness: {0}")]
+    Lasso(#[from] LassoError),
+    #[error("polynomial commitment: {0}")]
+    Pcs(#[from] PcsError),
+    #[error("the entry point {entry:#010x} has no bytecode row (not an instruction the zkVM proves)")]
+    NoEntryRow { entry: u32 },
+    #[error("lookup parameters: {0}")]
+    Parameters(crate::error::VerifyError),
+    #[error("R1CS input {0} has no committed column under these lookup parameters")]
+    UnownedInput(String),
+}
+
+/// Step 1 of the transcript: what the proof is about.
+pub fn absorb_statement(
+    transcript: &mut Transcript,
+    digest: &[u8; 32],
+    io: &ProgramIO,
+    trace_length: u64,
+) {
+    transcript.append_bytes(b"protocol", PROTOCOL_ID);
+    transcript.append_bytes(b"verifier key digest", digest);
+    transcript.append_bytes(b"inputs", &io.inputs);
+    transcript.append_bytes(b"outputs", &io.outputs);
+    transcript.append_u64(b"panicked", io.panicked as u64);
+    transcript.append_u64(b"trace length", trace_length);
+}
+
+/// The all-zero point of `log_t` variables: step 0.
+fn first_step<F: JoltField>(log_t: usize) -> Vec<F> {
+    vec![F::zero(); log_t]
+}

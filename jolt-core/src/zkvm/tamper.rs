@@ -1,0 +1,119 @@
+//! The malicious-prover harness (tests only, feature `test-harness`): the
+//! prover changes one committed value after tracing and before commitment,
+//! or claims other I/O, then runs its honest steps on the result. Changing
+//! one field of a finished proof needs no hook (its fields are public).
+//!
+//! A changed value of a column the R1CS reads flows into the R1CS inputs
+//! (they are read from the owners' columns), and the auxiliaries are then
+//! computed honestly from them; a changed auxiliary is changed last.
+
+use crate::field::JoltField;
+use crate::lasso::{LassoColumn, SmallColumn};
+use crate::memory::bytecode::BytecodeColumn;
+use crate::memory::MemoryColumn;
+use crate::r1cs::R1csWitness;
+use crate::tracer::ProgramIO;
+
+use super::registry::WitnessColumn;
+use super::witness::{AuxColumn, Witness};
+
+/// One change a malicious prover makes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tamper {
+    /// Entry `index` of `column` changes (its lowest bit flips, so it stays
+    /// within the column's width).
+    Witness { column: WitnessColumn, index: usize },
+    /// The proof claims these I/O instead of the run's.
+    Io(ProgramIO),
+}
+
+pub(super) fn apply_to_owned<F: JoltField>(
+    tampers: &[Tamper],
+    witness: &mut Witness<F>,
+    io: &mut ProgramIO,
+) {
+    for tamper in tampers {
+        match tamper {
+            Tamper::Io(claimed) => *io = claimed.clone(),
+            Tamper::Witness { column, index } => flip(witness, *column, *index),
+        }
+    }
+}
+
+pub(super) fn apply_to_aux<F: JoltField>(
+    tampers: &[Tamper],
+    witness: &mut Witness<F>,
+    r1cs: &mut R1csWitness<F>,
+) {
+    for tamper in tampers {
+        if let Tamper::Witness {
+            column: WitnessColumn::Aux(k),
+            index,
+        } = *tamper
+        {
+            match &mut witness.aux[k] {
+                AuxColumn::U64(v) => v[index] ^= 1,
+                AuxColumn::I64(v) => v[index] ^= 1,
+                AuxColumn::Field(v) => v[index] += F::one(),
+            }
+            r1cs.aux[k][index] = witness.aux[k].as_column().value(index);
+        }
+    }
+}
+
+/// Flips the lowest bit of one entry of a memory, Lasso or flag column.
+fn flip<F: JoltField>(w: &mut Witness<F>, column: WitnessColumn, i: usize) {
+    match column {
+        WitnessColumn::Memory(c) => {
+            let (bc, rw) = (&mut w.memory.bytecode, &mut w.memory.read_write);
+            match c {
+                MemoryColumn::Bytecode(b) => match b {
+                    BytecodeColumn::Address => bc.address[i] ^= 1,
+                    BytecodeColumn::Pc => bc.pc[i] ^= 1,
+                    BytecodeColumn::Flags => bc.flags[i] ^= 1,
+                    BytecodeColumn::Rd => bc.rd[i] ^= 1,
+                    BytecodeColumn::Rs1 => bc.rs1[i] ^= 1,
+                    BytecodeColumn::Rs2 => bc.rs2[i] ^= 1,
+                    BytecodeColumn::Imm => bc.imm[i] ^= 1,
+                    BytecodeColumn::SequenceRemaining => bc.sequence_remaining[i] ^= 1,
+                    BytecodeColumn::ReadCount => bc.read_count[i] ^= 1,
+                    BytecodeColumn::FinalCount => bc.final_count[i] ^= 1,
+                },
+                MemoryColumn::RamAddress => rw.ram_address[i] ^= 1,
+                MemoryColumn::ReadValue(s) => rw.read_value[s.index()][i] ^= 1,
+                MemoryColumn::RamWriteValue => rw.ram_write_value[i] ^= 1,
+                MemoryColumn::RdWriteValue => rw.rd_write_value[i] ^= 1,
+                MemoryColumn::ReadTimestamp(s) => rw.read_timestamp[s.index()][i] ^= 1,
+                MemoryColumn::RangeReadCount(s) => rw.range_read_count[s.index()][i] ^= 1,
+                MemoryColumn::RangeFinalCount => rw.range_final_count[i] ^= 1,
+                MemoryColumn::FinalValue => rw.final_value[i] ^= 1,
+                MemoryColumn::FinalTimestamp => rw.final_timestamp[i] ^= 1,
+            }
+        }
+        WitnessColumn::Lasso(c) => {
+            let l = &mut w.lasso;
+            match c {
+                LassoColumn::Dim(d) => l.dims[d][i] ^= 1,
+                LassoColumn::ReadValue(m) => {
+                    let e: &mut SmallColumn = &mut l.read_values[m];
+                    e.set(i, e.get(i) ^ 1);
+                }
+                LassoColumn::ReadCount(d) => l.read_cts[d][i] ^= 1,
+                LassoColumn::FinalCount(d) => l.final_cts[d][i] ^= 1,
+                LassoColumn::Flag(kind) => {
+                    // The registry lists only flags of the layout's kinds.
+                    let k = l
+                        .layout
+                        .kind_indices
+                        .iter()
+                        .position(|&x| x == kind)
+                        .expect("registered kind");
+                    l.flags[k][i] ^= true;
+                }
+                LassoColumn::Output => l.outputs[i] ^= 1,
+            }
+        }
+        WitnessColumn::CircuitFlag(f) => w.circuit_flags[f as usize][i] ^= true,
+        WitnessColumn::Aux(_) => {}
+    }
+}

@@ -1,0 +1,234 @@
+//! End to end on a small program touching every kind of step (the CPU
+//! tests' program, with 128 KiB of memory so the keys stay small): honest
+//! proofs verify; the malicious-prover harness changes one value of every
+//! committed column, the claimed I/O, the statement or any proof byte, and
+//! the verifier rejects each.
+
+use std::sync::OnceLock;
+
+use ark_bn254::Fr;
+use ark_ff::One;
+
+use super::keys::{dev_preprocess, ProverKey, VerifierKey};
+use super::proof::{ProofFile, ProofFileError};
+use super::registry::WitnessColumn;
+use super::tamper::Tamper;
+use super::{prove_trace, verify, ProveOptions, ProveOutput};
+use crate::error::VerifyError;
+use crate::memory::MemoryColumn;
+use crate::pcs::HyperKzg;
+use crate::r1cs::cpu_tests::program_in;
+use crate::tracer::{MemoryLayout, Trace};
+
+type Keys = (ProverKey<HyperKzg>, VerifierKey<HyperKzg>);
+
+fn layout() -> MemoryLayout {
+    MemoryLayout::new(128 << 10, 4 << 10, 64, 64).unwrap()
+}
+
+fn fixture() -> &'static (Keys, Trace) {
+    static F: OnceLock<(Keys, Trace)> = OnceLock::new();
+    F.get_or_init(|| {
+        let (program, trace) = program_in(layout());
+        (dev_preprocess(&program, 10).unwrap(), trace)
+    })
+}
+
+fn prove_with(tampers: Vec<Tamper>) -> ProveOutput<HyperKzg> {
+    let ((pk, _), trace) = fixture();
+    let options = ProveOptions {
+        tampers,
+        ..ProveOptions::default()
+    };
+    prove_trace(pk, trace.clone(), &options).unwrap()
+}
+
+fn honest() -> &'static ProveOutput<HyperKzg> {
+    static P: OnceLock<ProveOutput<HyperKzg>> = OnceLock::new();
+    P.get_or_init(|| prove_with(Vec::new()))
+}
+
+#[test]
+fn honest_proof_verifies_and_round_trips() {
+    let ((_, vk), _) = fixture();
+    let out = honest();
+    verify(vk, &out.io, &out.proof).unwrap();
+    let file = ProofFile {
+        digest: vk.digest,
+        io: out.io.clone(),
+        proof: out.proof.clone(),
+    };
+    let bytes = file.to_bytes();
+    let back = ProofFile::<HyperKzg>::from_bytes(&bytes).unwrap();
+    assert_eq!(back, file);
+    verify(vk, &back.io, &back.proof).unwrap();
+}
+
+/// Entry `index` of every committed column, changed after tracing: the
+/// index is a real step in the middle of the run for per-step columns
+/// (and the first padding step), entry 1 of the others.
+#[test]
+fn every_committed_column_change_is_rejected() {
+    let ((_, vk), trace) = fixture();
+    let t = honest().proof.trace_length as usize;
+    let steps = trace.steps.len();
+    assert!(steps < t, "the fixture has padding steps");
+    let mut accepted = Vec::new();
+    for &column in vk.registry.columns() {
+        let len = match column {
+            WitnessColumn::Memory(c) => c.len(t, vk.memory.bytecode.rows().len(), vk.memory.space.size()),
+            WitnessColumn::Lasso(crate::lasso::LassoColumn::FinalCount(_)) => {
+                vk.params.subtable_size()
+            }
+            _ => t,
+        };
+        let indices = if len == t { vec![steps / 2, steps] } else { vec![1] };
+        for index in indices {
+            let out = prove_with(vec![Tamper::Witness { column, index }]);
+            if verify(vk, &out.io, &out.proof).is_ok() {
+                accepted.push((column, index));
+            }
+        }
+    }
+    assert!(accepted.is_empty(), "accepted after a change: {accepted:?}");
+}
+
+/// The proof's I/O must be the run's: other outputs, panic flag or inputs
+/// are rejected, whether the honest proof is checked against them or the
+/// prover claims them from the start.
+#[test]
+fn other_io_is_rejected() {
+    let ((_, vk), _) = fixture();
+    let out = honest();
+    let mut others = Vec::new();
+    let mut io = out.io.clone();
+    io.outputs = vec![1];
+    others.push(io);
+    let mut io = out.io.clone();
+    io.panicked = !io.panicked;
+    others.push(io);
+    let mut io = out.io.clone();
+    io.inputs = vec![7, 0, 0, 1];
+    others.push(io);
+    for io in others {
+        assert!(verify(vk, &io, &out.proof).is_err(), "{io:?}");
+        let forged = prove_with(vec![Tamper::Io(io.clone())]);
+        assert!(verify(vk, &io, &forged.proof).is_err(), "claimed {io:?}");
+    }
+}
+
+/// Bug class 1 (DESIGN.md §8a): shape fields that disagree with the key are
+/// rejected before anything is sized by them.
+#[test]
+fn shape_fields_are_checked_first() {
+    let ((_, vk), _) = fixture();
+    let out = honest();
+    for t in [0u64, 3, 1 << 31, 1 << 62, u64::MAX] {
+        let mut proof = out.proof.clone();
+        proof.trace_length = t;
+        assert!(matches!(
+            verify(vk, &out.io, &proof),
+            Err(VerifyError::Shape { .. })
+        ));
+    }
+    // A trace length that is valid but not the proof's: rounds disagree.
+    let mut proof = out.proof.clone();
+    proof.trace_length *= 2;
+    assert!(verify(vk, &out.io, &proof).is_err());
+    let mut proof = out.proof.clone();
+    proof.commitments.pop();
+    assert!(matches!(
+        verify(vk, &out.io, &proof),
+        Err(VerifyError::Shape { .. })
+    ));
+    let mut proof = out.proof.clone();
+    proof.r1cs.evals.push(Fr::one());
+    assert!(matches!(
+        verify(vk, &out.io, &proof),
+        Err(VerifyError::Shape { .. })
+    ));
+    let mut proof = out.proof.clone();
+    proof.lasso.flag_evals.pop();
+    assert!(matches!(
+        verify(vk, &out.io, &proof),
+        Err(VerifyError::Shape { .. })
+    ));
+}
+
+/// Bug class 2: a replay with one absorbed item changed (the key digest,
+/// a commitment, the order of two commitments) is rejected.
+#[test]
+fn changed_transcript_items_are_rejected() {
+    let ((pk, _), _) = fixture();
+    let out = honest();
+    let mut vk = super::keys::verifier_key::<HyperKzg>(&pk.program, &crate::pcs::Srs::insecure_dev_setup(0, super::DEV_SRS_SEED)).unwrap();
+    verify(&vk, &out.io, &out.proof).unwrap();
+    vk.digest[0] ^= 1;
+    assert!(verify(&vk, &out.io, &out.proof).is_err());
+    vk.digest[0] ^= 1;
+    let mut proof = out.proof.clone();
+    proof.commitments.swap(0, 1);
+    assert!(verify(&vk, &out.io, &proof).is_err());
+}
+
+/// Any single flipped bit of the proof file is rejected: by decoding or by
+/// the verifier (a sweep over every 29th byte and every bit of the header).
+#[test]
+fn flipped_proof_bytes_are_rejected() {
+    let ((_, vk), _) = fixture();
+    let out = honest();
+    let file = ProofFile {
+        digest: vk.digest,
+        io: out.io.clone(),
+        proof: out.proof.clone(),
+    };
+    let bytes = file.to_bytes();
+    let header = 8 + 4 + 32;
+    let offsets = (0..header).chain((header..bytes.len()).step_by(29));
+    for offset in offsets {
+        for bit in [0, 5] {
+            let mut b = bytes.clone();
+            b[offset] ^= 1 << bit;
+            let accepted = match ProofFile::<HyperKzg>::from_bytes(&b) {
+                Err(_) => false,
+                Ok(f) => f.digest == vk.digest && verify(vk, &f.io, &f.proof).is_ok(),
+            };
+            assert!(!accepted, "byte {offset} bit {bit} flipped and accepted");
+        }
+    }
+    for cut in [0, 7, 12, header, bytes.len() / 2, bytes.len() - 1] {
+        assert!(ProofFile::<HyperKzg>::from_bytes(&bytes[..cut]).is_err());
+    }
+    let mut wrong_version = bytes.clone();
+    wrong_version[8] = 9;
+    assert!(matches!(
+        ProofFile::<HyperKzg>::from_bytes(&wrong_version),
+        Err(ProofFileError::UnsupportedVersion { found: 9, .. })
+    ));
+    let mut trailing = bytes.clone();
+    trailing.push(0);
+    assert!(matches!(
+        ProofFile::<HyperKzg>::from_bytes(&trailing),
+        Err(ProofFileError::TrailingBytes(1))
+    ));
+}
+
+/// Bug class 4: a run cut before its termination store has no valid
+/// witness (the prover refuses), and forging the termination word in the
+/// final memory is one of the column changes the verifier rejects.
+#[test]
+fn truncated_run_is_rejected() {
+    let ((pk, vk), trace) = fixture();
+    let mut cut = trace.clone();
+    cut.steps.truncate(trace.steps.len() - 1);
+    assert!(prove_trace(pk, cut, &ProveOptions::default()).is_err());
+    let term = vk.memory.space.termination_word();
+    let out = prove_with(vec![
+        Tamper::Witness {
+            column: WitnessColumn::Memory(MemoryColumn::FinalValue),
+            index: term,
+        },
+    ]);
+    assert!(verify(vk, &out.io, &out.proof).is_err());
+}
+

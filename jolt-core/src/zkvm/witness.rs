@@ -1,0 +1,156 @@
+//! Trace → every committed column of the registry: memory checking's and
+//! Lasso's witnesses as they build them, the circuit flags unpacked from
+//! the bytecode flag words, and the R1CS auxiliaries computed from the
+//! inputs — which are read from their owners' columns, so a value changed
+//! in one place (the malicious-prover harness) changes it everywhere.
+
+use instructions::flags::CircuitFlag;
+use instructions::lookups::{lookup_of, lookup_operands};
+
+use super::keys::VerifierKey;
+use super::registry::WitnessColumn;
+use super::ZkvmError;
+use crate::field::JoltField;
+use crate::lasso::{LassoWitness, LookupRow};
+use crate::memory::MemoryWitness;
+use crate::pcs::{Column, CommitmentScheme};
+use crate::r1cs::R1csWitness;
+use crate::tracer::Trace;
+
+/// An R1CS auxiliary column at the narrowest width its values allow
+/// (most are products of a flag and a small value).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuxColumn<F> {
+    U64(Vec<u64>),
+    I64(Vec<i64>),
+    Field(Vec<F>),
+}
+
+impl<F: JoltField> AuxColumn<F> {
+    pub fn narrow(values: Vec<F>) -> Self {
+        let small = |x: &F| {
+            let b = x.into_bigint();
+            let limbs = b.as_ref();
+            limbs[1..].iter().all(|&l| l == 0).then_some(limbs[0])
+        };
+        if let Some(v) = values.iter().map(small).collect::<Option<Vec<u64>>>() {
+            return AuxColumn::U64(v);
+        }
+        let signed = |x: &F| match small(x) {
+            Some(v) if v <= i64::MAX as u64 => Some(v as i64),
+            Some(_) => None,
+            None => small(&-*x).filter(|&v| v <= i64::MAX as u64).map(|v| -(v as i64)),
+        };
+        match values.iter().map(signed).collect::<Option<Vec<i64>>>() {
+            Some(v) => AuxColumn::I64(v),
+            None => AuxColumn::Field(values),
+        }
+    }
+
+    pub fn as_column(&self) -> Column<'_, F> {
+        match self {
+            AuxColumn::U64(v) => Column::U64(v),
+            AuxColumn::I64(v) => Column::I64(v),
+            AuxColumn::Field(v) => Column::Field(v),
+        }
+    }
+}
+
+/// Every committed column of one run.
+#[derive(Clone, Debug)]
+pub struct Witness<F> {
+    pub memory: MemoryWitness,
+    pub lasso: LassoWitness,
+    /// Indexed by `CircuitFlag as usize`.
+    pub circuit_flags: Vec<Vec<bool>>,
+    pub aux: Vec<AuxColumn<F>>,
+}
+
+/// The Lasso rows of a trace padded to `num_steps`: each step's lookup
+/// with the operands the R1CS selects.
+pub fn lookup_rows(trace: &Trace, num_steps: usize) -> Vec<LookupRow> {
+    let mut rows: Vec<LookupRow> = trace
+        .steps
+        .iter()
+        .map(|step| match lookup_of(step.instruction.opcode) {
+            Some(kind) => {
+                let rs1 = step.rs1.map_or(0, |r| r.value);
+                let rs2 = step.rs2.map_or(0, |r| r.value);
+                let rd = step.rd.map_or(0, |r| r.after);
+                let (x, y) = lookup_operands(&step.instruction, step.pc, rs1, rs2, rd);
+                LookupRow::new(kind, x, y)
+            }
+            None => LookupRow::none(),
+        })
+        .collect();
+    rows.resize(num_steps, LookupRow::none());
+    rows
+}
+
+impl<F: JoltField> Witness<F> {
+    /// Memory, Lasso and circuit-flag columns of `trace` padded to
+    /// `num_steps`; the auxiliaries come from [`Self::compute_aux`].
+    pub fn owned_columns<P: CommitmentScheme<Field = F>>(
+        vk: &VerifierKey<P>,
+        trace: &Trace,
+        num_steps: usize,
+    ) -> Result<Self, ZkvmError> {
+        let memory = MemoryWitness::new(&vk.memory, trace, num_steps)?;
+        let lasso = LassoWitness::new(&lookup_rows(trace, num_steps), vk.params)?;
+        let mut witness = Witness {
+            memory,
+            lasso,
+            circuit_flags: Vec::new(),
+            aux: Vec::new(),
+        };
+        witness.unpack_flags();
+        Ok(witness)
+    }
+
+    /// The circuit flags of every step from the bytecode flag words.
+    pub fn unpack_flags(&mut self) {
+        let words = &self.memory.bytecode.flags;
+        self.circuit_flags = CircuitFlag::ALL
+            .iter()
+            .map(|&f| words.iter().map(|&w| w >> (f as u32) & 1 == 1).collect())
+            .collect();
+    }
+
+    /// The R1CS inputs, read from their committed columns.
+    pub fn r1cs_inputs<P: CommitmentScheme<Field = F>>(&self, vk: &VerifierKey<P>) -> Vec<Vec<F>> {
+        vk.input_columns
+            .iter()
+            .map(|&i| self.column(vk.registry.columns()[i]).to_field())
+            .collect()
+    }
+
+    /// Fills the auxiliary columns from the inputs; returns the R1CS
+    /// witness (inputs and auxiliaries as field columns) for Spartan.
+    pub fn compute_aux<P: CommitmentScheme<Field = F>>(
+        &mut self,
+        vk: &VerifierKey<P>,
+    ) -> R1csWitness<F> {
+        let r1cs = R1csWitness::new(&vk.cpu.r1cs, self.r1cs_inputs(vk));
+        self.aux = r1cs.aux.iter().cloned().map(AuxColumn::narrow).collect();
+        r1cs
+    }
+
+    /// One committed column at its width.
+    ///
+    /// # Panics
+    /// If the column is not in the registry this witness was built for.
+    pub fn column(&self, column: WitnessColumn) -> Column<'_, F> {
+        match column {
+            WitnessColumn::Memory(c) => self.memory.column(c),
+            // The registry lists only columns the layout has.
+            WitnessColumn::Lasso(c) => self.lasso.column(c).expect("registered Lasso column"),
+            WitnessColumn::CircuitFlag(f) => Column::Bits(&self.circuit_flags[f as usize]),
+            WitnessColumn::Aux(k) => self.aux[k].as_column(),
+        }
+    }
+
+    /// T.
+    pub fn num_steps(&self) -> usize {
+        self.memory.num_steps()
+    }
+}
