@@ -1,18 +1,33 @@
 //! `jolt`: the command line of the Jolt zkVM.
 //!
-//! `jolt run <ELF>` runs a bare RV32IM ELF on the tracer and prints its
-//! outputs, panic flag and cycle count. Any failure (unreadable or malformed
-//! ELF, unsupported instruction, memory fault, cycle limit) exits non-zero
-//! with a one-line reason.
+//! - `jolt run <ELF>` runs a bare RV32IM ELF on the tracer and prints its
+//!   outputs, panic flag and cycle count.
+//! - `jolt prove <ELF> -o proof.bin` runs and proves it, printing outputs,
+//!   cycles, prove time and proof size (progress lines on stderr).
+//! - `jolt verify <ELF> proof.bin` checks a proof file against the ELF and
+//!   the given (or claimed) I/O; exit 0 only when the proof is valid.
+//!
+//! Any failure (unreadable or malformed ELF or proof, unsupported
+//! instruction, memory fault, cycle limit, invalid proof) exits non-zero
+//! with a one-line reason. Keys come from the INSECURE development SRS.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::time::Instant;
+
 use clap::{Parser, Subcommand};
-use jolt_core::tracer::{execute, MemoryLayout, Program, DEFAULT_MAX_CYCLES};
+use jolt_core::error::VerifyError;
+use jolt_core::pcs::HyperKzg;
+use jolt_core::tracer::{execute, trace, MemoryLayout, Program, ProgramIO, DEFAULT_MAX_CYCLES};
+use jolt_core::zkvm::{self, ProofFile, ProveOptions};
 
 #[derive(Parser)]
-#[command(name = "jolt", version, about = "Run and prove RISC-V programs with the Jolt zkVM")]
+#[command(
+    name = "jolt",
+    version,
+    about = "Run and prove RISC-V programs with the Jolt zkVM"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -22,6 +37,75 @@ struct Cli {
 enum Command {
     /// Run an RV32IM ELF on the tracer and print its outputs and cycle count.
     Run(RunArgs),
+    /// Run an RV32IM ELF and prove the run; writes a proof file.
+    Prove(ProveArgs),
+    /// Verify a proof file against an ELF and its I/O.
+    Verify(VerifyArgs),
+}
+
+#[derive(clap::Args)]
+struct ProveArgs {
+    /// The guest program: a 32-bit little-endian RISC-V executable.
+    elf: PathBuf,
+    /// Input bytes, hex-encoded, placed in the input region.
+    #[arg(long, default_value = "")]
+    input: String,
+    /// Where to write the proof.
+    #[arg(short, long, default_value = "proof.bin")]
+    output: PathBuf,
+    /// Stop with an error after this many instructions.
+    #[arg(long, default_value_t = DEFAULT_MAX_CYCLES)]
+    max_cycles: u64,
+    #[command(flatten)]
+    layout: LayoutArgs,
+}
+
+#[derive(clap::Args)]
+struct VerifyArgs {
+    /// The guest program the proof must be for.
+    elf: PathBuf,
+    /// The proof file `jolt prove` wrote.
+    proof: PathBuf,
+    /// The inputs (hex) the run must have had; default: those the proof claims.
+    #[arg(long)]
+    input: Option<String>,
+    /// The outputs (hex) the run must have produced; default: those the
+    /// proof claims (printed).
+    #[arg(long)]
+    output: Option<String>,
+    #[command(flatten)]
+    layout: LayoutArgs,
+}
+
+/// The memory layout the ELF was built for (prover and verifier must agree).
+#[derive(clap::Args)]
+struct LayoutArgs {
+    /// RAM above 0x80000000, in bytes (suffixes K, M, G for 2^10, 2^20, 2^30).
+    #[arg(long, value_parser = parse_size, default_value = "4M")]
+    memory_size: u64,
+    /// Stack reserved at the top of RAM, in bytes.
+    #[arg(long, value_parser = parse_size, default_value = "64K")]
+    stack_size: u64,
+    /// Size of the input region, in bytes.
+    #[arg(long, value_parser = parse_size, default_value = "4K")]
+    max_input_size: u64,
+    /// Size of the output region, in bytes.
+    #[arg(long, value_parser = parse_size, default_value = "4K")]
+    max_output_size: u64,
+}
+
+impl LayoutArgs {
+    fn load(&self, elf: &PathBuf) -> Result<Program, String> {
+        let layout = MemoryLayout::new(
+            self.memory_size,
+            self.stack_size,
+            self.max_input_size,
+            self.max_output_size,
+        )
+        .map_err(|e| format!("invalid memory layout: {e}"))?;
+        let bytes = std::fs::read(elf).map_err(|e| format!("{}: {e}", elf.display()))?;
+        Program::from_elf(&bytes, layout).map_err(|e| format!("{}: {e}", elf.display()))
+    }
 }
 
 #[derive(clap::Args)]
@@ -62,16 +146,24 @@ fn parse_size(s: &str) -> Result<u64, String> {
         None => digits.parse(),
     }
     .map_err(|e| format!("`{s}` is not a size: {e}"))?;
-    value.checked_shl(shift).filter(|v| v >> shift == value).ok_or_else(|| format!("`{s}` is too large"))
+    value
+        .checked_shl(shift)
+        .filter(|v| v >> shift == value)
+        .ok_or_else(|| format!("`{s}` is too large"))
 }
 
 fn run(args: RunArgs) -> Result<(), String> {
-    let layout =
-        MemoryLayout::new(args.memory_size, args.stack_size, args.max_input_size, args.max_output_size)
-            .map_err(|e| format!("invalid memory layout: {e}"))?;
+    let layout = MemoryLayout::new(
+        args.memory_size,
+        args.stack_size,
+        args.max_input_size,
+        args.max_output_size,
+    )
+    .map_err(|e| format!("invalid memory layout: {e}"))?;
     let inputs = hex::decode(args.input_hex.trim()).map_err(|e| format!("--input-hex: {e}"))?;
     let bytes = std::fs::read(&args.elf).map_err(|e| format!("{}: {e}", args.elf.display()))?;
-    let program = Program::from_elf(&bytes, layout).map_err(|e| format!("{}: {e}", args.elf.display()))?;
+    let program =
+        Program::from_elf(&bytes, layout).map_err(|e| format!("{}: {e}", args.elf.display()))?;
     let execution = execute(&program, &inputs, args.max_cycles).map_err(|e| e.to_string())?;
     println!("outputs: {}", hex::encode(&execution.io.outputs));
     println!("panicked: {}", execution.io.panicked);
@@ -79,10 +171,107 @@ fn run(args: RunArgs) -> Result<(), String> {
     Ok(())
 }
 
+fn prove(args: ProveArgs) -> Result<(), String> {
+    let program = args.layout.load(&args.elf)?;
+    let inputs = hex::decode(args.input.trim()).map_err(|e| format!("--input: {e}"))?;
+    let start = Instant::now();
+    let trace = trace(&program, &inputs, args.max_cycles).map_err(|e| e.to_string())?;
+    eprintln!(
+        "[prove] trace: {} cycles, {} steps in {:.2?}",
+        trace.cycles,
+        trace.steps.len(),
+        start.elapsed()
+    );
+    let log_t = trace
+        .steps
+        .len()
+        .next_power_of_two()
+        .max(2)
+        .trailing_zeros() as usize;
+    let start = Instant::now();
+    let (pk, vk) = zkvm::dev_preprocess(&program, log_t).map_err(|e| e.to_string())?;
+    eprintln!(
+        "[prove] preprocessing (INSECURE development SRS) in {:.2?}",
+        start.elapsed()
+    );
+    let options = ProveOptions {
+        max_cycles: args.max_cycles,
+        progress: true,
+        ..ProveOptions::default()
+    };
+    let start = Instant::now();
+    let out = zkvm::prove_trace(&pk, trace, &options).map_err(|e| e.to_string())?;
+    let prove_time = start.elapsed();
+    let file = ProofFile {
+        digest: vk.digest,
+        io: out.io.clone(),
+        proof: out.proof,
+    };
+    let bytes = file.to_bytes();
+    std::fs::write(&args.output, &bytes).map_err(|e| format!("{}: {e}", args.output.display()))?;
+    println!("outputs: {}", hex::encode(&out.io.outputs));
+    println!("panicked: {}", out.io.panicked);
+    println!(
+        "cycles: {} ({} trace steps, padded to {})",
+        out.cycles, out.steps, file.proof.trace_length
+    );
+    println!(
+        "prove time: {:.3} s ({:.0} cycles/s)",
+        prove_time.as_secs_f64(),
+        out.cycles as f64 / prove_time.as_secs_f64()
+    );
+    println!("proof: {} ({} bytes)", args.output.display(), bytes.len());
+    Ok(())
+}
+
+fn verify(args: VerifyArgs) -> Result<(), String> {
+    let program = args.layout.load(&args.elf)?;
+    let bytes = std::fs::read(&args.proof).map_err(|e| format!("{}: {e}", args.proof.display()))?;
+    let file = ProofFile::<HyperKzg>::from_bytes(&bytes)
+        .map_err(|e| format!("{}: {e}", args.proof.display()))?;
+    let vk = zkvm::dev_verifier_key(&program).map_err(|e| e.to_string())?;
+    if file.digest != vk.digest {
+        let short = |d: &[u8; 32]| hex::encode(&d[..8]);
+        return Err(format!(
+            "invalid proof: {}",
+            VerifyError::WrongProgram {
+                key: short(&vk.digest),
+                proof: short(&file.digest)
+            }
+        ));
+    }
+    let decode =
+        |flag: &str, hex_str: &Option<String>, claimed: &[u8]| -> Result<Vec<u8>, String> {
+            match hex_str {
+                Some(h) => hex::decode(h.trim()).map_err(|e| format!("{flag}: {e}")),
+                None => Ok(claimed.to_vec()),
+            }
+        };
+    let io = ProgramIO {
+        inputs: decode("--input", &args.input, &file.io.inputs)?,
+        outputs: decode("--output", &args.output, &file.io.outputs)?,
+        panicked: file.io.panicked,
+    };
+    let start = Instant::now();
+    zkvm::verify(&vk, &io, &file.proof).map_err(|e| format!("invalid proof: {e}"))?;
+    println!(
+        "valid proof of {} ({} steps)",
+        args.elf.display(),
+        file.proof.trace_length
+    );
+    println!("inputs: {}", hex::encode(&io.inputs));
+    println!("outputs: {}", hex::encode(&io.outputs));
+    println!("panicked: {}", io.panicked);
+    println!("verify time: {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run(args),
+        Command::Prove(args) => prove(args),
+        Command::Verify(args) => verify(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -17,6 +17,10 @@ pub struct OpeningClaim<C, F> {
 
 impl<C, F> OpeningClaim<C, F> {
     pub fn new(column: C, point: Vec<F>, value: F) -> Self {
-        OpeningClaim { column, point, value }
+        OpeningClaim {
+            column,
+            point,
+            value,
+        }
     }
 }

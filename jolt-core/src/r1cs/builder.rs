@@ -292,7 +292,9 @@ impl UniformR1cs {
                         if cond.is_zero() {
                             F::zero()
                         } else {
-                            x.evaluate(read).inverse().map_or(F::zero(), |inv| cond * inv)
+                            x.evaluate(read)
+                                .inverse()
+                                .map_or(F::zero(), |inv| cond * inv)
                         }
                     }
                 }

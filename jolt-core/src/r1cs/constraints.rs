@@ -331,11 +331,7 @@ pub fn cpu_r1cs(p: &LookupParams, constants: CpuConstants) -> CpuR1cs {
         flag(CircuitFlag::Store),
         lc(CpuInput::RamAddress).add_constant(-constants.noop_ram_address),
     );
-    let halting = b.product(
-        "the store halts",
-        at_termination,
-        lc(CpuInput::RamWrite),
-    );
+    let halting = b.product("the store halts", at_termination, lc(CpuInput::RamWrite));
     b.constrain_eq_if(
         "a halting store is followed by padding",
         Lc::var(halting),

@@ -97,7 +97,9 @@ pub fn verifier_key<P: CommitmentScheme>(
         .rows()
         .iter()
         .position(|row| row.pc == program.entry)
-        .ok_or(ZkvmError::NoEntryRow { entry: program.entry })?;
+        .ok_or(ZkvmError::NoEntryRow {
+            entry: program.entry,
+        })?;
     let cpu = cpu_r1cs(&params, cpu_constants(program));
     let lasso = LassoLayout::new(params).map_err(ZkvmError::Parameters)?;
     let registry = Registry::new(&lasso, &cpu);
@@ -132,7 +134,11 @@ pub fn dev_preprocess(
     max_log_steps: usize,
 ) -> Result<(ProverKey<HyperKzg>, VerifierKey<HyperKzg>), ZkvmError> {
     let memory = MemoryPreprocessing::new(program);
-    let vars = pcs_num_vars(&memory, &LookupParams::RV32, max_log_steps.min(MAX_LOG_STEPS));
+    let vars = pcs_num_vars(
+        &memory,
+        &LookupParams::RV32,
+        max_log_steps.min(MAX_LOG_STEPS),
+    );
     let srs = Srs::insecure_dev_setup(vars, DEV_SRS_SEED);
     preprocess::<HyperKzg>(program, &srs, max_log_steps)
 }

@@ -65,7 +65,9 @@ pub enum ZkvmError {
     Lasso(#[from] LassoError),
     #[error("polynomial commitment: {0}")]
     Pcs(#[from] PcsError),
-    #[error("the entry point {entry:#010x} has no bytecode row (not an instruction the zkVM proves)")]
+    #[error(
+        "the entry point {entry:#010x} has no bytecode row (not an instruction the zkVM proves)"
+    )]
     NoEntryRow { entry: u32 },
     #[error("lookup parameters: {0}")]
     Parameters(crate::error::VerifyError),

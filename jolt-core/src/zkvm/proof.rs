@@ -61,8 +61,10 @@ impl<P: CommitmentScheme> CanonicalSerialize for Proof<P> {
         mut writer: W,
         compress: Compress,
     ) -> Result<(), SerializationError> {
-        self.trace_length.serialize_with_mode(&mut writer, compress)?;
-        self.commitments.serialize_with_mode(&mut writer, compress)?;
+        self.trace_length
+            .serialize_with_mode(&mut writer, compress)?;
+        self.commitments
+            .serialize_with_mode(&mut writer, compress)?;
         self.memory.serialize_with_mode(&mut writer, compress)?;
         self.lasso.serialize_with_mode(&mut writer, compress)?;
         self.r1cs.serialize_with_mode(&mut writer, compress)?;
@@ -106,7 +108,10 @@ impl<P: CommitmentScheme> Proof<P> {
 /// Why proof-file bytes were rejected before verification.
 #[derive(Debug, thiserror::Error)]
 pub enum ProofFileError {
-    #[error("not a proof file (the first bytes are not {:?})", String::from_utf8_lossy(MAGIC))]
+    #[error(
+        "not a proof file (the first bytes are not {:?})",
+        String::from_utf8_lossy(MAGIC)
+    )]
     BadMagic,
     #[error("proof file version {found}; this build reads version {supported}")]
     UnsupportedVersion { found: u32, supported: u32 },

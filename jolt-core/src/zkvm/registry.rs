@@ -62,7 +62,11 @@ impl Registry {
             .chain(lasso.kind_indices.iter().map(|&k| LassoColumn::Flag(k)))
             .chain([LassoColumn::Output]);
         columns.extend(lasso_columns.map(WitnessColumn::Lasso));
-        columns.extend(CircuitFlag::ALL.iter().map(|&f| WitnessColumn::CircuitFlag(f)));
+        columns.extend(
+            CircuitFlag::ALL
+                .iter()
+                .map(|&f| WitnessColumn::CircuitFlag(f)),
+        );
         columns.extend((0..cpu.r1cs.num_aux()).map(WitnessColumn::Aux));
         let position = columns.iter().enumerate().map(|(i, &c)| (c, i)).collect();
         Registry { columns, position }

@@ -76,13 +76,19 @@ fn every_committed_column_change_is_rejected() {
     let mut accepted = Vec::new();
     for &column in vk.registry.columns() {
         let len = match column {
-            WitnessColumn::Memory(c) => c.len(t, vk.memory.bytecode.rows().len(), vk.memory.space.size()),
+            WitnessColumn::Memory(c) => {
+                c.len(t, vk.memory.bytecode.rows().len(), vk.memory.space.size())
+            }
             WitnessColumn::Lasso(crate::lasso::LassoColumn::FinalCount(_)) => {
                 vk.params.subtable_size()
             }
             _ => t,
         };
-        let indices = if len == t { vec![steps / 2, steps] } else { vec![1] };
+        let indices = if len == t {
+            vec![steps / 2, steps]
+        } else {
+            vec![1]
+        };
         for index in indices {
             let out = prove_with(vec![Tamper::Witness { column, index }]);
             if verify(vk, &out.io, &out.proof).is_ok() {
@@ -161,7 +167,11 @@ fn shape_fields_are_checked_first() {
 fn changed_transcript_items_are_rejected() {
     let ((pk, _), _) = fixture();
     let out = honest();
-    let mut vk = super::keys::verifier_key::<HyperKzg>(&pk.program, &crate::pcs::Srs::insecure_dev_setup(0, super::DEV_SRS_SEED)).unwrap();
+    let mut vk = super::keys::verifier_key::<HyperKzg>(
+        &pk.program,
+        &crate::pcs::Srs::insecure_dev_setup(0, super::DEV_SRS_SEED),
+    )
+    .unwrap();
     verify(&vk, &out.io, &out.proof).unwrap();
     vk.digest[0] ^= 1;
     assert!(verify(&vk, &out.io, &out.proof).is_err());
@@ -223,12 +233,9 @@ fn truncated_run_is_rejected() {
     cut.steps.truncate(trace.steps.len() - 1);
     assert!(prove_trace(pk, cut, &ProveOptions::default()).is_err());
     let term = vk.memory.space.termination_word();
-    let out = prove_with(vec![
-        Tamper::Witness {
-            column: WitnessColumn::Memory(MemoryColumn::FinalValue),
-            index: term,
-        },
-    ]);
+    let out = prove_with(vec![Tamper::Witness {
+        column: WitnessColumn::Memory(MemoryColumn::FinalValue),
+        index: term,
+    }]);
     assert!(verify(vk, &out.io, &out.proof).is_err());
 }
-

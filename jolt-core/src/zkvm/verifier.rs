@@ -11,10 +11,10 @@ use crate::r1cs::spartan;
 use crate::tracer::ProgramIO;
 use crate::transcript::Transcript;
 
+use super::absorb_statement;
 use super::keys::VerifierKey;
 use super::proof::Proof;
 use super::prover::{absorb_commitments, collect_claims};
-use super::absorb_statement;
 
 const PROTOCOL: &str = "zkvm";
 

@@ -39,7 +39,9 @@ impl<F: JoltField> AuxColumn<F> {
         let signed = |x: &F| match small(x) {
             Some(v) if v <= i64::MAX as u64 => Some(v as i64),
             Some(_) => None,
-            None => small(&-*x).filter(|&v| v <= i64::MAX as u64).map(|v| -(v as i64)),
+            None => small(&-*x)
+                .filter(|&v| v <= i64::MAX as u64)
+                .map(|v| -(v as i64)),
         };
         match values.iter().map(signed).collect::<Option<Vec<i64>>>() {
             Some(v) => AuxColumn::I64(v),

@@ -1,0 +1,57 @@
+//! Helpers shared by the CLI tests: running the binary, temp files, and a
+//! small program that increments its input word.
+#![allow(dead_code)]
+
+use std::process::{Command, Output};
+
+use instructions::{Instruction, Opcode::*};
+use jolt_core::tracer::elf_writer::{build_elf, ElfSegment};
+use jolt_core::tracer::{MemoryLayout, RAM_BASE};
+
+pub fn jolt(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jolt"))
+        .args(args)
+        .output()
+        .expect("the jolt binary runs")
+}
+
+pub fn write_temp(name: &str, bytes: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("jolt-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+pub fn i(op: instructions::Opcode, rd: u8, rs1: u8, rs2: u8, imm: i32) -> Instruction {
+    Instruction::new(op, rd, rs1, rs2, imm)
+}
+
+/// Reads the first input word, adds one, writes it as the first output word
+/// and terminates.
+pub fn increment_elf() -> Vec<u8> {
+    let l = MemoryLayout::default();
+    let hi = |a: u32| (a.wrapping_add(0x800) & 0xffff_f000) as i32;
+    let lo = |a: u32| ((a << 20) as i32) >> 20;
+    let code = [
+        i(Lui, 5, 0, 0, hi(l.input_start())),
+        i(Lw, 6, 5, 0, lo(l.input_start())),
+        i(Addi, 6, 6, 0, 1),
+        i(Lui, 5, 0, 0, hi(l.output_start())),
+        i(Sw, 0, 5, 6, lo(l.output_start())),
+        i(Addi, 6, 0, 0, 1),
+        i(Lui, 5, 0, 0, hi(l.termination_address())),
+        i(Sw, 0, 5, 6, lo(l.termination_address())),
+    ];
+    build_elf(RAM_BASE, &[ElfSegment::code(RAM_BASE, &code)])
+}
+
+pub fn stderr_line(out: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "one line expected: {stderr}"
+    );
+    stderr.trim_end().to_string()
+}

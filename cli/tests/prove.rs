@@ -1,0 +1,173 @@
+//! `jolt prove` / `jolt verify` end to end: a proof verifies; a flipped
+//! byte, another ELF, other outputs or inputs, and broken files are
+//! rejected with a one-line reason and a non-zero exit.
+
+mod common;
+
+use common::*;
+use instructions::Opcode::*;
+use jolt_core::tracer::elf_writer::{build_elf, ElfSegment};
+use jolt_core::tracer::RAM_BASE;
+
+/// Small RAM keeps the keys and the final-memory columns small.
+const MEMORY: [&str; 2] = ["--memory-size", "64K"];
+
+fn prove(elf: &str, input: &str, proof: &str) {
+    let mut args = vec!["prove", elf, "--input", input, "-o", proof];
+    args.extend(MEMORY);
+    let out = jolt(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("outputs: 2a\npanicked: false\ncycles: 8"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("prove time:") && stdout.contains("bytes)"),
+        "{stdout}"
+    );
+    // Progress lines for each stage.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for stage in [
+        "trace",
+        "commit",
+        "memory checking",
+        "instruction lookups",
+        "R1CS",
+        "opening",
+    ] {
+        assert!(stderr.contains(stage), "no {stage} progress line: {stderr}");
+    }
+}
+
+fn verify(elf: &str, proof: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["verify", elf, proof];
+    args.extend(MEMORY);
+    args.extend(extra);
+    jolt(&args)
+}
+
+fn rejected(out: &std::process::Output, expect: &str) {
+    assert!(
+        !out.status.success(),
+        "accepted: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let line = stderr_line(out);
+    assert!(
+        line.starts_with("error: ") && line.contains(expect),
+        "{line}"
+    );
+}
+
+#[test]
+fn proves_verifies_and_rejects_tampering() {
+    let elf = write_temp("inc.elf", &increment_elf());
+    let proof = write_temp("inc.proof", b"");
+    prove(&elf, "29000000", &proof);
+
+    let out = verify(&elf, &proof, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("valid proof") && stdout.contains("outputs: 2a\n"),
+        "{stdout}"
+    );
+    let out = verify(&elf, &proof, &["--input", "29000000", "--output", "2a"]);
+    assert!(out.status.success());
+
+    rejected(&verify(&elf, &proof, &["--output", "2b"]), "invalid proof");
+    rejected(
+        &verify(&elf, &proof, &["--input", "28000000"]),
+        "invalid proof",
+    );
+
+    let bytes = std::fs::read(&proof).unwrap();
+    for offset in [20, 100, bytes.len() / 2, bytes.len() - 10] {
+        let mut b = bytes.clone();
+        b[offset] ^= 0x10;
+        let flipped = write_temp("flipped.proof", &b);
+        let out = verify(&elf, &flipped, &[]);
+        assert!(!out.status.success(), "byte {offset} flipped and accepted");
+        assert!(stderr_line(&out).starts_with("error: "));
+    }
+
+    // Another program with the same I/O does not accept this proof.
+    let other = {
+        let l = jolt_core::tracer::MemoryLayout::default();
+        let hi = |a: u32| (a.wrapping_add(0x800) & 0xffff_f000) as i32;
+        let lo = |a: u32| ((a << 20) as i32) >> 20;
+        build_elf(
+            RAM_BASE,
+            &[ElfSegment::code(
+                RAM_BASE,
+                &[
+                    i(Addi, 6, 0, 0, 0x2a),
+                    i(Lui, 5, 0, 0, hi(l.output_start())),
+                    i(Sw, 0, 5, 6, lo(l.output_start())),
+                    i(Addi, 6, 0, 0, 1),
+                    i(Lui, 5, 0, 0, hi(l.termination_address())),
+                    i(Sw, 0, 5, 6, lo(l.termination_address())),
+                ],
+            )],
+        )
+    };
+    let other = write_temp("other.elf", &other);
+    rejected(&verify(&other, &proof, &[]), "is for program");
+
+    rejected(
+        &verify(&elf, &write_temp("garbage.proof", b"JOLTPRF\0garbage"), &[]),
+        "version",
+    );
+    rejected(
+        &verify(&elf, &write_temp("text.proof", b"hello"), &[]),
+        "not a proof file",
+    );
+    let mut wrong_version = bytes.clone();
+    wrong_version[8] = 2;
+    rejected(
+        &verify(&elf, &write_temp("v2.proof", &wrong_version), &[]),
+        "version 2",
+    );
+    rejected(
+        &verify(
+            &elf,
+            &write_temp("cut.proof", &bytes[..bytes.len() - 1]),
+            &[],
+        ),
+        "proof body",
+    );
+}
+
+#[test]
+fn prove_rejects_bad_runs() {
+    let looping = write_temp(
+        "loop.elf",
+        &build_elf(
+            RAM_BASE,
+            &[ElfSegment::code(RAM_BASE, &[i(Jal, 0, 0, 0, 0)])],
+        ),
+    );
+    let out = jolt(&["prove", &looping, "--max-cycles", "1000", "-o", "/dev/null"]);
+    rejected(&out, "did not terminate within 1000 cycles");
+    let elf = write_temp("inc2.elf", &increment_elf());
+    let out = jolt(&[
+        "prove",
+        &elf,
+        "--max-input-size",
+        "4",
+        "--input",
+        "0102030405",
+        "-o",
+        "/dev/null",
+    ]);
+    rejected(&out, "exceeds");
+}
