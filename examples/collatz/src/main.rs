@@ -1,7 +1,7 @@
 //! Builds the collatz guest and asks it two questions: the steps for one
 //! number, and the number with the longest run in a range.
 
-use jolt_sdk::host::build_and_execute;
+use jolt_sdk::host::build_prove_and_verify;
 use serde::{Deserialize, Serialize};
 
 /// Mirrors the guest's `Query` (same variants in the same order).
@@ -20,7 +20,11 @@ struct Answer {
 fn steps(mut n: u64) -> u32 {
     let mut count = 0;
     while n > 1 {
-        n = if n.is_multiple_of(2) { n / 2 } else { 3 * n + 1 };
+        n = if n.is_multiple_of(2) {
+            n / 2
+        } else {
+            3 * n + 1
+        };
         count += 1;
     }
     count
@@ -28,17 +32,22 @@ fn steps(mut n: u64) -> u32 {
 
 fn main() {
     let guest = concat!(env!("CARGO_MANIFEST_DIR"), "/guest");
-    let (n, start, end) = (837_799u64, 1u64, 1000u64);
+    let (n, start, end) = (837_799u64, 1u64, 100u64);
     let run = || -> Result<(), Box<dyn std::error::Error>> {
-        let (one, e1) = build_and_execute::<Query, Answer>(guest, &Query::Steps(n))?;
-        println!("collatz steps({n}) = {} ({} cycles)", one.steps, e1.cycles);
+        let (one, e1) = build_prove_and_verify::<Query, Answer>(guest, &Query::Steps(n))?;
+        println!("collatz steps({n}) = {}", one.steps);
+        print!("{}", e1.report());
         let (best, e2) =
-            build_and_execute::<Query, Answer>(guest, &Query::LongestInRange { start, end })?;
+            build_prove_and_verify::<Query, Answer>(guest, &Query::LongestInRange { start, end })?;
         println!(
-            "longest in [{start}, {end}): n = {} with {} steps ({} cycles)",
-            best.n, best.steps, e2.cycles
+            "longest in [{start}, {end}): n = {} with {} steps",
+            best.n, best.steps
         );
-        let expected = (start..end).map(|k| (steps(k), k)).fold((0, 0), |b, a| if a.0 > b.0 { a } else { b });
+        print!("{}", e2.report());
+        let expected =
+            (start..end)
+                .map(|k| (steps(k), k))
+                .fold((0, 0), |b, a| if a.0 > b.0 { a } else { b });
         if one.steps != steps(n) || (best.steps, best.n) != expected {
             return Err(format!("the guest disagrees with the host: expected {expected:?}").into());
         }

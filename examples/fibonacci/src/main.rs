@@ -1,7 +1,7 @@
 //! Builds the fibonacci guest, runs it on the tracer and checks the result
 //! against the same function computed natively.
 
-use jolt_sdk::host::build_and_execute;
+use jolt_sdk::host::build_prove_and_verify;
 
 /// The guest's function, computed on the host for comparison.
 fn fib(n: u32) -> u128 {
@@ -22,12 +22,15 @@ fn main() {
         }
     };
     let guest = concat!(env!("CARGO_MANIFEST_DIR"), "/guest");
-    match build_and_execute::<u32, u128>(guest, &n) {
+    match build_prove_and_verify::<u32, u128>(guest, &n) {
         Ok((output, execution)) => {
             println!("fib({n}) = {output}");
-            println!("cycles: {}", execution.cycles);
+            print!("{}", execution.report());
             if output != fib(n) {
-                eprintln!("error: the guest computed {output}, but fib({n}) = {}", fib(n));
+                eprintln!(
+                    "error: the guest computed {output}, but fib({n}) = {}",
+                    fib(n)
+                );
                 std::process::exit(1);
             }
         }

@@ -2,7 +2,7 @@
 //! the spec's corner cases and pseudo-random operands, and checks every
 //! result against wide integer arithmetic on the host.
 
-use jolt_sdk::host::build_and_execute;
+use jolt_sdk::host::build_prove_and_verify;
 
 /// The RISC-V M-extension results, from 128-bit arithmetic and table 13.1 of
 /// the unprivileged spec (division by zero, signed overflow).
@@ -13,7 +13,10 @@ fn reference(a: u32, b: u32) -> [u32; 8] {
         (x, -1) if x == i32::MIN as i128 => (sa, 0),
         _ => (sa / sb, sa % sb),
     };
-    let (divu, remu) = (a.checked_div(b).unwrap_or(u32::MAX), a.checked_rem(b).unwrap_or(a));
+    let (divu, remu) = (
+        a.checked_div(b).unwrap_or(u32::MAX),
+        a.checked_rem(b).unwrap_or(a),
+    );
     [
         (ua * ub) as u32,
         ((sa * sb) >> 32) as u32,
@@ -27,8 +30,21 @@ fn reference(a: u32, b: u32) -> [u32; 8] {
 }
 
 fn main() {
-    let edges = [0u32, 1, 2, 3, 0x7fff_ffff, 0x8000_0000, 0x8000_0001, 0xffff_fffe, 0xffff_ffff];
-    let mut pairs: Vec<(u32, u32)> = edges.iter().flat_map(|&a| edges.iter().map(move |&b| (a, b))).collect();
+    let edges = [
+        0u32,
+        1,
+        2,
+        3,
+        0x7fff_ffff,
+        0x8000_0000,
+        0x8000_0001,
+        0xffff_fffe,
+        0xffff_ffff,
+    ];
+    let mut pairs: Vec<(u32, u32)> = edges
+        .iter()
+        .flat_map(|&a| edges.iter().map(move |&b| (a, b)))
+        .collect();
     let mut x = 0x1234_5678u32;
     for _ in 0..64 {
         // xorshift32: deterministic operands without a dependency.
@@ -42,10 +58,18 @@ fn main() {
         pairs.push((a, x >> (a % 32)));
     }
     let guest = concat!(env!("CARGO_MANIFEST_DIR"), "/guest");
-    match build_and_execute::<Vec<(u32, u32)>, Vec<[u32; 8]>>(guest, &pairs) {
+    match build_prove_and_verify::<Vec<(u32, u32)>, Vec<[u32; 8]>>(guest, &pairs) {
         Ok((results, execution)) => {
-            let wrong = pairs.iter().zip(&results).filter(|(&(a, b), r)| **r != reference(a, b)).count();
-            println!("muldiv: {} operand pairs, {} results differ from the reference", pairs.len(), wrong);
+            let wrong = pairs
+                .iter()
+                .zip(&results)
+                .filter(|(&(a, b), r)| **r != reference(a, b))
+                .count();
+            println!(
+                "muldiv: {} operand pairs, {} results differ from the reference",
+                pairs.len(),
+                wrong
+            );
             // edges[5] = −2^31, edges[8] = −1, edges[3] = 3, edges[0] = 0.
             println!(
                 "div(-2^31, -1) = {:#x}, div(3, 0) = {:#x}, rem(3, 0) = {}",
@@ -53,7 +77,7 @@ fn main() {
                 results[3 * 9][4],
                 results[3 * 9][6]
             );
-            println!("cycles: {}", execution.cycles);
+            print!("{}", execution.report());
             if wrong > 0 || results.len() != pairs.len() {
                 std::process::exit(1);
             }

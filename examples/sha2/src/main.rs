@@ -1,7 +1,7 @@
 //! Builds the sha2 guest, hashes a message of N bytes (argument, default
 //! 2048) with SHA-256 on the tracer and checks the digest natively.
 
-use jolt_sdk::host::build_and_execute;
+use jolt_sdk::host::build_prove_and_verify;
 use sha2::{Digest, Sha256};
 
 fn main() {
@@ -15,10 +15,10 @@ fn main() {
     };
     let message: Vec<u8> = (0..len).map(|i| (i * 31 + 7) as u8).collect();
     let guest = concat!(env!("CARGO_MANIFEST_DIR"), "/guest");
-    match build_and_execute::<Vec<u8>, [u8; 32]>(guest, &message) {
+    match build_prove_and_verify::<Vec<u8>, [u8; 32]>(guest, &message) {
         Ok((digest, execution)) => {
             println!("SHA-256 of {len} bytes = {}", to_hex(&digest));
-            println!("cycles: {}", execution.cycles);
+            print!("{}", execution.report());
             let expected: [u8; 32] = Sha256::digest(&message).into();
             if digest != expected {
                 eprintln!("error: the host computes {}", to_hex(&expected));

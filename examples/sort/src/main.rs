@@ -1,7 +1,7 @@
 //! Builds the sort guest, sorts N pseudo-random values (argument, default
 //! 3000) on the tracer and checks the checksum natively.
 
-use jolt_sdk::host::build_and_execute;
+use jolt_sdk::host::build_prove_and_verify;
 
 fn sort_natively(seed: u32, count: u32) -> (u32, u64, bool) {
     let mut x = seed | 1;
@@ -14,7 +14,10 @@ fn sort_natively(seed: u32, count: u32) -> (u32, u64, bool) {
         })
         .collect();
     values.sort_unstable();
-    let checksum = values.iter().enumerate().fold(0u64, |acc, (i, &v)| acc.wrapping_add(i as u64 * v as u64));
+    let checksum = values
+        .iter()
+        .enumerate()
+        .fold(0u64, |acc, (i, &v)| acc.wrapping_add(i as u64 * v as u64));
     (count, checksum, true)
 }
 
@@ -29,10 +32,13 @@ fn main() {
     };
     let seed = 0x9e37_79b9;
     let guest = concat!(env!("CARGO_MANIFEST_DIR"), "/guest");
-    match build_and_execute::<(u32, u32), (u32, u64, bool)>(guest, &(seed, count)) {
+    match build_prove_and_verify::<(u32, u32), (u32, u64, bool)>(guest, &(seed, count)) {
         Ok((result, execution)) => {
-            println!("sorted {} values: checksum {:#x}, sorted = {}", result.0, result.1, result.2);
-            println!("cycles: {}", execution.cycles);
+            println!(
+                "sorted {} values: checksum {:#x}, sorted = {}",
+                result.0, result.1, result.2
+            );
+            print!("{}", execution.report());
             if result != sort_natively(seed, count) {
                 eprintln!("error: the host computes {:?}", sort_natively(seed, count));
                 std::process::exit(1);

@@ -14,13 +14,20 @@ use serde::Serialize;
 
 fn build(example: &str) -> Program {
     let dir = format!("{}/../{example}/guest", env!("CARGO_MANIFEST_DIR"));
-    GuestBuilder::new(dir).build().unwrap_or_else(|e| panic!("building {example}: {e}"))
+    GuestBuilder::new(dir)
+        .build()
+        .unwrap_or_else(|e| panic!("building {example}: {e}"))
 }
 
 fn check<I: Serialize>(example: &str, input: &I, prove_it: bool) {
     let p = LookupParams::RV32;
     let program = build(example);
-    let t = trace(&program, &serialize_input(input).unwrap(), DEFAULT_MAX_CYCLES).unwrap();
+    let t = trace(
+        &program,
+        &serialize_input(input).unwrap(),
+        DEFAULT_MAX_CYCLES,
+    )
+    .unwrap();
     let cpu = cpu_r1cs(&p, cpu_constants(&program));
     let n = (t.steps.len() + 1).next_power_of_two();
     let witness = R1csWitness::new(&cpu.r1cs, cpu_inputs::<Fr>(&cpu, &program, &t, &p, n));
@@ -34,7 +41,10 @@ fn check<I: Serialize>(example: &str, input: &I, prove_it: bool) {
             })
         };
         let violated = cpu.r1cs.violations(&row, &aux, next);
-        assert!(violated.is_empty(), "{example}: step {s} violates {violated:?}");
+        assert!(
+            violated.is_empty(),
+            "{example}: step {s} violates {violated:?}"
+        );
     }
     if prove_it {
         let (proof, _) = prove(&cpu.r1cs, &witness, &mut Transcript::new(b"e2e"));
@@ -46,7 +56,11 @@ fn check<I: Serialize>(example: &str, input: &I, prove_it: bool) {
 #[test]
 fn every_example_satisfies_the_cpu_constraints() {
     check("fibonacci", &60u32, true);
-    check("muldiv", &vec![(7u32, 0u32), (0x8000_0000, 0xffff_ffff), (12345, 67)], true);
+    check(
+        "muldiv",
+        &vec![(7u32, 0u32), (0x8000_0000, 0xffff_ffff), (12345, 67)],
+        true,
+    );
     check("sha2", &(0..64u8).collect::<Vec<u8>>(), false);
     check("sha3", &(0..64u8).collect::<Vec<u8>>(), false);
     check("sort", &(3u32, 40u32), false);
@@ -67,7 +81,10 @@ fn cpu_inputs_agree_with_the_memory_witness() {
 
     let p = LookupParams::RV32;
     for (example, input) in [
-        ("muldiv", serialize_input(&vec![(7u32, 0u32), (0x8000_0000, 0xffff_ffff)]).unwrap()),
+        (
+            "muldiv",
+            serialize_input(&vec![(7u32, 0u32), (0x8000_0000, 0xffff_ffff)]).unwrap(),
+        ),
         ("sort", serialize_input(&(5u32, 30u32)).unwrap()),
     ] {
         let program = build(example);
@@ -78,9 +95,15 @@ fn cpu_inputs_agree_with_the_memory_witness() {
         let pre = MemoryPreprocessing::new(&program);
         let memory = MemoryWitness::new(&pre, &t, n).unwrap();
         for (input, column) in [
-            (CpuInput::BytecodeAddress, MemoryColumn::Bytecode(BytecodeColumn::Address)),
+            (
+                CpuInput::BytecodeAddress,
+                MemoryColumn::Bytecode(BytecodeColumn::Address),
+            ),
             (CpuInput::Pc, MemoryColumn::Bytecode(BytecodeColumn::Pc)),
-            (CpuInput::PackedFlags, MemoryColumn::Bytecode(BytecodeColumn::Flags)),
+            (
+                CpuInput::PackedFlags,
+                MemoryColumn::Bytecode(BytecodeColumn::Flags),
+            ),
             (CpuInput::Imm, MemoryColumn::Bytecode(BytecodeColumn::Imm)),
             (CpuInput::Rs1Value, MemoryColumn::ReadValue(Slot::Rs1)),
             (CpuInput::Rs2Value, MemoryColumn::ReadValue(Slot::Rs2)),
@@ -90,7 +113,11 @@ fn cpu_inputs_agree_with_the_memory_witness() {
             (CpuInput::RamWrite, MemoryColumn::RamWriteValue),
         ] {
             let theirs = memory.column::<Fr>(column).to_field();
-            assert_eq!(inputs[cpu.index(input)], theirs[..n], "{example}: {input:?} vs {column:?}");
+            assert_eq!(
+                inputs[cpu.index(input)],
+                theirs[..n],
+                "{example}: {input:?} vs {column:?}"
+            );
         }
     }
 }

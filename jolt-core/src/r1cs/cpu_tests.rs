@@ -64,6 +64,7 @@ pub(crate) fn program_in(layout: MemoryLayout) -> (Program, Trace) {
         i(Div, 26, 11, 12, 0),
         i(Remu, 27, 11, 0, 0),
         i(Add, 0, 11, 12, 0),
+        i(Add, 31, 11, 11, 0), // rs1 == rs2
         i(Sw, 0, 10, 11, 4),
         i(Sw, 0, 10, 0, 8), // a store of zero
         i(Lw, 28, 10, 0, 4),

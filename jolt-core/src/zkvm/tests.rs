@@ -239,3 +239,71 @@ fn truncated_run_is_rejected() {
     }]);
     assert!(verify(vk, &out.io, &out.proof).is_err());
 }
+
+/// The step index of the first step of `trace` matching `pred`.
+fn step_where(trace: &Trace, pred: impl Fn(&crate::tracer::Step) -> bool) -> usize {
+    trace
+        .steps
+        .iter()
+        .position(pred)
+        .expect("the fixture has such a step")
+}
+
+fn rejected(tampers: Vec<Tamper>) -> bool {
+    let ((_, vk), _) = fixture();
+    let out = prove_with(tampers);
+    verify(vk, &out.io, &out.proof).is_err()
+}
+
+fn change(column: MemoryColumn, index: usize) -> Tamper {
+    Tamper::Witness {
+        column: WitnessColumn::Memory(column),
+        index,
+    }
+}
+
+/// Bug classes 3, 5, 6 and 7 (DESIGN.md §8a), each at the step it is about.
+#[test]
+fn regression_bug_classes() {
+    use crate::memory::Slot;
+    use instructions::flags::CircuitFlag;
+    use instructions::Opcode;
+    let ((_, _), trace) = fixture();
+    let steps = trace.steps.len();
+    // A write to x0 that is not zero.
+    let x0 = step_where(trace, |s| {
+        s.instruction.opcode == Opcode::Add && s.instruction.rd == 0
+    });
+    assert!(rejected(vec![change(MemoryColumn::RdWriteValue, x0)]));
+    // rs1 == rs2: the two reads must agree with the one register.
+    let same = step_where(trace, |s| {
+        s.instruction.opcode == Opcode::Add && s.instruction.rs1 == s.instruction.rs2
+    });
+    assert!(rejected(vec![change(
+        MemoryColumn::ReadValue(Slot::Rs2),
+        same
+    )]));
+    // DIV: wrong advice (quotient) for i32 operands with a negative divisor.
+    let advice = step_where(trace, |s| s.instruction.opcode == Opcode::VirtualAdvice);
+    assert!(rejected(vec![change(MemoryColumn::RdWriteValue, advice)]));
+    // A taken branch's next pc, and its flags.
+    let branch = step_where(trace, |s| s.instruction.opcode == Opcode::Bne);
+    assert!(rejected(vec![change(
+        MemoryColumn::Bytecode(crate::memory::bytecode::BytecodeColumn::Pc),
+        branch + 1
+    )]));
+    assert!(rejected(vec![Tamper::Witness {
+        column: WitnessColumn::CircuitFlag(CircuitFlag::Branch),
+        index: branch,
+    }]));
+    // Padding that does something: writes a register, stores, is not a no-op.
+    assert!(rejected(vec![change(MemoryColumn::RdWriteValue, steps)]));
+    assert!(rejected(vec![change(
+        MemoryColumn::RamWriteValue,
+        steps + 1
+    )]));
+    assert!(rejected(vec![Tamper::Witness {
+        column: WitnessColumn::CircuitFlag(CircuitFlag::NoOp),
+        index: steps,
+    }]));
+}

@@ -55,7 +55,12 @@ unsafe impl GlobalAlloc for BumpAllocator {
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let heap_end = symbol_address!("__jolt_heap_end");
         let is_last = ptr.addr() + layout.size() == self.next();
-        if is_last && ptr.addr().checked_add(new_size).is_some_and(|end| end <= heap_end) {
+        if is_last
+            && ptr
+                .addr()
+                .checked_add(new_size)
+                .is_some_and(|end| end <= heap_end)
+        {
             self.next.set(ptr.addr() + new_size);
             return ptr;
         }

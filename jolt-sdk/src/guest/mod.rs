@@ -4,8 +4,8 @@
 //! defines from the host's `MemoryLayout`, so host and guest agree on them.
 
 mod alloc;
-mod start;
 pub mod io;
+mod start;
 
 /// The address of a linker-script symbol, with its provenance exposed: the
 /// regions it names are not Rust allocations, so pointers into them are

@@ -19,13 +19,22 @@ pub enum BuildError {
     #[error("the Rust target {GUEST_TARGET} is missing and `rustup target add {GUEST_TARGET}` failed: {0}")]
     TargetMissing(String),
     #[error("could not run `{command}`: {source}")]
-    Spawn { command: String, source: std::io::Error },
+    Spawn {
+        command: String,
+        source: std::io::Error,
+    },
     #[error("building the guest at {path} failed (cargo exited with {status}); see the compiler output above")]
-    CargoFailed { path: PathBuf, status: std::process::ExitStatus },
+    CargoFailed {
+        path: PathBuf,
+        status: std::process::ExitStatus,
+    },
     #[error("cargo built no executable for the guest at {0}: is it a binary crate?")]
     NoExecutable(PathBuf),
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the guest ELF {path} does not load: {source}")]
     Elf { path: PathBuf, source: ElfError },
 }
@@ -41,7 +50,11 @@ pub struct GuestBuilder {
 impl GuestBuilder {
     /// A builder for the guest crate whose `Cargo.toml` is in `manifest_dir`.
     pub fn new(manifest_dir: impl Into<PathBuf>) -> Self {
-        GuestBuilder { manifest_dir: manifest_dir.into(), layout: MemoryLayout::default(), target_dir: None }
+        GuestBuilder {
+            manifest_dir: manifest_dir.into(),
+            layout: MemoryLayout::default(),
+            target_dir: None,
+        }
     }
 
     pub fn layout(mut self, layout: MemoryLayout) -> Self {
@@ -58,28 +71,44 @@ impl GuestBuilder {
     /// Compiles the guest and loads it for the tracer.
     pub fn build(&self) -> Result<Program, BuildError> {
         let path = self.build_elf()?;
-        let bytes = std::fs::read(&path).map_err(|source| BuildError::Io { path: path.clone(), source })?;
+        let bytes = std::fs::read(&path).map_err(|source| BuildError::Io {
+            path: path.clone(),
+            source,
+        })?;
         Program::from_elf(&bytes, self.layout).map_err(|source| BuildError::Elf { path, source })
     }
 
     /// Compiles the guest and returns the path of its ELF.
     pub fn build_elf(&self) -> Result<PathBuf, BuildError> {
         ensure_target(&self.manifest_dir)?;
-        let target_dir = self.target_dir.clone().unwrap_or_else(|| self.manifest_dir.join("target"));
-        std::fs::create_dir_all(&target_dir)
-            .map_err(|source| BuildError::Io { path: target_dir.clone(), source })?;
+        let target_dir = self
+            .target_dir
+            .clone()
+            .unwrap_or_else(|| self.manifest_dir.join("target"));
+        std::fs::create_dir_all(&target_dir).map_err(|source| BuildError::Io {
+            path: target_dir.clone(),
+            source,
+        })?;
         let l = &self.layout;
         let script = target_dir.join(format!(
             "jolt-{:x}-{:x}-{:x}-{:x}.ld",
             l.memory_size, l.stack_size, l.max_input_size, l.max_output_size
         ));
-        std::fs::write(&script, linker_script(l))
-            .map_err(|source| BuildError::Io { path: script.clone(), source })?;
+        std::fs::write(&script, linker_script(l)).map_err(|source| BuildError::Io {
+            path: script.clone(),
+            source,
+        })?;
 
         let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
         cargo
             .current_dir(&self.manifest_dir)
-            .args(["build", "--release", "--message-format=json-render-diagnostics", "--target", GUEST_TARGET])
+            .args([
+                "build",
+                "--release",
+                "--message-format=json-render-diagnostics",
+                "--target",
+                GUEST_TARGET,
+            ])
             .arg("--manifest-path")
             .arg(self.manifest_dir.join("Cargo.toml"))
             .arg("--target-dir")
@@ -89,16 +118,24 @@ impl GuestBuilder {
             .env_remove("CARGO_BUILD_RUSTFLAGS")
             .env_remove("CARGO_BUILD_TARGET")
             .env_remove("CARGO_TARGET_DIR")
-            .env("CARGO_ENCODED_RUSTFLAGS", format!("-Clink-arg=-T{}", script.display()))
+            .env(
+                "CARGO_ENCODED_RUSTFLAGS",
+                format!("-Clink-arg=-T{}", script.display()),
+            )
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
-        let output = cargo
-            .output()
-            .map_err(|source| BuildError::Spawn { command: "cargo build".into(), source })?;
+        let output = cargo.output().map_err(|source| BuildError::Spawn {
+            command: "cargo build".into(),
+            source,
+        })?;
         if !output.status.success() {
-            return Err(BuildError::CargoFailed { path: self.manifest_dir.clone(), status: output.status });
+            return Err(BuildError::CargoFailed {
+                path: self.manifest_dir.clone(),
+                status: output.status,
+            });
         }
-        executable_from_messages(&output.stdout).ok_or_else(|| BuildError::NoExecutable(self.manifest_dir.clone()))
+        executable_from_messages(&output.stdout)
+            .ok_or_else(|| BuildError::NoExecutable(self.manifest_dir.clone()))
     }
 }
 
@@ -121,9 +158,17 @@ fn ensure_target(dir: &Path) -> Result<(), BuildError> {
         .current_dir(dir)
         .args(["--print", "sysroot"])
         .output()
-        .map_err(|source| BuildError::Spawn { command: "rustc --print sysroot".into(), source })?;
+        .map_err(|source| BuildError::Spawn {
+            command: "rustc --print sysroot".into(),
+            source,
+        })?;
     let sysroot = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim());
-    if sysroot.join("lib/rustlib").join(GUEST_TARGET).join("lib").is_dir() {
+    if sysroot
+        .join("lib/rustlib")
+        .join(GUEST_TARGET)
+        .join("lib")
+        .is_dir()
+    {
         return Ok(());
     }
     eprintln!("jolt: installing the Rust target {GUEST_TARGET} with rustup");
@@ -135,7 +180,9 @@ fn ensure_target(dir: &Path) -> Result<(), BuildError> {
     if added.status.success() {
         Ok(())
     } else {
-        Err(BuildError::TargetMissing(String::from_utf8_lossy(&added.stderr).trim().to_string()))
+        Err(BuildError::TargetMissing(
+            String::from_utf8_lossy(&added.stderr).trim().to_string(),
+        ))
     }
 }
 

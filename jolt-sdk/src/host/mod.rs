@@ -1,6 +1,12 @@
-//! Host side: build guest crates for RV32IM and run them on the tracer.
+//! Host side: build guest crates for RV32IM, run them on the tracer, and
+//! prove and verify their runs.
 
 mod builder;
+
+use std::time::{Duration, Instant};
+
+use jolt_core::error::VerifyError;
+use jolt_core::zkvm::{self, ProveOptions, ZkvmError};
 
 pub use builder::{linker_script, BuildError, GuestBuilder, GUEST_TARGET};
 pub use jolt_core::tracer::{
@@ -21,11 +27,131 @@ pub enum HostError {
     Panicked,
     #[error("the guest's output does not deserialize as the expected type: {0}")]
     Output(postcard::Error),
+    #[error("proving: {0}")]
+    Prove(#[from] ZkvmError),
+    #[error("the proof does not verify: {0}")]
+    Verify(#[from] VerifyError),
+}
+
+/// What proving and verifying a run cost.
+#[derive(Clone, Debug)]
+pub struct ProvedRun {
+    /// The verified I/O.
+    pub io: ProgramIO,
+    /// Real instructions executed.
+    pub cycles: u64,
+    /// Trace steps (virtual sequences expanded), and T after padding.
+    pub steps: usize,
+    pub trace_length: u64,
+    /// Key generation (development SRS), not part of the prove time.
+    pub preprocess_time: Duration,
+    /// Tracing through the batched opening.
+    pub prove_time: Duration,
+    pub verify_time: Duration,
+    /// Bytes of the compressed proof.
+    pub proof_size: usize,
+}
+
+impl ProvedRun {
+    /// The lines the example hosts print.
+    pub fn report(&self) -> String {
+        format!(
+            "cycles: {} ({} trace steps, padded to {})\n\
+             prove time: {:.3} s ({:.0} cycles/s; keys {:.2} s)\n\
+             verify time: {:.1} ms\n\
+             proof size: {} bytes\n",
+            self.cycles,
+            self.steps,
+            self.trace_length,
+            self.prove_time.as_secs_f64(),
+            self.cycles as f64 / self.prove_time.as_secs_f64(),
+            self.preprocess_time.as_secs_f64(),
+            self.verify_time.as_secs_f64() * 1e3,
+            self.proof_size,
+        )
+    }
+}
+
+/// Runs `program` on `input`, proves the run with keys from the INSECURE
+/// development SRS, verifies the proof and decodes the output.
+pub fn prove_and_verify<I, O>(
+    program: &Program,
+    input: &I,
+    max_cycles: u64,
+) -> Result<(O, ProvedRun), HostError>
+where
+    I: serde::Serialize + ?Sized,
+    O: serde::de::DeserializeOwned,
+{
+    let bytes = serialize_input(input).map_err(HostError::Input)?;
+    let start = Instant::now();
+    let trace = trace(program, &bytes, max_cycles)?;
+    let trace_time = start.elapsed();
+    let log_t = trace
+        .steps
+        .len()
+        .next_power_of_two()
+        .max(2)
+        .trailing_zeros() as usize;
+    let start = Instant::now();
+    let (pk, vk) = zkvm::dev_preprocess(program, log_t)?;
+    let preprocess_time = start.elapsed();
+    let start = Instant::now();
+    let progress = std::env::var_os("JOLT_PROGRESS").is_some();
+    let options = ProveOptions {
+        max_cycles,
+        progress,
+        ..ProveOptions::default()
+    };
+    let out = zkvm::prove_trace(&pk, trace, &options)?;
+    let prove_time = trace_time + start.elapsed();
+    let start = Instant::now();
+    zkvm::verify(&vk, &out.io, &out.proof)?;
+    let verify_time = start.elapsed();
+    if out.io.panicked {
+        return Err(HostError::Panicked);
+    }
+    let output = deserialize_output(&out.io.outputs, &program.layout).map_err(HostError::Output)?;
+    let run = ProvedRun {
+        cycles: out.cycles,
+        steps: out.steps,
+        trace_length: out.proof.trace_length,
+        proof_size: out.proof.size(),
+        io: out.io,
+        preprocess_time,
+        prove_time,
+        verify_time,
+    };
+    Ok((output, run))
+}
+
+/// The layout the example guests are built for: 992 KiB of RAM, so the
+/// proof's address space (registers, I/O, RAM) is just under 2^18 words.
+pub fn example_layout() -> MemoryLayout {
+    // Sizes are multiples of 4 and fit the address space.
+    MemoryLayout::new(992 << 10, 64 << 10, 4096, 4096).expect("valid layout")
+}
+
+/// Builds the guest crate in `guest_dir` with [`example_layout`], proves
+/// and verifies its run on `input`: what the example hosts do.
+pub fn build_prove_and_verify<I, O>(guest_dir: &str, input: &I) -> Result<(O, ProvedRun), HostError>
+where
+    I: serde::Serialize + ?Sized,
+    O: serde::de::DeserializeOwned,
+{
+    let program = GuestBuilder::new(guest_dir)
+        .layout(example_layout())
+        .build()?;
+    prove_and_verify(&program, input, DEFAULT_MAX_CYCLES)
 }
 
 /// Runs `program` on `input` without recording a trace and decodes its
 /// output; also returns the execution summary (cycles, opcode counts).
-pub fn execute_guest<I, O>(program: &Program, input: &I, max_cycles: u64) -> Result<(O, Execution), HostError>
+pub fn execute_guest<I, O>(
+    program: &Program,
+    input: &I,
+    max_cycles: u64,
+) -> Result<(O, Execution), HostError>
 where
     I: serde::Serialize + ?Sized,
     O: serde::de::DeserializeOwned,
@@ -35,7 +161,8 @@ where
     if execution.io.panicked {
         return Err(HostError::Panicked);
     }
-    let output = deserialize_output(&execution.io.outputs, &program.layout).map_err(HostError::Output)?;
+    let output =
+        deserialize_output(&execution.io.outputs, &program.layout).map_err(HostError::Output)?;
     Ok((output, execution))
 }
 
@@ -51,7 +178,9 @@ where
 }
 
 /// Serializes a guest input the way [`crate::read_input`] reads it.
-pub fn serialize_input<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, postcard::Error> {
+pub fn serialize_input<T: serde::Serialize + ?Sized>(
+    value: &T,
+) -> Result<Vec<u8>, postcard::Error> {
     postcard::to_allocvec(value)
 }
 
