@@ -1,5 +1,6 @@
 //! Builds the collatz guest and asks it two questions: the steps for one
-//! number, and the number with the longest run in a range.
+//! number, and the number with the longest run in a range, proving and
+//! verifying each run.
 
 use jolt_sdk::host::build_prove_and_verify;
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,5 @@
-//! Builds the fibonacci guest, runs it on the tracer and checks the result
-//! against the same function computed natively.
+//! Builds the fibonacci guest, proves and verifies its run (development
+//! keys) and checks the result against the same function computed natively.
 
 use jolt_sdk::host::build_prove_and_verify;
 

@@ -1,4 +1,4 @@
-//! Builds the muldiv guest, runs MUL/MULH/MULHSU/MULHU/DIV/DIVU/REM/REMU on
+//! Builds the muldiv guest, proves and verifies a run of MUL/MULH/MULHSU/MULHU/DIV/DIVU/REM/REMU on
 //! the spec's corner cases and pseudo-random operands, and checks every
 //! result against wide integer arithmetic on the host.
 

@@ -1,5 +1,6 @@
 //! Builds the sha2 guest, hashes a message of N bytes (argument, default
-//! 2048) with SHA-256 on the tracer and checks the digest natively.
+//! 2048) with SHA-256 in a proven and verified run and checks the digest
+//! natively.
 
 use jolt_sdk::host::build_prove_and_verify;
 use sha2::{Digest, Sha256};

@@ -1,12 +1,13 @@
 //! Builds the sha3 guest, hashes a message of N bytes (argument, default
-//! 2048) with Keccak-256 on the tracer and checks the digest natively.
+//! 1024) with Keccak-256 in a proven and verified run and checks the digest
+//! natively.
 
 use jolt_sdk::host::build_prove_and_verify;
 use sha3::{Digest, Keccak256};
 
 fn main() {
     let len: usize = match std::env::args().nth(1).map(|s| s.parse()) {
-        None => 2048,
+        None => 1024,
         Some(Ok(n)) => n,
         Some(Err(e)) => {
             eprintln!("error: the argument must be a byte count: {e}");

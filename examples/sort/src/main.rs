@@ -1,5 +1,5 @@
 //! Builds the sort guest, sorts N pseudo-random values (argument, default
-//! 3000) on the tracer and checks the checksum natively.
+//! 1000) in a proven and verified run and checks the checksum natively.
 
 use jolt_sdk::host::build_prove_and_verify;
 
@@ -23,7 +23,7 @@ fn sort_natively(seed: u32, count: u32) -> (u32, u64, bool) {
 
 fn main() {
     let count: u32 = match std::env::args().nth(1).map(|s| s.parse()) {
-        None => 3000,
+        None => 1000,
         Some(Ok(n)) => n,
         Some(Err(e)) => {
             eprintln!("error: the argument must be a count: {e}");

@@ -307,3 +307,19 @@ fn regression_bug_classes() {
         index: steps,
     }]));
 }
+
+/// The column counts docs/zkvm.md states.
+#[test]
+fn registry_counts() {
+    let ((_, vk), _) = fixture();
+    let count =
+        |f: fn(&WitnessColumn) -> bool| vk.registry.columns().iter().filter(|c| f(c)).count();
+    let counts = [
+        count(|c| matches!(c, WitnessColumn::Memory(_))),
+        count(|c| matches!(c, WitnessColumn::Lasso(_))),
+        count(|c| matches!(c, WitnessColumn::CircuitFlag(_))),
+        count(|c| matches!(c, WitnessColumn::Aux(_))),
+    ];
+    assert_eq!(counts, [28, 91, 15, 15]);
+    assert_eq!(vk.registry.len(), 149);
+}
