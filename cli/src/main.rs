@@ -9,7 +9,8 @@
 //!
 //! Any failure (unreadable or malformed ELF or proof, unsupported
 //! instruction, memory fault, cycle limit, invalid proof) exits non-zero
-//! with a one-line reason. Keys come from the INSECURE development SRS.
+//! with a one-line reason. Keys come from `--srs FILE` or, by default, the
+//! INSECURE development SRS.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,7 +19,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use jolt_core::error::VerifyError;
-use jolt_core::pcs::HyperKzg;
+use jolt_core::pcs::{HyperKzg, Srs};
 use jolt_core::tracer::{execute, trace, MemoryLayout, Program, ProgramIO, DEFAULT_MAX_CYCLES};
 use jolt_core::zkvm::{self, ProofFile, ProveOptions};
 
@@ -56,6 +57,10 @@ struct ProveArgs {
     /// Stop with an error after this many instructions.
     #[arg(long, default_value_t = DEFAULT_MAX_CYCLES)]
     max_cycles: u64,
+    /// An SRS file (`Srs::save` format) with enough powers for the run;
+    /// default: the INSECURE development SRS.
+    #[arg(long)]
+    srs: Option<PathBuf>,
     #[command(flatten)]
     layout: LayoutArgs,
 }
@@ -73,8 +78,16 @@ struct VerifyArgs {
     /// proof claims (printed).
     #[arg(long)]
     output: Option<String>,
+    /// The SRS file the proof was made with; default: the INSECURE
+    /// development SRS.
+    #[arg(long)]
+    srs: Option<PathBuf>,
     #[command(flatten)]
     layout: LayoutArgs,
+}
+
+fn load_srs(path: &PathBuf) -> Result<Srs, String> {
+    Srs::load(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// The memory layout the ELF was built for (prover and verifier must agree).
@@ -189,9 +202,17 @@ fn prove(args: ProveArgs) -> Result<(), String> {
         .max(2)
         .trailing_zeros() as usize;
     let start = Instant::now();
-    let (pk, vk) = zkvm::dev_preprocess(&program, log_t).map_err(|e| e.to_string())?;
+    let (pk, vk) = match &args.srs {
+        Some(path) => zkvm::preprocess::<HyperKzg>(&program, &load_srs(path)?, log_t),
+        None => zkvm::dev_preprocess(&program, log_t),
+    }
+    .map_err(|e| e.to_string())?;
+    let srs_name = match &args.srs {
+        Some(path) => path.display().to_string(),
+        None => "INSECURE development SRS".to_string(),
+    };
     eprintln!(
-        "[prove] preprocessing (INSECURE development SRS) in {:.2?}",
+        "[prove] preprocessing ({srs_name}) in {:.2?}",
         start.elapsed()
     );
     let options = ProveOptions {
@@ -229,7 +250,11 @@ fn verify(args: VerifyArgs) -> Result<(), String> {
     let bytes = std::fs::read(&args.proof).map_err(|e| format!("{}: {e}", args.proof.display()))?;
     let file = ProofFile::<HyperKzg>::from_bytes(&bytes)
         .map_err(|e| format!("{}: {e}", args.proof.display()))?;
-    let vk = zkvm::dev_verifier_key(&program).map_err(|e| e.to_string())?;
+    let vk = match &args.srs {
+        Some(path) => zkvm::verifier_key::<HyperKzg>(&program, &load_srs(path)?),
+        None => zkvm::dev_verifier_key(&program),
+    }
+    .map_err(|e| e.to_string())?;
     if file.digest != vk.digest {
         let short = |d: &[u8; 32]| hex::encode(&d[..8]);
         return Err(format!(

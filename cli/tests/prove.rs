@@ -171,3 +171,31 @@ fn prove_rejects_bad_runs() {
     ]);
     rejected(&out, "exceeds");
 }
+
+/// With an SRS file the proof verifies under that file only.
+#[test]
+fn srs_file() {
+    use jolt_core::pcs::Srs;
+    let srs = std::env::temp_dir().join(format!("jolt-cli-srs-{}.bin", std::process::id()));
+    Srs::insecure_dev_setup(16, 99).save(&srs).unwrap();
+    let srs = srs.to_string_lossy().into_owned();
+    let elf = write_temp("inc-srs.elf", &increment_elf());
+    let proof = write_temp("inc-srs.proof", b"");
+    let mut args = vec![
+        "prove", &elf, "--input", "29000000", "-o", &proof, "--srs", &srs,
+    ];
+    args.extend(MEMORY);
+    let out = jolt(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(verify(&elf, &proof, &["--srs", &srs]).status.success());
+    // Under the development SRS the key (and its digest) differ.
+    rejected(&verify(&elf, &proof, &[]), "is for program");
+    rejected(
+        &verify(&elf, &proof, &["--srs", "/nonexistent.srs"]),
+        "nonexistent",
+    );
+}

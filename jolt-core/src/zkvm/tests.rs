@@ -116,6 +116,13 @@ fn other_io_is_rejected() {
     let mut io = out.io.clone();
     io.inputs = vec![7, 0, 0, 1];
     others.push(io);
+    // I/O larger than its regions: an error, not a panic.
+    let mut io = out.io.clone();
+    io.inputs = vec![1; 1 << 20];
+    assert!(verify(vk, &io, &out.proof).is_err());
+    let mut io = out.io.clone();
+    io.outputs = vec![1; 1 << 20];
+    assert!(verify(vk, &io, &out.proof).is_err());
     for io in others {
         assert!(verify(vk, &io, &out.proof).is_err(), "{io:?}");
         let forged = prove_with(vec![Tamper::Io(io.clone())]);
