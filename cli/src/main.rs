@@ -57,10 +57,8 @@ struct ProveArgs {
     /// Stop with an error after this many instructions.
     #[arg(long, default_value_t = DEFAULT_MAX_CYCLES)]
     max_cycles: u64,
-    /// An SRS file (`Srs::save` format) with enough powers for the run;
-    /// default: the INSECURE development SRS.
-    #[arg(long)]
-    srs: Option<PathBuf>,
+    #[command(flatten)]
+    keys: KeyArgs,
     #[command(flatten)]
     layout: LayoutArgs,
 }
@@ -78,16 +76,35 @@ struct VerifyArgs {
     /// proof claims (printed).
     #[arg(long)]
     output: Option<String>,
-    /// The SRS file the proof was made with; default: the INSECURE
-    /// development SRS.
-    #[arg(long)]
-    srs: Option<PathBuf>,
+    #[command(flatten)]
+    keys: KeyArgs,
     #[command(flatten)]
     layout: LayoutArgs,
 }
 
-fn load_srs(path: &PathBuf) -> Result<Srs, String> {
-    Srs::load(path).map_err(|e| format!("{}: {e}", path.display()))
+/// Where the keys come from (prover and verifier must agree).
+#[derive(clap::Args)]
+struct KeyArgs {
+    /// An SRS file (`Srs::save` format; the prover needs enough powers for
+    /// the run, the verifier reads four); default: the INSECURE development SRS.
+    #[arg(long)]
+    srs: Option<PathBuf>,
+}
+
+impl KeyArgs {
+    fn load(&self) -> Result<Option<Srs>, String> {
+        self.srs
+            .as_ref()
+            .map(|path| Srs::load(path).map_err(|e| format!("{}: {e}", path.display())))
+            .transpose()
+    }
+
+    fn name(&self) -> String {
+        match &self.srs {
+            Some(path) => path.display().to_string(),
+            None => "INSECURE development SRS".to_string(),
+        }
+    }
 }
 
 /// The memory layout the ELF was built for (prover and verifier must agree).
@@ -131,18 +148,8 @@ struct RunArgs {
     /// Stop with an error after this many instructions.
     #[arg(long, default_value_t = DEFAULT_MAX_CYCLES)]
     max_cycles: u64,
-    /// RAM above 0x80000000, in bytes (suffixes K, M, G for 2^10, 2^20, 2^30).
-    #[arg(long, value_parser = parse_size, default_value = "4M")]
-    memory_size: u64,
-    /// Stack reserved at the top of RAM, in bytes.
-    #[arg(long, value_parser = parse_size, default_value = "64K")]
-    stack_size: u64,
-    /// Size of the input region, in bytes.
-    #[arg(long, value_parser = parse_size, default_value = "4K")]
-    max_input_size: u64,
-    /// Size of the output region, in bytes.
-    #[arg(long, value_parser = parse_size, default_value = "4K")]
-    max_output_size: u64,
+    #[command(flatten)]
+    layout: LayoutArgs,
 }
 
 /// A byte count: decimal, `0x` hexadecimal, or with a K/M/G suffix.
@@ -166,17 +173,8 @@ fn parse_size(s: &str) -> Result<u64, String> {
 }
 
 fn run(args: RunArgs) -> Result<(), String> {
-    let layout = MemoryLayout::new(
-        args.memory_size,
-        args.stack_size,
-        args.max_input_size,
-        args.max_output_size,
-    )
-    .map_err(|e| format!("invalid memory layout: {e}"))?;
+    let program = args.layout.load(&args.elf)?;
     let inputs = hex::decode(args.input_hex.trim()).map_err(|e| format!("--input-hex: {e}"))?;
-    let bytes = std::fs::read(&args.elf).map_err(|e| format!("{}: {e}", args.elf.display()))?;
-    let program =
-        Program::from_elf(&bytes, layout).map_err(|e| format!("{}: {e}", args.elf.display()))?;
     let execution = execute(&program, &inputs, args.max_cycles).map_err(|e| e.to_string())?;
     println!("outputs: {}", hex::encode(&execution.io.outputs));
     println!("panicked: {}", execution.io.panicked);
@@ -195,24 +193,16 @@ fn prove(args: ProveArgs) -> Result<(), String> {
         trace.steps.len(),
         start.elapsed()
     );
-    let log_t = trace
-        .steps
-        .len()
-        .next_power_of_two()
-        .max(2)
-        .trailing_zeros() as usize;
+    let log_t = zkvm::padded_log_steps(trace.steps.len());
     let start = Instant::now();
-    let (pk, vk) = match &args.srs {
-        Some(path) => zkvm::preprocess::<HyperKzg>(&program, &load_srs(path)?, log_t),
+    let (pk, vk) = match args.keys.load()? {
+        Some(srs) => zkvm::preprocess::<HyperKzg>(&program, &srs, log_t),
         None => zkvm::dev_preprocess(&program, log_t),
     }
     .map_err(|e| e.to_string())?;
-    let srs_name = match &args.srs {
-        Some(path) => path.display().to_string(),
-        None => "INSECURE development SRS".to_string(),
-    };
     eprintln!(
-        "[prove] preprocessing ({srs_name}) in {:.2?}",
+        "[prove] preprocessing ({}) in {:.2?}",
+        args.keys.name(),
         start.elapsed()
     );
     let options = ProveOptions {
@@ -250,8 +240,8 @@ fn verify(args: VerifyArgs) -> Result<(), String> {
     let bytes = std::fs::read(&args.proof).map_err(|e| format!("{}: {e}", args.proof.display()))?;
     let file = ProofFile::<HyperKzg>::from_bytes(&bytes)
         .map_err(|e| format!("{}: {e}", args.proof.display()))?;
-    let vk = match &args.srs {
-        Some(path) => zkvm::verifier_key::<HyperKzg>(&program, &load_srs(path)?),
+    let vk = match args.keys.load()? {
+        Some(srs) => zkvm::verifier_key::<HyperKzg>(&program, &srs),
         None => zkvm::dev_verifier_key(&program),
     }
     .map_err(|e| e.to_string())?;

@@ -1,35 +1,16 @@
 //! Lasso on the traces of the example guests: every step's lookup (rows
-//! built from the trace the way the end-to-end prover will) proves, and
+//! built from the trace as the end-to-end prover builds them) proves, and
 //! every opening claim it hands on is a true evaluation of its column.
 
 use ark_bn254::Fr;
-use instructions::lookups::{lookup_of, lookup_operands, LookupParams};
-use jolt_core::lasso::{self, LassoColumn, LassoWitness, LookupRow};
+use instructions::lookups::LookupParams;
+use jolt_core::lasso::{self, LassoColumn, LassoWitness};
 use jolt_core::opening::OpeningClaim;
 use jolt_core::poly::DensePolynomial;
-use jolt_core::tracer::{trace, Trace};
+use jolt_core::tracer::trace;
 use jolt_core::transcript::Transcript;
+use jolt_core::zkvm::witness::lookup_rows;
 use jolt_sdk::host::{serialize_input, GuestBuilder, DEFAULT_MAX_CYCLES};
-
-fn rows(t: &Trace) -> Vec<LookupRow> {
-    let n = t.steps.len().next_power_of_two();
-    let mut rows: Vec<LookupRow> = t
-        .steps
-        .iter()
-        .map(|step| match lookup_of(step.instruction.opcode) {
-            Some(kind) => {
-                let rs1 = step.rs1.map_or(0, |r| r.value);
-                let rs2 = step.rs2.map_or(0, |r| r.value);
-                let rd = step.rd.map_or(0, |r| r.after);
-                let (x, y) = lookup_operands(&step.instruction, step.pc, rs1, rs2, rd);
-                LookupRow::new(kind, x, y)
-            }
-            None => LookupRow::none(),
-        })
-        .collect();
-    rows.resize(n, LookupRow::none());
-    rows
-}
 
 fn claims_hold(witness: &LassoWitness, claims: &[OpeningClaim<LassoColumn, Fr>]) -> bool {
     claims.iter().all(|claim| {
@@ -57,7 +38,7 @@ fn example_traces_prove() {
         let dir = format!("{}/../{example}/guest", env!("CARGO_MANIFEST_DIR"));
         let program = GuestBuilder::new(dir).build().unwrap();
         let t = trace(&program, &input, DEFAULT_MAX_CYCLES).unwrap();
-        let rows = rows(&t);
+        let rows = lookup_rows(&t, t.steps.len().next_power_of_two());
         let witness = LassoWitness::new(&rows, p).unwrap();
         let (proof, _) = lasso::prove::<Fr>(&witness, &mut Transcript::new(b"e2e"));
         let claims = lasso::verify(&proof, rows.len(), p, &mut Transcript::new(b"e2e"))

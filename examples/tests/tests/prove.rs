@@ -61,7 +61,7 @@ fn a_proof_is_for_one_program_and_input() {
     let fib = build("fibonacci");
     let input = serialize_input(&20u32).unwrap();
     let trace = jolt_core::tracer::trace(&fib, &input, DEFAULT_MAX_CYCLES).unwrap();
-    let log_t = trace.steps.len().next_power_of_two().trailing_zeros() as usize;
+    let log_t = zkvm::padded_log_steps(trace.steps.len());
     let (pk, vk) = zkvm::dev_preprocess(&fib, log_t).unwrap();
     let out = zkvm::prove_trace(&pk, trace, &ProveOptions::default()).unwrap();
     zkvm::verify(&vk, &out.io, &out.proof).unwrap();

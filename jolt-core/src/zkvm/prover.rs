@@ -81,8 +81,8 @@ pub fn prove_trace<P: CommitmentScheme>(
     let start = Instant::now();
     let vk = &pk.vk;
     let steps = trace.steps.len();
-    let t = steps.next_power_of_two().max(2);
-    let log_t = t.trailing_zeros() as usize;
+    let log_t = padded_log_steps(steps);
+    let t = 1usize << log_t;
     if log_t > pk.max_log_steps {
         return Err(ZkvmError::TraceTooLong {
             steps,
@@ -154,6 +154,12 @@ pub fn prove_trace<P: CommitmentScheme>(
         cycles,
         steps,
     })
+}
+
+/// log2 T for a run of `steps` steps: padded to a power of two, at least 2
+/// (the size a prover key must fit).
+pub fn padded_log_steps(steps: usize) -> usize {
+    steps.next_power_of_two().max(2).trailing_zeros() as usize
 }
 
 /// Step 2 of the transcript.

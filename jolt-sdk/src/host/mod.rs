@@ -87,12 +87,7 @@ where
     let start = Instant::now();
     let trace = trace(program, &bytes, max_cycles)?;
     let trace_time = start.elapsed();
-    let log_t = trace
-        .steps
-        .len()
-        .next_power_of_two()
-        .max(2)
-        .trailing_zeros() as usize;
+    let log_t = zkvm::padded_log_steps(trace.steps.len());
     let start = Instant::now();
     let (pk, vk) = zkvm::dev_preprocess(program, log_t)?;
     let preprocess_time = start.elapsed();
