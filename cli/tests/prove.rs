@@ -12,9 +12,10 @@ use jolt_core::tracer::RAM_BASE;
 /// Small RAM keeps the keys and the final-memory columns small.
 const MEMORY: [&str; 2] = ["--memory-size", "64K"];
 
-fn prove(elf: &str, input: &str, proof: &str) {
+fn prove(elf: &str, input: &str, proof: &str, extra: &[&str]) {
     let mut args = vec!["prove", elf, "--input", input, "-o", proof];
     args.extend(MEMORY);
+    args.extend(extra);
     let out = jolt(&args);
     assert!(
         out.status.success(),
@@ -68,7 +69,7 @@ fn rejected(out: &std::process::Output, expect: &str) {
 fn proves_verifies_and_rejects_tampering() {
     let elf = write_temp("inc.elf", &increment_elf());
     let proof = write_temp("inc.proof", b"");
-    prove(&elf, "29000000", &proof);
+    prove(&elf, "29000000", &proof, &[]);
 
     let out = verify(&elf, &proof, &[]);
     assert!(
@@ -181,16 +182,7 @@ fn srs_file() {
     let srs = srs.to_string_lossy().into_owned();
     let elf = write_temp("inc-srs.elf", &increment_elf());
     let proof = write_temp("inc-srs.proof", b"");
-    let mut args = vec![
-        "prove", &elf, "--input", "29000000", "-o", &proof, "--srs", &srs,
-    ];
-    args.extend(MEMORY);
-    let out = jolt(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    prove(&elf, "29000000", &proof, &["--srs", &srs]);
     assert!(verify(&elf, &proof, &["--srs", &srs]).status.success());
     // Under the development SRS the key (and its digest) differ.
     rejected(&verify(&elf, &proof, &[]), "is for program");
