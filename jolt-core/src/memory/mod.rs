@@ -42,8 +42,9 @@ use crate::opening::OpeningClaim;
 use crate::tracer::{Program, ProgramIO};
 use crate::transcript::Transcript;
 
-/// Traces of up to 2^30 steps: timestamps 4t + s + 1 stay below 2^32.
-pub const MAX_LOG_STEPS: usize = 30;
+/// Traces of up to 2^29 steps: timestamps 4t + s + 1 ≤ 4T stay below 2^32
+/// (at T = 2^30 the last write's timestamp 2^32 would wrap to 0).
+pub const MAX_LOG_STEPS: usize = 29;
 
 /// The four memory operations of a step, in time order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -212,7 +213,7 @@ pub(crate) fn check_num_steps(protocol: &'static str, num_steps: usize) -> Resul
     } else {
         Err(VerifyError::Shape {
             protocol,
-            what: "trace length (a power of two ≤ 2^30)",
+            what: "trace length (a power of two ≤ 2^29)",
             expected: num_steps
                 .checked_next_power_of_two()
                 .unwrap_or(0)

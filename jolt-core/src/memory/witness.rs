@@ -28,7 +28,7 @@ use crate::tracer::{ProgramIO, RamAccess, Trace, NUM_REGISTERS};
 /// Why a trace cannot be turned into a memory-checking witness.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WitnessError {
-    #[error("{steps} trace steps do not fit T = {num_steps} (a power of two, at most 2^30)")]
+    #[error("{steps} trace steps do not fit T = {num_steps} (a power of two, at most 2^29)")]
     Length { steps: usize, num_steps: usize },
     #[error("step {step} (pc {pc:#x}): no bytecode row for this instruction")]
     NoRow { step: usize, pc: u32 },
@@ -71,7 +71,7 @@ impl Replay {
         let value = self.memory[address];
         self.read_value[slot.index()][step] = value;
         self.read_timestamp[slot.index()][step] = self.last[address];
-        // t_now ≤ 4T ≤ 2^32 − 4 since T ≤ 2^30.
+        // t_now ≤ 4T ≤ 2^31 since T ≤ 2^29.
         self.last[address] = now(step, slot) as u32;
         if let Some(w) = write {
             self.memory[address] = w;

@@ -85,7 +85,7 @@ pub fn preprocess<P: CommitmentScheme>(
 }
 
 /// The verifier key of `program`: it needs only the few SRS elements the
-/// PCS verifier uses, and accepts traces of any length up to 2^30.
+/// PCS verifier uses, and accepts traces of any length up to 2^29.
 pub fn verifier_key<P: CommitmentScheme>(
     program: &Program,
     srs: &P::Srs,

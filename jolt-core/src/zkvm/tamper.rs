@@ -34,7 +34,12 @@ pub(super) fn apply_to_owned<F: JoltField>(
 ) {
     for tamper in tampers {
         match tamper {
-            Tamper::Io(claimed) => *io = claimed.clone(),
+            Tamper::Io(claimed) => {
+                // The memory prover builds Init and the output check from
+                // these too: a consistent forger.
+                *io = claimed.clone();
+                witness.memory.io = claimed.clone();
+            }
             Tamper::Witness { column, index } => flip(witness, *column, *index),
         }
     }

@@ -30,12 +30,22 @@ pub fn verify<P: CommitmentScheme>(
     if !t.is_power_of_two() || t < 2 || t > 1 << MAX_LOG_STEPS {
         return Err(VerifyError::Shape {
             protocol: PROTOCOL,
-            what: "trace length (a power of two in [2, 2^30]; nearest valid)",
+            what: "trace length (a power of two in [2, 2^29]; nearest valid)",
             expected: (t.max(2).min(1 << MAX_LOG_STEPS) as usize).next_power_of_two(),
             got: usize::try_from(t).unwrap_or(usize::MAX),
         });
     }
     let (t, log_t) = (t as usize, t.trailing_zeros() as usize);
+    // I/O that does not fit its regions is rejected before it is hashed;
+    // outputs must be in canonical form (trailing zeros trimmed, as
+    // `ProgramIO` defines them) so that one run has one statement.
+    memory::io::check_io_shape(PROTOCOL, &vk.memory.space, io)?;
+    if io.outputs.last() == Some(&0) {
+        return Err(VerifyError::OutputMismatch {
+            protocol: PROTOCOL,
+            what: "outputs (trailing zero bytes: not in canonical form)",
+        });
+    }
     check_shape(
         PROTOCOL,
         "commitments",
