@@ -19,6 +19,14 @@ pub use guest::io::{input_bytes, read_input, write_output};
 #[cfg(feature = "host")]
 pub mod host;
 
+pub mod cycle_tracker;
+
+/// Marks a function as provable: see the crate docs.
+pub use jolt_sdk_macros::provable;
+/// Re-exported for the code `provable` generates.
+#[doc(hidden)]
+pub use serde;
+
 /// Defines the guest's entry point: reads the input with [`read_input`],
 /// calls `f` on it and writes the result with [`write_output`].
 ///

@@ -1,61 +1,31 @@
-//! Builds the collatz guest and asks it two questions: the steps for one
-//! number, and the number with the longest run in a range, proving and
-//! verifying each run.
+//! Proves and verifies two Collatz queries — the steps of 837799, and the
+//! number with the longest run in [1, N) (argument, default 100) — and
+//! checks both against the guest function run natively.
 
-use jolt_sdk::host::build_prove_and_verify;
-use serde::{Deserialize, Serialize};
-
-/// Mirrors the guest's `Query` (same variants in the same order).
-#[derive(Serialize)]
-enum Query {
-    Steps(u64),
-    LongestInRange { start: u64, end: u64 },
-}
-
-#[derive(Deserialize, Debug, PartialEq)]
-struct Answer {
-    n: u64,
-    steps: u32,
-}
-
-fn steps(mut n: u64) -> u32 {
-    let mut count = 0;
-    while n > 1 {
-        n = if n.is_multiple_of(2) {
-            n / 2
-        } else {
-            3 * n + 1
-        };
-        count += 1;
-    }
-    count
-}
+use collatz_guest::{
+    collatz, compile_collatz, preprocess_collatz, prove_collatz, verify_collatz, Query,
+};
+use jolt::host::{arg_or, run_main, timed};
 
 fn main() {
-    let guest = concat!(env!("CARGO_MANIFEST_DIR"), "/guest");
-    let (n, start, end) = (837_799u64, 1u64, 100u64);
-    let run = || -> Result<(), Box<dyn std::error::Error>> {
-        let (one, e1) = build_prove_and_verify::<Query, Answer>(guest, &Query::Steps(n))?;
-        println!("collatz steps({n}) = {}", one.steps);
-        print!("{}", e1.report());
-        let (best, e2) =
-            build_prove_and_verify::<Query, Answer>(guest, &Query::LongestInRange { start, end })?;
-        println!(
-            "longest in [{start}, {end}): n = {} with {} steps",
-            best.n, best.steps
-        );
-        print!("{}", e2.report());
-        let expected =
-            (start..end)
-                .map(|k| (steps(k), k))
-                .fold((0, 0), |b, a| if a.0 > b.0 { a } else { b });
-        if one.steps != steps(n) || (best.steps, best.n) != expected {
-            return Err(format!("the guest disagrees with the host: expected {expected:?}").into());
+    let end: u64 = arg_or(1, 100, "a range end");
+    run_main(|| {
+        let keys = preprocess_collatz(&compile_collatz()?)?;
+        for query in [
+            Query::Steps(837_799),
+            Query::LongestInRange { start: 1, end },
+        ] {
+            let (answer, proof) = prove_collatz(&keys, query.clone())?;
+            let (verified, verify_time) = timed(|| {
+                verify_collatz(keys.verifier_key(), query.clone(), answer.clone(), &proof)
+            });
+            verified?;
+            println!("{query:?}: n = {} with {} steps", answer.n, answer.steps);
+            print!("{}", proof.report(verify_time));
+            if answer != collatz(query.clone()) {
+                return Err(format!("natively: {:?}", collatz(query)).into());
+            }
         }
         Ok(())
-    };
-    if let Err(e) = run() {
-        eprintln!("error: {e}");
-        std::process::exit(1);
-    }
+    });
 }

@@ -1,8 +1,9 @@
-//! Builds the muldiv guest, proves and verifies a run of MUL/MULH/MULHSU/MULHU/DIV/DIVU/REM/REMU on
+//! Proves and verifies a run of MUL/MULH/MULHSU/MULHU/DIV/DIVU/REM/REMU on
 //! the spec's corner cases and pseudo-random operands, and checks every
 //! result against wide integer arithmetic on the host.
 
-use jolt_sdk::host::build_prove_and_verify;
+use jolt::host::{run_main, timed};
+use muldiv_guest::{compile_muldiv, preprocess_muldiv, prove_muldiv, verify_muldiv};
 
 /// The RISC-V M-extension results, from 128-bit arithmetic and table 13.1 of
 /// the unprivileged spec (division by zero, signed overflow).
@@ -57,34 +58,33 @@ fn main() {
         x ^= x << 5;
         pairs.push((a, x >> (a % 32)));
     }
-    let guest = concat!(env!("CARGO_MANIFEST_DIR"), "/guest");
-    match build_prove_and_verify::<Vec<(u32, u32)>, Vec<[u32; 8]>>(guest, &pairs) {
-        Ok((results, execution)) => {
-            let wrong = pairs
-                .iter()
-                .zip(&results)
-                .filter(|(&(a, b), r)| **r != reference(a, b))
-                .count();
-            println!(
-                "muldiv: {} operand pairs, {} results differ from the reference",
-                pairs.len(),
-                wrong
-            );
-            // edges[5] = −2^31, edges[8] = −1, edges[3] = 3, edges[0] = 0.
-            println!(
-                "div(-2^31, -1) = {:#x}, div(3, 0) = {:#x}, rem(3, 0) = {}",
-                results[5 * 9 + 8][4],
-                results[3 * 9][4],
-                results[3 * 9][6]
-            );
-            print!("{}", execution.report());
-            if wrong > 0 || results.len() != pairs.len() {
-                std::process::exit(1);
-            }
+    run_main(|| {
+        let keys = preprocess_muldiv(&compile_muldiv()?)?;
+        let (results, proof) = prove_muldiv(&keys, pairs.clone())?;
+        let (verified, verify_time) =
+            timed(|| verify_muldiv(keys.verifier_key(), pairs.clone(), results.clone(), &proof));
+        verified?;
+        let wrong = pairs
+            .iter()
+            .zip(&results)
+            .filter(|(&(a, b), r)| **r != reference(a, b))
+            .count();
+        println!(
+            "muldiv: {} operand pairs, {} results differ from the reference",
+            pairs.len(),
+            wrong
+        );
+        // edges[5] = −2^31, edges[8] = −1, edges[3] = 3, edges[0] = 0.
+        println!(
+            "div(-2^31, -1) = {:#x}, div(3, 0) = {:#x}, rem(3, 0) = {}",
+            results[5 * 9 + 8][4],
+            results[3 * 9][4],
+            results[3 * 9][6]
+        );
+        print!("{}", proof.report(verify_time));
+        if wrong > 0 || results.len() != pairs.len() {
+            return Err("the guest's results differ from the reference".into());
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::exit(1);
-        }
-    }
+        Ok(())
+    });
 }

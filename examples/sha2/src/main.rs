@@ -1,38 +1,29 @@
-//! Builds the sha2 guest, hashes a message of N bytes (argument, default
-//! 2048) with SHA-256 in a proven and verified run and checks the digest
-//! natively.
+//! Proves and verifies the SHA-256 digest of an N-byte message (argument,
+//! default 2048) and checks it against the sha2 crate on the host.
 
-use jolt_sdk::host::build_prove_and_verify;
+use jolt::host::{arg_or, run_main, timed};
 use sha2::{Digest, Sha256};
+use sha2_guest::{compile_digest, preprocess_digest, prove_digest, verify_digest};
 
 fn main() {
-    let len: usize = match std::env::args().nth(1).map(|s| s.parse()) {
-        None => 2048,
-        Some(Ok(n)) => n,
-        Some(Err(e)) => {
-            eprintln!("error: the argument must be a byte count: {e}");
-            std::process::exit(2);
-        }
-    };
+    let len: usize = arg_or(1, 2048, "a byte count");
     let message: Vec<u8> = (0..len).map(|i| (i * 31 + 7) as u8).collect();
-    let guest = concat!(env!("CARGO_MANIFEST_DIR"), "/guest");
-    match build_prove_and_verify::<Vec<u8>, [u8; 32]>(guest, &message) {
-        Ok((digest, execution)) => {
-            println!("SHA-256 of {len} bytes = {}", to_hex(&digest));
-            print!("{}", execution.report());
-            let expected: [u8; 32] = Sha256::digest(&message).into();
-            if digest != expected {
-                eprintln!("error: the host computes {}", to_hex(&expected));
-                std::process::exit(1);
-            }
+    run_main(|| {
+        let keys = preprocess_digest(&compile_digest()?)?;
+        let (digest, proof) = prove_digest(&keys, message.clone())?;
+        let (verified, verify_time) =
+            timed(|| verify_digest(keys.verifier_key(), message.clone(), digest, &proof));
+        verified?;
+        println!("SHA-256 of {len} bytes = {}", hex(&digest));
+        print!("{}", proof.report(verify_time));
+        let expected: [u8; 32] = Sha256::digest(&message).into();
+        if digest != expected {
+            return Err(format!("the host computes {}", hex(&expected)).into());
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::exit(1);
-        }
-    }
+        Ok(())
+    });
 }
 
-fn to_hex(bytes: &[u8]) -> String {
+fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

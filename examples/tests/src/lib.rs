@@ -1,2 +1,26 @@
-//! End-to-end tests of the example guests live in `tests/`; this crate has
-//! no library code of its own.
+//! Shared by the end-to-end tests in `tests/`: building the provable
+//! function of an example guest the way its `compile_*` function does.
+
+use jolt_sdk::host::{example_layout, GuestBuilder, Program};
+
+/// The `#[jolt::provable]` function of each example guest.
+pub fn function_of(example: &str) -> &'static str {
+    match example {
+        "fibonacci" => "fib",
+        "sha2" | "sha3" => "digest",
+        "collatz" => "collatz",
+        "muldiv" => "muldiv",
+        "sort" => "sort",
+        other => panic!("no example guest named {other}"),
+    }
+}
+
+/// Builds `example`'s guest for RV32IM in the examples' layout.
+pub fn build(example: &str) -> Program {
+    let dir = format!("{}/../{example}/guest", env!("CARGO_MANIFEST_DIR"));
+    GuestBuilder::new(dir)
+        .layout(example_layout())
+        .function(function_of(example))
+        .build()
+        .unwrap_or_else(|e| panic!("building {example}: {e}"))
+}

@@ -4,16 +4,10 @@
 //! Inputs are kept small here (QEMU logs the register file after every
 //! instruction); the example binaries run the full-size inputs.
 
+use example_tests::build;
 use jolt_core::tracer::differential::compare_with_qemu;
-use jolt_sdk::host::{execute_guest, serialize_input, GuestBuilder, Program, DEFAULT_MAX_CYCLES};
+use jolt_sdk::host::{execute_guest, serialize_input, DEFAULT_MAX_CYCLES};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
-
-fn build(example: &str) -> Program {
-    let dir = format!("{}/../{example}/guest", env!("CARGO_MANIFEST_DIR"));
-    GuestBuilder::new(dir)
-        .build()
-        .unwrap_or_else(|e| panic!("building {example}: {e}"))
-}
 
 /// Runs `example` on `input` on the tracer (returning its output) and under
 /// QEMU, which must agree with the tracer after every instruction.

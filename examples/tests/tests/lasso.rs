@@ -3,6 +3,7 @@
 //! every opening claim it hands on is a true evaluation of its column.
 
 use ark_bn254::Fr;
+use example_tests::build;
 use instructions::lookups::LookupParams;
 use jolt_core::lasso::{self, LassoColumn, LassoWitness};
 use jolt_core::opening::OpeningClaim;
@@ -10,7 +11,7 @@ use jolt_core::poly::DensePolynomial;
 use jolt_core::tracer::trace;
 use jolt_core::transcript::Transcript;
 use jolt_core::zkvm::witness::lookup_rows;
-use jolt_sdk::host::{serialize_input, GuestBuilder, DEFAULT_MAX_CYCLES};
+use jolt_sdk::host::{serialize_input, DEFAULT_MAX_CYCLES};
 
 fn claims_hold(witness: &LassoWitness, claims: &[OpeningClaim<LassoColumn, Fr>]) -> bool {
     claims.iter().all(|claim| {
@@ -35,8 +36,7 @@ fn example_traces_prove() {
             serialize_input(&(0..32u8).collect::<Vec<u8>>()).unwrap(),
         ),
     ] {
-        let dir = format!("{}/../{example}/guest", env!("CARGO_MANIFEST_DIR"));
-        let program = GuestBuilder::new(dir).build().unwrap();
+        let program = build(example);
         let t = trace(&program, &input, DEFAULT_MAX_CYCLES).unwrap();
         let rows = lookup_rows(&t, t.steps.len().next_power_of_two());
         let witness = LassoWitness::new(&rows, p).unwrap();

@@ -4,21 +4,15 @@
 //! other inputs is rejected.
 
 use ark_bn254::Fr;
+use example_tests::build;
 use jolt_core::memory::{self, MemoryColumn, MemoryPreprocessing, MemoryWitness};
 use jolt_core::opening::OpeningClaim;
 use jolt_core::poly::DensePolynomial;
 use jolt_core::tracer::{trace, ProgramIO, Trace};
 use jolt_core::transcript::Transcript;
-use jolt_sdk::host::{serialize_input, GuestBuilder, Program, DEFAULT_MAX_CYCLES};
+use jolt_sdk::host::{serialize_input, DEFAULT_MAX_CYCLES};
 use serde::Serialize;
 use std::collections::HashMap;
-
-fn build(example: &str) -> Program {
-    let dir = format!("{}/../{example}/guest", env!("CARGO_MANIFEST_DIR"));
-    GuestBuilder::new(dir)
-        .build()
-        .unwrap_or_else(|e| panic!("building {example}: {e}"))
-}
 
 fn claims_hold(witness: &MemoryWitness, claims: &[OpeningClaim<MemoryColumn, Fr>]) -> bool {
     let mut polys: HashMap<MemoryColumn, DensePolynomial<Fr>> = HashMap::new();

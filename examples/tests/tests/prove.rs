@@ -2,19 +2,10 @@
 //! example binaries and the benchmark harness run the large ones), and a
 //! proof for one program or input does not verify for another.
 
+use example_tests::build;
 use jolt_core::zkvm::{self, ProveOptions};
-use jolt_sdk::host::{
-    example_layout, prove_and_verify, serialize_input, GuestBuilder, Program, DEFAULT_MAX_CYCLES,
-};
+use jolt_sdk::host::{prove_and_verify, serialize_input, DEFAULT_MAX_CYCLES};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
-
-fn build(example: &str) -> Program {
-    let dir = format!("{}/../{example}/guest", env!("CARGO_MANIFEST_DIR"));
-    GuestBuilder::new(dir)
-        .layout(example_layout())
-        .build()
-        .unwrap_or_else(|e| panic!("building {example}: {e}"))
-}
 
 fn proves<I: Serialize + ?Sized, O: DeserializeOwned>(example: &str, input: &I) -> O {
     let (output, run) = prove_and_verify::<I, O>(&build(example), input, DEFAULT_MAX_CYCLES)

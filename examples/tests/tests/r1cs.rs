@@ -2,6 +2,7 @@
 //! satisfies every constraint, and small traces prove and verify.
 
 use ark_bn254::Fr;
+use example_tests::build;
 use instructions::lookups::LookupParams;
 use jolt_core::r1cs::constraints::cpu_r1cs;
 use jolt_core::r1cs::cpu_witness::{cpu_constants, cpu_inputs};
@@ -9,15 +10,8 @@ use jolt_core::r1cs::spartan::{prove, verify};
 use jolt_core::r1cs::R1csWitness;
 use jolt_core::tracer::trace;
 use jolt_core::transcript::Transcript;
-use jolt_sdk::host::{serialize_input, GuestBuilder, Program, DEFAULT_MAX_CYCLES};
+use jolt_sdk::host::{serialize_input, DEFAULT_MAX_CYCLES};
 use serde::Serialize;
-
-fn build(example: &str) -> Program {
-    let dir = format!("{}/../{example}/guest", env!("CARGO_MANIFEST_DIR"));
-    GuestBuilder::new(dir)
-        .build()
-        .unwrap_or_else(|e| panic!("building {example}: {e}"))
-}
 
 fn check<I: Serialize>(example: &str, input: &I, prove_it: bool) {
     let p = LookupParams::RV32;

@@ -434,10 +434,22 @@ pub struct Execution {
 
 /// Runs `program` on `inputs` to termination without keeping the steps.
 pub fn execute(program: &Program, inputs: &[u8], max_cycles: u64) -> Result<Execution, TraceError> {
+    execute_with(program, inputs, max_cycles, |_| {})
+}
+
+/// [`execute`], showing every step to `on_step` as it runs (e.g. to find
+/// marker instructions) without keeping them.
+pub fn execute_with(
+    program: &Program,
+    inputs: &[u8],
+    max_cycles: u64,
+    mut on_step: impl FnMut(&Step),
+) -> Result<Execution, TraceError> {
     let mut emulator = Emulator::new(program, inputs)?;
     let mut counts = [0u64; Opcode::ALL.len()];
     emulator.run(max_cycles, |step| {
-        counts[step.instruction.opcode as usize] += 1
+        counts[step.instruction.opcode as usize] += 1;
+        on_step(&step);
     })?;
     let opcode_counts = Opcode::ALL
         .iter()

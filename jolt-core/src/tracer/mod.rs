@@ -13,8 +13,8 @@ pub mod layout;
 pub mod program;
 
 pub use emulator::{
-    execute, trace, Emulator, Execution, RamAccess, RegisterRead, RegisterWrite, Step, Trace,
-    DEFAULT_MAX_CYCLES, NUM_REGISTERS,
+    execute, execute_with, trace, Emulator, Execution, RamAccess, RegisterRead, RegisterWrite,
+    Step, Trace, DEFAULT_MAX_CYCLES, NUM_REGISTERS,
 };
 pub use error::{ElfError, LayoutError, TraceError};
 pub use io::ProgramIO;

@@ -2,6 +2,8 @@
 //! prove and verify their runs.
 
 mod builder;
+mod provable;
+mod tracker;
 
 use std::time::{Duration, Instant};
 
@@ -12,6 +14,10 @@ pub use builder::{linker_script, BuildError, GuestBuilder, GUEST_TARGET};
 pub use jolt_core::tracer::{
     execute, trace, ElfError, Execution, MemoryLayout, Program, ProgramIO, Trace, TraceError,
     DEFAULT_MAX_CYCLES,
+};
+pub use provable::{
+    arg_or, compile_provable, execute_provable, prove_provable, run_main, timed, verify_claimed,
+    verify_provable, CycleSpan, Keys, Proof, ProvableConfig, Summary, VerifierKey,
 };
 
 /// Why running a guest from the host failed.
@@ -25,6 +31,10 @@ pub enum HostError {
     Trace(#[from] TraceError),
     #[error("the guest panicked")]
     Panicked,
+    #[error("the guest panicked; the proof of the panicking run is attached")]
+    PanickedWithProof(Box<Proof>),
+    #[error("invalid memory layout: {0}")]
+    Layout(jolt_core::tracer::LayoutError),
     #[error("the guest's output does not deserialize as the expected type: {0}")]
     Output(postcard::Error),
     #[error("proving: {0}")]
@@ -127,18 +137,6 @@ pub fn example_layout() -> MemoryLayout {
     MemoryLayout::new(992 << 10, 64 << 10, 4096, 4096).expect("valid layout")
 }
 
-/// Builds the guest crate in `guest_dir` with [`example_layout`], proves
-/// and verifies its run on `input`: what the example hosts do.
-pub fn build_prove_and_verify<I, O>(guest_dir: &str, input: &I) -> Result<(O, ProvedRun), HostError>
-where
-    I: serde::Serialize + ?Sized,
-    O: serde::de::DeserializeOwned,
-{
-    let program = GuestBuilder::new(guest_dir)
-        .layout(example_layout())
-        .build()?;
-    prove_and_verify(&program, input, DEFAULT_MAX_CYCLES)
-}
 
 /// Runs `program` on `input` without recording a trace and decodes its
 /// output; also returns the execution summary (cycles, opcode counts).
@@ -161,16 +159,6 @@ where
     Ok((output, execution))
 }
 
-/// Builds the guest crate in `guest_dir` with the default layout and
-/// executes it on `input`: what the example hosts do.
-pub fn build_and_execute<I, O>(guest_dir: &str, input: &I) -> Result<(O, Execution), HostError>
-where
-    I: serde::Serialize + ?Sized,
-    O: serde::de::DeserializeOwned,
-{
-    let program = GuestBuilder::new(guest_dir).build()?;
-    execute_guest(&program, input, DEFAULT_MAX_CYCLES)
-}
 
 /// Serializes a guest input the way [`crate::read_input`] reads it.
 pub fn serialize_input<T: serde::Serialize + ?Sized>(

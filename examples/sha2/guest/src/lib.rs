@@ -1,14 +1,12 @@
 //! Guest: the SHA-256 digest of a byte vector.
-#![no_std]
-#![no_main]
+#![cfg_attr(feature = "guest", no_std)]
 
 extern crate alloc;
 
 use alloc::vec::Vec;
 use sha2::{Digest, Sha256};
 
-fn digest(input: Vec<u8>) -> [u8; 32] {
+#[jolt::provable(memory_size = 1015808, max_cycles = 100_000_000)]
+pub fn digest(input: Vec<u8>) -> [u8; 32] {
     Sha256::digest(&input).into()
 }
-
-jolt_sdk::entry!(digest);

@@ -1,13 +1,11 @@
 //! Guest: the n-th Fibonacci number, wrapping at 2^128.
-#![no_std]
-#![no_main]
+#![cfg_attr(feature = "guest", no_std)]
 
-fn fib(n: u32) -> u128 {
+#[jolt::provable(memory_size = 1015808, max_cycles = 100_000_000)]
+pub fn fib(n: u32) -> u128 {
     let (mut a, mut b) = (0u128, 1u128);
     for _ in 0..n {
         (a, b) = (b, a.wrapping_add(b));
     }
     a
 }
-
-jolt_sdk::entry!(fib);
