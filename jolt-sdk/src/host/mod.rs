@@ -137,7 +137,6 @@ pub fn example_layout() -> MemoryLayout {
     MemoryLayout::new(992 << 10, 64 << 10, 4096, 4096).expect("valid layout")
 }
 
-
 /// Runs `program` on `input` without recording a trace and decodes its
 /// output; also returns the execution summary (cycles, opcode counts).
 pub fn execute_guest<I, O>(
@@ -158,7 +157,6 @@ where
         deserialize_output(&execution.io.outputs, &program.layout).map_err(HostError::Output)?;
     Ok((output, execution))
 }
-
 
 /// Serializes a guest input the way [`crate::read_input`] reads it.
 pub fn serialize_input<T: serde::Serialize + ?Sized>(

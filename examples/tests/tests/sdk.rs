@@ -1,0 +1,193 @@
+//! The functions `#[jolt::provable]` generates, end to end: argument and
+//! return types of every common shape round-trip through a RISC-V guest,
+//! several provable functions live in one crate, a panic is reported by
+//! `execute_*` and proven by `prove_*`, oversized input is a clear error,
+//! and cycle-tracker spans are counted.
+
+use jolt_sdk::host::{verify_claimed, HostError};
+use sdk_guest::*;
+
+fn point() -> Point {
+    Point {
+        x: -3,
+        y: 40,
+        label: "p".into(),
+    }
+}
+
+#[test]
+fn types_round_trip_through_execute_prove_and_verify() {
+    let args = (
+        200u8,
+        -5i64,
+        u128::MAX / 3,
+        [1u16, 2, 3, 4],
+        vec![1u32, 2, 3],
+        String::from("hi"),
+        point(),
+        (true, 'λ'),
+        Some(9u32),
+    );
+    let expected = transform(
+        args.0,
+        args.1,
+        args.2,
+        args.3,
+        args.4.clone(),
+        args.5.clone(),
+        args.6.clone(),
+        args.7,
+        args.8,
+    );
+    let (out, summary) = execute_transform(
+        args.0,
+        args.1,
+        args.2,
+        args.3,
+        args.4.clone(),
+        args.5.clone(),
+        args.6.clone(),
+        args.7,
+        args.8,
+    )
+    .unwrap();
+    assert_eq!(out, expected);
+    assert!(summary.cycles > 0 && summary.steps >= summary.cycles);
+    assert!(!summary.instruction_counts.is_empty());
+
+    let keys = preprocess_transform(&compile_transform().unwrap()).unwrap();
+    let (proved, proof) = prove_transform(
+        &keys,
+        args.0,
+        args.1,
+        args.2,
+        args.3,
+        args.4.clone(),
+        args.5.clone(),
+        args.6.clone(),
+        args.7,
+        args.8,
+    )
+    .unwrap();
+    assert_eq!(proved, expected);
+    let vk = keys.verifier_key();
+    verify_transform(
+        vk,
+        args.0,
+        args.1,
+        args.2,
+        args.3,
+        args.4.clone(),
+        args.5.clone(),
+        args.6.clone(),
+        args.7,
+        args.8,
+        proved.clone(),
+        &proof,
+    )
+    .unwrap();
+    // Another output or another argument is rejected.
+    let mut wrong = proved.clone();
+    wrong.0 ^= 1;
+    assert!(verify_transform(
+        vk,
+        args.0,
+        args.1,
+        args.2,
+        args.3,
+        args.4.clone(),
+        args.5.clone(),
+        args.6.clone(),
+        args.7,
+        args.8,
+        wrong,
+        &proof
+    )
+    .is_err());
+    assert!(verify_transform(
+        vk,
+        args.0,
+        args.1 + 1,
+        args.2,
+        args.3,
+        args.4.clone(),
+        args.5.clone(),
+        args.6.clone(),
+        args.7,
+        args.8,
+        proved,
+        &proof
+    )
+    .is_err());
+    // None round-trips too.
+    let (out, _) = execute_transform(
+        0,
+        0,
+        0,
+        [0; 4],
+        vec![],
+        String::new(),
+        point(),
+        (false, 'a'),
+        None,
+    )
+    .unwrap();
+    assert_eq!(out.8, None);
+}
+
+#[test]
+fn a_panic_is_reported_and_proven() {
+    assert!(matches!(execute_checked(0), Ok((7, _))));
+    assert!(matches!(execute_checked(1), Err(HostError::Panicked)));
+    let keys = preprocess_checked(&compile_checked().unwrap()).unwrap();
+    match prove_checked(&keys, 1) {
+        Err(HostError::PanickedWithProof(proof)) => {
+            assert!(proof.io.panicked);
+            verify_claimed(keys.verifier_key(), &proof).unwrap();
+            // The same proof does not verify as a normal return.
+            assert!(verify_checked(keys.verifier_key(), 1, 0, &proof).is_err());
+        }
+        other => panic!(
+            "expected a proof of the panic, got {:?}",
+            other.map(|(o, _)| o)
+        ),
+    }
+}
+
+#[test]
+fn oversized_input_is_a_clear_error() {
+    // transform's input region is 1 KiB.
+    let big = vec![7u32; 2000];
+    let err = execute_transform(
+        0,
+        0,
+        0,
+        [0; 4],
+        big,
+        String::new(),
+        point(),
+        (false, 'a'),
+        None,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("input"), "{err}");
+}
+
+#[test]
+fn cycle_tracker_spans_are_counted() {
+    let v: Vec<u32> = (0..500).collect();
+    let (out, summary) = execute_tracked(v.clone()).unwrap();
+    assert_eq!(out, tracked(v));
+    let labels: Vec<&str> = summary
+        .cycle_tracker
+        .iter()
+        .map(|s| s.label.as_str())
+        .collect();
+    assert_eq!(labels, ["sum", "square"]);
+    let sum = &summary.cycle_tracker[0];
+    // Summing 500 values takes a few instructions each.
+    assert!(
+        sum.cycles >= 500 && sum.cycles < summary.cycles,
+        "{summary:?}"
+    );
+}
