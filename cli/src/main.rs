@@ -4,6 +4,8 @@
 //!   outputs, panic flag and cycle count.
 //! - `jolt prove <ELF> -o proof.bin` runs and proves it, printing outputs,
 //!   cycles, prove time and proof size (progress lines on stderr).
+//! - `jolt new <name>` creates a host + guest project around a
+//!   `#[jolt::provable]` function (`cargo run --release` proves it).
 //! - `jolt verify <ELF> proof.bin` checks a proof file against the ELF and
 //!   the given (or claimed) I/O; exit 0 only when the proof is valid.
 //!
@@ -12,7 +14,9 @@
 //! with a one-line reason. Keys come from `--srs FILE` or, by default, the
 //! INSECURE development SRS.
 
-use std::path::PathBuf;
+mod new;
+
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use std::time::Instant;
@@ -42,6 +46,26 @@ enum Command {
     Prove(ProveArgs),
     /// Verify a proof file against an ELF and its I/O.
     Verify(VerifyArgs),
+    /// Create a host + guest project that proves a #[jolt::provable] function.
+    New(NewArgs),
+}
+
+#[derive(clap::Args)]
+struct NewArgs {
+    /// The project's name (and directory).
+    name: String,
+    /// The Jolt checkout the project's path dependencies point at
+    /// (default: the one this `jolt` was built from).
+    #[arg(long)]
+    jolt_path: Option<PathBuf>,
+}
+
+fn new_project(args: NewArgs) -> Result<(), String> {
+    let jolt = args.jolt_path.unwrap_or_else(new::default_jolt_path);
+    let dir = new::create(Path::new("."), &args.name, &jolt)?;
+    println!("created {}", dir.display());
+    println!("next: cd {} && cargo run --release", args.name);
+    Ok(())
 }
 
 #[derive(clap::Args)]
@@ -287,6 +311,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run(args),
         Command::Prove(args) => prove(args),
         Command::Verify(args) => verify(args),
+        Command::New(args) => new_project(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
