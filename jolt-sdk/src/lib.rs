@@ -1,14 +1,65 @@
-//! The Jolt SDK.
+//! The Jolt SDK, used as `jolt` (`jolt = { package = "jolt-sdk", ... }`).
 //!
-//! **Guest side** (compiled for `riscv32im-unknown-none-elf`): the runtime a
-//! guest program links against — `_start`, bss zeroing, a heap allocator, a
-//! panic handler that sets the panic word, and typed I/O ([`read_input`],
-//! [`write_output`]) through the I/O region with `postcard`. A guest crate is
-//! `#![no_std]`, `#![no_main]` and names its entry with [`entry!`].
+//! # Provable functions
 //!
-//! **Host side** (feature `host`): [`host::GuestBuilder`] compiles a guest
-//! crate for the RISC-V target and loads it as a [`host::Program`] for the
-//! tracer.
+//! In a guest *library* crate with features `guest = []` and
+//! `host = ["jolt/host"]` (`jolt new` writes one; docs/sdk.md walks
+//! through it), mark a plain function:
+//!
+//! ```
+//! # extern crate jolt_sdk as jolt;
+//! #[jolt::provable(max_cycles = 1_000_000, memory_size = 1048576)]
+//! pub fn fib(n: u32) -> u128 {
+//!     let (mut a, mut b) = (0u128, 1u128);
+//!     for _ in 0..n {
+//!         (a, b) = (b, a.wrapping_add(b));
+//!     }
+//!     a
+//! }
+//! # fn main() { assert_eq!(fib(10), 55); }
+//! ```
+//!
+//! Settings (all optional): `max_cycles` (default 2^24), `memory_size`, `stack_size`,
+//! `max_input_size`, `max_output_size` (bytes; defaults of
+//! `MemoryLayout::default`). The function stays callable natively. With
+//! feature `guest` (set by the guest builder when it compiles for
+//! `riscv32im-unknown-none-elf`) the attribute adds the entry that reads the
+//! arguments from the input region, calls the function and writes the
+//! return value to the output region. With feature `host` it adds, for
+//! `fn fib(n: u32) -> u128`:
+//!
+//! | function | what it does |
+//! |---|---|
+//! | `compile_fib() -> Result<Program, HostError>` | builds the guest ELF of `fib` (cargo caches it) |
+//! | `preprocess_fib(&Program) -> Result<Keys, HostError>` | verifier key now, prover keys on first proof, sized to the run |
+//! | `execute_fib(n) -> Result<(u128, Summary), HostError>` | runs without proving: cycles, steps, per-instruction counts, cycle-tracker spans |
+//! | `prove_fib(&Keys, n) -> Result<(u128, Proof), HostError>` | runs and proves |
+//! | `verify_fib(&VerifierKey, n, output, &Proof) -> Result<(), HostError>` | checks the proof against these arguments and output |
+//!
+//! (`Keys::verifier_key()` gives the `VerifierKey`.) A panicking guest is
+//! `HostError::Panicked` from `execute_*` and
+//! `HostError::PanickedWithProof(proof)` from `prove_*`; that proof's I/O
+//! says `panicked` and [`host::verify_claimed`] accepts it. Unsupported
+//! signatures are compile errors at the offending span: generics, `async`,
+//! `unsafe`, `extern`, `self`, patterns, references in arguments or return
+//! type, types that are not `Serialize + DeserializeOwned`. A crate may hold
+//! several provable functions.
+//!
+//! Keys come from the INSECURE development SRS (docs/zkvm.md).
+//!
+//! # Guest runtime
+//!
+//! Compiled for `riscv32im-unknown-none-elf`: `_start`, bss zeroing, a bump
+//! heap allocator (`alloc` is available), a panic handler that sets the
+//! panic word, typed I/O (`read_input`, `write_output`) through the I/O
+//! region with `postcard`, and [`cycle_tracker`] markers. The lower-level
+//! [`entry!`] names the entry of a guest *binary* crate directly.
+//!
+//! # Host side
+//!
+//! Feature `host`: [`host::GuestBuilder`] compiles a guest for the RISC-V
+//! target and loads it for the tracer; [`host::prove_and_verify`] and the
+//! functions above prove and verify runs.
 #![cfg_attr(not(feature = "host"), no_std)]
 
 #[cfg(all(target_arch = "riscv32", target_os = "none"))]

@@ -1,0 +1,6 @@
+#[jolt::provable]
+pub async fn later(x: u32) -> u32 {
+    x
+}
+
+fn main() {}
