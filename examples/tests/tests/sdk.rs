@@ -15,6 +15,15 @@ fn point() -> Point {
     }
 }
 
+/// Calls `f` with the nine arguments of `transform` from the tuple `args`,
+/// after any leading and before any trailing arguments.
+macro_rules! with_args {
+    ($f:ident($($pre:expr),*; $args:expr $(; $($post:expr),*)?)) => {{
+        let a = $args.clone();
+        $f($($pre,)* a.0, a.1, a.2, a.3, a.4, a.5, a.6, a.7, a.8 $($(, $post)*)?)
+    }};
+}
+
 #[test]
 fn types_round_trip_through_execute_prove_and_verify() {
     let args = (
@@ -28,110 +37,37 @@ fn types_round_trip_through_execute_prove_and_verify() {
         (true, 'λ'),
         Some(9u32),
     );
-    let expected = transform(
-        args.0,
-        args.1,
-        args.2,
-        args.3,
-        args.4.clone(),
-        args.5.clone(),
-        args.6.clone(),
-        args.7,
-        args.8,
-    );
-    let (out, summary) = execute_transform(
-        args.0,
-        args.1,
-        args.2,
-        args.3,
-        args.4.clone(),
-        args.5.clone(),
-        args.6.clone(),
-        args.7,
-        args.8,
-    )
-    .unwrap();
+    let expected = with_args!(transform(; args));
+    let (out, summary) = with_args!(execute_transform(; args)).unwrap();
     assert_eq!(out, expected);
     assert!(summary.cycles > 0 && summary.steps >= summary.cycles);
     assert!(!summary.instruction_counts.is_empty());
 
     let keys = preprocess_transform(&compile_transform().unwrap()).unwrap();
-    let (proved, proof) = prove_transform(
-        &keys,
-        args.0,
-        args.1,
-        args.2,
-        args.3,
-        args.4.clone(),
-        args.5.clone(),
-        args.6.clone(),
-        args.7,
-        args.8,
-    )
-    .unwrap();
+    let (proved, proof) = with_args!(prove_transform(&keys; args)).unwrap();
     assert_eq!(proved, expected);
     let vk = keys.verifier_key();
-    verify_transform(
-        vk,
-        args.0,
-        args.1,
-        args.2,
-        args.3,
-        args.4.clone(),
-        args.5.clone(),
-        args.6.clone(),
-        args.7,
-        args.8,
-        proved.clone(),
-        &proof,
-    )
-    .unwrap();
+    with_args!(verify_transform(vk; args; proved.clone(), &proof)).unwrap();
     // Another output or another argument is rejected.
     let mut wrong = proved.clone();
     wrong.0 ^= 1;
-    assert!(verify_transform(
-        vk,
-        args.0,
-        args.1,
-        args.2,
-        args.3,
-        args.4.clone(),
-        args.5.clone(),
-        args.6.clone(),
-        args.7,
-        args.8,
-        wrong,
-        &proof
-    )
-    .is_err());
-    assert!(verify_transform(
-        vk,
-        args.0,
-        args.1 + 1,
-        args.2,
-        args.3,
-        args.4.clone(),
-        args.5.clone(),
-        args.6.clone(),
-        args.7,
-        args.8,
-        proved,
-        &proof
-    )
-    .is_err());
+    assert!(with_args!(verify_transform(vk; args; wrong, &proof)).is_err());
+    let mut other = args.clone();
+    other.1 += 1;
+    assert!(with_args!(verify_transform(vk; other; proved, &proof)).is_err());
     // None round-trips too.
-    let (out, _) = execute_transform(
-        0,
-        0,
-        0,
-        [0; 4],
+    let none = (
+        0u8,
+        0i64,
+        0u128,
+        [0u16; 4],
         vec![],
         String::new(),
         point(),
         (false, 'a'),
         None,
-    )
-    .unwrap();
+    );
+    let (out, _) = with_args!(execute_transform(; none)).unwrap();
     assert_eq!(out.8, None);
 }
 
