@@ -150,6 +150,8 @@ pub struct Proof {
     pub proof: zkvm::Proof<HyperKzg>,
     /// Real instructions the run executed.
     pub cycles: u64,
+    /// Trace steps (virtual sequences expanded) before padding.
+    pub steps: usize,
     pub prove_time: Duration,
 }
 
@@ -170,6 +172,7 @@ impl Proof {
             io: file.io,
             proof: file.proof,
             cycles: 0,
+            steps: 0,
             prove_time: Duration::ZERO,
         })
     }
@@ -234,6 +237,7 @@ where
         io: out.io,
         proof: out.proof,
         cycles: out.cycles,
+        steps: out.steps,
         // Tracing and proving; key generation is not part of it.
         prove_time: trace_time + start_prove.elapsed(),
     };

@@ -1,0 +1,306 @@
+//! The cases: one generated program per RV32IM instruction class, and the
+//! example guests at two or three sizes.
+
+use instructions::{Instruction, Opcode, Opcode::*};
+use jolt_core::tracer::elf_writer::{build_elf, ElfSegment};
+use jolt_core::tracer::{MemoryLayout, Program, RAM_BASE};
+
+/// Memory of the generated programs: small, so the committed final memory
+/// does not dominate.
+pub fn class_layout() -> MemoryLayout {
+    // Sizes are multiples of 4 that fit the address space.
+    MemoryLayout::new(64 << 10, 4 << 10, 256, 256).expect("valid layout")
+}
+
+const DATA: u32 = RAM_BASE + 0x8000;
+/// Instructions of the class per loop iteration (the loop adds two).
+const BODY: usize = 48;
+
+/// An instruction class and the instructions its body cycles through.
+pub struct Class {
+    pub name: &'static str,
+    body: fn(k: usize) -> Vec<Instruction>,
+}
+
+fn i(op: Opcode, rd: u8, rs1: u8, rs2: u8, imm: i32) -> Instruction {
+    Instruction::new(op, rd, rs1, rs2, imm)
+}
+
+/// rd cycles over x16..x31, sources over x5..x15 (never the loop counter
+/// x4 or the data pointer x3).
+fn rd(k: usize) -> u8 {
+    16 + (k % 16) as u8
+}
+fn rs(k: usize) -> u8 {
+    5 + (k % 11) as u8
+}
+fn rs2(k: usize) -> u8 {
+    5 + ((k + 3) % 11) as u8
+}
+
+fn pick(ops: &[Opcode], k: usize) -> Opcode {
+    ops[k % ops.len()]
+}
+
+pub const CLASSES: &[Class] = &[
+    Class {
+        name: "alu-reg",
+        body: |k| {
+            vec![i(
+                pick(&[Add, Sub, Xor, Or, And], k),
+                rd(k),
+                rs(k),
+                rs2(k),
+                0,
+            )]
+        },
+    },
+    Class {
+        name: "alu-imm",
+        body: |k| {
+            vec![i(
+                pick(&[Addi, Xori, Ori, Andi], k),
+                rd(k),
+                rs(k),
+                0,
+                (k as i32 * 37) % 2048 - 1024,
+            )]
+        },
+    },
+    Class {
+        name: "shifts",
+        body: |k| match k % 2 {
+            0 => vec![i(
+                pick(&[Slli, Srli, Srai], k / 2),
+                rd(k),
+                rs(k),
+                0,
+                (k % 32) as i32,
+            )],
+            _ => vec![i(pick(&[Sll, Srl, Sra], k / 2), rd(k), rs(k), rs2(k), 0)],
+        },
+    },
+    Class {
+        name: "comparisons",
+        body: |k| match k % 2 {
+            0 => vec![i(pick(&[Slt, Sltu], k / 2), rd(k), rs(k), rs2(k), 0)],
+            _ => vec![i(
+                pick(&[Slti, Sltiu], k / 2),
+                rd(k),
+                rs(k),
+                0,
+                (k as i32 * 91) % 2048 - 1024,
+            )],
+        },
+    },
+    // Offset 4: taken or not, the next instruction is the next one.
+    Class {
+        name: "branches",
+        body: |k| {
+            vec![i(
+                pick(&[Beq, Bne, Blt, Bge, Bltu, Bgeu], k),
+                0,
+                rs(k),
+                rs2(k),
+                4,
+            )]
+        },
+    },
+    Class {
+        name: "jumps",
+        body: |k| match k % 3 {
+            0 | 1 => vec![i(Jal, rd(k), 0, 0, 4)],
+            // auipc then jalr past itself: two instructions, one of them a jump.
+            _ => vec![i(Auipc, 2, 0, 0, 0), i(Jalr, rd(k), 2, 0, 8)],
+        },
+    },
+    Class {
+        name: "lui-auipc",
+        body: |k| {
+            vec![i(
+                pick(&[Lui, Auipc], k),
+                rd(k),
+                0,
+                0,
+                ((k as i32 * 7919) % 0x7ffff) << 12,
+            )]
+        },
+    },
+    Class {
+        name: "loads-word",
+        body: |k| vec![i(Lw, rd(k), 3, 0, 4 * (k % 64) as i32)],
+    },
+    Class {
+        name: "loads-byte-half",
+        body: |k| {
+            vec![i(
+                pick(&[Lb, Lbu, Lh, Lhu], k),
+                rd(k),
+                3,
+                0,
+                2 * (k % 128) as i32,
+            )]
+        },
+    },
+    Class {
+        name: "stores-word",
+        body: |k| vec![i(Sw, 0, 3, rs(k), 4 * (k % 64) as i32)],
+    },
+    Class {
+        name: "stores-byte-half",
+        body: |k| vec![i(pick(&[Sb, Sh], k), 0, 3, rs(k), 2 * (k % 128) as i32)],
+    },
+    Class {
+        name: "mul",
+        body: |k| vec![i(Mul, rd(k), rs(k), rs2(k), 0)],
+    },
+    Class {
+        name: "mulh",
+        body: |k| vec![i(pick(&[Mulh, Mulhsu, Mulhu], k), rd(k), rs(k), rs2(k), 0)],
+    },
+    Class {
+        name: "div-rem",
+        body: |k| vec![i(pick(&[Div, Divu, Rem, Remu], k), rd(k), rs(k), rs2(k), 0)],
+    },
+];
+
+/// `li rd, value` as LUI + ADDI.
+fn li(rd: u8, value: u32) -> [Instruction; 2] {
+    let lo = ((value << 20) as i32) >> 20;
+    [
+        i(Lui, rd, 0, 0, value.wrapping_sub(lo as u32) as i32),
+        i(Addi, rd, rd, 0, lo),
+    ]
+}
+
+impl Class {
+    /// A program running about `cycles` instructions, nearly all of this
+    /// class: set registers, loop over the body, halt.
+    pub fn program(&self, cycles: u64) -> Program {
+        let layout = class_layout();
+        let mut code = Vec::new();
+        for r in 5..16u8 {
+            code.extend(li(r, 0x9e37_79b9u32.wrapping_mul(r as u32 * 2 + 1)));
+        }
+        code.extend(li(3, DATA));
+        let body: Vec<Instruction> = (0..BODY).flat_map(|k| (self.body)(k)).collect();
+        let per_iteration = body.len() as u64 + 2;
+        // Setup, the counter's two instructions and the halting three count
+        // too, so a 2^k budget stays within T = 2^k for one-step classes.
+        let fixed = code.len() as u64 + 2 + 3;
+        let iterations = (cycles.saturating_sub(fixed) / per_iteration).max(1);
+        code.extend(li(4, iterations as u32));
+        let loop_start = code.len();
+        code.extend(&body);
+        code.push(i(Addi, 4, 4, 0, -1));
+        let back = -(4 * (code.len() - loop_start) as i32);
+        code.push(i(Bne, 0, 4, 0, back));
+        code.extend(li(5, layout.termination_address()));
+        code.push(i(Addi, 6, 0, 0, 1));
+        code.push(i(Sw, 0, 5, 6, 0));
+        let elf = build_elf(
+            RAM_BASE,
+            &[
+                ElfSegment::code(RAM_BASE, &code),
+                ElfSegment::data(DATA, (0..1024u32).map(|b| (b * 73 + 11) as u8).collect()),
+            ],
+        );
+        // A program built here from valid instructions always loads.
+        Program::from_elf(&elf, layout).expect("generated program loads")
+    }
+}
+
+/// The example guests: (name, sizes, quick size). The size is fib's n,
+/// the message bytes of sha2/sha3, collatz's range end, sort's count and
+/// muldiv's number of operand pairs.
+pub const EXAMPLES: &[(&str, &[u64], u64)] = &[
+    ("fibonacci", &[2_000, 10_000], 50),
+    ("sha2", &[512, 2_048], 32),
+    ("sha3", &[256, 1_024], 32),
+    ("collatz", &[30, 100], 10),
+    ("sort", &[500, 2_000], 20),
+    ("muldiv", &[16, 128], 4),
+];
+
+/// Proves and verifies one example at `size` with its generated functions.
+pub fn run_example(name: &str, size: u64) -> Result<crate::report::Row, String> {
+    use jolt::host::{timed, Proof};
+    let err = |e: jolt::host::HostError| e.to_string();
+    let (proof, verified, verify_time): (Proof, bool, _) = match name {
+        "fibonacci" => {
+            use fibonacci_guest::*;
+            let keys = preprocess_fib(&compile_fib().map_err(err)?).map_err(err)?;
+            let n = size as u32;
+            let (out, proof) = prove_fib(&keys, n).map_err(err)?;
+            let (ok, t) = timed(|| verify_fib(keys.verifier_key(), n, out, &proof).is_ok());
+            (proof, ok, t)
+        }
+        "sha2" | "sha3" => {
+            let message: Vec<u8> = (0..size).map(|i| (i * 31 + 7) as u8).collect();
+            if name == "sha2" {
+                use sha2_guest::*;
+                let keys = preprocess_digest(&compile_digest().map_err(err)?).map_err(err)?;
+                let (out, proof) = prove_digest(&keys, message.clone()).map_err(err)?;
+                let (ok, t) =
+                    timed(|| verify_digest(keys.verifier_key(), message, out, &proof).is_ok());
+                (proof, ok, t)
+            } else {
+                use sha3_guest::*;
+                let keys = preprocess_digest(&compile_digest().map_err(err)?).map_err(err)?;
+                let (out, proof) = prove_digest(&keys, message.clone()).map_err(err)?;
+                let (ok, t) =
+                    timed(|| verify_digest(keys.verifier_key(), message, out, &proof).is_ok());
+                (proof, ok, t)
+            }
+        }
+        "collatz" => {
+            use collatz_guest::*;
+            let keys = preprocess_collatz(&compile_collatz().map_err(err)?).map_err(err)?;
+            let query = Query::LongestInRange {
+                start: 1,
+                end: size,
+            };
+            let (out, proof) = prove_collatz(&keys, query.clone()).map_err(err)?;
+            let (ok, t) = timed(|| verify_collatz(keys.verifier_key(), query, out, &proof).is_ok());
+            (proof, ok, t)
+        }
+        "sort" => {
+            use sort_guest::*;
+            let keys = preprocess_sort(&compile_sort().map_err(err)?).map_err(err)?;
+            let (seed, count) = (0x9e37_79b9, size as u32);
+            let (out, proof) = prove_sort(&keys, seed, count).map_err(err)?;
+            let (ok, t) =
+                timed(|| verify_sort(keys.verifier_key(), seed, count, out, &proof).is_ok());
+            (proof, ok, t)
+        }
+        "muldiv" => {
+            use muldiv_guest::*;
+            let keys = preprocess_muldiv(&compile_muldiv().map_err(err)?).map_err(err)?;
+            let mut x = 0x1234_5678u32;
+            let pairs: Vec<(u32, u32)> = (0..size)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 17;
+                    x ^= x << 5;
+                    (x, x.rotate_left(7) >> (x % 32))
+                })
+                .collect();
+            let (out, proof) = prove_muldiv(&keys, pairs.clone()).map_err(err)?;
+            let (ok, t) = timed(|| verify_muldiv(keys.verifier_key(), pairs, out, &proof).is_ok());
+            (proof, ok, t)
+        }
+        other => return Err(format!("no example {other}")),
+    };
+    Ok(crate::report::Row::new(
+        name,
+        "program",
+        size,
+        proof.cycles,
+        proof.steps as u64,
+        proof.proof.trace_length,
+        proof.prove_time,
+        verify_time,
+        proof.size(),
+        verified,
+    ))
+}
