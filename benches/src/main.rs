@@ -46,6 +46,10 @@ struct Output {
     /// Draw cycles per second per row as an SVG bar chart.
     #[arg(long)]
     svg: Option<std::path::PathBuf>,
+    /// Also print the seconds of each phase (trace, witness, commit, each
+    /// subprotocol, opening, verify).
+    #[arg(long)]
+    breakdown: bool,
 }
 
 #[derive(Subcommand)]
@@ -162,6 +166,9 @@ fn run_all(suite: &str, cases: Vec<(String, String, u64)>, output: &Output) -> R
         None => None,
     };
     print!("{}", report.table(baseline.as_ref()));
+    if output.breakdown {
+        print!("{}", report.breakdown());
+    }
     if let Some(path) = &output.json {
         report.save(path)?;
     }
@@ -183,6 +190,7 @@ fn run_case(kind: &str, name: &str, size: u64) -> Result<Row, String> {
             let start = Instant::now();
             let trace = trace(&program, &[], DEFAULT_MAX_CYCLES).map_err(|e| e.to_string())?;
             let trace_time = start.elapsed();
+            let mut phases = vec![("trace", trace_time)];
             let (pk, vk) =
                 zkvm::dev_preprocess(&program, zkvm::padded_log_steps(trace.steps.len()))
                     .map_err(|e| e.to_string())?;
@@ -190,6 +198,7 @@ fn run_case(kind: &str, name: &str, size: u64) -> Result<Row, String> {
             let out = zkvm::prove_trace(&pk, trace, &ProveOptions::default())
                 .map_err(|e| e.to_string())?;
             let prove_time = trace_time + start.elapsed();
+            phases.extend(out.phases.0.iter().copied());
             let start = Instant::now();
             let verified = zkvm::verify(&vk, &out.io, &out.proof).is_ok();
             Row::new(
@@ -203,6 +212,7 @@ fn run_case(kind: &str, name: &str, size: u64) -> Result<Row, String> {
                 start.elapsed(),
                 out.proof.size(),
                 verified,
+                &phases,
             )
         }
         "program" => programs::run_example(name, size)?,

@@ -302,5 +302,6 @@ pub fn run_example(name: &str, size: u64) -> Result<crate::report::Row, String> 
         verify_time,
         proof.size(),
         verified,
+        &proof.phases,
     ))
 }

@@ -28,6 +28,9 @@ pub struct Row {
     /// Peak resident set of the case's process.
     pub peak_rss_mb: f64,
     pub verified: bool,
+    /// Seconds per phase: trace, witness, commit, memory checking,
+    /// instruction lookups, R1CS, opening, verify.
+    pub phases: Vec<(String, f64)>,
 }
 
 impl Row {
@@ -43,7 +46,13 @@ impl Row {
         verify: Duration,
         proof_bytes: usize,
         verified: bool,
+        phases: &[(&'static str, Duration)],
     ) -> Row {
+        let mut phases: Vec<(String, f64)> = phases
+            .iter()
+            .map(|(p, d)| (p.to_string(), d.as_secs_f64()))
+            .collect();
+        phases.push(("verify".to_string(), verify.as_secs_f64()));
         Row {
             name: name.to_string(),
             kind: kind.to_string(),
@@ -57,6 +66,7 @@ impl Row {
             proof_bytes,
             peak_rss_mb: 0.0,
             verified,
+            phases,
         }
     }
 
@@ -195,6 +205,28 @@ impl Report {
                     }
                     None => out += &format!(" {:>10} {:>6}", "-", "-"),
                 }
+            }
+            out += "\n";
+        }
+        out
+    }
+
+    /// Seconds per phase, one row per case.
+    pub fn breakdown(&self) -> String {
+        let names: Vec<String> = self
+            .rows
+            .first()
+            .map(|r| r.phases.iter().map(|(p, _)| p.clone()).collect())
+            .unwrap_or_default();
+        let mut out = format!("{:<18} {:>9}", "case (seconds)", "size");
+        for n in &names {
+            out += &format!(" {:>12}", n.split(' ').next().unwrap_or(n));
+        }
+        out += "\n";
+        for r in &self.rows {
+            out += &format!("{:<18} {:>9}", r.name, r.size);
+            for (_, secs) in &r.phases {
+                out += &format!(" {:>12.3}", secs);
             }
             out += "\n";
         }

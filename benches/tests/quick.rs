@@ -40,6 +40,25 @@ fn check(report: &serde_json::Value, suite: &str, rows: usize) {
             );
         }
         assert!(row["steps"].as_u64() <= row["trace_length"].as_u64());
+        let phases: Vec<&str> = row["phases"]
+            .as_array()
+            .expect("phases")
+            .iter()
+            .map(|p| p[0].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            phases,
+            [
+                "trace",
+                "witness",
+                "commit",
+                "memory checking",
+                "instruction lookups",
+                "R1CS",
+                "opening",
+                "verify"
+            ]
+        );
     }
 }
 
@@ -88,7 +107,17 @@ fn quick_runs_report_verified_proofs() {
         serde_json::from_str(&std::fs::read_to_string(path("i2.json")).unwrap()).unwrap();
     check(&report, "instructions", 2);
 
-    run(&["programs", "--quick", "--json", &path("p.json")]);
+    let table = run(&[
+        "programs",
+        "--quick",
+        "--json",
+        &path("p.json"),
+        "--breakdown",
+    ]);
+    assert!(
+        table.contains("case (seconds)") && table.contains("opening"),
+        "{table}"
+    );
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path("p.json")).unwrap()).unwrap();
     check(&report, "programs", 6);

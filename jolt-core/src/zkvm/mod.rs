@@ -38,7 +38,7 @@ pub use keys::{
     DEV_SRS_SEED,
 };
 pub use proof::{Proof, ProofFile, ProofFileError};
-pub use prover::{padded_log_steps, prove, prove_trace, ProveOptions, ProveOutput};
+pub use prover::{padded_log_steps, prove, prove_trace, Phases, ProveOptions, ProveOutput};
 pub use registry::{Registry, WitnessColumn};
 pub use verifier::verify;
 

@@ -1,7 +1,7 @@
 //! The prover: trace → witness → commitments → memory checking, Lasso,
 //! Spartan → one batched opening (the order of [`super`]).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::lasso;
 use crate::memory::{self, bytecode::BytecodeColumn, MemoryColumn};
@@ -50,6 +50,9 @@ pub struct ProveOutput<P: CommitmentScheme> {
     pub cycles: u64,
     /// Trace steps (virtual sequences expanded), before padding.
     pub steps: usize,
+    /// Time of each prover phase (witness, commit, memory checking,
+    /// lookups, R1CS, opening); tracing is not included.
+    pub phases: Phases,
 }
 
 /// Runs `inputs` through the program and proves the run.
@@ -100,6 +103,8 @@ pub fn prove_trace<P: CommitmentScheme>(
     let mut r1cs_witness = witness.compute_aux(vk);
     #[cfg(any(test, feature = "test-harness"))]
     super::tamper::apply_to_aux(&options.tampers, &mut witness, &mut r1cs_witness);
+    let mut phases = Phases::default();
+    phases.mark("witness", start);
     progress(options, start, &format!("witness: T = 2^{log_t}"));
 
     let mut transcript = Transcript::new(b"jolt zkvm");
@@ -112,6 +117,7 @@ pub fn prove_trace<P: CommitmentScheme>(
         .collect();
     let commitments = P::batch_commit(&pk.pcs, &columns)?;
     absorb_commitments::<P>(&mut transcript, &commitments);
+    phases.mark("commit", start);
     progress(
         options,
         start,
@@ -119,11 +125,14 @@ pub fn prove_trace<P: CommitmentScheme>(
     );
 
     let (memory_proof, memory_claims) = memory::prove(&vk.memory, &witness.memory, &mut transcript);
+    phases.mark("memory checking", start);
     progress(options, start, "memory checking");
     let (lasso_proof, lasso_claims) = lasso::prove(&witness.lasso, &mut transcript);
+    phases.mark("instruction lookups", start);
     progress(options, start, "instruction lookups");
     let (r1cs_proof, r1cs_claims) = spartan::prove(&vk.cpu.r1cs, &r1cs_witness, &mut transcript);
     drop(r1cs_witness);
+    phases.mark("R1CS", start);
     progress(options, start, "R1CS");
 
     let claims = collect_claims(vk, log_t, memory_claims, lasso_claims, r1cs_claims, |c| {
@@ -139,6 +148,7 @@ pub fn prove_trace<P: CommitmentScheme>(
         })
         .collect();
     let openings = P::prove_openings(&pk.pcs, &openings, &mut transcript)?;
+    phases.mark("opening", start);
     progress(options, start, &format!("opening: {} claims", claims.len()));
 
     Ok(ProveOutput {
@@ -153,6 +163,7 @@ pub fn prove_trace<P: CommitmentScheme>(
         },
         cycles,
         steps,
+        phases,
     })
 }
 
@@ -217,5 +228,17 @@ pub(crate) fn collect_claims<P: CommitmentScheme>(
 fn progress(options: &ProveOptions, start: Instant, what: &str) {
     if options.progress {
         eprintln!("[prove {:>8.2?}] {what}", start.elapsed());
+    }
+}
+
+/// Time per prover phase, in order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Phases(pub Vec<(&'static str, Duration)>);
+
+impl Phases {
+    /// Records the time since the previous mark (or `since`) as `phase`.
+    fn mark(&mut self, phase: &'static str, since: Instant) {
+        let total: Duration = self.0.iter().map(|(_, d)| *d).sum();
+        self.0.push((phase, since.elapsed().saturating_sub(total)));
     }
 }

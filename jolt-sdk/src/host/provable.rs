@@ -153,6 +153,8 @@ pub struct Proof {
     /// Trace steps (virtual sequences expanded) before padding.
     pub steps: usize,
     pub prove_time: Duration,
+    /// Tracing, then each prover phase.
+    pub phases: Vec<(&'static str, Duration)>,
 }
 
 impl Proof {
@@ -174,6 +176,7 @@ impl Proof {
             cycles: 0,
             steps: 0,
             prove_time: Duration::ZERO,
+            phases: Vec::new(),
         })
     }
 
@@ -233,11 +236,14 @@ where
     };
     let start_prove = Instant::now();
     let out = zkvm::prove_trace(pk, trace, &options)?;
+    let mut phases = vec![("trace", trace_time)];
+    phases.extend(out.phases.0.iter().copied());
     let proof = Proof {
         io: out.io,
         proof: out.proof,
         cycles: out.cycles,
         steps: out.steps,
+        phases,
         // Tracing and proving; key generation is not part of it.
         prove_time: trace_time + start_prove.elapsed(),
     };
