@@ -74,6 +74,7 @@ pub struct CpuConstants {
 }
 
 /// The CPU step's constraint system and its input order.
+#[derive(Clone, Debug)]
 pub struct CpuR1cs {
     pub r1cs: UniformR1cs,
     pub inputs: Vec<CpuInput>,

@@ -22,6 +22,7 @@ use crate::transcript::Transcript;
 pub const DEV_SRS_SEED: u64 = 0x4a4f_4c54;
 
 /// Everything the verifier derives from the program and the SRS.
+#[derive(Clone)]
 pub struct VerifierKey<P: CommitmentScheme> {
     pub params: LookupParams,
     pub memory: MemoryPreprocessing,
@@ -76,7 +77,7 @@ pub fn preprocess<P: CommitmentScheme>(
     let vars = pcs_num_vars(&vk.memory, &vk.params, max_log_steps);
     let (pcs, _) = P::setup(srs, vars)?;
     let pk = ProverKey {
-        vk: verifier_key::<P>(program, srs)?,
+        vk: vk.clone(),
         program: program.clone(),
         pcs,
         max_log_steps,

@@ -37,6 +37,8 @@ pub enum HostError {
     Layout(jolt_core::tracer::LayoutError),
     #[error("the guest's output does not deserialize as the expected type: {0}")]
     Output(postcard::Error),
+    #[error("the claimed output does not serialize: {0}")]
+    OutputEncoding(postcard::Error),
     #[error("proving: {0}")]
     Prove(#[from] ZkvmError),
     #[error("the proof does not verify: {0}")]

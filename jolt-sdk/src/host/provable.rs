@@ -269,8 +269,10 @@ where
 {
     let io = ProgramIO {
         inputs: serialize_input(input).map_err(HostError::Input)?,
-        outputs: trim_trailing_zeros(&postcard::to_allocvec(output).map_err(HostError::Input)?)
-            .to_vec(),
+        outputs: trim_trailing_zeros(
+            &postcard::to_allocvec(output).map_err(HostError::OutputEncoding)?,
+        )
+        .to_vec(),
         panicked: false,
     };
     Ok(zkvm::verify(vk, &io, &proof.proof)?)
