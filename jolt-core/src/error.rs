@@ -4,12 +4,9 @@
 //! `&'static str` label chosen by the caller, e.g. `"spartan outer"`), where
 //! in it the check failed, and what failed. A bad proof never panics.
 //!
-//! Deserialization uses ark-serialize's [`SerializationError`]. Its derive
-//! for `Vec<T>` pre-allocates whatever length prefix the bytes claim, so a
-//! forged prefix could abort the process; proof types here decode vectors
-//! with [`deserialize_vec`] instead, which only grows as elements arrive.
-
-use ark_serialize::{CanonicalDeserialize, Compress, Read, Validate};
+//! Deserialization uses ark-serialize's [`SerializationError`]; vectors in
+//! proofs are [`crate::codec::ProofVec`]s, whose decoder never trusts a
+//! length prefix for allocation.
 
 pub use ark_serialize::SerializationError;
 
@@ -65,32 +62,6 @@ pub enum VerifyError {
     },
 }
 
-/// Decodes `len as u64 || items` (ark-serialize's `Vec<T>` layout) without
-/// trusting `len` for allocation: truncated or forged input ends in an error
-/// after reading at most as many items as the bytes contain.
-pub fn deserialize_vec<T: CanonicalDeserialize, R: Read>(
-    mut reader: R,
-    compress: Compress,
-    validate: Validate,
-) -> Result<Vec<T>, SerializationError> {
-    /// Pre-allocation cap; beyond it the vector grows by doubling.
-    const MAX_PREALLOC: usize = 1 << 10;
-    let len = u64::deserialize_with_mode(&mut reader, compress, validate)?;
-    let len = usize::try_from(len).map_err(|_| SerializationError::InvalidData)?;
-    let mut values = Vec::with_capacity(len.min(MAX_PREALLOC));
-    for _ in 0..len {
-        values.push(T::deserialize_with_mode(
-            &mut reader,
-            compress,
-            Validate::No,
-        )?);
-    }
-    if let Validate::Yes = validate {
-        T::batch_check(values.iter())?;
-    }
-    Ok(values)
-}
-
 /// Checks `got == expected` for a proof-shape quantity.
 pub fn check_shape(
     protocol: &'static str,
@@ -113,25 +84,6 @@ pub fn check_shape(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ark_bn254::Fr;
-    use ark_serialize::CanonicalSerialize;
-
-    #[test]
-    fn vec_round_trip_and_forged_length() {
-        let v: Vec<Fr> = (0..5u64).map(Fr::from).collect();
-        let mut bytes = Vec::new();
-        v.serialize_compressed(&mut bytes).unwrap();
-        let back: Vec<Fr> = deserialize_vec(&bytes[..], Compress::Yes, Validate::Yes).unwrap();
-        assert_eq!(back, v);
-        // Truncation anywhere is an error.
-        for cut in 0..bytes.len() {
-            assert!(deserialize_vec::<Fr, _>(&bytes[..cut], Compress::Yes, Validate::Yes).is_err());
-        }
-        // A length prefix of 2^62 must fail without trying to allocate it.
-        let mut forged = (1u64 << 62).to_le_bytes().to_vec();
-        forged.extend_from_slice(&bytes[8..]);
-        assert!(deserialize_vec::<Fr, _>(&forged[..], Compress::Yes, Validate::Yes).is_err());
-    }
 
     #[test]
     fn errors_name_the_protocol() {

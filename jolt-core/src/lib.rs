@@ -3,6 +3,7 @@
 //! `tracer` runs RV32IM programs and records what every step read and wrote;
 //! the proof-system modules turn such a trace into a succinct proof.
 
+pub mod codec;
 pub mod error;
 pub mod field;
 pub mod lasso;

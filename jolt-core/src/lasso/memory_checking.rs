@@ -27,9 +27,7 @@
 //! identity polynomial and every subtable's MLE at r_b itself. Those claims
 //! are handed on as opening claims.
 
-use ark_serialize::{
-    CanonicalDeserialize, CanonicalSerialize, Compress, Read, SerializationError, Valid, Validate,
-};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use instructions::subtables::SubtableId;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -37,7 +35,8 @@ use std::collections::BTreeMap;
 use super::layout::{LassoLayout, PROTOCOL};
 use super::witness::{evaluate_column, LassoWitness, SmallColumn};
 use super::LassoColumn;
-use crate::error::{check_shape, deserialize_vec, VerifyError};
+use crate::codec::ProofVec;
+use crate::error::{check_shape, VerifyError};
 use crate::field::JoltField;
 use crate::opening::OpeningClaim;
 use crate::pcs::Column;
@@ -49,18 +48,18 @@ const READ_WRITE: &str = "lasso read/write grand product";
 const INIT_FINAL: &str = "lasso init/final grand product";
 
 /// The memory-checking part of a Lasso proof.
-#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize)]
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct MemoryCheckingProof<F: JoltField> {
     /// Products of [read_0, write_0, read_1, write_1, …] (T leaves each).
     pub read_write: GrandProductProof<F>,
     /// dim_i, E_m and read_cts_i at the read/write leaf point.
-    pub dim_evals: Vec<F>,
-    pub read_value_evals: Vec<F>,
-    pub read_cts_evals: Vec<F>,
+    pub dim_evals: ProofVec<F>,
+    pub read_value_evals: ProofVec<F>,
+    pub read_cts_evals: ProofVec<F>,
     /// Products of [init_0, final_0, init_1, final_1, …] (M leaves each).
     pub init_final: GrandProductProof<F>,
     /// final_cts_i at the init/final leaf point.
-    pub final_cts_evals: Vec<F>,
+    pub final_cts_evals: ProofVec<F>,
 }
 
 /// The coefficients of h for one chunk: `powers[0] = 1` (count),
@@ -178,11 +177,11 @@ pub fn prove<F: JoltField>(
 
     let proof = MemoryCheckingProof {
         read_write,
-        dim_evals,
-        read_value_evals,
-        read_cts_evals,
+        dim_evals: dim_evals.into(),
+        read_value_evals: read_value_evals.into(),
+        read_cts_evals: read_cts_evals.into(),
         init_final,
-        final_cts_evals,
+        final_cts_evals: final_cts_evals.into(),
     };
     let claims = opening_claims(&proof, &r_a, &r_b);
     (proof, claims)
@@ -438,33 +437,4 @@ pub(super) fn verify<F: JoltField>(
     Ok(opening_claims(proof, &rw.r, &inf.r))
 }
 
-impl<F: JoltField> Valid for MemoryCheckingProof<F> {
-    fn check(&self) -> Result<(), SerializationError> {
-        self.read_write.check()?;
-        self.init_final.check()?;
-        F::batch_check(
-            self.dim_evals
-                .iter()
-                .chain(&self.read_value_evals)
-                .chain(&self.read_cts_evals)
-                .chain(&self.final_cts_evals),
-        )
-    }
-}
 
-impl<F: JoltField> CanonicalDeserialize for MemoryCheckingProof<F> {
-    fn deserialize_with_mode<R: Read>(
-        mut reader: R,
-        compress: Compress,
-        validate: Validate,
-    ) -> Result<Self, SerializationError> {
-        Ok(Self {
-            read_write: GrandProductProof::deserialize_with_mode(&mut reader, compress, validate)?,
-            dim_evals: deserialize_vec(&mut reader, compress, validate)?,
-            read_value_evals: deserialize_vec(&mut reader, compress, validate)?,
-            read_cts_evals: deserialize_vec(&mut reader, compress, validate)?,
-            init_final: GrandProductProof::deserialize_with_mode(&mut reader, compress, validate)?,
-            final_cts_evals: deserialize_vec(&mut reader, compress, validate)?,
-        })
-    }
-}

@@ -33,12 +33,11 @@ pub use layout::{entry_bits, LassoLayout};
 pub use memory_checking::MemoryCheckingProof;
 pub use witness::{LassoError, LassoWitness, LookupRow, SmallColumn};
 
-use ark_serialize::{
-    CanonicalDeserialize, CanonicalSerialize, Compress, Read, SerializationError, Valid, Validate,
-};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use instructions::lookups::LookupParams;
 
-use crate::error::{check_shape, deserialize_vec, VerifyError};
+use crate::codec::ProofVec;
+use crate::error::{check_shape, VerifyError};
 use crate::field::JoltField;
 use crate::opening::OpeningClaim;
 use crate::pcs::Column;
@@ -81,15 +80,15 @@ impl LassoColumn {
 
 /// A Lasso proof: the primary sumcheck with its claimed evaluations, and
 /// the memory checking.
-#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize)]
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct LassoProof<F: JoltField> {
     /// Output(r).
     pub output_claim: F,
     pub primary: SumcheckProof<F>,
     /// flag_f(r') per kind of [`LassoLayout::kinds`].
-    pub flag_evals: Vec<F>,
+    pub flag_evals: ProofVec<F>,
     /// E_m(r') per memory of [`LassoLayout::primary_memories`].
-    pub read_value_evals: Vec<F>,
+    pub read_value_evals: ProofVec<F>,
     pub memory: MemoryCheckingProof<F>,
 }
 
@@ -143,8 +142,8 @@ pub fn prove<F: JoltField>(
     let proof = LassoProof {
         output_claim,
         primary,
-        flag_evals,
-        read_value_evals,
+        flag_evals: flag_evals.into(),
+        read_value_evals: read_value_evals.into(),
         memory,
     };
     let mut claims = primary_claims(&proof, layout, &r, &r_prime);
@@ -237,27 +236,4 @@ fn primary_claims<F: JoltField>(
     claims
 }
 
-impl<F: JoltField> Valid for LassoProof<F> {
-    fn check(&self) -> Result<(), SerializationError> {
-        self.output_claim.check()?;
-        self.primary.check()?;
-        F::batch_check(self.flag_evals.iter().chain(&self.read_value_evals))?;
-        self.memory.check()
-    }
-}
 
-impl<F: JoltField> CanonicalDeserialize for LassoProof<F> {
-    fn deserialize_with_mode<R: Read>(
-        mut reader: R,
-        compress: Compress,
-        validate: Validate,
-    ) -> Result<Self, SerializationError> {
-        Ok(Self {
-            output_claim: F::deserialize_with_mode(&mut reader, compress, validate)?,
-            primary: SumcheckProof::deserialize_with_mode(&mut reader, compress, validate)?,
-            flag_evals: deserialize_vec(&mut reader, compress, validate)?,
-            read_value_evals: deserialize_vec(&mut reader, compress, validate)?,
-            memory: MemoryCheckingProof::deserialize_with_mode(&mut reader, compress, validate)?,
-        })
-    }
-}

@@ -27,9 +27,7 @@
 //! gamma`, `bytecode tau`, the grand products (reads and writes: T leaves;
 //! init and final: K leaves), `bytecode evals`.
 
-use ark_serialize::{
-    CanonicalDeserialize, CanonicalSerialize, Compress, Read, SerializationError, Valid, Validate,
-};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use instructions::flags::{noop_flags, packed_flags, SequencePosition};
 use instructions::virtual_sequences::expand;
 use instructions::{Instruction, Opcode};
@@ -40,7 +38,8 @@ use super::multiset::{
     prove_products, verify_products,
 };
 use super::MemoryColumn;
-use crate::error::{check_shape, deserialize_vec, VerifyError};
+use crate::codec::ProofVec;
+use crate::error::{check_shape, VerifyError};
 use crate::field::JoltField;
 use crate::opening::OpeningClaim;
 use crate::poly::IdentityPolynomial;
@@ -348,14 +347,14 @@ impl BytecodeWitness {
 }
 
 /// The bytecode part of the memory proof.
-#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize)]
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct BytecodeProof<F: JoltField> {
     /// Batches: reads and writes (T leaves), init and final (K leaves); one
     /// batch when T = K.
-    pub products: Vec<GrandProductProof<F>>,
+    pub products: ProofVec<GrandProductProof<F>>,
     /// The per-step columns at the read point, in
     /// [`BytecodeColumn::PER_STEP`] order.
-    pub read_evals: Vec<F>,
+    pub read_evals: ProofVec<F>,
     /// `FinalCount` at the init/final point.
     pub final_count_eval: F,
 }
@@ -425,8 +424,8 @@ pub fn prove<F: JoltField>(
         final_count_eval,
     );
     let proof = BytecodeProof {
-        products,
-        read_evals,
+        products: products.into(),
+        read_evals: read_evals.into(),
         final_count_eval,
     };
     (proof, opening_claims)
@@ -526,24 +525,4 @@ pub fn verify<F: JoltField>(
     ))
 }
 
-impl<F: JoltField> Valid for BytecodeProof<F> {
-    fn check(&self) -> Result<(), SerializationError> {
-        self.products.iter().try_for_each(Valid::check)?;
-        F::batch_check(self.read_evals.iter())?;
-        self.final_count_eval.check()
-    }
-}
 
-impl<F: JoltField> CanonicalDeserialize for BytecodeProof<F> {
-    fn deserialize_with_mode<R: Read>(
-        mut reader: R,
-        compress: Compress,
-        validate: Validate,
-    ) -> Result<Self, SerializationError> {
-        Ok(Self {
-            products: deserialize_vec(&mut reader, compress, validate)?,
-            read_evals: deserialize_vec(&mut reader, compress, validate)?,
-            final_count_eval: F::deserialize_with_mode(&mut reader, compress, validate)?,
-        })
-    }
-}

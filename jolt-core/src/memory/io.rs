@@ -24,9 +24,7 @@
 //! Transcript: `memory output r` (k challenges), the sumcheck,
 //! `memory output eval`.
 
-use ark_serialize::{
-    CanonicalDeserialize, CanonicalSerialize, Compress, Read, SerializationError, Valid, Validate,
-};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
 use super::layout::{interval_mle, sparse_mle, AddressSpace};
 use crate::error::{check_shape, VerifyError};
@@ -135,7 +133,7 @@ fn claimed_eval<F: JoltField>(space: &AddressSpace, io: &ProgramIO, r: &[F]) -> 
 }
 
 /// The output zero-check: its sumcheck and Final(0…0, r').
-#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize)]
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct OutputProof<F: JoltField> {
     pub sumcheck: SumcheckProof<F>,
     pub final_value_eval: F,
@@ -213,25 +211,7 @@ pub fn verify_outputs<F: JoltField>(
     Ok((full_point(space, &r_low), proof.final_value_eval))
 }
 
-impl<F: JoltField> Valid for OutputProof<F> {
-    fn check(&self) -> Result<(), SerializationError> {
-        self.sumcheck.check()?;
-        self.final_value_eval.check()
-    }
-}
 
-impl<F: JoltField> CanonicalDeserialize for OutputProof<F> {
-    fn deserialize_with_mode<R: Read>(
-        mut reader: R,
-        compress: Compress,
-        validate: Validate,
-    ) -> Result<Self, SerializationError> {
-        Ok(Self {
-            sumcheck: SumcheckProof::deserialize_with_mode(&mut reader, compress, validate)?,
-            final_value_eval: F::deserialize_with_mode(&mut reader, compress, validate)?,
-        })
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -32,9 +32,7 @@ pub use layout::{AddressSpace, REGISTER_BLOCK, SINK_REGISTER};
 pub use read_write::{ReadWriteProof, ReadWriteWitness};
 pub use witness::{MemoryWitness, WitnessError};
 
-use ark_serialize::{
-    CanonicalDeserialize, CanonicalSerialize, Compress, Read, SerializationError, Valid, Validate,
-};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
 use crate::error::VerifyError;
 use crate::field::JoltField;
@@ -157,7 +155,7 @@ impl MemoryPreprocessing {
 }
 
 /// The memory-checking proof: bytecode, then read-write memory.
-#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize)]
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct MemoryProof<F: JoltField> {
     pub bytecode: BytecodeProof<F>,
     pub read_write: ReadWriteProof<F>,
@@ -223,22 +221,4 @@ pub(crate) fn check_num_steps(protocol: &'static str, num_steps: usize) -> Resul
     }
 }
 
-impl<F: JoltField> Valid for MemoryProof<F> {
-    fn check(&self) -> Result<(), SerializationError> {
-        self.bytecode.check()?;
-        self.read_write.check()
-    }
-}
 
-impl<F: JoltField> CanonicalDeserialize for MemoryProof<F> {
-    fn deserialize_with_mode<R: Read>(
-        mut reader: R,
-        compress: Compress,
-        validate: Validate,
-    ) -> Result<Self, SerializationError> {
-        Ok(Self {
-            bytecode: BytecodeProof::deserialize_with_mode(&mut reader, compress, validate)?,
-            read_write: ReadWriteProof::deserialize_with_mode(&mut reader, compress, validate)?,
-        })
-    }
-}

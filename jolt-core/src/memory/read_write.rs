@@ -27,9 +27,7 @@
 //! leaves: init, final — one batch if 4T = M), `memory evals`, then the
 //! output check ([`super::io`]).
 
-use ark_serialize::{
-    CanonicalDeserialize, CanonicalSerialize, Compress, Read, SerializationError, Valid, Validate,
-};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
 use super::bytecode::BytecodeColumn;
 use super::io::{
@@ -42,7 +40,8 @@ use super::multiset::{
 };
 use super::timestamps::SLOTS;
 use super::{MemoryColumn, MemoryPreprocessing, MemoryWitness, Slot};
-use crate::error::{check_shape, deserialize_vec, VerifyError};
+use crate::codec::ProofVec;
+use crate::error::{check_shape, VerifyError};
 use crate::field::JoltField;
 use crate::opening::OpeningClaim;
 use crate::poly::IdentityPolynomial;
@@ -106,16 +105,16 @@ pub const FINAL_COLUMNS: [MemoryColumn; 2] =
     [MemoryColumn::FinalValue, MemoryColumn::FinalTimestamp];
 
 /// The read-write part of the memory proof.
-#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize)]
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct ReadWriteProof<F: JoltField> {
     /// Batches by length (4T, M; one if equal).
-    pub products: Vec<GrandProductProof<F>>,
+    pub products: ProofVec<GrandProductProof<F>>,
     /// [`STEP_COLUMNS`] at r_t.
-    pub step_evals: Vec<F>,
+    pub step_evals: ProofVec<F>,
     /// `RangeFinalCount` at the 4T point.
     pub range_final_count_eval: F,
     /// [`FINAL_COLUMNS`] at the M point.
-    pub final_evals: Vec<F>,
+    pub final_evals: ProofVec<F>,
     pub output: OutputProof<F>,
 }
 
@@ -289,10 +288,10 @@ pub fn prove<F: JoltField>(
         output_claim,
     );
     let proof = ReadWriteProof {
-        products,
-        step_evals,
+        products: products.into(),
+        step_evals: step_evals.into(),
         range_final_count_eval,
-        final_evals,
+        final_evals: final_evals.into(),
         output,
     };
     (proof, opening_claims)
@@ -478,27 +477,4 @@ pub fn verify<F: JoltField>(
     ))
 }
 
-impl<F: JoltField> Valid for ReadWriteProof<F> {
-    fn check(&self) -> Result<(), SerializationError> {
-        self.products.iter().try_for_each(Valid::check)?;
-        F::batch_check(self.step_evals.iter().chain(&self.final_evals))?;
-        self.range_final_count_eval.check()?;
-        self.output.check()
-    }
-}
 
-impl<F: JoltField> CanonicalDeserialize for ReadWriteProof<F> {
-    fn deserialize_with_mode<R: Read>(
-        mut reader: R,
-        compress: Compress,
-        validate: Validate,
-    ) -> Result<Self, SerializationError> {
-        Ok(Self {
-            products: deserialize_vec(&mut reader, compress, validate)?,
-            step_evals: deserialize_vec(&mut reader, compress, validate)?,
-            range_final_count_eval: F::deserialize_with_mode(&mut reader, compress, validate)?,
-            final_evals: deserialize_vec(&mut reader, compress, validate)?,
-            output: OutputProof::deserialize_with_mode(&mut reader, compress, validate)?,
-        })
-    }
-}

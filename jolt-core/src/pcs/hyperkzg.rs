@@ -40,16 +40,13 @@ use super::kzg;
 use super::msm;
 use super::srs::{self, Srs};
 use super::{Column, CommitmentScheme};
-use crate::error::deserialize_vec;
+use crate::codec::ProofVec;
 use crate::poly::DensePolynomial;
 use crate::transcript::Transcript;
 use ark_bn254::{Fr, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{AdditiveGroup, Field, One, Zero};
-use ark_serialize::{
-    CanonicalDeserialize, CanonicalSerialize, Compress, Read, SerializationError, Valid, Validate,
-    Write,
-};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rayon::prelude::*;
 
 /// HyperKZG over BN254 (see the module doc).
@@ -88,97 +85,24 @@ pub struct HyperKzgVerifierKey {
 }
 
 /// An evaluation proof for a polynomial of n variables.
-#[derive(Clone, Debug, Default, PartialEq, Eq, CanonicalSerialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct HyperKzgProof {
     /// Commitments to f_1, …, f_{n−1} (n − 1 points; none for n ≤ 1).
-    pub fold_commitments: Vec<G1Affine>,
+    pub fold_commitments: ProofVec<G1Affine>,
     /// f_j(r) for j < n.
-    pub evals_pos: Vec<Fr>,
+    pub evals_pos: ProofVec<Fr>,
     /// f_j(−r) for j < n.
-    pub evals_neg: Vec<Fr>,
+    pub evals_neg: ProofVec<Fr>,
     /// f_0(r²).
     pub eval_sq: Fr,
     /// W = \[(B − I)/Z_S (τ)]_1.
     pub quotient: G1Affine,
 }
 
-impl Valid for HyperKzgProof {
-    fn check(&self) -> Result<(), SerializationError> {
-        self.fold_commitments.check()?;
-        self.quotient.check()
-    }
-}
 
-impl CanonicalDeserialize for HyperKzgProof {
-    fn deserialize_with_mode<R: Read>(
-        mut reader: R,
-        compress: Compress,
-        validate: Validate,
-    ) -> Result<Self, SerializationError> {
-        // Vectors grow only as elements arrive: a forged length prefix ends
-        // in an error, not an allocation.
-        Ok(Self {
-            fold_commitments: deserialize_vec(&mut reader, compress, validate)?,
-            evals_pos: deserialize_vec(&mut reader, compress, validate)?,
-            evals_neg: deserialize_vec(&mut reader, compress, validate)?,
-            eval_sq: Fr::deserialize_with_mode(&mut reader, compress, validate)?,
-            quotient: G1Affine::deserialize_with_mode(&mut reader, compress, validate)?,
-        })
-    }
-}
 
-impl Valid for HyperKzgProverKey {
-    fn check(&self) -> Result<(), SerializationError> {
-        if self.g1_powers.len() < Srs::MIN_G1_POWERS || !self.g1_powers.len().is_power_of_two() {
-            return Err(SerializationError::InvalidData);
-        }
-        Ok(())
-    }
-}
 
-impl CanonicalSerialize for HyperKzgProverKey {
-    fn serialize_with_mode<W: Write>(
-        &self,
-        writer: W,
-        compress: Compress,
-    ) -> Result<(), SerializationError> {
-        self.g1_powers.serialize_with_mode(writer, compress)
-    }
 
-    fn serialized_size(&self, compress: Compress) -> usize {
-        self.g1_powers.serialized_size(compress)
-    }
-}
-
-impl CanonicalDeserialize for HyperKzgProverKey {
-    fn deserialize_with_mode<R: Read>(
-        mut reader: R,
-        compress: Compress,
-        validate: Validate,
-    ) -> Result<Self, SerializationError> {
-        let len = u64::deserialize_with_mode(&mut reader, compress, validate)?;
-        if len > 1 << 32 {
-            return Err(SerializationError::InvalidData);
-        }
-        let size = G1Affine::default().serialized_size(compress);
-        let mut bytes = Vec::new();
-        reader.take(len * size as u64).read_to_end(&mut bytes)?;
-        if bytes.len() as u64 != len * size as u64 {
-            return Err(SerializationError::InvalidData);
-        }
-        // Points are decoded (and, if asked, validated) in parallel: a
-        // prover key holds up to millions of them.
-        let g1_powers = bytes
-            .par_chunks_exact(size)
-            .map(|b| G1Affine::deserialize_with_mode(b, compress, validate))
-            .collect::<Result<Vec<_>, _>>()?;
-        let key = Self { g1_powers };
-        if let Validate::Yes = validate {
-            key.check()?;
-        }
-        Ok(key)
-    }
-}
 
 impl HyperKzg {
     /// **INSECURE** keys from [`Srs::insecure_dev_setup`], for tests and
@@ -333,9 +257,9 @@ impl CommitmentScheme for HyperKzg {
             .unzip();
         let eval_sq = kzg::evaluate(poly.evals(), points[2]);
         let mut proof = HyperKzgProof {
-            fold_commitments,
-            evals_pos,
-            evals_neg,
+            fold_commitments: fold_commitments.into(),
+            evals_pos: evals_pos.into(),
+            evals_neg: evals_neg.into(),
             eval_sq,
             quotient: G1Affine::identity(),
         };
@@ -854,7 +778,8 @@ mod tests {
         forged.extend_from_slice(&bytes[8..]);
         assert!(HyperKzgProof::deserialize_compressed(&forged[..]).is_err());
 
-        // Commitments and keys round trip too.
+        // Commitments and verifier keys round trip too (prover keys are
+        // made from an SRS file, never decoded).
         let mut cb = Vec::new();
         c.serialize_compressed(&mut cb).unwrap();
         assert_eq!(
@@ -862,14 +787,7 @@ mod tests {
             c
         );
         assert!(HyperKzgCommitment::deserialize_compressed(&cb[..31]).is_err());
-        let (pk, vk) = HyperKzg::insecure_dev_setup(5, 1);
-        let mut kb = Vec::new();
-        pk.serialize_compressed(&mut kb).unwrap();
-        assert_eq!(
-            HyperKzgProverKey::deserialize_compressed(&kb[..]).unwrap(),
-            pk
-        );
-        assert!(HyperKzgProverKey::deserialize_compressed(&kb[..kb.len() - 1]).is_err());
+        let (_, vk) = HyperKzg::insecure_dev_setup(5, 1);
         let mut vb = Vec::new();
         vk.serialize_compressed(&mut vb).unwrap();
         assert_eq!(

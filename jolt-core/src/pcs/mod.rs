@@ -133,7 +133,7 @@ pub trait CommitmentScheme: Clone + Debug + Send + Sync + 'static {
     /// Public parameters the keys are derived from (for HyperKZG the powers
     /// of τ, see [`srs::Srs`]).
     type Srs: Sync;
-    type ProverKey: Clone + Send + Sync + CanonicalSerialize + CanonicalDeserialize;
+    type ProverKey: Clone + Send + Sync;
     type VerifierKey: Clone + Debug + Send + Sync + CanonicalSerialize + CanonicalDeserialize;
     type Commitment: Clone
         + Debug

@@ -29,10 +29,7 @@ use crate::field::JoltField;
 use crate::poly::{DensePolynomial, EqPolynomial};
 use crate::subprotocols::{DenseSumcheck, SumcheckClaim, SumcheckProof};
 use crate::transcript::Transcript;
-use ark_serialize::{
-    CanonicalDeserialize, CanonicalSerialize, Compress, Read, SerializationError, Valid, Validate,
-    Write,
-};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rayon::prelude::*;
 
 const PROTOCOL: &str = "pcs opening reduction";
@@ -57,7 +54,7 @@ pub struct VerifierOpening<'a, P: CommitmentScheme> {
 
 /// The reduction sumcheck (no rounds when all claims share one point) and
 /// the final opening.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct OpeningsProof<P: CommitmentScheme> {
     pub sumcheck: SumcheckProof<P::Field>,
     pub opening: P::Proof,
@@ -91,7 +88,7 @@ pub fn prove_openings<P: CommitmentScheme>(
         let point = setup.groups[0].0.clone();
         (
             SumcheckProof {
-                round_polys: Vec::new(),
+                round_polys: Default::default(),
             },
             point,
             setup.rho.clone(),
@@ -291,40 +288,8 @@ pub fn linear_combination_of_columns<F: JoltField>(
     DensePolynomial::new(out)
 }
 
-impl<P: CommitmentScheme> Valid for OpeningsProof<P> {
-    fn check(&self) -> Result<(), SerializationError> {
-        self.sumcheck.check()?;
-        self.opening.check()
-    }
-}
 
-impl<P: CommitmentScheme> CanonicalSerialize for OpeningsProof<P> {
-    fn serialize_with_mode<W: Write>(
-        &self,
-        mut writer: W,
-        compress: Compress,
-    ) -> Result<(), SerializationError> {
-        self.sumcheck.serialize_with_mode(&mut writer, compress)?;
-        self.opening.serialize_with_mode(&mut writer, compress)
-    }
 
-    fn serialized_size(&self, compress: Compress) -> usize {
-        self.sumcheck.serialized_size(compress) + self.opening.serialized_size(compress)
-    }
-}
-
-impl<P: CommitmentScheme> CanonicalDeserialize for OpeningsProof<P> {
-    fn deserialize_with_mode<R: Read>(
-        mut reader: R,
-        compress: Compress,
-        validate: Validate,
-    ) -> Result<Self, SerializationError> {
-        Ok(Self {
-            sumcheck: SumcheckProof::deserialize_with_mode(&mut reader, compress, validate)?,
-            opening: P::Proof::deserialize_with_mode(&mut reader, compress, validate)?,
-        })
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -6,11 +6,9 @@
 //! 2·c_0 + c_1 + c_2 + … + c_d = claim, and recovers c_1 from it. This saves
 //! one field element per round and makes the round-sum check implicit.
 
-use crate::error::deserialize_vec;
+use crate::codec::ProofVec;
 use crate::field::JoltField;
-use ark_serialize::{
-    CanonicalDeserialize, CanonicalSerialize, Compress, Read, SerializationError, Valid, Validate,
-};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
 /// s(X) = Σ_i coeffs[i]·X^i.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -95,15 +93,15 @@ impl<F: JoltField> UniPoly<F> {
         coeffs_except_linear_term.push(self.eval_at_zero());
         coeffs_except_linear_term.extend(self.coeffs.iter().skip(2));
         CompressedUniPoly {
-            coeffs_except_linear_term,
+            coeffs_except_linear_term: coeffs_except_linear_term.into(),
         }
     }
 }
 
 /// A round polynomial as sent: [c_0, c_2, c_3, …, c_d].
-#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize)]
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct CompressedUniPoly<F: JoltField> {
-    pub coeffs_except_linear_term: Vec<F>,
+    pub coeffs_except_linear_term: ProofVec<F>,
 }
 
 impl<F: JoltField> CompressedUniPoly<F> {
@@ -127,23 +125,7 @@ impl<F: JoltField> CompressedUniPoly<F> {
     }
 }
 
-impl<F: JoltField> Valid for CompressedUniPoly<F> {
-    fn check(&self) -> Result<(), SerializationError> {
-        F::batch_check(self.coeffs_except_linear_term.iter())
-    }
-}
 
-impl<F: JoltField> CanonicalDeserialize for CompressedUniPoly<F> {
-    fn deserialize_with_mode<R: Read>(
-        reader: R,
-        compress: Compress,
-        validate: Validate,
-    ) -> Result<Self, SerializationError> {
-        Ok(Self {
-            coeffs_except_linear_term: deserialize_vec(reader, compress, validate)?,
-        })
-    }
-}
 
 #[cfg(test)]
 mod tests {

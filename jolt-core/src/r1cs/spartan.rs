@@ -27,14 +27,13 @@
 //! `spartan evals` (all V_j(r)), `spartan shift rho`, the shift sumcheck,
 //! `spartan shift evals`.
 
-use ark_serialize::{
-    CanonicalDeserialize, CanonicalSerialize, Compress, Read, SerializationError, Valid, Validate,
-};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rayon::prelude::*;
 
 use super::builder::{field_from_i128, LinearCombination, UniformR1cs, Variable};
 use super::shift::{last_step_weight, next_mle, next_table};
-use crate::error::{check_shape, deserialize_vec, VerifyError};
+use crate::codec::ProofVec;
+use crate::error::{check_shape, VerifyError};
 use crate::field::JoltField;
 use crate::opening::OpeningClaim;
 use crate::poly::{par_chunk_len, DensePolynomial, EqPolynomial, PAR_THRESHOLD};
@@ -255,36 +254,17 @@ impl<F: JoltField> SumcheckInstance<F> for Outer<'_, F> {
 }
 
 /// The proof of a uniform R1CS.
-#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize)]
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct SpartanProof<F: JoltField> {
     pub outer: SumcheckProof<F>,
     /// V_j(r) for inputs, then auxiliaries, then shifted inputs.
-    pub evals: Vec<F>,
+    pub evals: ProofVec<F>,
     pub shift: SumcheckProof<F>,
     /// V_j(r') for each shifted input.
-    pub shift_evals: Vec<F>,
+    pub shift_evals: ProofVec<F>,
 }
 
-impl<F: JoltField> Valid for SpartanProof<F> {
-    fn check(&self) -> Result<(), SerializationError> {
-        Ok(())
-    }
-}
 
-impl<F: JoltField> CanonicalDeserialize for SpartanProof<F> {
-    fn deserialize_with_mode<R: Read>(
-        mut reader: R,
-        compress: Compress,
-        validate: Validate,
-    ) -> Result<Self, SerializationError> {
-        Ok(SpartanProof {
-            outer: SumcheckProof::deserialize_with_mode(&mut reader, compress, validate)?,
-            evals: deserialize_vec(&mut reader, compress, validate)?,
-            shift: SumcheckProof::deserialize_with_mode(&mut reader, compress, validate)?,
-            shift_evals: deserialize_vec(&mut reader, compress, validate)?,
-        })
-    }
-}
 
 /// The claims a proof hands to the PCS: every input and auxiliary column
 /// at r, and every shifted input at r'.
@@ -367,9 +347,9 @@ pub fn prove<F: JoltField>(
     let claims = claims(r1cs, &r, &evals, &r_shift, &shift_evals);
     let proof = SpartanProof {
         outer: outer_proof,
-        evals,
+        evals: evals.into(),
         shift: shift_proof,
-        shift_evals,
+        shift_evals: shift_evals.into(),
     };
     (proof, claims)
 }

@@ -26,13 +26,12 @@
 //! ones to batch different sizes).
 
 use super::sumcheck::{SumcheckClaim, SumcheckInstance, SumcheckProof};
-use crate::error::{check_shape, deserialize_vec, VerifyError};
+use crate::codec::ProofVec;
+use crate::error::{check_shape, VerifyError};
 use crate::field::JoltField;
 use crate::poly::{par_chunk_len, DensePolynomial, EqPolynomial, SplitEqPolynomial, PAR_THRESHOLD};
 use crate::transcript::Transcript;
-use ark_serialize::{
-    CanonicalDeserialize, CanonicalSerialize, Compress, Read, SerializationError, Valid, Validate,
-};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rayon::prelude::*;
 
 /// The claims a grand product hands on: every leaf polynomial V_k
@@ -44,19 +43,19 @@ pub struct LeafClaims<F> {
 }
 
 /// One layer: the batched sumcheck and the evaluations of both halves.
-#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize)]
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct GrandProductLayerProof<F: JoltField> {
     pub sumcheck: SumcheckProof<F>,
-    pub left: Vec<F>,
-    pub right: Vec<F>,
+    pub left: ProofVec<F>,
+    pub right: ProofVec<F>,
 }
 
 /// Layers are ordered from the output (layer 0, no sumcheck rounds) to the
 /// leaves (n − 1 rounds).
-#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize)]
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct GrandProductProof<F: JoltField> {
-    pub outputs: Vec<F>,
-    pub layers: Vec<GrandProductLayerProof<F>>,
+    pub outputs: ProofVec<F>,
+    pub layers: ProofVec<GrandProductLayerProof<F>>,
 }
 
 impl<F: JoltField> GrandProductProof<F> {
@@ -115,14 +114,14 @@ impl<F: JoltField> GrandProductProof<F> {
             r = std::iter::once(rho).chain(r_prime).collect();
             layer_proofs.push(GrandProductLayerProof {
                 sumcheck,
-                left,
-                right,
+                left: left.into(),
+                right: right.into(),
             });
         }
 
         let proof = Self {
-            outputs,
-            layers: layer_proofs,
+            outputs: outputs.into(),
+            layers: (layer_proofs).into(),
         };
         (proof, LeafClaims { r, evals: claims })
     }
@@ -155,7 +154,7 @@ impl<F: JoltField> GrandProductProof<F> {
         }
 
         transcript.append_scalars(b"grand product outputs", &self.outputs);
-        let mut claims = self.outputs.clone();
+        let mut claims: Vec<F> = self.outputs.to_vec();
         let mut r: Vec<F> = Vec::new();
         for (m, layer) in self.layers.iter().enumerate() {
             let gammas: Vec<F> = layer_gammas(batch, transcript);
@@ -340,46 +339,9 @@ impl<F: JoltField> SumcheckInstance<F> for LayerSumcheck<F> {
     }
 }
 
-impl<F: JoltField> Valid for GrandProductLayerProof<F> {
-    fn check(&self) -> Result<(), SerializationError> {
-        self.sumcheck.check()?;
-        F::batch_check(self.left.iter().chain(&self.right))
-    }
-}
 
-impl<F: JoltField> CanonicalDeserialize for GrandProductLayerProof<F> {
-    fn deserialize_with_mode<R: Read>(
-        mut reader: R,
-        compress: Compress,
-        validate: Validate,
-    ) -> Result<Self, SerializationError> {
-        Ok(Self {
-            sumcheck: SumcheckProof::deserialize_with_mode(&mut reader, compress, validate)?,
-            left: deserialize_vec(&mut reader, compress, validate)?,
-            right: deserialize_vec(&mut reader, compress, validate)?,
-        })
-    }
-}
 
-impl<F: JoltField> Valid for GrandProductProof<F> {
-    fn check(&self) -> Result<(), SerializationError> {
-        F::batch_check(self.outputs.iter())?;
-        self.layers.iter().try_for_each(Valid::check)
-    }
-}
 
-impl<F: JoltField> CanonicalDeserialize for GrandProductProof<F> {
-    fn deserialize_with_mode<R: Read>(
-        mut reader: R,
-        compress: Compress,
-        validate: Validate,
-    ) -> Result<Self, SerializationError> {
-        Ok(Self {
-            outputs: deserialize_vec(&mut reader, compress, validate)?,
-            layers: deserialize_vec(&mut reader, compress, validate)?,
-        })
-    }
-}
 
 #[cfg(test)]
 mod tests {

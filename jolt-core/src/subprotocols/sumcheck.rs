@@ -23,13 +23,12 @@
 //! `sumcheck batching` (k > 1 only), then per round `sumcheck poly`
 //! and `sumcheck r`.
 
-use crate::error::{check_shape, deserialize_vec, VerifyError};
+use crate::codec::ProofVec;
+use crate::error::{check_shape, VerifyError};
 use crate::field::JoltField;
 use crate::poly::{CompressedUniPoly, UniPoly};
 use crate::transcript::Transcript;
-use ark_serialize::{
-    CanonicalDeserialize, CanonicalSerialize, Compress, Read, SerializationError, Valid, Validate,
-};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
 /// A sumcheck prover for one instance Σ_x g(x) = claim.
 ///
@@ -106,9 +105,9 @@ impl<F: JoltField> SumcheckOutput<F> {
 }
 
 /// One compressed round polynomial per round of the longest instance.
-#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize)]
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct SumcheckProof<F: JoltField> {
-    pub round_polys: Vec<CompressedUniPoly<F>>,
+    pub round_polys: ProofVec<CompressedUniPoly<F>>,
 }
 
 impl<F: JoltField> SumcheckProof<F> {
@@ -195,7 +194,12 @@ impl<F: JoltField> SumcheckProof<F> {
             round_polys.push(compressed);
             r.push(r_j);
         }
-        (Self { round_polys }, r)
+        (
+            Self {
+                round_polys: round_polys.into(),
+            },
+            r,
+        )
     }
 
     /// Verifies a single-instance proof; returns (r, expected g(r)).
@@ -286,28 +290,13 @@ fn extend_evals<F: JoltField>(evals: &mut Vec<F>, degree: usize) {
     }
 }
 
-impl<F: JoltField> Valid for SumcheckProof<F> {
-    fn check(&self) -> Result<(), SerializationError> {
-        self.round_polys.iter().try_for_each(Valid::check)
-    }
-}
 
-impl<F: JoltField> CanonicalDeserialize for SumcheckProof<F> {
-    fn deserialize_with_mode<R: Read>(
-        reader: R,
-        compress: Compress,
-        validate: Validate,
-    ) -> Result<Self, SerializationError> {
-        Ok(Self {
-            round_polys: deserialize_vec(reader, compress, validate)?,
-        })
-    }
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::poly::{DensePolynomial, EqPolynomial};
+    use ark_serialize::{Compress, Validate};
     use crate::subprotocols::DenseSumcheck;
     use ark_bn254::Fr;
     use ark_ff::UniformRand;

@@ -13,12 +13,9 @@
 //! digest only makes "this proof is for another program" a clear error;
 //! soundness comes from the verifier absorbing its own digest.
 
-use ark_serialize::{
-    CanonicalDeserialize, CanonicalSerialize, Compress, Read, SerializationError, Valid, Validate,
-    Write,
-};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, SerializationError};
 
-use crate::error::deserialize_vec;
+use crate::codec::ProofVec;
 use crate::lasso::LassoProof;
 use crate::memory::MemoryProof;
 use crate::pcs::{CommitmentScheme, OpeningsProof};
@@ -31,72 +28,20 @@ pub const MAGIC: &[u8; 8] = b"JOLTPRF\0";
 pub const VERSION: u32 = 1;
 
 /// A zkVM proof.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct Proof<P: CommitmentScheme> {
     /// T, the padded number of steps (a power of two).
     pub trace_length: u64,
     /// One per registry column, in registry order.
-    pub commitments: Vec<P::Commitment>,
+    pub commitments: ProofVec<P::Commitment>,
     pub memory: MemoryProof<P::Field>,
     pub lasso: LassoProof<P::Field>,
     pub r1cs: SpartanProof<P::Field>,
     pub openings: OpeningsProof<P>,
 }
 
-impl<P: CommitmentScheme> Valid for Proof<P> {
-    fn check(&self) -> Result<(), SerializationError> {
-        for c in &self.commitments {
-            c.check()?;
-        }
-        self.memory.check()?;
-        self.lasso.check()?;
-        self.r1cs.check()?;
-        self.openings.check()
-    }
-}
 
-impl<P: CommitmentScheme> CanonicalSerialize for Proof<P> {
-    fn serialize_with_mode<W: Write>(
-        &self,
-        mut writer: W,
-        compress: Compress,
-    ) -> Result<(), SerializationError> {
-        self.trace_length
-            .serialize_with_mode(&mut writer, compress)?;
-        self.commitments
-            .serialize_with_mode(&mut writer, compress)?;
-        self.memory.serialize_with_mode(&mut writer, compress)?;
-        self.lasso.serialize_with_mode(&mut writer, compress)?;
-        self.r1cs.serialize_with_mode(&mut writer, compress)?;
-        self.openings.serialize_with_mode(&mut writer, compress)
-    }
 
-    fn serialized_size(&self, compress: Compress) -> usize {
-        self.trace_length.serialized_size(compress)
-            + self.commitments.serialized_size(compress)
-            + self.memory.serialized_size(compress)
-            + self.lasso.serialized_size(compress)
-            + self.r1cs.serialized_size(compress)
-            + self.openings.serialized_size(compress)
-    }
-}
-
-impl<P: CommitmentScheme> CanonicalDeserialize for Proof<P> {
-    fn deserialize_with_mode<R: Read>(
-        mut reader: R,
-        compress: Compress,
-        validate: Validate,
-    ) -> Result<Self, SerializationError> {
-        Ok(Proof {
-            trace_length: u64::deserialize_with_mode(&mut reader, compress, validate)?,
-            commitments: deserialize_vec(&mut reader, compress, validate)?,
-            memory: MemoryProof::deserialize_with_mode(&mut reader, compress, validate)?,
-            lasso: LassoProof::deserialize_with_mode(&mut reader, compress, validate)?,
-            r1cs: SpartanProof::deserialize_with_mode(&mut reader, compress, validate)?,
-            openings: OpeningsProof::deserialize_with_mode(&mut reader, compress, validate)?,
-        })
-    }
-}
 
 impl<P: CommitmentScheme> Proof<P> {
     /// Bytes of the compressed proof body.

@@ -155,7 +155,7 @@ pub fn prove_trace<P: CommitmentScheme>(
         io,
         proof: Proof {
             trace_length: t as u64,
-            commitments,
+            commitments: commitments.into(),
             memory: memory_proof,
             lasso: lasso_proof,
             r1cs: r1cs_proof,
