@@ -191,9 +191,10 @@ fn run_case(kind: &str, name: &str, size: u64) -> Result<Row, String> {
             let trace = trace(&program, &[], DEFAULT_MAX_CYCLES).map_err(|e| e.to_string())?;
             let trace_time = start.elapsed();
             let mut phases = vec![("trace", trace_time)];
+            let trace_length =
+                zkvm::padded_trace_length(trace.steps.len()).map_err(|e| e.to_string())?;
             let (pk, vk) =
-                zkvm::dev_preprocess(&program, zkvm::padded_log_steps(trace.steps.len()))
-                    .map_err(|e| e.to_string())?;
+                zkvm::dev_preprocess(&program, trace_length).map_err(|e| e.to_string())?;
             let start = Instant::now();
             let out = zkvm::prove_trace(&pk, trace, &ProveOptions::default())
                 .map_err(|e| e.to_string())?;

@@ -2,7 +2,8 @@
 //! example guests at two or three sizes.
 
 use instructions::{Instruction, Opcode, Opcode::*};
-use jolt_core::tracer::elf_writer::{build_elf, ElfSegment};
+use jolt_core::testing::elf::{build_elf, ElfSegment};
+use jolt_core::testing::programs::{i, li};
 use jolt_core::tracer::{MemoryLayout, Program, RAM_BASE};
 
 /// Memory of the generated programs: small, so the committed final memory
@@ -20,10 +21,6 @@ const BODY: usize = 48;
 pub struct Class {
     pub name: &'static str,
     body: fn(k: usize) -> Vec<Instruction>,
-}
-
-fn i(op: Opcode, rd: u8, rs1: u8, rs2: u8, imm: i32) -> Instruction {
-    Instruction::new(op, rd, rs1, rs2, imm)
 }
 
 /// rd cycles over x16..x31, sources over x5..x15 (never the loop counter
@@ -163,15 +160,6 @@ pub const CLASSES: &[Class] = &[
         body: |k| vec![i(pick(&[Div, Divu, Rem, Remu], k), rd(k), rs(k), rs2(k), 0)],
     },
 ];
-
-/// `li rd, value` as LUI + ADDI.
-fn li(rd: u8, value: u32) -> [Instruction; 2] {
-    let lo = ((value << 20) as i32) >> 20;
-    [
-        i(Lui, rd, 0, 0, value.wrapping_sub(lo as u32) as i32),
-        i(Addi, rd, rd, 0, lo),
-    ]
-}
 
 impl Class {
     /// A program running about `cycles` instructions, nearly all of this

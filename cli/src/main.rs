@@ -217,11 +217,11 @@ fn prove(args: ProveArgs) -> Result<(), String> {
         trace.steps.len(),
         start.elapsed()
     );
-    let log_t = zkvm::padded_log_steps(trace.steps.len());
+    let trace_length = zkvm::padded_trace_length(trace.steps.len()).map_err(|e| e.to_string())?;
     let start = Instant::now();
     let (pk, vk) = match args.keys.load()? {
-        Some(srs) => zkvm::preprocess::<HyperKzg>(&program, &srs, log_t),
-        None => zkvm::dev_preprocess(&program, log_t),
+        Some(srs) => zkvm::preprocess::<HyperKzg>(&program, &srs, trace_length),
+        None => zkvm::dev_preprocess(&program, trace_length),
     }
     .map_err(|e| e.to_string())?;
     eprintln!(

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use instructions::Opcode::*;
-use jolt_core::tracer::elf_writer::{build_elf, ElfSegment};
+use jolt_core::testing::elf::{build_elf, ElfSegment};
 use jolt_core::tracer::RAM_BASE;
 
 /// Small RAM keeps the keys and the final-memory columns small.

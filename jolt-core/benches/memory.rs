@@ -12,24 +12,15 @@
 use ark_bn254::Fr;
 use ark_serialize::CanonicalSerialize;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use instructions::{Instruction, Opcode, Opcode::*};
+use instructions::Opcode::*;
 use jolt_core::memory::{self, MemoryPreprocessing, MemoryProof, MemoryWitness};
-use jolt_core::tracer::elf_writer::{build_elf, ElfSegment};
+use jolt_core::testing::elf::{build_elf, ElfSegment};
+use jolt_core::testing::programs::{i, li};
+use jolt_core::trace_length::TraceLength;
 use jolt_core::tracer::{trace, MemoryLayout, Program, RAM_BASE};
 use jolt_core::transcript::Transcript;
 use std::time::{Duration, Instant};
 
-fn i(op: Opcode, rd: u8, rs1: u8, rs2: u8, imm: i32) -> Instruction {
-    Instruction::new(op, rd, rs1, rs2, imm)
-}
-
-fn li(rd: u8, value: u32) -> [Instruction; 2] {
-    let lo = ((value << 20) as i32) >> 20;
-    [
-        i(Lui, rd, 0, 0, value.wrapping_sub(lo as u32) as i32),
-        i(Addi, rd, rd, 0, lo),
-    ]
-}
 
 /// A program whose address space is 2^log_m words and whose trace has just
 /// under 2^log_t steps.
@@ -85,17 +76,17 @@ fn memory_checking(c: &mut Criterion) {
             let pre = MemoryPreprocessing::new(&program);
             assert_eq!(pre.space.num_vars(), log_m);
             let t = trace(&program, &[], 1 << 24).expect("benchmark program halts");
-            let num_steps = 1usize << log_t;
-            assert!(t.steps.len() <= num_steps && 2 * t.steps.len() > num_steps);
+            let trace_length = TraceLength::from_log(log_t).expect("a valid size");
+            assert_eq!(TraceLength::padded(t.steps.len()), Some(trace_length));
             let start = Instant::now();
-            let witness = MemoryWitness::new(&pre, &t, num_steps).expect("witness");
+            let witness = MemoryWitness::new(&pre, &t, trace_length).expect("witness");
             let witness_time = start.elapsed();
             let start = Instant::now();
             let (proof, _) =
                 memory::prove::<Fr>(&pre, &witness, &mut Transcript::new(b"memory bench"));
             let prove_time = start.elapsed();
             let start = Instant::now();
-            verify(&proof, &pre, &t.io, num_steps);
+            verify(&proof, &pre, &t.io, trace_length);
             let verify_time = start.elapsed();
             eprintln!(
                 "T = 2^{log_t}, M = 2^{log_m}: {} steps; one run: witness {witness_time:.2?}, \
@@ -114,7 +105,7 @@ fn memory_checking(c: &mut Criterion) {
                 })
             });
             g.bench_function(BenchmarkId::new("verify", &id), |b| {
-                b.iter(|| verify(&proof, &pre, &t.io, num_steps))
+                b.iter(|| verify(&proof, &pre, &t.io, trace_length))
             });
         }
     }
@@ -125,13 +116,13 @@ fn verify(
     proof: &MemoryProof<Fr>,
     pre: &MemoryPreprocessing,
     io: &jolt_core::tracer::ProgramIO,
-    num_steps: usize,
+    trace_length: TraceLength,
 ) {
     memory::verify(
-        proof,
         pre,
+        trace_length,
         io,
-        num_steps,
+        proof,
         &mut Transcript::new(b"memory bench"),
     )
     .expect("benchmark proof verifies");

@@ -9,18 +9,15 @@
 use ark_bn254::Fr;
 use criterion::{criterion_group, Criterion};
 use instructions::lookups::LookupParams;
-use instructions::{Instruction, Opcode, Opcode::*};
+use instructions::Opcode::*;
 use jolt_core::r1cs::constraints::{cpu_r1cs, CpuR1cs};
 use jolt_core::r1cs::cpu_witness::{cpu_constants, cpu_inputs};
 use jolt_core::r1cs::spartan::{prove, verify};
 use jolt_core::r1cs::R1csWitness;
-use jolt_core::tracer::elf_writer::{build_elf, ElfSegment};
+use jolt_core::testing::elf::{build_elf, ElfSegment};
+use jolt_core::testing::programs::i;
 use jolt_core::tracer::{trace, MemoryLayout, Program, RAM_BASE};
 use jolt_core::transcript::Transcript;
-
-fn i(op: Opcode, rd: u8, rs1: u8, rs2: u8, imm: i32) -> Instruction {
-    Instruction::new(op, rd, rs1, rs2, imm)
-}
 
 /// A loop of ALU, shift, comparison, load/store and branch instructions
 /// that runs for about `steps` steps, then halts.
@@ -82,7 +79,15 @@ fn bench(c: &mut Criterion) {
     });
     let (proof, _) = prove(&cpu.r1cs, &witness, &mut Transcript::new(b"bench"));
     group.bench_function("verify", |b| {
-        b.iter(|| verify(&cpu.r1cs, &proof, log_t, &mut Transcript::new(b"bench")).unwrap())
+        b.iter(|| {
+            verify(
+                &cpu.r1cs,
+                witness.trace_length(),
+                &proof,
+                &mut Transcript::new(b"bench"),
+            )
+            .unwrap()
+        })
     });
     group.finish();
 }
@@ -96,7 +101,8 @@ fn one_shot(log_t: usize) {
     let (proof, _) = prove(&cpu.r1cs, &witness, &mut Transcript::new(b"bench"));
     println!("r1cs 2^{log_t} prove: {:?}", start.elapsed());
     let start = std::time::Instant::now();
-    verify(&cpu.r1cs, &proof, log_t, &mut Transcript::new(b"bench")).unwrap();
+    let trace_length = witness.trace_length();
+    verify(&cpu.r1cs, trace_length, &proof, &mut Transcript::new(b"bench")).unwrap();
     println!("r1cs 2^{log_t} verify: {:?}", start.elapsed());
 }
 

@@ -54,6 +54,13 @@ pub enum VerifyError {
     /// key digest).
     #[error("the proof is for program {proof}, not for this program ({key})")]
     WrongProgram { key: String, proof: String },
+    /// A memory's multisets do not balance: the product of Init and Writes
+    /// differs from that of Reads and Final.
+    #[error("{protocol}: {memory}: Init·Writes ≠ Reads·Final (a read returned a value never written there)")]
+    MultisetMismatch {
+        protocol: &'static str,
+        memory: &'static str,
+    },
     /// A claimed public output (e.g. a product or an evaluation) is wrong.
     #[error("{protocol}: {what} does not match")]
     OutputMismatch {

@@ -13,6 +13,9 @@ pub mod pcs;
 pub mod poly;
 pub mod r1cs;
 pub mod subprotocols;
+#[cfg(any(test, feature = "test-harness"))]
+pub mod testing;
+pub mod trace_length;
 pub mod tracer;
 pub mod transcript;
 pub mod zkvm;

@@ -4,8 +4,8 @@
 
 use std::process::{Command, Output};
 
-use instructions::{Instruction, Opcode::*};
-use jolt_core::tracer::elf_writer::{build_elf, ElfSegment};
+use instructions::Opcode::*;
+use jolt_core::testing::elf::{build_elf, ElfSegment};
 use jolt_core::tracer::{MemoryLayout, RAM_BASE};
 
 pub fn jolt(args: &[&str]) -> Output {
@@ -23,9 +23,7 @@ pub fn write_temp(name: &str, bytes: &[u8]) -> String {
     path.to_string_lossy().into_owned()
 }
 
-pub fn i(op: instructions::Opcode, rd: u8, rs1: u8, rs2: u8, imm: i32) -> Instruction {
-    Instruction::new(op, rd, rs1, rs2, imm)
-}
+pub use jolt_core::testing::programs::i;
 
 /// Reads the first input word, adds one, writes it as the first output word
 /// and terminates.

@@ -5,7 +5,7 @@
 //! instruction); the example binaries run the full-size inputs.
 
 use example_tests::build;
-use jolt_core::tracer::differential::compare_with_qemu;
+use jolt_core::testing::qemu::compare_with_qemu;
 use jolt_sdk::host::{execute_guest, serialize_input, DEFAULT_MAX_CYCLES};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 

@@ -7,19 +7,14 @@ use example_tests::build;
 use instructions::lookups::LookupParams;
 use jolt_core::lasso::{self, LassoColumn, LassoWitness};
 use jolt_core::opening::OpeningClaim;
-use jolt_core::poly::DensePolynomial;
 use jolt_core::tracer::trace;
 use jolt_core::transcript::Transcript;
+use jolt_core::zkvm::padded_trace_length;
 use jolt_core::zkvm::witness::lookup_rows;
 use jolt_sdk::host::{serialize_input, DEFAULT_MAX_CYCLES};
 
 fn claims_hold(witness: &LassoWitness, claims: &[OpeningClaim<LassoColumn, Fr>]) -> bool {
-    claims.iter().all(|claim| {
-        let column = witness
-            .column::<Fr>(claim.column)
-            .expect("a claimed column exists");
-        DensePolynomial::new_padded(column.to_field()).evaluate(&claim.point) == claim.value
-    })
+    jolt_core::testing::claims_hold(|c| witness.column::<Fr>(c), claims)
 }
 
 #[test]
@@ -38,10 +33,12 @@ fn example_traces_prove() {
     ] {
         let program = build(example);
         let t = trace(&program, &input, DEFAULT_MAX_CYCLES).unwrap();
-        let rows = lookup_rows(&t, t.steps.len().next_power_of_two());
+        let trace_length = padded_trace_length(t.steps.len()).unwrap();
+        let rows = lookup_rows(&t, trace_length);
         let witness = LassoWitness::new(&rows, p).unwrap();
-        let (proof, _) = lasso::prove::<Fr>(&witness, &mut Transcript::new(b"e2e"));
-        let claims = lasso::verify(&proof, rows.len(), p, &mut Transcript::new(b"e2e"))
+        let layout = &witness.layout;
+        let (proof, _) = lasso::prove::<Fr>(layout, &witness, &mut Transcript::new(b"e2e"));
+        let claims = lasso::verify(layout, trace_length, &proof, &mut Transcript::new(b"e2e"))
             .unwrap_or_else(|e| panic!("{example}: {e}"));
         assert!(
             claims_hold(&witness, &claims),

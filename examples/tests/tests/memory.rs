@@ -7,34 +7,27 @@ use ark_bn254::Fr;
 use example_tests::build;
 use jolt_core::memory::{self, MemoryColumn, MemoryPreprocessing, MemoryWitness};
 use jolt_core::opening::OpeningClaim;
-use jolt_core::poly::DensePolynomial;
 use jolt_core::tracer::{trace, ProgramIO, Trace};
 use jolt_core::transcript::Transcript;
+use jolt_core::zkvm::{padded_trace_length, TraceLength};
 use jolt_sdk::host::{serialize_input, DEFAULT_MAX_CYCLES};
 use serde::Serialize;
-use std::collections::HashMap;
 
 fn claims_hold(witness: &MemoryWitness, claims: &[OpeningClaim<MemoryColumn, Fr>]) -> bool {
-    let mut polys: HashMap<MemoryColumn, DensePolynomial<Fr>> = HashMap::new();
-    claims.iter().all(|claim| {
-        let poly = polys
-            .entry(claim.column)
-            .or_insert_with(|| DensePolynomial::new(witness.column::<Fr>(claim.column).to_field()));
-        poly.num_vars() == claim.point.len() && poly.evaluate(&claim.point) == claim.value
-    })
+    jolt_core::testing::claims_hold(|c| Some(witness.column::<Fr>(c)), claims)
 }
 
 fn verify(
     pre: &MemoryPreprocessing,
     proof: &memory::MemoryProof<Fr>,
     io: &ProgramIO,
-    num_steps: usize,
+    trace_length: TraceLength,
 ) -> Result<Vec<OpeningClaim<MemoryColumn, Fr>>, jolt_core::error::VerifyError> {
     memory::verify(
-        proof,
         pre,
+        trace_length,
         io,
-        num_steps,
+        proof,
         &mut Transcript::new(b"memory guest"),
     )
 }
@@ -45,13 +38,13 @@ fn check_bytes(example: &str, input: &[u8]) -> Trace {
     let program = build(example);
     let t = trace(&program, input, DEFAULT_MAX_CYCLES).unwrap_or_else(|e| panic!("{example}: {e}"));
     let pre = MemoryPreprocessing::new(&program);
-    let num_steps = t.steps.len().next_power_of_two();
+    let trace_length = padded_trace_length(t.steps.len()).unwrap();
     let witness =
-        MemoryWitness::new(&pre, &t, num_steps).unwrap_or_else(|e| panic!("{example}: {e}"));
+        MemoryWitness::new(&pre, &t, trace_length).unwrap_or_else(|e| panic!("{example}: {e}"));
     let (proof, prover_claims) =
         memory::prove::<Fr>(&pre, &witness, &mut Transcript::new(b"memory guest"));
     let claims =
-        verify(&pre, &proof, &t.io, num_steps).unwrap_or_else(|e| panic!("{example}: {e}"));
+        verify(&pre, &proof, &t.io, trace_length).unwrap_or_else(|e| panic!("{example}: {e}"));
     assert_eq!(claims, prover_claims, "{example}");
     assert!(
         claims_hold(&witness, &claims),
@@ -64,13 +57,13 @@ fn check_bytes(example: &str, input: &[u8]) -> Trace {
         None => other.outputs.push(1),
     }
     assert!(
-        verify(&pre, &proof, &other, num_steps).is_err(),
+        verify(&pre, &proof, &other, trace_length).is_err(),
         "{example}: other outputs"
     );
     let mut other = t.io.clone();
     other.panicked = !other.panicked;
     assert!(
-        verify(&pre, &proof, &other, num_steps).is_err(),
+        verify(&pre, &proof, &other, trace_length).is_err(),
         "{example}: panic flag"
     );
     let mut other = t.io.clone();
@@ -79,7 +72,7 @@ fn check_bytes(example: &str, input: &[u8]) -> Trace {
         None => other.inputs.push(1),
     }
     assert!(
-        verify(&pre, &proof, &other, num_steps).is_err(),
+        verify(&pre, &proof, &other, trace_length).is_err(),
         "{example}: other inputs"
     );
     t

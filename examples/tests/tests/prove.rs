@@ -52,8 +52,8 @@ fn a_proof_is_for_one_program_and_input() {
     let fib = build("fibonacci");
     let input = serialize_input(&20u32).unwrap();
     let trace = jolt_core::tracer::trace(&fib, &input, DEFAULT_MAX_CYCLES).unwrap();
-    let log_t = zkvm::padded_log_steps(trace.steps.len());
-    let (pk, vk) = zkvm::dev_preprocess(&fib, log_t).unwrap();
+    let trace_length = zkvm::padded_trace_length(trace.steps.len()).unwrap();
+    let (pk, vk) = zkvm::dev_preprocess(&fib, trace_length).unwrap();
     let out = zkvm::prove_trace(&pk, trace, &ProveOptions::default()).unwrap();
     zkvm::verify(&vk, &out.io, &out.proof).unwrap();
 

@@ -42,8 +42,13 @@ fn check<I: Serialize>(example: &str, input: &I, prove_it: bool) {
     }
     if prove_it {
         let (proof, _) = prove(&cpu.r1cs, &witness, &mut Transcript::new(b"e2e"));
-        let log_t = n.trailing_zeros() as usize;
-        verify(&cpu.r1cs, &proof, log_t, &mut Transcript::new(b"e2e")).expect("the trace proves");
+        verify(
+            &cpu.r1cs,
+            witness.trace_length(),
+            &proof,
+            &mut Transcript::new(b"e2e"),
+        )
+        .expect("the trace proves");
     }
 }
 
@@ -87,7 +92,8 @@ fn cpu_inputs_agree_with_the_memory_witness() {
         let cpu = cpu_r1cs(&p, cpu_constants(&program));
         let inputs = cpu_inputs::<Fr>(&cpu, &program, &t, &p, n);
         let pre = MemoryPreprocessing::new(&program);
-        let memory = MemoryWitness::new(&pre, &t, n).unwrap();
+        let trace_length = jolt_core::zkvm::padded_trace_length(n).unwrap();
+        let memory = MemoryWitness::new(&pre, &t, trace_length).unwrap();
         for (input, column) in [
             (
                 CpuInput::BytecodeAddress,

@@ -4,10 +4,10 @@
 //! **Memories per chunk.** All memories of chunk i are read at dim_i in
 //! every step, so chunk i is checked as one read-only memory whose cell a
 //! holds the tuple T⃗_i(a) = (T_m(a))_{m of chunk i}, with one read count
-//! per step and one final count per cell. With challenges γ, τ the
-//! fingerprint of (address a, values v⃗, count t) is
+//! per step and one final count per cell, under the shared fingerprint
+//! ([`crate::subprotocols::multiset`]) of (address, values, count):
 //!
-//!   h(a, v⃗, t) = t + γ·a + Σ_j γ^(j+2)·v_j − τ.
+//!   h(a, v⃗, c) = a + Σ_j γ^j·v_j + γ^(k+1)·c − τ    (k memories in the chunk).
 //!
 //! Per chunk, the multisets
 //!   Init   = {(a, T⃗(a), 0)}                       a ∈ [0, M)
@@ -16,9 +16,7 @@
 //!   Final  = {(a, T⃗(a), final_cts[a])}            a ∈ [0, M)
 //! satisfy Init ∪ Writes = Reads ∪ Final iff (with high probability over
 //! γ, τ) every read returned the table's tuple at its address, which lies
-//! in [0, M). The verifier checks Π Init · Π Writes = Π Reads · Π Final
-//! per chunk from two batched grand products: one over the T-sized
-//! read/write leaves, one over the M-sized init/final leaves.
+//! in [0, M).
 //!
 //! h is affine in its arguments, so a leaf polynomial's value at a point
 //! is h of the columns' values there. At the read/write leaf point r_a the
@@ -26,6 +24,11 @@
 //! point r_b it claims final_cts_i(r_b), and the verifier evaluates the
 //! identity polynomial and every subtable's MLE at r_b itself. Those claims
 //! are handed on as opening claims.
+//!
+//! Transcript, in order: `lasso gamma`, `lasso tau`, the grand products
+//! (batched by length as the multiset core does), `lasso dim evals`,
+//! `lasso read value evals`, `lasso read count evals`, `lasso final count
+//! evals`.
 
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use instructions::subtables::SubtableId;
@@ -33,7 +36,7 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 use super::layout::{LassoLayout, PROTOCOL};
-use super::witness::{evaluate_column, LassoWitness, SmallColumn};
+use super::witness::{LassoWitness, SmallColumn};
 use super::LassoColumn;
 use crate::codec::ProofVec;
 use crate::error::{check_shape, VerifyError};
@@ -41,56 +44,69 @@ use crate::field::JoltField;
 use crate::opening::OpeningClaim;
 use crate::pcs::Column;
 use crate::poly::{EqPolynomial, IdentityPolynomial, PAR_THRESHOLD};
+use crate::subprotocols::multiset::{
+    prove_memories, verify_memories, Fingerprint, MemoryShape, Multisets,
+};
 use crate::subprotocols::GrandProductProof;
+use crate::trace_length::TraceLength;
 use crate::transcript::Transcript;
-
-const READ_WRITE: &str = "lasso read/write grand product";
-const INIT_FINAL: &str = "lasso init/final grand product";
 
 /// The memory-checking part of a Lasso proof.
 #[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct MemoryCheckingProof<F: JoltField> {
-    /// Products of [read_0, write_0, read_1, write_1, …] (T leaves each).
-    pub read_write: GrandProductProof<F>,
-    /// dim_i, E_m and read_cts_i at the read/write leaf point.
+    /// Every chunk's four multisets, batched by length (T, M; one batch
+    /// when T = M).
+    pub products: ProofVec<GrandProductProof<F>>,
+    /// dim_i at the read/write leaf point, per chunk.
     pub dim_evals: ProofVec<F>,
+    /// E_m at the read/write leaf point, per memory.
     pub read_value_evals: ProofVec<F>,
+    /// read_cts_i at the read/write leaf point, per chunk.
     pub read_cts_evals: ProofVec<F>,
-    /// Products of [init_0, final_0, init_1, final_1, …] (M leaves each).
-    pub init_final: GrandProductProof<F>,
-    /// final_cts_i at the init/final leaf point.
+    /// final_cts_i at the init/final leaf point, per chunk.
     pub final_cts_evals: ProofVec<F>,
 }
 
-/// The coefficients of h for one chunk: `powers[0] = 1` (count),
-/// `powers[1] = γ` (address), `powers[j + 2] = γ^(j+2)` (j-th value).
-struct Fingerprint<F> {
-    powers: Vec<F>,
-    tau: F,
-}
-
-impl<F: JoltField> Fingerprint<F> {
-    fn new(gamma: F, tau: F, num_values: usize) -> Self {
-        let mut powers = Vec::with_capacity(num_values + 2);
-        let mut p = F::one();
-        for _ in 0..num_values + 2 {
-            powers.push(p);
-            p *= gamma;
-        }
-        Self { powers, tau }
-    }
-
-    /// h(a, v⃗, t) on field values (the verifier's side).
-    fn hash(&self, a: F, values: impl Iterator<Item = F>, t: F) -> F {
-        let v: F = values.zip(&self.powers[2..]).map(|(v, p)| v * p).sum();
-        t + self.powers[1] * a + v - self.tau
-    }
-}
-
-fn draw_challenges<F: JoltField>(transcript: &mut Transcript) -> (F, F) {
+fn draw_fingerprints<F: JoltField>(
+    layout: &LassoLayout,
+    transcript: &mut Transcript,
+) -> Vec<Fingerprint<F>> {
     let gamma = transcript.challenge_scalar(b"lasso gamma");
     let tau = transcript.challenge_scalar(b"lasso tau");
-    (gamma, tau)
+    layout
+        .chunk_memories
+        .iter()
+        .map(|mems| Fingerprint::new(gamma, tau, mems.len()))
+        .collect()
+}
+
+/// Names for errors: the memory of chunk i.
+const CHUNK_NAMES: [&str; 8] = [
+    "subtables of chunk 0",
+    "subtables of chunk 1",
+    "subtables of chunk 2",
+    "subtables of chunk 3",
+    "subtables of chunk 4",
+    "subtables of chunk 5",
+    "subtables of chunk 6",
+    "subtables of chunk 7",
+];
+
+fn shapes(layout: &LassoLayout, trace_length: TraceLength) -> Vec<MemoryShape> {
+    (0..layout.num_chunks())
+        .map(|i| MemoryShape {
+            name: CHUNK_NAMES.get(i).copied().unwrap_or("subtables of a chunk"),
+            log_cells: layout.log_m(),
+            log_ops: trace_length.log_t(),
+        })
+        .collect()
+}
+
+fn absorb_evals<F: JoltField>(transcript: &mut Transcript, proof: &MemoryCheckingProof<F>) {
+    transcript.append_scalars(b"lasso dim evals", &proof.dim_evals);
+    transcript.append_scalars(b"lasso read value evals", &proof.read_value_evals);
+    transcript.append_scalars(b"lasso read count evals", &proof.read_cts_evals);
+    transcript.append_scalars(b"lasso final count evals", &proof.final_cts_evals);
 }
 
 /// Proves the subtable reads of `witness`; returns the proof and the
@@ -102,36 +118,41 @@ pub fn prove<F: JoltField>(
     transcript: &mut Transcript,
 ) -> (MemoryCheckingProof<F>, Vec<OpeningClaim<LassoColumn, F>>) {
     let layout = &witness.layout;
-    let (gamma, tau) = draw_challenges::<F>(transcript);
-    let fingerprints: Vec<Fingerprint<F>> = layout
-        .chunk_memories
-        .iter()
-        .map(|mems| Fingerprint::new(gamma, tau, mems.len()))
-        .collect();
-
-    // Read and write leaves over the T steps.
-    let leaves: Vec<Vec<F>> = (0..layout.num_chunks())
+    let fingerprints = draw_fingerprints::<F>(layout, transcript);
+    let memories: Vec<Multisets<Vec<F>>> = (0..layout.num_chunks())
         .into_par_iter()
-        .flat_map_iter(|i| {
+        .map(|i| {
+            let fp = &fingerprints[i];
             let values: Vec<&SmallColumn> = layout.chunk_memories[i]
                 .iter()
                 .map(|&m| &witness.read_values[m])
                 .collect();
-            let reads = read_leaves(
-                &fingerprints[i],
-                &witness.dims[i],
-                &values,
-                &witness.read_cts[i],
-            );
-            let writes: Vec<F> = reads.par_iter().map(|h| *h + F::one()).collect();
-            [reads, writes]
+            let reads = read_leaves(fp, &witness.dims[i], &values, &witness.read_cts[i]);
+            let writes: Vec<F> = reads.par_iter().map(|h| *h + fp.time_coeff()).collect();
+            let tables: Vec<&SmallColumn> = layout.chunk_memories[i]
+                .iter()
+                .map(|&m| witness.table(m))
+                .collect();
+            let init = init_leaves(fp, &tables, layout.params.subtable_size());
+            let finals: Vec<F> = init
+                .par_iter()
+                .zip(&witness.final_cts[i])
+                .map(|(h, c)| *h + fp.time_coeff().mul_u64(*c as u64))
+                .collect();
+            Multisets {
+                init,
+                reads,
+                writes,
+                finals,
+            }
         })
         .collect();
-    let (read_write, rw_claims) = GrandProductProof::prove(leaves, transcript);
+    let (products, claims) = prove_memories(memories, transcript);
 
-    let r_a = rw_claims.r;
+    // Every chunk's reads share one point, and every chunk's cells another.
+    let (r_a, r_b) = (claims[0].reads.point.clone(), claims[0].init.point.clone());
     let eq_a = EqPolynomial::new(r_a.clone()).evals();
-    let eval = |column: Column<'_, F>| evaluate_column(&eq_a, column);
+    let eval = |column: Column<'_, F>| column.evaluate_with_eq(&eq_a);
     let dim_evals: Vec<F> = witness.dims.iter().map(|d| eval(Column::U16(d))).collect();
     let read_value_evals: Vec<F> = witness
         .read_values
@@ -144,45 +165,21 @@ pub fn prove<F: JoltField>(
         .map(|c| eval(Column::U32(c)))
         .collect();
     drop(eq_a);
-    transcript.append_scalars(b"lasso dim evals", &dim_evals);
-    transcript.append_scalars(b"lasso read value evals", &read_value_evals);
-    transcript.append_scalars(b"lasso read count evals", &read_cts_evals);
-
-    // Init and final leaves over the M cells.
-    let leaves: Vec<Vec<F>> = (0..layout.num_chunks())
-        .into_par_iter()
-        .flat_map_iter(|i| {
-            let tables: Vec<&SmallColumn> = layout.chunk_memories[i]
-                .iter()
-                .map(|&m| witness.table(m))
-                .collect();
-            let init = init_leaves(&fingerprints[i], &tables, layout.params.subtable_size());
-            let fin: Vec<F> = init
-                .iter()
-                .zip(&witness.final_cts[i])
-                .map(|(h, c)| *h + F::from_u32(*c))
-                .collect();
-            [init, fin]
-        })
-        .collect();
-    let (init_final, if_claims) = GrandProductProof::prove(leaves, transcript);
-    let r_b = if_claims.r;
     let eq_b = EqPolynomial::new(r_b.clone()).evals();
     let final_cts_evals: Vec<F> = witness
         .final_cts
         .iter()
-        .map(|c| evaluate_column(&eq_b, Column::U32(c)))
+        .map(|c| Column::U32(c).evaluate_with_eq(&eq_b))
         .collect();
-    transcript.append_scalars(b"lasso final count evals", &final_cts_evals);
 
     let proof = MemoryCheckingProof {
-        read_write,
+        products: products.into(),
         dim_evals: dim_evals.into(),
         read_value_evals: read_value_evals.into(),
         read_cts_evals: read_cts_evals.into(),
-        init_final,
         final_cts_evals: final_cts_evals.into(),
     };
+    absorb_evals(transcript, &proof);
     let claims = opening_claims(&proof, &r_a, &r_b);
     (proof, claims)
 }
@@ -196,8 +193,8 @@ fn read_leaves<F: JoltField>(
 ) -> Vec<F> {
     let scaled: Vec<Scaled<'_, F>> = values
         .iter()
-        .zip(&fp.powers[2..])
-        .map(|(col, power)| Scaled::new(col, *power))
+        .enumerate()
+        .map(|(j, col)| Scaled::new(col, fp.value_coeff(j)))
         .collect();
     let mut leaves = vec![F::zero(); dim.len()];
     leaves
@@ -207,7 +204,8 @@ fn read_leaves<F: JoltField>(
             let start = c * PAR_THRESHOLD;
             for (j, h) in out.iter_mut().enumerate() {
                 let t = start + j;
-                *h = F::from_u32(read_cts[t]) + fp.powers[1].mul_u64(dim[t] as u64) - fp.tau;
+                *h = F::from_u64(dim[t] as u64) + fp.time_coeff().mul_u64(read_cts[t] as u64)
+                    - fp.tau();
             }
             // One column at a time over the block, which stays in cache.
             scaled.iter().for_each(|s| s.add_to(out, start));
@@ -219,8 +217,8 @@ fn read_leaves<F: JoltField>(
 fn init_leaves<F: JoltField>(fp: &Fingerprint<F>, tables: &[&SmallColumn], m: usize) -> Vec<F> {
     let scaled: Vec<Scaled<'_, F>> = tables
         .iter()
-        .zip(&fp.powers[2..])
-        .map(|(col, power)| Scaled::new(col, *power))
+        .enumerate()
+        .map(|(j, col)| Scaled::new(col, fp.value_coeff(j)))
         .collect();
     let mut leaves = vec![F::zero(); m];
     leaves
@@ -229,7 +227,7 @@ fn init_leaves<F: JoltField>(fp: &Fingerprint<F>, tables: &[&SmallColumn], m: us
         .for_each(|(c, out)| {
             let start = c * PAR_THRESHOLD;
             for (j, h) in out.iter_mut().enumerate() {
-                *h = fp.powers[1].mul_u64((start + j) as u64) - fp.tau;
+                *h = F::from_u64((start + j) as u64) - fp.tau();
             }
             scaled.iter().for_each(|s| s.add_to(out, start));
         });
@@ -323,8 +321,8 @@ fn opening_claims<F: JoltField>(
 
 /// Checks the shape of every claimed-value vector against the layout.
 pub(super) fn check_proof_shape<F: JoltField>(
-    proof: &MemoryCheckingProof<F>,
     layout: &LassoLayout,
+    proof: &MemoryCheckingProof<F>,
 ) -> Result<(), VerifyError> {
     let c = layout.num_chunks();
     check_shape(PROTOCOL, "dim evaluations", c, proof.dim_evals.len())?;
@@ -348,93 +346,52 @@ pub(super) fn check_proof_shape<F: JoltField>(
     )
 }
 
-/// Verifies the memory checking of a `log_t`-variable trace; the caller
-/// has checked the proof's shape with [`check_proof_shape`].
+/// Verifies the memory checking of a run of `trace_length` steps; the
+/// caller has checked the proof's shape with [`check_proof_shape`].
 pub(super) fn verify<F: JoltField>(
-    proof: &MemoryCheckingProof<F>,
     layout: &LassoLayout,
-    log_t: usize,
+    trace_length: TraceLength,
+    proof: &MemoryCheckingProof<F>,
     transcript: &mut Transcript,
 ) -> Result<Vec<OpeningClaim<LassoColumn, F>>, VerifyError> {
-    let c = layout.num_chunks();
-    let (gamma, tau) = draw_challenges::<F>(transcript);
-    let fingerprints: Vec<Fingerprint<F>> = layout
-        .chunk_memories
-        .iter()
-        .map(|mems| Fingerprint::new(gamma, tau, mems.len()))
-        .collect();
+    let fingerprints = draw_fingerprints::<F>(layout, transcript);
+    let claims = verify_memories(
+        PROTOCOL,
+        &proof.products,
+        &shapes(layout, trace_length),
+        transcript,
+    )?;
+    // Every chunk's reads share one point, and every chunk's cells another
+    // (vectors of one length are one batch).
+    let (r_a, r_b) = (&claims[0].reads.point, &claims[0].init.point);
 
-    let rw = proof
-        .read_write
-        .verify(READ_WRITE, 2 * c, log_t, transcript)?;
-    transcript.append_scalars(b"lasso dim evals", &proof.dim_evals);
-    transcript.append_scalars(b"lasso read value evals", &proof.read_value_evals);
-    transcript.append_scalars(b"lasso read count evals", &proof.read_cts_evals);
-    for (i, fp) in fingerprints.iter().enumerate() {
-        let values = layout.chunk_memories[i]
-            .iter()
-            .map(|&m| proof.read_value_evals[m]);
-        let read = fp.hash(proof.dim_evals[i], values, proof.read_cts_evals[i]);
-        if read != rw.evals[2 * i] {
-            return Err(VerifyError::OutputMismatch {
-                protocol: READ_WRITE,
-                what: "read fingerprint of the claimed dim, E and read count",
-            });
-        }
-        // The write tuple differs only in its count, t + 1.
-        if read + F::one() != rw.evals[2 * i + 1] {
-            return Err(VerifyError::OutputMismatch {
-                protocol: READ_WRITE,
-                what: "write fingerprint of the claimed dim, E and read count",
-            });
-        }
-    }
-
-    let log_m = layout.log_m();
-    let inf = proof
-        .init_final
-        .verify(INIT_FINAL, 2 * c, log_m, transcript)?;
-    transcript.append_scalars(b"lasso final count evals", &proof.final_cts_evals);
-    // The verifier's own evaluations: a(r_b) and every subtable's MLE.
-    let address = IdentityPolynomial::new(log_m).evaluate(&inf.r);
+    // The verifier's own evaluations at r_b: a(r_b) and every subtable's MLE.
+    let address = IdentityPolynomial::new(layout.log_m()).evaluate(r_b);
     let mut table_evals: BTreeMap<SubtableId, F> = BTreeMap::new();
     for &(table, _) in &layout.memories {
         table_evals
             .entry(table)
-            .or_insert_with(|| table.evaluate_mle(&inf.r, &layout.params));
+            .or_insert_with(|| table.evaluate_mle(r_b, &layout.params));
     }
-    for (i, fp) in fingerprints.iter().enumerate() {
-        let values = layout.chunk_memories[i]
+    for (i, (fp, chunk)) in fingerprints.iter().zip(&claims).enumerate() {
+        let memories = &layout.chunk_memories[i];
+        let read_values: Vec<F> = memories.iter().map(|&m| proof.read_value_evals[m]).collect();
+        let entries: Vec<F> = memories
             .iter()
-            .map(|&m| table_evals[&layout.memories[m].0]);
-        let init = fp.hash(address, values, F::zero());
-        if init != inf.evals[2 * i] {
-            return Err(VerifyError::OutputMismatch {
-                protocol: INIT_FINAL,
-                what: "init fingerprint of the subtables",
-            });
-        }
-        if init + proof.final_cts_evals[i] != inf.evals[2 * i + 1] {
-            return Err(VerifyError::OutputMismatch {
-                protocol: INIT_FINAL,
-                what: "final fingerprint of the subtables and the claimed final count",
-            });
-        }
+            .map(|&m| table_evals[&layout.memories[m].0])
+            .collect();
+        let read = fp.hash(proof.dim_evals[i], &read_values, proof.read_cts_evals[i]);
+        let init = fp.hash(address, &entries, F::zero());
+        chunk.check_leaves(
+            PROTOCOL,
+            Multisets {
+                init,
+                reads: read,
+                writes: read + fp.time_coeff(),
+                finals: init + fp.time_coeff() * proof.final_cts_evals[i],
+            },
+        )?;
     }
-
-    // Init ∪ Writes = Reads ∪ Final, per chunk.
-    let (rw_out, if_out) = (proof.read_write.outputs(), proof.init_final.outputs());
-    for i in 0..c {
-        let (read, write) = (rw_out[2 * i], rw_out[2 * i + 1]);
-        let (init, fin) = (if_out[2 * i], if_out[2 * i + 1]);
-        if init * write != read * fin {
-            return Err(VerifyError::OutputMismatch {
-                protocol: PROTOCOL,
-                what: "multiset check Init·Writes = Reads·Final",
-            });
-        }
-    }
-    Ok(opening_claims(proof, &rw.r, &inf.r))
+    absorb_evals(transcript, proof);
+    Ok(opening_claims(proof, r_a, r_b))
 }
-
-

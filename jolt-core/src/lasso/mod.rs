@@ -43,6 +43,7 @@ use crate::opening::OpeningClaim;
 use crate::pcs::Column;
 use crate::poly::EqPolynomial;
 use crate::subprotocols::{SumcheckClaim, SumcheckProof};
+use crate::trace_length::TraceLength;
 use crate::transcript::Transcript;
 use layout::PROTOCOL;
 use primary::PrimarySumcheck;
@@ -94,36 +95,40 @@ pub struct LassoProof<F: JoltField> {
 
 /// Absorbs what the instance is about (the caller's statement should hold
 /// it too; absorbing it here keeps this proof bound to it regardless).
-fn absorb_statement(transcript: &mut Transcript, log_t: usize, params: &LookupParams) {
+fn absorb_statement(transcript: &mut Transcript, trace_length: TraceLength, params: &LookupParams) {
     let mut bytes = Vec::with_capacity(24);
-    bytes.extend_from_slice(&(log_t as u64).to_le_bytes());
+    bytes.extend_from_slice(&(trace_length.log_t() as u64).to_le_bytes());
     bytes.extend_from_slice(&(params.word_bits as u64).to_le_bytes());
     bytes.extend_from_slice(&(params.chunks as u64).to_le_bytes());
     transcript.append_bytes(b"lasso statement", &bytes);
 }
 
-/// Proves the lookups of `witness`; the caller has committed
-/// `witness.columns()` and absorbed the commitments. Returns the proof and
-/// the opening claims for the batched PCS opening (order: Output at r;
-/// flags and read values at r'; then [`memory_checking`]'s claims).
+/// Proves the lookups of `witness` (built for `layout`); the caller has
+/// committed `witness.columns()` and absorbed the commitments. Returns the
+/// proof and the opening claims for the batched PCS opening (order: Output
+/// at r; flags and read values at r'; then [`memory_checking`]'s claims).
 ///
 /// # Panics
-/// If the witness columns do not have the shape [`LassoWitness::new`]
-/// gives them (a malicious-prover harness may change values, not shapes).
+/// If the witness was built for another layout or its columns do not have
+/// the shape [`LassoWitness::new`] gives them (a malicious-prover harness
+/// may change values, not shapes).
 pub fn prove<F: JoltField>(
+    layout: &LassoLayout,
     witness: &LassoWitness,
     transcript: &mut Transcript,
 ) -> (LassoProof<F>, Vec<OpeningClaim<LassoColumn, F>>) {
-    assert!(witness.has_consistent_shape(), "malformed Lasso witness");
-    let _span = tracing::info_span!("lasso prove", rows = witness.num_rows()).entered();
-    let layout = &witness.layout;
-    let log_t = witness.num_rows().trailing_zeros() as usize;
-    absorb_statement(transcript, log_t, &layout.params);
-    let r: Vec<F> = transcript.challenge_vector(b"lasso r", log_t);
+    assert!(
+        witness.layout == *layout && witness.has_consistent_shape(),
+        "malformed Lasso witness"
+    );
+    let trace_length = witness.trace_length();
+    let _span = tracing::info_span!("lasso prove", steps = trace_length.t()).entered();
+    absorb_statement(transcript, trace_length, &layout.params);
+    let r: Vec<F> = transcript.challenge_vector(b"lasso r", trace_length.log_t());
 
     let output_claim = {
         let eq = EqPolynomial::new(r.clone()).evals();
-        witness::evaluate_column(&eq, Column::U32(&witness.outputs))
+        Column::U32(&witness.outputs).evaluate_with_eq(&eq)
     };
     let (primary, r_prime, flag_evals, read_value_evals) = {
         let _span = tracing::info_span!("lasso primary sumcheck").entered();
@@ -151,26 +156,15 @@ pub fn prove<F: JoltField>(
     (proof, claims)
 }
 
-/// Verifies a proof for `num_rows` lookups at `params` and returns the
-/// opening claims the PCS must confirm (the same list [`prove`] returns).
-/// Every shape is checked against `num_rows` and `params` before the proof
-/// is read.
+/// Verifies a proof of `trace_length` lookups under `layout` and returns
+/// the opening claims the PCS must confirm (the same list [`prove`]
+/// returns). Every shape is checked before the proof is read.
 pub fn verify<F: JoltField>(
+    layout: &LassoLayout,
+    trace_length: TraceLength,
     proof: &LassoProof<F>,
-    num_rows: usize,
-    params: LookupParams,
     transcript: &mut Transcript,
 ) -> Result<Vec<OpeningClaim<LassoColumn, F>>, VerifyError> {
-    if !num_rows.is_power_of_two() {
-        return Err(VerifyError::Shape {
-            protocol: PROTOCOL,
-            what: "rows (a non-zero power of two; next one up)",
-            expected: num_rows.checked_next_power_of_two().unwrap_or(0),
-            got: num_rows,
-        });
-    }
-    let layout = LassoLayout::new(params)?;
-    let log_t = num_rows.trailing_zeros() as usize;
     check_shape(
         PROTOCOL,
         "flag evaluations",
@@ -183,26 +177,26 @@ pub fn verify<F: JoltField>(
         layout.primary_memories.len(),
         proof.read_value_evals.len(),
     )?;
-    memory_checking::check_proof_shape(&proof.memory, &layout)?;
+    memory_checking::check_proof_shape(layout, &proof.memory)?;
 
-    absorb_statement(transcript, log_t, &params);
-    let r: Vec<F> = transcript.challenge_vector(b"lasso r", log_t);
+    absorb_statement(transcript, trace_length, &layout.params);
+    let r: Vec<F> = transcript.challenge_vector(b"lasso r", trace_length.log_t());
     let claim = SumcheckClaim {
         claim: proof.output_claim,
-        num_rounds: log_t,
+        num_rounds: trace_length.log_t(),
         degree: layout.primary_degree(),
     };
     let (r_prime, expected) = proof.primary.verify(PRIMARY, claim, transcript)?;
     let summand = EqPolynomial::new(r.clone()).evaluate(&r_prime)
-        * primary::flags_times_g(&layout, &proof.flag_evals, &proof.read_value_evals);
+        * primary::flags_times_g(layout, &proof.flag_evals, &proof.read_value_evals);
     if summand != expected {
         return Err(VerifyError::FinalClaimMismatch { protocol: PRIMARY });
     }
     transcript.append_scalars(b"lasso flag evals", &proof.flag_evals);
     transcript.append_scalars(b"lasso primary read value evals", &proof.read_value_evals);
 
-    let memory_claims = memory_checking::verify(&proof.memory, &layout, log_t, transcript)?;
-    let mut claims = primary_claims(proof, &layout, &r, &r_prime);
+    let memory_claims = memory_checking::verify(layout, trace_length, &proof.memory, transcript)?;
+    let mut claims = primary_claims(proof, layout, &r, &r_prime);
     claims.extend(memory_claims);
     Ok(claims)
 }

@@ -31,7 +31,7 @@ use instructions::lookups::LookupKind;
 use rayon::prelude::*;
 
 use super::layout::LassoLayout;
-use super::witness::{evaluate_column, LassoWitness};
+use super::witness::LassoWitness;
 use crate::field::JoltField;
 use crate::poly::{
     par_chunk_len, DensePolynomial, EqPolynomial, SplitEqPolynomial, UniPoly, PAR_THRESHOLD,
@@ -179,7 +179,7 @@ impl<'a, F: JoltField> PrimarySumcheck<'a, F> {
     /// 64 kinds (prover-side invariants).
     pub(super) fn new(witness: &'a LassoWitness, r: &[F], claim: F) -> Self {
         let layout = &witness.layout;
-        let t = witness.num_rows();
+        let t = witness.trace_length().t();
         assert_eq!(t, 1 << r.len(), "r has log2(T) coordinates");
         let present: Vec<usize> = (0..layout.kinds.len())
             .into_par_iter()
@@ -289,7 +289,7 @@ impl<'a, F: JoltField> PrimarySumcheck<'a, F> {
             .par_iter()
             .map(|&m| match (&self.bound, self.slots.binary_search(&m)) {
                 (Some(b), Ok(slot)) => b.e[slot].final_eval(),
-                _ => evaluate_column(&eq, w.read_values[m].as_column()),
+                _ => w.read_values[m].as_column().evaluate_with_eq(&eq),
             })
             .collect();
         (flags, e)

@@ -4,7 +4,7 @@
 //! verify fails or some claim is false (which the PCS opening would catch).
 
 use super::*;
-use crate::poly::DensePolynomial;
+use crate::trace_length::TraceLength;
 use ark_bn254::Fr;
 use ark_ff::{BigInteger, One, PrimeField, Zero};
 use instructions::lookups::{lookup_of, lookup_operands, LookupKind, LookupParams, QueryForm};
@@ -54,17 +54,11 @@ fn witness(params: LookupParams, t: usize, seed: u64) -> LassoWitness {
 
 /// The PCS stand-in: does every claim hold for the witness's columns?
 fn claims_hold(witness: &LassoWitness, claims: &[OpeningClaim<LassoColumn, Fr>]) -> bool {
-    claims.iter().all(|c| {
-        let Some(column) = witness.column::<Fr>(c.column) else {
-            return false;
-        };
-        let poly = DensePolynomial::new(column.to_field());
-        poly.num_vars() == c.point.len() && poly.evaluate(&c.point) == c.value
-    })
+    crate::testing::claims_hold(|c| witness.column::<Fr>(c), claims)
 }
 
 fn prove_fr(witness: &LassoWitness) -> (LassoProof<Fr>, Vec<OpeningClaim<LassoColumn, Fr>>) {
-    prove(witness, &mut transcript())
+    prove(&witness.layout, witness, &mut transcript())
 }
 
 fn verify_fr(
@@ -72,9 +66,9 @@ fn verify_fr(
     witness: &LassoWitness,
 ) -> Result<Vec<OpeningClaim<LassoColumn, Fr>>, VerifyError> {
     verify(
+        &witness.layout,
+        witness.trace_length(),
         proof,
-        witness.num_rows(),
-        witness.layout.params,
         &mut transcript(),
     )
 }
@@ -219,7 +213,8 @@ fn witness_rejects_bad_rows() {
 
 #[test]
 fn complete_on_random_rows_reduced() {
-    for (log_t, seed) in [(0, 10), (1, 11), (2, 12), (5, 13), (10, 14)] {
+    // T = 2 (one step and its padding) is the shortest trace.
+    for (log_t, seed) in [(1, 11), (2, 12), (5, 13), (10, 14)] {
         let w = witness(REDUCED, 1 << log_t, seed);
         assert!(accepts(&w), "T = 2^{log_t}");
     }
@@ -264,21 +259,12 @@ fn complete_on_padding_only() {
 /// mapped to rows as the zkVM does.
 #[test]
 fn complete_on_a_traced_program() {
-    use crate::tracer::elf_writer::{build_elf, ElfSegment};
+    use crate::testing::elf::{build_elf, ElfSegment};
+    use crate::testing::programs::{i, li};
     use crate::tracer::{trace, MemoryLayout, Program, RAM_BASE};
-    use instructions::{Instruction, Opcode, Opcode::*};
+    use instructions::{Instruction, Opcode::*};
 
     const DATA: u32 = RAM_BASE + 0x10_0000;
-    fn i(op: Opcode, rd: u8, rs1: u8, rs2: u8, imm: i32) -> Instruction {
-        Instruction::new(op, rd, rs1, rs2, imm)
-    }
-    fn li(rd: u8, value: u32) -> [Instruction; 2] {
-        let lo = ((value << 20) as i32) >> 20;
-        [
-            i(Lui, rd, 0, 0, value.wrapping_sub(lo as u32) as i32),
-            i(Addi, rd, rd, 0, lo),
-        ]
-    }
     let mut code: Vec<Instruction> = Vec::new();
     code.extend(li(31, DATA + 64));
     code.extend(li(5, 0x8000_0000));
@@ -385,7 +371,7 @@ fn recount(w: &mut LassoWitness) {
     let m = w.layout.params.subtable_size();
     for i in 0..w.layout.num_chunks() {
         let mut fin = vec![0u32; m];
-        for t in 0..w.num_rows() {
+        for t in 0..w.trace_length().t() {
             let d = w.dims[i][t] as usize;
             w.read_cts[i][t] = fin[d];
             fin[d] += 1;
@@ -413,7 +399,7 @@ fn rejects_a_changed_output() {
     }
     // A padding row claiming a non-zero output.
     let mut w = base.clone();
-    let t = (0..w.num_rows())
+    let t = (0..w.trace_length().t())
         .find(|&t| w.flags.iter().all(|f| !f[t]))
         .unwrap();
     w.outputs[t] = 1;
@@ -568,8 +554,8 @@ fn tamper_sites(proof: &LassoProof<Fr>) -> Vec<(String, Edit)> {
     }
     type Gp = fn(&mut LassoProof<Fr>) -> &mut crate::subprotocols::GrandProductProof<Fr>;
     let gps: [(&str, Gp); 2] = [
-        ("read/write", |p| &mut p.memory.read_write),
-        ("init/final", |p| &mut p.memory.init_final),
+        ("first batch", |p| &mut p.memory.products[0]),
+        ("last batch", |p| p.memory.products.last_mut().unwrap()),
     ];
     for (name, gp) in gps {
         let g = gp(&mut proof.clone()).clone();
@@ -618,19 +604,18 @@ fn rejects_every_tampered_proof_value() {
 fn rejects_misshapen_proofs_without_panicking() {
     let (w, proof) = proof_base();
     let params = w.layout.params;
-    let shape = |p: &LassoProof<Fr>, rows: usize, params: LookupParams| {
+    let shape = |p: &LassoProof<Fr>, log_t: usize, params: LookupParams| {
+        let layout = LassoLayout::new(params).unwrap();
+        let trace_length = TraceLength::from_log(log_t).unwrap();
         matches!(
-            verify(p, rows, params, &mut transcript()),
+            verify(&layout, trace_length, p, &mut transcript()),
             Err(VerifyError::Shape { .. })
         )
     };
-    // Other sizes and parameters than the proof's.
-    assert!(shape(&proof, 32, params));
-    assert!(shape(&proof, 128, params));
-    assert!(shape(&proof, 0, params));
-    assert!(shape(&proof, 48, params));
-    assert!(shape(&proof, 64, LookupParams::RV32));
-    assert!(shape(&proof, 64, LookupParams::new(64, 4)));
+    // Other sizes and parameters than the proof's (2^6 rows).
+    assert!(shape(&proof, 5, params));
+    assert!(shape(&proof, 7, params));
+    assert!(shape(&proof, 6, LookupParams::RV32));
     // Vectors of the wrong length.
     let edits: Vec<Edit> = vec![
         Box::new(|p| {
@@ -657,13 +642,16 @@ fn rejects_misshapen_proofs_without_panicking() {
             p.primary.round_polys[2].coeffs_except_linear_term.pop();
         }),
         Box::new(|p| {
-            p.memory.read_write.layers.pop();
+            p.memory.products[0].layers.pop();
         }),
         Box::new(|p| {
-            p.memory.init_final.outputs.pop();
+            p.memory.products.last_mut().unwrap().outputs.pop();
         }),
         Box::new(|p| {
-            p.memory.init_final.layers[3].left.pop();
+            p.memory.products.last_mut().unwrap().layers[3].left.pop();
+        }),
+        Box::new(|p| {
+            p.memory.products.pop();
         }),
     ];
     for (i, edit) in edits.iter().enumerate() {
@@ -699,7 +687,7 @@ fn rejects_a_proof_from_another_transcript() {
     let (w, proof) = proof_base();
     let mut t = transcript();
     t.append_u64(b"something else", 1);
-    assert!(verify(&proof, w.num_rows(), w.layout.params, &mut t).is_err());
+    assert!(verify(&w.layout, w.trace_length(), &proof, &mut t).is_err());
     // A proof of other rows of the same size verifies, but its claims are
     // false for these rows' columns.
     let other = witness(REDUCED, 1 << 6, 41);
@@ -712,9 +700,9 @@ fn rejects_a_proof_from_another_transcript() {
 fn prover_and_verifier_transcripts_agree() {
     let w = witness(REDUCED, 1 << 4, 50);
     let mut tp = transcript();
-    let (proof, _) = prove::<Fr>(&w, &mut tp);
+    let (proof, _) = prove::<Fr>(&w.layout, &w, &mut tp);
     let mut tv = transcript();
-    verify(&proof, w.num_rows(), w.layout.params, &mut tv).unwrap();
+    verify(&w.layout, w.trace_length(), &proof, &mut tv).unwrap();
     assert_eq!(tp.log(), tv.log());
     let a: Fr = tp.challenge_scalar(b"next");
     let b: Fr = tv.challenge_scalar(b"next");

@@ -19,6 +19,7 @@ use super::LassoColumn;
 use crate::field::JoltField;
 use crate::pcs::Column;
 use crate::poly::PAR_THRESHOLD;
+use crate::trace_length::TraceLength;
 
 /// One step's lookup, decoupled from the tracer: the zkVM maps a trace step
 /// to `kind = lookup_of(opcode)` and `(x, y) = lookup_operands(...)`.
@@ -52,7 +53,7 @@ impl LookupRow {
 /// Why a witness cannot be built from the rows.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LassoError {
-    #[error("lasso: {0} rows; the number of rows must be a non-zero power of two")]
+    #[error("lasso: {0} rows; the number of rows must be a power of two in [2, 2^29] (one per step)")]
     RowCount(usize),
     #[error("lasso: unsupported parameters: {0}")]
     Params(crate::error::VerifyError),
@@ -168,7 +169,7 @@ impl LassoWitness {
     /// caller pads with [`LookupRow::none`]).
     pub fn new(rows: &[LookupRow], params: LookupParams) -> Result<Self, LassoError> {
         let t = rows.len();
-        if !t.is_power_of_two() {
+        if !t.is_power_of_two() || TraceLength::padded(t).is_none_or(|l| l.t() != t) {
             return Err(LassoError::RowCount(t));
         }
         let layout = LassoLayout::new(params).map_err(LassoError::Params)?;
@@ -242,7 +243,7 @@ impl LassoWitness {
     /// Whether every column has the number and length [`Self::new`] gives
     /// it (values may differ: a tampered witness is still provable).
     pub fn has_consistent_shape(&self) -> bool {
-        let (t, l) = (self.num_rows(), &self.layout);
+        let (t, l) = (self.outputs.len(), &self.layout);
         let c = l.num_chunks();
         let m = l.params.subtable_size();
         t.is_power_of_two()
@@ -263,9 +264,12 @@ impl LassoWitness {
         &self.tables[&self.layout.memories[m].0]
     }
 
-    /// T.
-    pub fn num_rows(&self) -> usize {
-        self.outputs.len()
+    /// T (one lookup row per step).
+    pub fn trace_length(&self) -> TraceLength {
+        // Invariant: `new` accepts only valid trace lengths, and shapes
+        // never change after it.
+        TraceLength::from_log(self.outputs.len().trailing_zeros() as usize)
+            .expect("built for a valid trace length")
     }
 
     /// Every committed column with its values at their narrowest width, in
@@ -404,56 +408,3 @@ fn compute_outputs(
         .collect()
 }
 
-/// Σ_t eq[t] · column[t]: the column's multilinear extension at the point
-/// whose eq table is `eq`, with small-value products (additions only for
-/// bits).
-///
-/// # Panics
-/// If the column is longer than `eq`.
-pub(super) fn evaluate_column<F: JoltField>(eq: &[F], column: Column<'_, F>) -> F {
-    fn dot<F: JoltField, T: Copy + Sync>(
-        eq: &[F],
-        values: &[T],
-        term: impl Fn(F, T) -> F + Sync,
-    ) -> F {
-        let eq = &eq[..values.len()];
-        if values.len() < PAR_THRESHOLD {
-            return eq.iter().zip(values).map(|(e, v)| term(*e, *v)).sum();
-        }
-        eq.par_chunks(PAR_THRESHOLD)
-            .zip(values.par_chunks(PAR_THRESHOLD))
-            .map(|(e, v)| e.iter().zip(v).map(|(e, v)| term(*e, *v)).sum::<F>())
-            .sum()
-    }
-    match column {
-        Column::Bits(v) => dot(eq, v, |e, b| if b { e } else { F::zero() }),
-        Column::U8(v) => byte_dot(eq, v),
-        Column::U16(v) => dot(eq, v, |e, x| e.mul_u64(x as u64)),
-        Column::U32(v) => dot(eq, v, |e, x| e.mul_u64(x as u64)),
-        Column::U64(v) => dot(eq, v, |e, x| e.mul_u64(x)),
-        Column::I64(v) => dot(eq, v, |e, x| e.mul_i64(x)),
-        Column::Field(v) => dot(eq, v, |e, x| e * x),
-    }
-}
-
-/// Σ_t eq[t] · v[t] for bytes: per block, eq is summed into 256 buckets by
-/// value (additions only), then each bucket is scaled once.
-fn byte_dot<F: JoltField>(eq: &[F], values: &[u8]) -> F {
-    let block = |(e, v): (&[F], &[u8])| {
-        let mut buckets = [F::zero(); 256];
-        for (e, &x) in e.iter().zip(v) {
-            buckets[x as usize] += e;
-        }
-        buckets
-            .iter()
-            .enumerate()
-            .skip(1)
-            .map(|(x, b)| b.mul_u64(x as u64))
-            .sum::<F>()
-    };
-    let eq = &eq[..values.len()];
-    eq.par_chunks(PAR_THRESHOLD)
-        .zip(values.par_chunks(PAR_THRESHOLD))
-        .map(block)
-        .sum()
-}

@@ -16,16 +16,18 @@
 //! when the instruction does not read them, rd is the sink register
 //! ([`SINK_REGISTER`]) when it writes x0 or nothing.
 //!
-//! **Memory checking.** Tuples (address, fields…, count) with fingerprint
-//! Σ_i γ^i·f_i − τ. Read: (a, row, c) with c the read count; write:
+//! **Memory checking.** Tuples (address, the seven fields, count) with the
+//! shared fingerprint ([`crate::subprotocols::multiset`]), a + Σ_j γ^j·f_j
+//! \+ γ^8·count − τ. Read: (a, row, c) with c the read count; write:
 //! (a, row, c + 1); Init: (i, row_i, 0); Final: (i, row_i, final_count_i).
 //! Init ∪ Writes = Reads ∪ Final holds only if every read tuple is a row
 //! of the table. The verifier evaluates Init and the row part of Final
 //! itself from the table (O(K)).
 //!
 //! Transcript, in order: `bytecode statement` (log2 T, log2 K), `bytecode
-//! gamma`, `bytecode tau`, the grand products (reads and writes: T leaves;
-//! init and final: K leaves), `bytecode evals`.
+//! gamma`, `bytecode tau`, the grand products (init and final: K leaves;
+//! reads and writes: T leaves; batched by length as the multiset core
+//! does), `bytecode evals`.
 
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use instructions::flags::{noop_flags, packed_flags, SequencePosition};
@@ -33,17 +35,18 @@ use instructions::virtual_sequences::expand;
 use instructions::{Instruction, Opcode};
 
 use super::layout::SINK_REGISTER;
-use super::multiset::{
-    build_leaves, check_leaf_eval, check_multiset_equality, eq_table, evaluate_small, powers,
-    prove_products, verify_products,
-};
 use super::MemoryColumn;
 use crate::codec::ProofVec;
-use crate::error::{check_shape, VerifyError};
+use crate::error::VerifyError;
 use crate::field::JoltField;
 use crate::opening::OpeningClaim;
-use crate::poly::IdentityPolynomial;
+use crate::pcs::Column;
+use crate::poly::{EqPolynomial, IdentityPolynomial};
+use crate::subprotocols::multiset::{
+    build_leaves, prove_memories, verify_memories, Fingerprint, MemoryShape, Multisets,
+};
 use crate::subprotocols::GrandProductProof;
+use crate::trace_length::TraceLength;
 use crate::tracer::Program;
 use crate::transcript::Transcript;
 
@@ -92,7 +95,6 @@ impl BytecodeColumn {
 
 /// Number of row fields after the address (γ^1 … γ^7); the count is γ^8.
 const NUM_ROW_FIELDS: usize = 7;
-const COUNT_POWER: usize = NUM_ROW_FIELDS + 1;
 
 /// One row of the bytecode table (its address is its index).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -258,22 +260,18 @@ impl BytecodeTable {
         }
     }
 
-    /// Σ_i eq(r, i)·(i + Σ_f γ^f·field_f(row_i)): the row part of every
-    /// Init/Final fingerprint at r, in O(K).
-    fn rows_fingerprint_eval<F: JoltField>(&self, r: &[F], gammas: &[F]) -> F {
-        let eq = eq_table(r);
+    /// Σ_i eq(r, i)·h(i, row_i, 0): the Init fingerprint polynomial at r,
+    /// in O(K) (the verifier evaluates it itself).
+    fn rows_fingerprint_eval<F: JoltField>(&self, r: &[F], fp: &Fingerprint<F>) -> F {
+        let eq = EqPolynomial::new(r.to_vec()).evals();
         let mut fields = [F::zero(); NUM_ROW_FIELDS];
         for (e, row) in eq.iter().zip(&self.rows) {
             for (acc, value) in fields.iter_mut().zip(row.fields()) {
                 *acc += e.mul_u64(value);
             }
         }
-        IdentityPolynomial::new(r.len()).evaluate(r)
-            + fields
-                .iter()
-                .zip(&gammas[1..])
-                .map(|(f, g)| *f * g)
-                .sum::<F>()
+        // Σ_i eq(r, i) = 1, so the −τ of every row sums to −τ.
+        fp.hash(IdentityPolynomial::new(r.len()).evaluate(r), &fields, F::zero())
     }
 }
 
@@ -294,23 +292,27 @@ pub struct BytecodeWitness {
 }
 
 impl BytecodeWitness {
-    pub fn num_steps(&self) -> usize {
-        self.address.len()
+    /// T.
+    pub fn trace_length(&self) -> TraceLength {
+        // Invariant: witnesses are built for a TraceLength (has_shape
+        // checks the columns still have it).
+        TraceLength::from_log(self.address.len().trailing_zeros() as usize)
+            .expect("a witness of a valid trace length")
     }
 
-    /// The per-step values of `column` at the point of `eq`.
-    fn evaluate<F: JoltField>(&self, column: BytecodeColumn, eq: &[F]) -> F {
+    /// One committed column at its width.
+    pub fn column<F>(&self, column: BytecodeColumn) -> Column<'_, F> {
         match column {
-            BytecodeColumn::Address => evaluate_small(eq, &self.address),
-            BytecodeColumn::Pc => evaluate_small(eq, &self.pc),
-            BytecodeColumn::Flags => evaluate_small(eq, &self.flags),
-            BytecodeColumn::Rd => evaluate_small(eq, &self.rd),
-            BytecodeColumn::Rs1 => evaluate_small(eq, &self.rs1),
-            BytecodeColumn::Rs2 => evaluate_small(eq, &self.rs2),
-            BytecodeColumn::Imm => evaluate_small(eq, &self.imm),
-            BytecodeColumn::SequenceRemaining => evaluate_small(eq, &self.sequence_remaining),
-            BytecodeColumn::ReadCount => evaluate_small(eq, &self.read_count),
-            BytecodeColumn::FinalCount => evaluate_small(eq, &self.final_count),
+            BytecodeColumn::Address => Column::U32(&self.address),
+            BytecodeColumn::Pc => Column::U32(&self.pc),
+            BytecodeColumn::Flags => Column::U64(&self.flags),
+            BytecodeColumn::Rd => Column::U8(&self.rd),
+            BytecodeColumn::Rs1 => Column::U8(&self.rs1),
+            BytecodeColumn::Rs2 => Column::U8(&self.rs2),
+            BytecodeColumn::Imm => Column::U32(&self.imm),
+            BytecodeColumn::SequenceRemaining => Column::U16(&self.sequence_remaining),
+            BytecodeColumn::ReadCount => Column::U32(&self.read_count),
+            BytecodeColumn::FinalCount => Column::U32(&self.final_count),
         }
     }
 
@@ -327,8 +329,8 @@ impl BytecodeWitness {
         ]
     }
 
-    fn has_shape(&self, num_steps: usize, table_len: usize) -> bool {
-        let t = num_steps;
+    fn has_shape(&self, trace_length: TraceLength, table_len: usize) -> bool {
+        let t = trace_length.t();
         [
             self.address.len(),
             self.pc.len(),
@@ -346,24 +348,108 @@ impl BytecodeWitness {
     }
 }
 
+/// The per-step bytecode columns at the read point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
+pub struct BytecodeReadEvals<F: JoltField> {
+    pub address: F,
+    pub pc: F,
+    pub flags: F,
+    pub rd: F,
+    pub rs1: F,
+    pub rs2: F,
+    pub imm: F,
+    pub sequence_remaining: F,
+    pub read_count: F,
+}
+
+impl<F: JoltField> BytecodeReadEvals<F> {
+    /// Each per-step column's value from `eval`.
+    pub(crate) fn from_fn(eval: impl Fn(BytecodeColumn) -> F) -> Self {
+        BytecodeReadEvals {
+            address: eval(BytecodeColumn::Address),
+            pc: eval(BytecodeColumn::Pc),
+            flags: eval(BytecodeColumn::Flags),
+            rd: eval(BytecodeColumn::Rd),
+            rs1: eval(BytecodeColumn::Rs1),
+            rs2: eval(BytecodeColumn::Rs2),
+            imm: eval(BytecodeColumn::Imm),
+            sequence_remaining: eval(BytecodeColumn::SequenceRemaining),
+            read_count: eval(BytecodeColumn::ReadCount),
+        }
+    }
+
+    /// Every per-step column with its value, in [`BytecodeColumn::PER_STEP`]
+    /// order.
+    pub fn pairs(&self) -> [(BytecodeColumn, F); 9] {
+        [
+            (BytecodeColumn::Address, self.address),
+            (BytecodeColumn::Pc, self.pc),
+            (BytecodeColumn::Flags, self.flags),
+            (BytecodeColumn::Rd, self.rd),
+            (BytecodeColumn::Rs1, self.rs1),
+            (BytecodeColumn::Rs2, self.rs2),
+            (BytecodeColumn::Imm, self.imm),
+            (BytecodeColumn::SequenceRemaining, self.sequence_remaining),
+            (BytecodeColumn::ReadCount, self.read_count),
+        ]
+    }
+
+    /// The value of `column`.
+    ///
+    /// # Panics
+    /// If `column` is `FinalCount` (not a per-step column).
+    pub fn get(&self, column: BytecodeColumn) -> F {
+        self.pairs()
+            .into_iter()
+            .find(|(c, _)| *c == column)
+            .map(|(_, v)| v)
+            .expect("a per-step bytecode column")
+    }
+
+    /// The row fields in fingerprint order (as [`BytecodeRow::fields`]).
+    fn row_fields(&self) -> [F; NUM_ROW_FIELDS] {
+        [
+            self.pc,
+            self.flags,
+            self.rd,
+            self.rs1,
+            self.rs2,
+            self.imm,
+            self.sequence_remaining,
+        ]
+    }
+}
+
 /// The bytecode part of the memory proof.
 #[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct BytecodeProof<F: JoltField> {
     /// Batches: reads and writes (T leaves), init and final (K leaves); one
     /// batch when T = K.
     pub products: ProofVec<GrandProductProof<F>>,
-    /// The per-step columns at the read point, in
-    /// [`BytecodeColumn::PER_STEP`] order.
-    pub read_evals: ProofVec<F>,
+    pub read_evals: BytecodeReadEvals<F>,
     /// `FinalCount` at the init/final point.
     pub final_count_eval: F,
 }
 
-fn absorb_statement(transcript: &mut Transcript, num_steps: usize, table: &BytecodeTable) {
+fn absorb_statement(transcript: &mut Transcript, trace_length: TraceLength, table: &BytecodeTable) {
     let mut bytes = Vec::with_capacity(16);
-    bytes.extend_from_slice(&(num_steps.trailing_zeros() as u64).to_le_bytes());
+    bytes.extend_from_slice(&(trace_length.log_t() as u64).to_le_bytes());
     bytes.extend_from_slice(&(table.num_vars() as u64).to_le_bytes());
     transcript.append_bytes(b"bytecode statement", &bytes);
+}
+
+fn draw_fingerprint<F: JoltField>(transcript: &mut Transcript) -> Fingerprint<F> {
+    let gamma = transcript.challenge_scalar(b"bytecode gamma");
+    let tau = transcript.challenge_scalar(b"bytecode tau");
+    Fingerprint::new(gamma, tau, NUM_ROW_FIELDS)
+}
+
+fn shape(trace_length: TraceLength, table: &BytecodeTable) -> MemoryShape {
+    MemoryShape {
+        name: "bytecode",
+        log_cells: table.num_vars(),
+        log_ops: trace_length.log_t(),
+    }
 }
 
 /// Proves that every step's bytecode tuple is a row of `table`. The caller
@@ -377,81 +463,80 @@ pub fn prove<F: JoltField>(
     witness: &BytecodeWitness,
     transcript: &mut Transcript,
 ) -> (BytecodeProof<F>, Vec<OpeningClaim<MemoryColumn, F>>) {
-    let num_steps = witness.num_steps();
+    let trace_length = witness.trace_length();
     assert!(
-        num_steps.is_power_of_two() && witness.has_shape(num_steps, table.rows.len()),
+        witness.has_shape(trace_length, table.rows.len()),
         "malformed bytecode witness"
     );
-    let _span = tracing::info_span!("bytecode prove", steps = num_steps).entered();
-    absorb_statement(transcript, num_steps, table);
-    let gamma: F = transcript.challenge_scalar(b"bytecode gamma");
-    let tau: F = transcript.challenge_scalar(b"bytecode tau");
-    let g = powers(gamma, COUNT_POWER + 1);
+    let _span = tracing::info_span!("bytecode prove", steps = trace_length.t()).entered();
+    absorb_statement(transcript, trace_length, table);
+    let fp = draw_fingerprint::<F>(transcript);
 
-    let fingerprint = |address: u64, fields: [u64; NUM_ROW_FIELDS]| -> F {
-        let mut acc = F::from_u64(address) - tau;
-        for (f, gi) in fields.iter().zip(&g[1..]) {
-            acc += gi.mul_u64(*f);
-        }
-        acc
-    };
-    let reads = build_leaves(num_steps, |t| {
-        fingerprint(witness.address[t] as u64, witness.step_fields(t))
-            + g[COUNT_POWER].mul_u64(witness.read_count[t] as u64)
+    // Reads are (row, fields, read count); writes add one to the count.
+    let reads = build_leaves(trace_length.t(), |t| {
+        fp.hash_u64(
+            witness.address[t] as u64,
+            &witness.step_fields(t),
+            witness.read_count[t] as u64,
+        )
     });
-    let writes: Vec<F> = build_leaves(num_steps, |t| reads[t] + g[COUNT_POWER]);
-    let rows: Vec<F> = build_leaves(table.rows.len(), |i| {
-        fingerprint(i as u64, table.rows[i].fields())
+    let writes = build_leaves(trace_length.t(), |t| reads[t] + fp.time_coeff());
+    let init = build_leaves(table.rows.len(), |i| {
+        fp.hash_u64(i as u64, &table.rows[i].fields(), 0)
     });
     let finals = build_leaves(table.rows.len(), |i| {
-        rows[i] + g[COUNT_POWER].mul_u64(witness.final_count[i] as u64)
+        init[i] + fp.time_coeff().mul_u64(witness.final_count[i] as u64)
     });
-    let (products, claims) = prove_products(vec![reads, writes, rows, finals], transcript);
-
-    let eq_steps = eq_table(&claims[0].point);
-    let read_evals: Vec<F> = BytecodeColumn::PER_STEP
-        .iter()
-        .map(|&c| witness.evaluate(c, &eq_steps))
-        .collect();
-    let eq_rows = eq_table(&claims[2].point);
-    let final_count_eval = witness.evaluate(BytecodeColumn::FinalCount, &eq_rows);
-    absorb_evals(transcript, &read_evals, final_count_eval);
-
-    let opening_claims = opening_claims(
-        &claims[0].point,
-        &read_evals,
-        &claims[2].point,
-        final_count_eval,
+    let (products, mut claims) = prove_memories(
+        vec![Multisets {
+            init,
+            reads,
+            writes,
+            finals,
+        }],
+        transcript,
     );
+    // Invariant: one memory in, one out.
+    let claims = claims.pop().unwrap();
+
+    let eq_steps = EqPolynomial::new(claims.reads.point.clone()).evals();
+    let read_evals = BytecodeReadEvals::from_fn(|c| witness.column(c).evaluate_with_eq(&eq_steps));
+    drop(eq_steps);
+    let eq_rows = EqPolynomial::new(claims.init.point.clone()).evals();
+    let final_count_eval = witness
+        .column(BytecodeColumn::FinalCount)
+        .evaluate_with_eq(&eq_rows);
     let proof = BytecodeProof {
         products: products.into(),
-        read_evals: read_evals.into(),
+        read_evals,
         final_count_eval,
     };
+    absorb_evals(transcript, &proof);
+    let opening_claims = opening_claims(&proof, &claims.reads.point, &claims.init.point);
     (proof, opening_claims)
 }
 
-fn absorb_evals<F: JoltField>(transcript: &mut Transcript, read_evals: &[F], final_count: F) {
-    let mut all = read_evals.to_vec();
-    all.push(final_count);
+fn absorb_evals<F: JoltField>(transcript: &mut Transcript, proof: &BytecodeProof<F>) {
+    let mut all: Vec<F> = proof.read_evals.pairs().iter().map(|(_, v)| *v).collect();
+    all.push(proof.final_count_eval);
     transcript.append_scalars(b"bytecode evals", &all);
 }
 
 fn opening_claims<F: JoltField>(
+    proof: &BytecodeProof<F>,
     read_point: &[F],
-    read_evals: &[F],
     final_point: &[F],
-    final_count: F,
 ) -> Vec<OpeningClaim<MemoryColumn, F>> {
-    let mut claims: Vec<_> = BytecodeColumn::PER_STEP
-        .iter()
-        .zip(read_evals)
-        .map(|(&c, &v)| OpeningClaim::new(MemoryColumn::Bytecode(c), read_point.to_vec(), v))
+    let mut claims: Vec<_> = proof
+        .read_evals
+        .pairs()
+        .into_iter()
+        .map(|(c, v)| OpeningClaim::new(MemoryColumn::Bytecode(c), read_point.to_vec(), v))
         .collect();
     claims.push(OpeningClaim::new(
         MemoryColumn::Bytecode(BytecodeColumn::FinalCount),
         final_point.to_vec(),
-        final_count,
+        proof.final_count_eval,
     ));
     claims
 }
@@ -459,70 +544,57 @@ fn opening_claims<F: JoltField>(
 /// Verifies the bytecode reads of a T-step trace against the verifier's
 /// own `table`; returns the opening claims on the bytecode columns.
 pub fn verify<F: JoltField>(
-    proof: &BytecodeProof<F>,
     table: &BytecodeTable,
-    num_steps: usize,
+    trace_length: TraceLength,
+    proof: &BytecodeProof<F>,
     transcript: &mut Transcript,
 ) -> Result<Vec<OpeningClaim<MemoryColumn, F>>, VerifyError> {
-    super::check_num_steps(PROTOCOL, num_steps)?;
-    check_shape(
-        PROTOCOL,
-        "per-step evaluations",
-        BytecodeColumn::PER_STEP.len(),
-        proof.read_evals.len(),
-    )?;
-    absorb_statement(transcript, num_steps, table);
-    let gamma: F = transcript.challenge_scalar(b"bytecode gamma");
-    let tau: F = transcript.challenge_scalar(b"bytecode tau");
-    let g = powers(gamma, COUNT_POWER + 1);
-
-    let log_t = num_steps.trailing_zeros() as usize;
-    let log_k = table.num_vars();
-    let claims = verify_products(
+    absorb_statement(transcript, trace_length, table);
+    let fp = draw_fingerprint::<F>(transcript);
+    let mut claims = verify_memories(
         PROTOCOL,
         &proof.products,
-        &[log_t, log_t, log_k, log_k],
+        &[shape(trace_length, table)],
         transcript,
     )?;
-    // Invariant: verify_products returns one claim per vector, four here.
-    let (reads, writes, init, finals) = (&claims[0], &claims[1], &claims[2], &claims[3]);
-    check_multiset_equality(
-        PROTOCOL,
-        "Init·Writes = Reads·Final",
-        &[init.product, writes.product],
-        &[reads.product, finals.product],
-    )?;
+    // Invariant: verify_memories returns one claim set per shape.
+    let claims = claims.pop().unwrap();
 
     // Reads and writes share their point (same batch); so do Init and Final.
-    let read_leaf: F = proof
-        .read_evals
-        .iter()
-        .zip(&g)
-        .map(|(e, gi)| *e * gi)
-        .sum::<F>()
-        - tau;
-    check_leaf_eval(PROTOCOL, "read fingerprints", reads, read_leaf)?;
-    check_leaf_eval(
+    let e = &proof.read_evals;
+    let read = fp.hash(e.address, &e.row_fields(), e.read_count);
+    let init = table.rows_fingerprint_eval(&claims.init.point, &fp);
+    claims.check_leaves(
         PROTOCOL,
-        "write fingerprints",
-        writes,
-        read_leaf + g[COUNT_POWER],
+        Multisets {
+            init,
+            reads: read,
+            writes: read + fp.time_coeff(),
+            finals: init + fp.time_coeff() * proof.final_count_eval,
+        },
     )?;
-    let rows = table.rows_fingerprint_eval(&init.point, &g) - tau;
-    check_leaf_eval(PROTOCOL, "init fingerprints", init, rows)?;
-    check_leaf_eval(
-        PROTOCOL,
-        "final fingerprints",
-        finals,
-        rows + g[COUNT_POWER] * proof.final_count_eval,
-    )?;
-    absorb_evals(transcript, &proof.read_evals, proof.final_count_eval);
-    Ok(opening_claims(
-        &reads.point,
-        &proof.read_evals,
-        &init.point,
-        proof.final_count_eval,
-    ))
+    absorb_evals(transcript, proof);
+    Ok(opening_claims(proof, &claims.reads.point, &claims.init.point))
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_bn254::Fr;
 
+    /// `from_fn`, `pairs` and `row_fields` agree on which field is which.
+    #[test]
+    fn read_evals_map_each_column_to_its_field() {
+        let index = |c: BytecodeColumn| {
+            Fr::from(BytecodeColumn::PER_STEP.iter().position(|&x| x == c).unwrap() as u64)
+        };
+        let evals = BytecodeReadEvals::from_fn(index);
+        for (c, v) in evals.pairs() {
+            assert_eq!(v, index(c), "{c:?}");
+        }
+        // The row fields are the per-step columns after the address,
+        // without the count, in PER_STEP order.
+        let fields: Vec<Fr> = BytecodeColumn::PER_STEP[1..8].iter().map(|&c| index(c)).collect();
+        assert_eq!(evals.row_fields().to_vec(), fields);
+    }
+}

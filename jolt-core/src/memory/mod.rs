@@ -9,7 +9,10 @@
 //!   operations per step, with the timestamp range check ([`timestamps`])
 //!   and the output check ([`io`]).
 //! - [`witness`]: trace → committed columns ([`MemoryWitness::columns`]).
-//! - [`multiset`]: fingerprints and grand products shared by both memories.
+//!
+//! Both memories run the shared multiset core
+//! ([`crate::subprotocols::multiset`]): one fingerprint convention, one
+//! Init ∪ Writes = Reads ∪ Final check.
 //!
 //! Nothing is opened here: [`prove`] and [`verify`] return
 //! [`OpeningClaim`]s for the batched PCS opening. The caller commits
@@ -19,7 +22,6 @@
 pub mod bytecode;
 pub mod io;
 pub mod layout;
-pub mod multiset;
 pub mod read_write;
 pub mod timestamps;
 pub mod witness;
@@ -37,12 +39,9 @@ use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use crate::error::VerifyError;
 use crate::field::JoltField;
 use crate::opening::OpeningClaim;
+use crate::trace_length::TraceLength;
 use crate::tracer::{Program, ProgramIO};
 use crate::transcript::Transcript;
-
-/// Traces of up to 2^29 steps: timestamps 4t + s + 1 ≤ 4T stay below 2^32
-/// (at T = 2^30 the last write's timestamp 2^32 would wrap to 0).
-pub const MAX_LOG_STEPS: usize = 29;
 
 /// The four memory operations of a step, in time order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -112,12 +111,17 @@ impl MemoryColumn {
     }
 
     /// Number of entries for T steps, K bytecode rows and M words.
-    pub fn len(&self, num_steps: usize, bytecode_rows: usize, memory_size: usize) -> usize {
+    pub fn len(
+        &self,
+        trace_length: TraceLength,
+        bytecode_rows: usize,
+        memory_size: usize,
+    ) -> usize {
         match self {
             MemoryColumn::Bytecode(BytecodeColumn::FinalCount) => bytecode_rows,
-            MemoryColumn::RangeFinalCount => timestamps::SLOTS * num_steps,
+            MemoryColumn::RangeFinalCount => timestamps::SLOTS * trace_length.t(),
             MemoryColumn::FinalValue | MemoryColumn::FinalTimestamp => memory_size,
-            _ => num_steps,
+            _ => trace_length.t(),
         }
     }
 }
@@ -184,41 +188,22 @@ pub fn prove<F: JoltField>(
     )
 }
 
-/// Verifies memory checking of a `num_steps`-step run of the program in
-/// `pre` with public I/O `io`; returns the opening claims.
+/// Verifies memory checking of a run of `trace_length` steps of the
+/// program in `pre` with public I/O `io`; returns the opening claims.
 pub fn verify<F: JoltField>(
-    proof: &MemoryProof<F>,
     pre: &MemoryPreprocessing,
+    trace_length: TraceLength,
     io: &ProgramIO,
-    num_steps: usize,
+    proof: &MemoryProof<F>,
     transcript: &mut Transcript,
 ) -> Result<Vec<OpeningClaim<MemoryColumn, F>>, VerifyError> {
-    let mut claims = bytecode::verify(&proof.bytecode, &pre.bytecode, num_steps, transcript)?;
+    let mut claims = bytecode::verify(&pre.bytecode, trace_length, &proof.bytecode, transcript)?;
     claims.extend(read_write::verify(
-        &proof.read_write,
         pre,
+        trace_length,
         io,
-        num_steps,
+        &proof.read_write,
         transcript,
     )?);
     Ok(claims)
 }
-
-/// T must be a power of two of at most 2^[`MAX_LOG_STEPS`].
-pub(crate) fn check_num_steps(protocol: &'static str, num_steps: usize) -> Result<(), VerifyError> {
-    if num_steps.is_power_of_two() && num_steps <= 1 << MAX_LOG_STEPS {
-        Ok(())
-    } else {
-        Err(VerifyError::Shape {
-            protocol,
-            what: "trace length (a power of two ≤ 2^29)",
-            expected: num_steps
-                .checked_next_power_of_two()
-                .unwrap_or(0)
-                .min(1 << MAX_LOG_STEPS),
-            got: num_steps,
-        })
-    }
-}
-
-

@@ -15,17 +15,19 @@
 //! can never be matched, so the RAM slot cannot reach a register or the
 //! padding above RAM, whatever byte address the step computed.
 //!
-//! **Fingerprint.** a + γ·v + γ²·t + γ³·tag − τ. The reads and writes of
-//! all 4T operations are one vector each, slot-major (index s·T + t), so
-//! their leaf point is (r_s, r_t) and every per-step column is opened at
-//! r_t. The range memory's vectors (see [`super::timestamps`]) have the
-//! same length and share the batch.
+//! **Fingerprint.** The shared one ([`crate::subprotocols::multiset`]) of
+//! the tuple (a, (v, tag), t): a + γ·v + γ²·tag + γ³·t − τ. The reads and
+//! writes of all 4T operations are one vector each, slot-major (index
+//! s·T + t), so their leaf point is (r_s, r_t) and every per-step column
+//! is opened at r_t. The range memory's vectors (see [`super::timestamps`])
+//! have the same length and share the batch, hence the point.
 //!
 //! Transcript, in order: `memory statement` (log2 T, log2 M, the layout,
-//! the I/O), `memory gamma`, `memory tau`, the grand products (4T leaves:
-//! reads, writes, range reads, range writes, range init, range final; M
-//! leaves: init, final — one batch if 4T = M), `memory evals`, then the
-//! output check ([`super::io`]).
+//! the I/O), `memory gamma`, `memory tau`, the grand products of the two
+//! memories (read-write: init and final over M cells, reads and writes over
+//! 4T operations; range: all four over 4T; batched by length as the
+//! multiset core does), `memory evals`, then the output check
+//! ([`super::io`]).
 
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
@@ -34,22 +36,24 @@ use super::io::{
     check_io_shape, init_eval, initial_memory, prove_outputs, verify_outputs, OutputProof,
 };
 use super::layout::interval_mle;
-use super::multiset::{
-    build_leaves, check_leaf_eval, check_multiset_equality, eq_table, evaluate_column,
-    evaluate_small, prove_products, verify_products,
-};
-use super::timestamps::SLOTS;
+use super::timestamps::{now, SLOTS};
 use super::{MemoryColumn, MemoryPreprocessing, MemoryWitness, Slot};
 use crate::codec::ProofVec;
-use crate::error::{check_shape, VerifyError};
+use crate::error::VerifyError;
 use crate::field::JoltField;
 use crate::opening::OpeningClaim;
-use crate::poly::IdentityPolynomial;
+use crate::pcs::Column;
+use crate::poly::{EqPolynomial, IdentityPolynomial};
+use crate::subprotocols::multiset::{
+    build_leaves, prove_memories, verify_memories, Fingerprint, MemoryShape, Multisets,
+};
 use crate::subprotocols::GrandProductProof;
+use crate::trace_length::TraceLength;
 use crate::tracer::ProgramIO;
 use crate::transcript::Transcript;
 
 pub const PROTOCOL: &str = "read-write memory checking";
+const RANGE_PROTOCOL: &str = "timestamp range check";
 
 /// The committed read-write columns (the register addresses are the
 /// bytecode's). Per step (T entries) unless noted.
@@ -76,58 +80,110 @@ pub struct ReadWriteWitness {
     pub final_timestamp: Vec<u32>,
 }
 
-/// The columns evaluated at the step point r_t, in the order of
-/// [`ReadWriteProof::step_evals`]: addresses per slot, read values per
-/// slot, RAM and rd write values, read timestamps, range read counts.
-pub const STEP_COLUMNS: [MemoryColumn; 18] = [
-    MemoryColumn::Bytecode(BytecodeColumn::Rs1),
-    MemoryColumn::Bytecode(BytecodeColumn::Rs2),
-    MemoryColumn::RamAddress,
-    MemoryColumn::Bytecode(BytecodeColumn::Rd),
-    MemoryColumn::ReadValue(Slot::Rs1),
-    MemoryColumn::ReadValue(Slot::Rs2),
-    MemoryColumn::ReadValue(Slot::Ram),
-    MemoryColumn::ReadValue(Slot::Rd),
-    MemoryColumn::RamWriteValue,
-    MemoryColumn::RdWriteValue,
-    MemoryColumn::ReadTimestamp(Slot::Rs1),
-    MemoryColumn::ReadTimestamp(Slot::Rs2),
-    MemoryColumn::ReadTimestamp(Slot::Ram),
-    MemoryColumn::ReadTimestamp(Slot::Rd),
-    MemoryColumn::RangeReadCount(Slot::Rs1),
-    MemoryColumn::RangeReadCount(Slot::Rs2),
-    MemoryColumn::RangeReadCount(Slot::Ram),
-    MemoryColumn::RangeReadCount(Slot::Rd),
-];
+/// The address column of each slot: the bytecode's register fields, the
+/// committed RAM address.
+pub fn address_column(slot: Slot) -> MemoryColumn {
+    match slot {
+        Slot::Rs1 => MemoryColumn::Bytecode(BytecodeColumn::Rs1),
+        Slot::Rs2 => MemoryColumn::Bytecode(BytecodeColumn::Rs2),
+        Slot::Ram => MemoryColumn::RamAddress,
+        Slot::Rd => MemoryColumn::Bytecode(BytecodeColumn::Rd),
+    }
+}
 
-/// Evaluations at the M point, in order.
-pub const FINAL_COLUMNS: [MemoryColumn; 2] =
-    [MemoryColumn::FinalValue, MemoryColumn::FinalTimestamp];
+/// The per-step columns at the step point r_t, by what they are (arrays by
+/// [`Slot::index`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
+pub struct StepEvals<F: JoltField> {
+    /// The address each slot accesses ([`address_column`]).
+    pub address: [F; SLOTS],
+    pub read_value: [F; SLOTS],
+    pub ram_write_value: F,
+    pub rd_write_value: F,
+    pub read_timestamp: [F; SLOTS],
+    pub range_read_count: [F; SLOTS],
+}
+
+impl<F: JoltField> StepEvals<F> {
+    /// Each column's value from `eval`.
+    pub(crate) fn from_fn(eval: impl Fn(MemoryColumn) -> F) -> Self {
+        StepEvals {
+            address: Slot::ALL.map(|s| eval(address_column(s))),
+            read_value: Slot::ALL.map(|s| eval(MemoryColumn::ReadValue(s))),
+            ram_write_value: eval(MemoryColumn::RamWriteValue),
+            rd_write_value: eval(MemoryColumn::RdWriteValue),
+            read_timestamp: Slot::ALL.map(|s| eval(MemoryColumn::ReadTimestamp(s))),
+            range_read_count: Slot::ALL.map(|s| eval(MemoryColumn::RangeReadCount(s))),
+        }
+    }
+
+    /// Every column with its value (the opening claims at r_t).
+    pub fn pairs(&self) -> Vec<(MemoryColumn, F)> {
+        let mut out = Vec::with_capacity(18);
+        for s in Slot::ALL {
+            out.push((address_column(s), self.address[s.index()]));
+        }
+        for s in Slot::ALL {
+            out.push((MemoryColumn::ReadValue(s), self.read_value[s.index()]));
+        }
+        out.push((MemoryColumn::RamWriteValue, self.ram_write_value));
+        out.push((MemoryColumn::RdWriteValue, self.rd_write_value));
+        for s in Slot::ALL {
+            out.push((MemoryColumn::ReadTimestamp(s), self.read_timestamp[s.index()]));
+        }
+        for s in Slot::ALL {
+            out.push((MemoryColumn::RangeReadCount(s), self.range_read_count[s.index()]));
+        }
+        out
+    }
+
+    /// The value of `column`.
+    ///
+    /// # Panics
+    /// If `column` is not a per-step column evaluated here.
+    pub fn get(&self, column: MemoryColumn) -> F {
+        self.pairs()
+            .into_iter()
+            .find(|(c, _)| *c == column)
+            .map(|(_, v)| v)
+            .expect("a per-step column of the read-write proof")
+    }
+
+    /// The value slot `slot` leaves: register reads leave what they read.
+    fn write_value(&self, slot: Slot) -> F {
+        match slot {
+            Slot::Rs1 | Slot::Rs2 => self.read_value[slot.index()],
+            Slot::Ram => self.ram_write_value,
+            Slot::Rd => self.rd_write_value,
+        }
+    }
+}
 
 /// The read-write part of the memory proof.
 #[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct ReadWriteProof<F: JoltField> {
     /// Batches by length (4T, M; one if equal).
     pub products: ProofVec<GrandProductProof<F>>,
-    /// [`STEP_COLUMNS`] at r_t.
-    pub step_evals: ProofVec<F>,
+    pub step_evals: StepEvals<F>,
     /// `RangeFinalCount` at the 4T point.
     pub range_final_count_eval: F,
-    /// [`FINAL_COLUMNS`] at the M point.
-    pub final_evals: ProofVec<F>,
+    /// `FinalValue` at the M point.
+    pub final_value_eval: F,
+    /// `FinalTimestamp` at the M point.
+    pub final_timestamp_eval: F,
     pub output: OutputProof<F>,
 }
 
 fn absorb_statement(
     transcript: &mut Transcript,
-    num_steps: usize,
+    trace_length: TraceLength,
     pre: &MemoryPreprocessing,
     io: &ProgramIO,
 ) {
     let layout = pre.space.layout();
     let mut bytes = Vec::new();
     for x in [
-        num_steps.trailing_zeros() as u64,
+        trace_length.log_t() as u64,
         pre.space.num_vars() as u64,
         layout.memory_size as u64,
         layout.stack_size as u64,
@@ -144,23 +200,34 @@ fn absorb_statement(
     transcript.append_bytes(b"memory statement", &bytes);
 }
 
-/// The vectors whose products the argument compares, in this order.
-const RW_READS: usize = 0;
-const RW_WRITES: usize = 1;
-const RANGE_READS: usize = 2;
-const RANGE_WRITES: usize = 3;
-const RANGE_INIT: usize = 4;
-const RANGE_FINAL: usize = 5;
-const RW_INIT: usize = 6;
-const RW_FINAL: usize = 7;
+/// The two fingerprints: the read-write memory's (values v and tag) and
+/// the range memory's (no values: cell d and its count).
+fn draw_fingerprints<F: JoltField>(transcript: &mut Transcript) -> (Fingerprint<F>, Fingerprint<F>) {
+    let gamma: F = transcript.challenge_scalar(b"memory gamma");
+    let tau: F = transcript.challenge_scalar(b"memory tau");
+    (Fingerprint::new(gamma, tau, 2), Fingerprint::new(gamma, tau, 0))
+}
 
-/// γ³ for the RAM slot, 0 for register slots.
-fn slot_tag<F: JoltField>(slot: usize, gamma3: F) -> F {
-    if slot == Slot::Ram.index() {
-        gamma3
-    } else {
-        F::zero()
-    }
+/// The read-write memory, then the range memory.
+fn shapes(trace_length: TraceLength, pre: &MemoryPreprocessing) -> [MemoryShape; 2] {
+    let log_ops = trace_length.log_t() + 2;
+    [
+        MemoryShape {
+            name: "read-write memory",
+            log_cells: pre.space.num_vars(),
+            log_ops,
+        },
+        MemoryShape {
+            name: "timestamp range memory",
+            log_cells: log_ops,
+            log_ops,
+        },
+    ]
+}
+
+/// The tag of a slot's tuples: 1 for the RAM slot, 0 for register slots.
+fn slot_tag(slot: Slot) -> u64 {
+    (slot == Slot::Ram) as u64
 }
 
 /// Proves the read-write memory of `witness`; the caller has committed the
@@ -177,163 +244,162 @@ pub fn prove<F: JoltField>(
     witness: &MemoryWitness,
     transcript: &mut Transcript,
 ) -> (ReadWriteProof<F>, Vec<OpeningClaim<MemoryColumn, F>>) {
-    let num_steps = witness.num_steps();
+    let trace_length = witness.trace_length();
     assert!(witness.has_shape::<F>(pre), "malformed memory witness");
-    let _span = tracing::info_span!("read-write memory prove", steps = num_steps).entered();
+    let _span = tracing::info_span!("read-write memory prove", steps = trace_length.t()).entered();
     let (rw, bc) = (&witness.read_write, &witness.bytecode);
-    absorb_statement(transcript, num_steps, pre, &witness.io);
-    let gamma: F = transcript.challenge_scalar(b"memory gamma");
-    let tau: F = transcript.challenge_scalar(b"memory tau");
-    let (gamma2, gamma3) = (gamma * gamma, gamma * gamma * gamma);
+    absorb_statement(transcript, trace_length, pre, &witness.io);
+    let (fp, range_fp) = draw_fingerprints::<F>(transcript);
 
-    let n = num_steps;
-    let address = |s: usize, t: usize| -> u64 {
+    let n = trace_length.t();
+    let address = |s: Slot, t: usize| -> u64 {
         match s {
-            0 => bc.rs1[t] as u64,
-            1 => bc.rs2[t] as u64,
-            2 => rw.ram_address[t] as u64,
-            _ => bc.rd[t] as u64,
+            Slot::Rs1 => bc.rs1[t] as u64,
+            Slot::Rs2 => bc.rs2[t] as u64,
+            Slot::Ram => rw.ram_address[t] as u64,
+            Slot::Rd => bc.rd[t] as u64,
         }
     };
-    let write_value = |s: usize, t: usize| -> u64 {
+    let write_value = |s: Slot, t: usize| -> u64 {
         match s {
-            2 => rw.ram_write_value[t] as u64,
-            3 => rw.rd_write_value[t] as u64,
-            _ => rw.read_value[s][t] as u64,
+            Slot::Ram => rw.ram_write_value[t] as u64,
+            Slot::Rd => rw.rd_write_value[t] as u64,
+            _ => rw.read_value[s.index()][t] as u64,
         }
     };
     // Slot-major: operation i is slot i / T of step i % T.
+    let op = |i: usize| (Slot::ALL[i / n], i % n);
     let reads = build_leaves(SLOTS * n, |i| {
-        let (s, t) = (i / n, i % n);
-        F::from_u64(address(s, t)) + gamma.mul_u64(rw.read_value[s][t] as u64) - tau
-            + gamma2.mul_u64(rw.read_timestamp[s][t] as u64)
-            + slot_tag(s, gamma3)
+        let (s, t) = op(i);
+        let v = rw.read_value[s.index()][t] as u64;
+        fp.hash_u64(
+            address(s, t),
+            &[v, slot_tag(s)],
+            rw.read_timestamp[s.index()][t] as u64,
+        )
     });
     let writes = build_leaves(SLOTS * n, |i| {
-        let (s, t) = (i / n, i % n);
-        F::from_u64(address(s, t)) + gamma.mul_u64(write_value(s, t)) - tau
-            + gamma2.mul_u64((SLOTS * t + s + 1) as u64)
-            + slot_tag(s, gamma3)
+        let (s, t) = op(i);
+        fp.hash_u64(address(s, t), &[write_value(s, t), slot_tag(s)], now(t, s))
     });
-    // d = t_now − t_read − 1 in the field, so a tampered t_read > t_now
-    // gives a cell no Init tuple matches.
+    // The range memory: cell d = t_now − t_read − 1 in the field, so a
+    // tampered t_read ≥ t_now gives a cell no Init tuple matches.
     let range_reads = build_leaves(SLOTS * n, |i| {
-        let (s, t) = (i / n, i % n);
-        F::from_u64((SLOTS * t + s) as u64) - F::from_u32(rw.read_timestamp[s][t])
-            + gamma.mul_u64(rw.range_read_count[s][t] as u64)
-            - tau
+        let (s, t) = op(i);
+        let d = F::from_u64(now(t, s) - 1) - F::from_u32(rw.read_timestamp[s.index()][t]);
+        d + range_fp
+            .time_coeff()
+            .mul_u64(rw.range_read_count[s.index()][t] as u64)
+            - range_fp.tau()
     });
-    let range_writes = build_leaves(SLOTS * n, |i| range_reads[i] + gamma);
-    let range_init = build_leaves(SLOTS * n, |i| F::from_u64(i as u64) - tau);
-    let range_final = build_leaves(SLOTS * n, |i| {
-        range_init[i] + gamma.mul_u64(rw.range_final_count[i] as u64)
+    let range_writes = build_leaves(SLOTS * n, |i| range_reads[i] + range_fp.time_coeff());
+    let range_init = build_leaves(SLOTS * n, |i| range_fp.hash_u64(i as u64, &[], 0));
+    let range_finals = build_leaves(SLOTS * n, |i| {
+        range_init[i] + range_fp.time_coeff().mul_u64(rw.range_final_count[i] as u64)
     });
     let init_memory = initial_memory(&pre.space, &pre.image, &witness.io.inputs);
     let ram = pre.space.ram_region();
+    let tag = |a: usize| ram.contains(&a) as u64;
     let init = build_leaves(pre.space.size(), |a| {
-        let tag = if ram.contains(&a) { gamma3 } else { F::zero() };
-        F::from_u64(a as u64) + gamma.mul_u64(init_memory[a] as u64) - tau + tag
+        fp.hash_u64(a as u64, &[init_memory[a] as u64, tag(a)], 0)
     });
     let finals = build_leaves(pre.space.size(), |a| {
-        let tag = if ram.contains(&a) { gamma3 } else { F::zero() };
-        F::from_u64(a as u64) + gamma.mul_u64(rw.final_value[a] as u64) - tau
-            + gamma2.mul_u64(rw.final_timestamp[a] as u64)
-            + tag
+        fp.hash_u64(
+            a as u64,
+            &[rw.final_value[a] as u64, tag(a)],
+            rw.final_timestamp[a] as u64,
+        )
     });
     drop(init_memory);
-    let (products, claims) = prove_products(
+    let (products, claims) = prove_memories(
         vec![
-            reads,
-            writes,
-            range_reads,
-            range_writes,
-            range_init,
-            range_final,
-            init,
-            finals,
+            Multisets {
+                init,
+                reads,
+                writes,
+                finals,
+            },
+            Multisets {
+                init: range_init,
+                reads: range_reads,
+                writes: range_writes,
+                finals: range_finals,
+            },
         ],
         transcript,
     );
+    let (rw_claims, range_claims) = (&claims[0], &claims[1]);
 
-    let ops_point = claims[RW_READS].point.clone();
-    let eq_t = eq_table(&ops_point[2..]);
-    let step_evals: Vec<F> = STEP_COLUMNS
-        .iter()
-        .map(|&c| evaluate_column(&eq_t, &witness.column(c)))
-        .collect();
+    let ops_point = rw_claims.reads.point.clone();
+    let eq_t = EqPolynomial::new(ops_point[2..].to_vec()).evals();
+    let step_evals = StepEvals::from_fn(|c| witness.column(c).evaluate_with_eq(&eq_t));
     drop(eq_t);
-    let range_final_count_eval = evaluate_small(&eq_table(&ops_point), &rw.range_final_count);
-    let memory_point = claims[RW_INIT].point.clone();
-    let eq_m = eq_table(&memory_point);
-    let final_evals = vec![
-        evaluate_small(&eq_m, &rw.final_value),
-        evaluate_small(&eq_m, &rw.final_timestamp),
-    ];
+    let range_final_count_eval = Column::U32(&rw.range_final_count)
+        .evaluate_with_eq(&EqPolynomial::new(range_claims.finals.point.clone()).evals());
+    let memory_point = rw_claims.init.point.clone();
+    let eq_m = EqPolynomial::new(memory_point.clone()).evals();
+    let final_value_eval = Column::U32(&rw.final_value).evaluate_with_eq(&eq_m);
+    let final_timestamp_eval = Column::U32(&rw.final_timestamp).evaluate_with_eq(&eq_m);
     drop(eq_m);
-    absorb_evals(
-        transcript,
-        &step_evals,
-        range_final_count_eval,
-        &final_evals,
-    );
 
+    let finals = [range_final_count_eval, final_value_eval, final_timestamp_eval];
+    absorb_evals(transcript, &step_evals, finals);
     let (output, output_claim) =
         prove_outputs(&pre.space, &rw.final_value, &witness.io, transcript);
-    let opening_claims = opening_claims(
-        &ops_point,
-        &step_evals,
-        range_final_count_eval,
-        &memory_point,
-        &final_evals,
-        output_claim,
-    );
     let proof = ReadWriteProof {
         products: products.into(),
-        step_evals: step_evals.into(),
+        step_evals,
         range_final_count_eval,
-        final_evals: final_evals.into(),
+        final_value_eval,
+        final_timestamp_eval,
         output,
     };
+    let opening_claims = opening_claims(
+        &proof,
+        &ops_point,
+        &range_claims.finals.point,
+        &memory_point,
+        output_claim,
+    );
     (proof, opening_claims)
 }
 
-fn absorb_evals<F: JoltField>(
-    transcript: &mut Transcript,
-    step_evals: &[F],
-    range_final_count: F,
-    final_evals: &[F],
-) {
-    let mut all = step_evals.to_vec();
-    all.push(range_final_count);
-    all.extend_from_slice(final_evals);
+/// The step evaluations, then RangeFinalCount, FinalValue, FinalTimestamp.
+fn absorb_evals<F: JoltField>(transcript: &mut Transcript, step: &StepEvals<F>, finals: [F; 3]) {
+    let mut all: Vec<F> = step.pairs().iter().map(|(_, v)| *v).collect();
+    all.extend(finals);
     transcript.append_scalars(b"memory evals", &all);
 }
 
 fn opening_claims<F: JoltField>(
+    proof: &ReadWriteProof<F>,
     ops_point: &[F],
-    step_evals: &[F],
-    range_final_count: F,
+    range_point: &[F],
     memory_point: &[F],
-    final_evals: &[F],
     output_claim: (Vec<F>, F),
 ) -> Vec<OpeningClaim<MemoryColumn, F>> {
     let step_point = &ops_point[2..];
-    let mut claims: Vec<_> = STEP_COLUMNS
-        .iter()
-        .zip(step_evals)
-        .map(|(&c, &v)| OpeningClaim::new(c, step_point.to_vec(), v))
+    let mut claims: Vec<_> = proof
+        .step_evals
+        .pairs()
+        .into_iter()
+        .map(|(c, v)| OpeningClaim::new(c, step_point.to_vec(), v))
         .collect();
     claims.push(OpeningClaim::new(
         MemoryColumn::RangeFinalCount,
-        ops_point.to_vec(),
-        range_final_count,
+        range_point.to_vec(),
+        proof.range_final_count_eval,
     ));
-    claims.extend(
-        FINAL_COLUMNS
-            .iter()
-            .zip(final_evals)
-            .map(|(&c, &v)| OpeningClaim::new(c, memory_point.to_vec(), v)),
-    );
+    claims.push(OpeningClaim::new(
+        MemoryColumn::FinalValue,
+        memory_point.to_vec(),
+        proof.final_value_eval,
+    ));
+    claims.push(OpeningClaim::new(
+        MemoryColumn::FinalTimestamp,
+        memory_point.to_vec(),
+        proof.final_timestamp_eval,
+    ));
     claims.push(OpeningClaim::new(
         MemoryColumn::FinalValue,
         output_claim.0,
@@ -342,55 +408,29 @@ fn opening_claims<F: JoltField>(
     claims
 }
 
-/// Verifies the read-write memory of a T-step run of the program in `pre`
-/// with the verifier's claimed `io`; returns the opening claims.
+/// Verifies the read-write memory of a run of `trace_length` steps of the
+/// program in `pre` with the verifier's claimed `io`; returns the opening
+/// claims.
 pub fn verify<F: JoltField>(
-    proof: &ReadWriteProof<F>,
     pre: &MemoryPreprocessing,
+    trace_length: TraceLength,
     io: &ProgramIO,
-    num_steps: usize,
+    proof: &ReadWriteProof<F>,
     transcript: &mut Transcript,
 ) -> Result<Vec<OpeningClaim<MemoryColumn, F>>, VerifyError> {
-    super::check_num_steps(PROTOCOL, num_steps)?;
     check_io_shape(PROTOCOL, &pre.space, io)?;
-    check_shape(
+    absorb_statement(transcript, trace_length, pre, io);
+    let (fp, range_fp) = draw_fingerprints::<F>(transcript);
+    let claims = verify_memories(
         PROTOCOL,
-        "per-step evaluations",
-        STEP_COLUMNS.len(),
-        proof.step_evals.len(),
+        &proof.products,
+        &shapes(trace_length, pre),
+        transcript,
     )?;
-    check_shape(
-        PROTOCOL,
-        "final evaluations",
-        FINAL_COLUMNS.len(),
-        proof.final_evals.len(),
-    )?;
-    absorb_statement(transcript, num_steps, pre, io);
-    let gamma: F = transcript.challenge_scalar(b"memory gamma");
-    let tau: F = transcript.challenge_scalar(b"memory tau");
-    let (gamma2, gamma3) = (gamma * gamma, gamma * gamma * gamma);
+    let (rw_claims, range_claims) = (&claims[0], &claims[1]);
 
-    let log_ops = num_steps.trailing_zeros() as usize + 2;
-    let log_m = pre.space.num_vars();
-    let mut num_vars = vec![log_ops; 6];
-    num_vars.extend([log_m, log_m]);
-    let claims = verify_products(PROTOCOL, &proof.products, &num_vars, transcript)?;
-    let product = |i: usize| claims[i].product;
-    check_multiset_equality(
-        PROTOCOL,
-        "Init·Writes = Reads·Final",
-        &[product(RW_INIT), product(RW_WRITES)],
-        &[product(RW_READS), product(RW_FINAL)],
-    )?;
-    check_multiset_equality(
-        PROTOCOL,
-        "timestamp range check: Init·Writes = Reads·Final of the range memory",
-        &[product(RANGE_INIT), product(RANGE_WRITES)],
-        &[product(RANGE_READS), product(RANGE_FINAL)],
-    )?;
-
-    // The 4T vectors share one point (r_s0, r_s1, r_t); slot s = 2·s0 + s1.
-    let ops_point = &claims[RW_READS].point;
+    // Every 4T vector has the point (r_s0, r_s1, r_t); slot s = 2·s0 + s1.
+    let ops_point = &rw_claims.reads.point;
     let (r0, r1) = (ops_point[0], ops_point[1]);
     let r_t = &ops_point[2..];
     let one = F::one();
@@ -401,80 +441,86 @@ pub fn verify<F: JoltField>(
         r0 * r1,
     ];
     let e = &proof.step_evals;
-    let weighted = |offset: usize| -> F { (0..SLOTS).map(|s| eq_slot[s] * e[offset + s]).sum() };
-    let (addresses, read_values, read_ts, range_counts) =
-        (weighted(0), weighted(4), weighted(10), weighted(14));
-    let write_values =
-        eq_slot[0] * e[4] + eq_slot[1] * e[5] + eq_slot[2] * e[8] + eq_slot[3] * e[9];
+    let over_slots = |value: &dyn Fn(Slot) -> F| -> F {
+        Slot::ALL
+            .iter()
+            .map(|&s| eq_slot[s.index()] * value(s))
+            .sum()
+    };
+    let addresses = over_slots(&|s| e.address[s.index()]);
+    let read_values = over_slots(&|s| e.read_value[s.index()]);
+    let write_values = over_slots(&|s| e.write_value(s));
+    let read_ts = over_slots(&|s| e.read_timestamp[s.index()]);
+    let range_counts = over_slots(&|s| e.range_read_count[s.index()]);
     // Σ_s eq_s·(4·I(r_t) + s + 1) = 4·I(r_t) + 1 + (2·r_s0 + r_s1).
     let now =
         IdentityPolynomial::new(r_t.len()).evaluate(r_t) * F::from_u64(4) + one + r0.double() + r1;
-    let ram_tag = gamma3 * eq_slot[Slot::Ram.index()];
-
-    let rw_read = addresses + gamma * read_values + gamma2 * read_ts + ram_tag - tau;
-    let rw_write = addresses + gamma * write_values + gamma2 * now + ram_tag - tau;
-    let range_read = now - one - read_ts + gamma * range_counts - tau;
-    let ops_identity = IdentityPolynomial::new(ops_point.len()).evaluate(ops_point);
-    check_leaf_eval(PROTOCOL, "read fingerprints", &claims[RW_READS], rw_read)?;
-    check_leaf_eval(PROTOCOL, "write fingerprints", &claims[RW_WRITES], rw_write)?;
-    check_leaf_eval(
-        PROTOCOL,
-        "range read fingerprints",
-        &claims[RANGE_READS],
-        range_read,
-    )?;
-    check_leaf_eval(
-        PROTOCOL,
-        "range write fingerprints",
-        &claims[RANGE_WRITES],
-        range_read + gamma,
-    )?;
-    check_leaf_eval(
-        PROTOCOL,
-        "range init fingerprints",
-        &claims[RANGE_INIT],
-        ops_identity - tau,
-    )?;
-    check_leaf_eval(
-        PROTOCOL,
-        "range final fingerprints",
-        &claims[RANGE_FINAL],
-        ops_identity + gamma * proof.range_final_count_eval - tau,
-    )?;
-
-    let memory_point = &claims[RW_INIT].point;
-    let memory_identity = IdentityPolynomial::new(log_m).evaluate(memory_point);
-    let tag = gamma3 * interval_mle(memory_point, pre.space.ram_region());
+    let ram_tag = eq_slot[Slot::Ram.index()];
+    let memory_point = &rw_claims.init.point;
+    let memory_identity = IdentityPolynomial::new(memory_point.len()).evaluate(memory_point);
+    let tag = interval_mle(memory_point, pre.space.ram_region());
     let init = init_eval(&pre.space, &pre.image, &io.inputs, memory_point);
-    check_leaf_eval(
+    rw_claims.check_leaves(
         PROTOCOL,
-        "init fingerprints",
-        &claims[RW_INIT],
-        memory_identity + gamma * init + tag - tau,
+        Multisets {
+            init: fp.hash(memory_identity, &[init, tag], F::zero()),
+            reads: fp.hash(addresses, &[read_values, ram_tag], read_ts),
+            writes: fp.hash(addresses, &[write_values, ram_tag], now),
+            finals: fp.hash(
+                memory_identity,
+                &[proof.final_value_eval, tag],
+                proof.final_timestamp_eval,
+            ),
+        },
     )?;
-    let (final_value, final_ts) = (proof.final_evals[0], proof.final_evals[1]);
-    check_leaf_eval(
-        PROTOCOL,
-        "final fingerprints",
-        &claims[RW_FINAL],
-        memory_identity + gamma * final_value + gamma2 * final_ts + tag - tau,
+
+    // The range memory's vectors are 4T long too: same batch, same point.
+    let range_read = range_fp.hash(now - one - read_ts, &[], range_counts);
+    let cells = IdentityPolynomial::new(ops_point.len()).evaluate(ops_point);
+    range_claims.check_leaves(
+        RANGE_PROTOCOL,
+        Multisets {
+            init: range_fp.hash(cells, &[], F::zero()),
+            reads: range_read,
+            writes: range_read + range_fp.time_coeff(),
+            finals: range_fp.hash(cells, &[], proof.range_final_count_eval),
+        },
     )?;
     absorb_evals(
         transcript,
         &proof.step_evals,
-        proof.range_final_count_eval,
-        &proof.final_evals,
+        [
+            proof.range_final_count_eval,
+            proof.final_value_eval,
+            proof.final_timestamp_eval,
+        ],
     );
 
     let output_claim = verify_outputs(&proof.output, &pre.space, io, transcript)?;
     Ok(opening_claims(
+        proof,
         ops_point,
-        &proof.step_evals,
-        proof.range_final_count_eval,
+        &range_claims.finals.point,
         memory_point,
-        &proof.final_evals,
         output_claim,
     ))
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_bn254::Fr;
 
+    /// `from_fn` and `pairs` name the same column for every field.
+    #[test]
+    fn step_evals_map_each_column_to_its_field() {
+        let all = MemoryColumn::all();
+        let index = |c: MemoryColumn| Fr::from(all.iter().position(|&x| x == c).unwrap() as u64);
+        let evals = StepEvals::from_fn(index);
+        let pairs = evals.pairs();
+        assert_eq!(pairs.len(), 18);
+        for (c, v) in pairs {
+            assert_eq!(v, index(c), "{c:?}");
+        }
+    }
+}

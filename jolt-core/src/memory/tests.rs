@@ -6,178 +6,29 @@
 //! when the verifier rejects or some opening claim is false (the PCS
 //! opening would then fail).
 
+use super::bytecode::BytecodeReadEvals;
+use super::read_write::StepEvals;
 use super::timestamps::{now, range_counts};
 use super::*;
 use crate::memory::io::initial_memory;
-use crate::poly::DensePolynomial;
-use crate::tracer::elf_writer::{build_elf, ElfSegment};
-use crate::tracer::{trace, MemoryLayout, Trace, RAM_BASE};
+use crate::testing::programs::ProgramGenerator;
+use crate::trace_length::TraceLength;
+use crate::tracer::{trace, MemoryLayout, Trace};
 use ark_bn254::Fr;
 use ark_ff::One;
 use instructions::flags::CircuitFlag;
-use instructions::{Instruction, Opcode, Opcode::*};
-use rand::{seq::SliceRandom, Rng, SeedableRng};
+use instructions::Opcode::*;
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::HashMap;
-
-const DATA: u32 = RAM_BASE + 0x2000;
-const DATA_LEN: u32 = 1024;
-/// Registers the random code never writes: a data pointer, a loop counter
-/// and an I/O pointer.
-const BASE: u8 = 31;
-const COUNTER: u8 = 30;
-const IO: u8 = 29;
 
 fn layout() -> MemoryLayout {
     MemoryLayout::new(1 << 15, 1 << 12, 64, 64).unwrap()
 }
 
-fn i(op: Opcode, rd: u8, rs1: u8, rs2: u8, imm: i32) -> Instruction {
-    Instruction::new(op, rd, rs1, rs2, imm)
-}
-
-fn li(rd: u8, value: u32) -> [Instruction; 2] {
-    let lo = ((value << 20) as i32) >> 20;
-    [
-        i(Lui, rd, 0, 0, value.wrapping_sub(lo as u32) as i32),
-        i(Addi, rd, rd, 0, lo),
-    ]
-}
-
-/// Random programs with every kind of memory traffic: ALU and M
-/// instructions (virtual sequences included), loads and stores of every
-/// width, writes to x0, aliased operands, branches and loops, an input
-/// read, output and panic-word stores, and the termination store.
-struct Generator {
-    rng: ChaCha8Rng,
-}
-
-impl Generator {
-    fn new(seed: u64) -> Self {
-        Generator {
-            rng: ChaCha8Rng::seed_from_u64(seed),
-        }
-    }
-
-    fn rd(&mut self) -> u8 {
-        self.rng.gen_range(0..IO)
-    }
-
-    fn rs(&mut self) -> u8 {
-        self.rng.gen_range(0..32)
-    }
-
-    fn straight(&mut self) -> Instruction {
-        const ALU: [Opcode; 18] = [
-            Add, Sub, Sll, Slt, Sltu, Xor, Srl, Sra, Or, And, Mul, Mulh, Mulhsu, Mulhu, Div, Divu,
-            Rem, Remu,
-        ];
-        const IMM: [Opcode; 6] = [Addi, Slti, Sltiu, Xori, Ori, Andi];
-        match self.rng.gen_range(0..10) {
-            0..=2 => {
-                let rs = self.rs();
-                // Aliased operands now and then.
-                let rs2 = if self.rng.gen_bool(0.2) {
-                    rs
-                } else {
-                    self.rs()
-                };
-                i(*ALU.choose(&mut self.rng).unwrap(), self.rd(), rs, rs2, 0)
-            }
-            3 => i(
-                *IMM.choose(&mut self.rng).unwrap(),
-                self.rd(),
-                self.rs(),
-                0,
-                self.rng.gen_range(-2048..2048),
-            ),
-            4 => i(
-                Lui,
-                self.rd(),
-                0,
-                0,
-                (self.rng.gen::<u32>() & !0xfff) as i32,
-            ),
-            5..=7 => {
-                let (op, width) = *[(Lb, 1), (Lbu, 1), (Lh, 2), (Lhu, 2), (Lw, 4), (Lw, 4)]
-                    .choose(&mut self.rng)
-                    .unwrap();
-                let offset = (self.rng.gen_range(-512..512) / width) * width;
-                i(op, self.rd(), BASE, 0, offset)
-            }
-            _ => {
-                let (op, width) = *[(Sb, 1), (Sh, 2), (Sw, 4), (Sw, 4)]
-                    .choose(&mut self.rng)
-                    .unwrap();
-                let offset = (self.rng.gen_range(-512..512) / width) * width;
-                i(op, 0, BASE, self.rs(), offset)
-            }
-        }
-    }
-
-    fn program(&mut self, blocks: usize, panic: bool) -> Program {
-        let layout = layout();
-        let mut code = li(BASE, DATA + DATA_LEN / 2).to_vec();
-        code.extend(li(IO, layout.input_start()));
-        code.push(i(Lw, 5, IO, 0, 0));
-        code.push(i(Lw, 6, IO, 0, 4));
-        for r in 7..IO {
-            let v = self.rng.gen();
-            code.extend(li(r, v));
-        }
-        for _ in 0..blocks {
-            match self.rng.gen_range(0..4) {
-                0 | 1 => {
-                    for _ in 0..self.rng.gen_range(1..10) {
-                        code.push(self.straight());
-                    }
-                }
-                2 => {
-                    let skip = self.rng.gen_range(0..4);
-                    let op = *[Beq, Bne, Blt, Bge, Bltu, Bgeu]
-                        .choose(&mut self.rng)
-                        .unwrap();
-                    code.push(i(op, 0, self.rs(), self.rs(), 4 * (skip + 1)));
-                    for _ in 0..skip {
-                        code.push(self.straight());
-                    }
-                }
-                _ => {
-                    let n = self.rng.gen_range(1..4);
-                    code.push(i(Addi, COUNTER, 0, 0, n));
-                    let body = self.rng.gen_range(1..6);
-                    for _ in 0..body {
-                        code.push(self.straight());
-                    }
-                    code.push(i(Addi, COUNTER, COUNTER, 0, -1));
-                    code.push(i(Bne, 0, COUNTER, 0, -4 * (body + 1)));
-                }
-            }
-        }
-        // Outputs: three registers and a byte; then the panic word if asked.
-        code.extend(li(IO, layout.output_start()));
-        for (k, r) in [7u8, 12, 20].into_iter().enumerate() {
-            code.push(i(Sw, 0, IO, r, 4 * k as i32));
-        }
-        code.push(i(Sb, 0, IO, 9, 13));
-        if panic {
-            code.extend(li(IO, layout.panic_address()));
-            code.push(i(Addi, 5, 0, 0, 1));
-            code.push(i(Sw, 0, IO, 5, 0));
-        }
-        code.extend(li(IO, layout.termination_address()));
-        code.push(i(Addi, 5, 0, 0, 1));
-        code.push(i(Sw, 0, IO, 5, 0));
-        let data: Vec<u8> = (0..DATA_LEN).map(|_| self.rng.gen()).collect();
-        let elf = build_elf(
-            RAM_BASE,
-            &[
-                ElfSegment::code(RAM_BASE, &code),
-                ElfSegment::data(DATA, data),
-            ],
-        );
-        Program::from_elf(&elf, layout).expect("generated programs load")
-    }
+/// Where the generated programs keep their data.
+fn data_address() -> u32 {
+    ProgramGenerator::new(0, layout()).data_address()
 }
 
 /// A program, its preprocessing, a trace on `inputs` and the witness
@@ -189,12 +40,14 @@ struct Case {
 }
 
 fn case(seed: u64, blocks: usize, panic: bool, pad: usize) -> Case {
-    let program = Generator::new(seed).program(blocks, panic);
+    let program = ProgramGenerator::new(seed, layout()).program(1, blocks, panic);
     let inputs: Vec<u8> = (0..11).map(|k| (seed as u8).wrapping_mul(31) ^ k).collect();
     let trace = trace(&program, &inputs, 100_000).expect("generated programs halt");
     let pre = MemoryPreprocessing::new(&program);
-    let num_steps = trace.steps.len().next_power_of_two() * pad;
-    let witness = MemoryWitness::new(&pre, &trace, num_steps).expect("witness of a real trace");
+    let padded = TraceLength::padded(trace.steps.len()).unwrap();
+    let trace_length = TraceLength::from_log(padded.log_t() + pad.trailing_zeros() as usize).unwrap();
+    let witness =
+        MemoryWitness::new(&pre, &trace, trace_length).expect("witness of a real trace");
     Case {
         pre,
         trace,
@@ -205,13 +58,7 @@ fn case(seed: u64, blocks: usize, panic: bool, pad: usize) -> Case {
 /// The test opening oracle: every claim is the witness column's
 /// multilinear extension at the claim's point.
 fn claims_hold(witness: &MemoryWitness, claims: &[OpeningClaim<MemoryColumn, Fr>]) -> bool {
-    let mut cache: HashMap<MemoryColumn, DensePolynomial<Fr>> = HashMap::new();
-    claims.iter().all(|claim| {
-        let poly = cache
-            .entry(claim.column)
-            .or_insert_with(|| DensePolynomial::new(witness.column::<Fr>(claim.column).to_field()));
-        poly.num_vars() == claim.point.len() && poly.evaluate(&claim.point) == claim.value
-    })
+    crate::testing::claims_hold(|c| Some(witness.column::<Fr>(c)), claims)
 }
 
 type Claims = Vec<OpeningClaim<MemoryColumn, Fr>>;
@@ -223,10 +70,10 @@ fn prove_and_verify(
 ) -> (MemoryProof<Fr>, Claims, Result<Claims, VerifyError>) {
     let (proof, prover_claims) = prove::<Fr>(pre, witness, &mut Transcript::new(b"memory test"));
     let verified = verify(
-        &proof,
         pre,
+        witness.trace_length(),
         io,
-        witness.num_steps(),
+        &proof,
         &mut Transcript::new(b"memory test"),
     );
     (proof, prover_claims, verified)
@@ -260,7 +107,7 @@ fn witness_follows_the_trace() {
     let c = case(100, 20, false, 2);
     let (w, steps) = (&c.witness, &c.trace.steps);
     let rw = &w.read_write;
-    assert!(steps.len() < w.num_steps());
+    assert!(steps.len() < w.trace_length().t());
     for (t, step) in steps.iter().enumerate() {
         if let Some(r) = step.rs1 {
             assert_eq!(
@@ -283,7 +130,7 @@ fn witness_follows_the_trace() {
         );
     }
     // Padding steps: row 0, x0 twice, the termination word, the sink.
-    for t in steps.len()..w.num_steps() {
+    for t in steps.len()..w.trace_length().t() {
         assert_eq!(w.bytecode.address[t], 0);
         assert_eq!((w.bytecode.rs1[t], w.bytecode.rs2[t]), (0, 0));
         assert_eq!(rw.ram_address[t] as usize, c.pre.space.termination_word());
@@ -302,20 +149,17 @@ fn witness_follows_the_trace() {
 fn witness_rejects_a_trace_of_another_program() {
     let a = case(101, 10, false, 1);
     let b = case(102, 10, false, 1);
-    assert!(MemoryWitness::new(&a.pre, &b.trace, b.witness.num_steps()).is_err());
+    assert!(MemoryWitness::new(&a.pre, &b.trace, b.witness.trace_length()).is_err());
+    let half = TraceLength::from_log(a.witness.trace_length().log_t() - 1).unwrap();
     assert!(matches!(
-        MemoryWitness::new(
-            &a.pre,
-            &a.trace,
-            a.trace.steps.len().next_power_of_two() / 2
-        ),
+        MemoryWitness::new(&a.pre, &a.trace, half),
         Err(WitnessError::Length { .. })
     ));
     let mut bad = a.trace.clone();
     let t = bad.steps.iter().position(|s| s.rs1.is_some()).unwrap();
     bad.steps[t].rs1.as_mut().unwrap().value ^= 1;
     assert!(matches!(
-        MemoryWitness::new(&a.pre, &bad, a.witness.num_steps()),
+        MemoryWitness::new(&a.pre, &bad, a.witness.trace_length()),
         Err(WitnessError::Inconsistent { .. })
     ));
 }
@@ -337,7 +181,7 @@ fn op_address(w: &MemoryWitness, t: usize, s: usize) -> usize {
 /// addresses and written values: read values, read timestamps, final
 /// memory and range counts. RAM operations of non-store rows stay reads.
 fn replay(pre: &MemoryPreprocessing, w: &mut MemoryWitness) {
-    let n = w.num_steps();
+    let n = w.trace_length().t();
     let mut memory = initial_memory(&pre.space, &pre.image, &w.io.inputs);
     let mut last = vec![0u32; pre.space.size()];
     for t in 0..n {
@@ -390,7 +234,7 @@ fn read_write_multisets_balance(
             .entry((a, rw.final_value[a], rw.final_timestamp[a], region(a)))
             .or_default() -= 1;
     }
-    for t in 0..w.num_steps() {
+    for t in 0..w.trace_length().t() {
         for slot in Slot::ALL {
             let s = slot.index();
             let a = op_address(w, t, s);
@@ -413,7 +257,7 @@ fn read_write_multisets_balance(
 
 /// The operations (step, slot) at `address`, in time order.
 fn accesses(w: &MemoryWitness, address: usize) -> Vec<(usize, Slot)> {
-    (0..w.num_steps())
+    (0..w.trace_length().t())
         .flat_map(|t| Slot::ALL.map(|s| (t, s)))
         .filter(|&(t, s)| op_address(w, t, s.index()) == address)
         .collect()
@@ -517,7 +361,13 @@ fn a_read_from_the_future_is_caught_by_the_range_check() {
     assert!(read_write_multisets_balance(&c.pre, &w, true));
     let (_, _, verified) = prove_and_verify(&c.pre, &w, &c.trace.io);
     assert!(
-        matches!(verified, Err(VerifyError::OutputMismatch { what, .. }) if what.starts_with("timestamp range check")),
+        matches!(
+            verified,
+            Err(VerifyError::MultisetMismatch {
+                memory: "timestamp range memory",
+                ..
+            })
+        ),
         "{verified:?}"
     );
     assert!(read_write_multisets_balance(&c.pre, &c.witness, true));
@@ -564,7 +414,7 @@ fn a_consistent_history_at_another_ram_word_is_left_to_the_r1cs() {
 #[test]
 fn a_changed_final_value_or_timestamp_is_rejected() {
     let c = case(205, 20, false, 1);
-    let data = c.pre.space.word(DATA).unwrap();
+    let data = c.pre.space.word(data_address()).unwrap();
     for address in [
         0,
         7,
@@ -648,7 +498,7 @@ fn a_step_reading_another_row_than_its_own_is_rejected() {
     }
     // A padding step that reads a real row's address with the NOOP fields.
     let mut w = c.witness.clone();
-    let last = w.num_steps() - 1;
+    let last = w.trace_length().t() - 1;
     w.bytecode.address[last] = 1;
     assert_rejected(&c, &w, "padding step at row 1");
     // Counts: one read count off.
@@ -683,10 +533,10 @@ fn claimed_io_must_be_what_the_program_read_and_wrote() {
     assert!(verified.is_ok());
     let rejects = |bad: &ProgramIO| {
         verify(
-            &proof,
             &c.pre,
+            c.witness.trace_length(),
             bad,
-            c.witness.num_steps(),
+            &proof,
             &mut Transcript::new(b"memory test"),
         )
         .is_err()
@@ -738,7 +588,7 @@ fn a_truncated_trace_cannot_be_proven() {
     let c = case(212, 20, false, 1);
     let mut w = c.witness.clone();
     let cut = c.trace.steps.len() - 1;
-    for t in cut..w.num_steps() {
+    for t in cut..w.trace_length().t() {
         let noop = BytecodeRow::noop();
         let b = &mut w.bytecode;
         b.address[t] = 0;
@@ -753,7 +603,7 @@ fn a_truncated_trace_cannot_be_proven() {
         w.read_write.rd_write_value[t] = 0;
     }
     let mut counts = vec![0u32; c.pre.bytecode.rows().len()];
-    for t in 0..w.num_steps() {
+    for t in 0..w.trace_length().t() {
         let a = w.bytecode.address[t] as usize;
         w.bytecode.read_count[t] = counts[a];
         counts[a] += 1;
@@ -774,9 +624,9 @@ fn tampered_proofs_are_rejected() {
     let io = &c.trace.io;
     let (proof, _, verified) = prove_and_verify(&c.pre, &c.witness, io);
     assert!(verified.is_ok());
-    let n = c.witness.num_steps();
+    let n = c.witness.trace_length();
     let check = |bad: &MemoryProof<Fr>, what: &str| {
-        let result = verify(bad, &c.pre, io, n, &mut Transcript::new(b"memory test"));
+        let result = verify(&c.pre, n, io, bad, &mut Transcript::new(b"memory test"));
         assert!(result.is_err(), "{what} was accepted");
     };
     let one = Fr::one();
@@ -797,23 +647,38 @@ fn tampered_proofs_are_rejected() {
     let mut bad = proof.clone();
     bad.read_write.output.final_value_eval += one;
     check(&bad, "output final value");
-    for k in 0..proof.read_write.step_evals.len() {
+    for (column, _) in proof.read_write.step_evals.pairs() {
         let mut bad = proof.clone();
-        bad.read_write.step_evals[k] += one;
-        check(&bad, "per-step evaluation");
+        bad.read_write.step_evals = StepEvals::from_fn(|c| {
+            let v = proof.read_write.step_evals.get(c);
+            if c == column {
+                v + one
+            } else {
+                v
+            }
+        });
+        check(&bad, &format!("per-step evaluation {column:?}"));
     }
-    for k in 0..2 {
-        let mut bad = proof.clone();
-        bad.read_write.final_evals[k] += one;
-        check(&bad, "final evaluation");
-    }
+    let mut bad = proof.clone();
+    bad.read_write.final_value_eval += one;
+    check(&bad, "final value evaluation");
+    let mut bad = proof.clone();
+    bad.read_write.final_timestamp_eval += one;
+    check(&bad, "final timestamp evaluation");
     let mut bad = proof.clone();
     bad.read_write.range_final_count_eval += one;
     check(&bad, "range final count");
-    for k in 0..proof.bytecode.read_evals.len() {
+    for (column, _) in proof.bytecode.read_evals.pairs() {
         let mut bad = proof.clone();
-        bad.bytecode.read_evals[k] += one;
-        check(&bad, "bytecode evaluation");
+        bad.bytecode.read_evals = BytecodeReadEvals::from_fn(|c| {
+            let v = proof.bytecode.read_evals.get(c);
+            if c == column {
+                v + one
+            } else {
+                v
+            }
+        });
+        check(&bad, &format!("bytecode evaluation {column:?}"));
     }
     let mut bad = proof.clone();
     bad.bytecode.final_count_eval += one;
@@ -824,39 +689,20 @@ fn tampered_proofs_are_rejected() {
 
     // Shapes.
     let mut bad = proof.clone();
-    bad.read_write.step_evals.pop();
-    assert!(matches!(
-        verify(&bad, &c.pre, io, n, &mut Transcript::new(b"memory test")),
-        Err(VerifyError::Shape { .. })
-    ));
-    let mut bad = proof.clone();
     bad.read_write.products.pop();
     assert!(matches!(
-        verify(&bad, &c.pre, io, n, &mut Transcript::new(b"memory test")),
+        verify(&c.pre, n, io, &bad, &mut Transcript::new(b"memory test")),
         Err(VerifyError::Shape { .. })
     ));
-    for steps in [n / 2, 2 * n, n + 1, 0] {
-        assert!(verify(
-            &proof,
-            &c.pre,
-            io,
-            steps,
-            &mut Transcript::new(b"memory test")
-        )
-        .is_err());
+    for log_t in [n.log_t() - 1, n.log_t() + 1] {
+        let other = TraceLength::from_log(log_t).unwrap();
+        assert!(verify(&c.pre, other, io, &proof, &mut Transcript::new(b"memory test")).is_err());
     }
     // Another program's preprocessing.
     let other = case(214, 20, false, 1);
-    assert!(verify(
-        &proof,
-        &other.pre,
-        io,
-        n,
-        &mut Transcript::new(b"memory test")
-    )
-    .is_err());
+    assert!(verify(&other.pre, n, io, &proof, &mut Transcript::new(b"memory test")).is_err());
     // Another transcript.
-    assert!(verify(&proof, &c.pre, io, n, &mut Transcript::new(b"other")).is_err());
+    assert!(verify(&c.pre, n, io, &proof, &mut Transcript::new(b"other")).is_err());
 }
 
 #[test]
@@ -865,7 +711,7 @@ fn prover_and_verifier_transcripts_agree() {
     let mut pt = Transcript::new(b"memory test");
     let (proof, _) = prove::<Fr>(&c.pre, &c.witness, &mut pt);
     let mut vt = Transcript::new(b"memory test");
-    verify(&proof, &c.pre, &c.trace.io, c.witness.num_steps(), &mut vt).unwrap();
+    verify(&c.pre, c.witness.trace_length(), &c.trace.io, &proof, &mut vt).unwrap();
     assert_eq!(pt.log(), vt.log());
     let (a, b): (Fr, Fr) = (pt.challenge_scalar(b"next"), vt.challenge_scalar(b"next"));
     assert_eq!(a, b);
@@ -891,10 +737,10 @@ fn proofs_serialize_and_bad_bytes_fail() {
         if let Ok(p) = MemoryProof::<Fr>::deserialize_compressed(&garbage[..]) {
             if p != proof {
                 assert!(verify(
-                    &p,
                     &c.pre,
+                    c.witness.trace_length(),
                     &c.trace.io,
-                    c.witness.num_steps(),
+                    &p,
                     &mut Transcript::new(b"memory test")
                 )
                 .is_err());
@@ -910,16 +756,17 @@ fn equal_sizes_share_a_batch() {
     let c = case(218, 10, false, 1);
     let m = c.pre.space.size();
     let k = c.pre.bytecode.rows().len();
-    for num_steps in [m / 4, k] {
-        if num_steps < c.trace.steps.len() {
+    for t in [m / 4, k] {
+        if t < c.trace.steps.len() {
             continue;
         }
-        let w = MemoryWitness::new(&c.pre, &c.trace, num_steps).unwrap();
+        let trace_length = TraceLength::from_log(t.trailing_zeros() as usize).unwrap();
+        let w = MemoryWitness::new(&c.pre, &c.trace, trace_length).unwrap();
         let (proof, _, verified) = prove_and_verify(&c.pre, &w, &c.trace.io);
         assert!(verified.is_ok_and(|claims| claims_hold(&w, &claims)));
-        let batches = if num_steps == m / 4 { 1 } else { 2 };
+        let batches = if t == m / 4 { 1 } else { 2 };
         assert_eq!(proof.read_write.products.len(), batches);
-        let batches = if num_steps == k { 1 } else { 2 };
+        let batches = if t == k { 1 } else { 2 };
         assert_eq!(proof.bytecode.products.len(), batches);
     }
 }

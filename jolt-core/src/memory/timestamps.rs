@@ -28,9 +28,9 @@ pub fn now(step: usize, slot: Slot) -> u64 {
 
 /// The range-memory cell a read with `read_timestamp` reads, if it is one:
 /// t_now − t_read − 1 when that lies in [0, 4T).
-pub fn range_cell(step: usize, slot: Slot, read_timestamp: u32, num_steps: usize) -> Option<usize> {
+pub fn range_cell(step: usize, slot: Slot, read_timestamp: u32, t: usize) -> Option<usize> {
     let d = now(step, slot) as i64 - read_timestamp as i64 - 1;
-    (0..(SLOTS * num_steps) as i64)
+    (0..(SLOTS * t) as i64)
         .contains(&d)
         .then_some(d as usize)
 }
@@ -39,13 +39,13 @@ pub fn range_cell(step: usize, slot: Slot, read_timestamp: u32, num_steps: usize
 /// counts. Reads outside the range (only in a tampered witness) get count
 /// 0 and count nothing.
 pub fn range_counts(read_timestamps: &[Vec<u32>; SLOTS]) -> ([Vec<u32>; SLOTS], Vec<u32>) {
-    let num_steps = read_timestamps[0].len();
-    let mut final_counts = vec![0u32; SLOTS * num_steps];
-    let mut read_counts: [Vec<u32>; SLOTS] = std::array::from_fn(|_| vec![0u32; num_steps]);
-    for step in 0..num_steps {
+    let t = read_timestamps[0].len();
+    let mut final_counts = vec![0u32; SLOTS * t];
+    let mut read_counts: [Vec<u32>; SLOTS] = std::array::from_fn(|_| vec![0u32; t]);
+    for step in 0..t {
         for slot in Slot::ALL {
             let ts = read_timestamps[slot.index()][step];
-            if let Some(d) = range_cell(step, slot, ts, num_steps) {
+            if let Some(d) = range_cell(step, slot, ts, t) {
                 read_counts[slot.index()][step] = final_counts[d];
                 final_counts[d] += 1;
             }

@@ -19,17 +19,20 @@ use super::io::initial_memory;
 use super::layout::SINK_REGISTER;
 use super::read_write::ReadWriteWitness;
 use super::timestamps::{now, range_counts, SLOTS};
-use super::{MemoryColumn, MemoryPreprocessing, Slot, MAX_LOG_STEPS};
+use super::{MemoryColumn, MemoryPreprocessing, Slot};
+use crate::trace_length::TraceLength;
 use crate::field::JoltField;
-use crate::memory::bytecode::BytecodeColumn;
 use crate::pcs::Column;
 use crate::tracer::{ProgramIO, RamAccess, Trace, NUM_REGISTERS};
 
 /// Why a trace cannot be turned into a memory-checking witness.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WitnessError {
-    #[error("{steps} trace steps do not fit T = {num_steps} (a power of two, at most 2^29)")]
-    Length { steps: usize, num_steps: usize },
+    #[error("{steps} trace steps do not fit T = {trace_length}")]
+    Length {
+        steps: usize,
+        trace_length: TraceLength,
+    },
     #[error("step {step} (pc {pc:#x}): no bytecode row for this instruction")]
     NoRow { step: usize, pc: u32 },
     #[error("step {step} (pc {pc:#x}): the trace's {what} differs from the program or the replayed memory")]
@@ -82,18 +85,17 @@ impl Replay {
 
 impl MemoryWitness {
     /// The witness of `trace` (a run of the program `pre` was built from),
-    /// padded to `num_steps` steps.
+    /// padded to `trace_length` steps.
     pub fn new(
         pre: &MemoryPreprocessing,
         trace: &Trace,
-        num_steps: usize,
+        trace_length: TraceLength,
     ) -> Result<Self, WitnessError> {
         let steps = &trace.steps;
-        if !num_steps.is_power_of_two() || num_steps > 1 << MAX_LOG_STEPS || steps.len() > num_steps
-        {
+        if steps.len() > trace_length.t() {
             return Err(WitnessError::Length {
                 steps: steps.len(),
-                num_steps,
+                trace_length,
             });
         }
         let space = &pre.space;
@@ -103,7 +105,7 @@ impl MemoryWitness {
             });
         }
         let table = &pre.bytecode;
-        let n = num_steps;
+        let n = trace_length.t();
         let mut bc = BytecodeWitness {
             address: vec![0; n],
             pc: vec![0; n],
@@ -251,8 +253,8 @@ impl MemoryWitness {
     }
 
     /// T.
-    pub fn num_steps(&self) -> usize {
-        self.bytecode.address.len()
+    pub fn trace_length(&self) -> TraceLength {
+        self.bytecode.trace_length()
     }
 
     /// Every committed column with its values at their narrowest width.
@@ -265,20 +267,9 @@ impl MemoryWitness {
 
     /// One committed column.
     pub fn column<F>(&self, column: MemoryColumn) -> Column<'_, F> {
-        let (bc, rw) = (&self.bytecode, &self.read_write);
+        let rw = &self.read_write;
         match column {
-            MemoryColumn::Bytecode(c) => match c {
-                BytecodeColumn::Address => Column::U32(&bc.address),
-                BytecodeColumn::Pc => Column::U32(&bc.pc),
-                BytecodeColumn::Flags => Column::U64(&bc.flags),
-                BytecodeColumn::Rd => Column::U8(&bc.rd),
-                BytecodeColumn::Rs1 => Column::U8(&bc.rs1),
-                BytecodeColumn::Rs2 => Column::U8(&bc.rs2),
-                BytecodeColumn::Imm => Column::U32(&bc.imm),
-                BytecodeColumn::SequenceRemaining => Column::U16(&bc.sequence_remaining),
-                BytecodeColumn::ReadCount => Column::U32(&bc.read_count),
-                BytecodeColumn::FinalCount => Column::U32(&bc.final_count),
-            },
+            MemoryColumn::Bytecode(c) => self.bytecode.column(c),
             MemoryColumn::RamAddress => Column::U32(&rw.ram_address),
             MemoryColumn::ReadValue(s) => Column::U32(&rw.read_value[s.index()]),
             MemoryColumn::RamWriteValue => Column::U32(&rw.ram_write_value),
@@ -294,11 +285,14 @@ impl MemoryWitness {
     /// Whether every column has the length the prover relies on: T per
     /// step, K, 4T and M for the others.
     pub fn has_shape<F: JoltField>(&self, pre: &MemoryPreprocessing) -> bool {
-        let n = self.num_steps();
+        let n = self.bytecode.address.len();
+        let Some(trace_length) = TraceLength::from_log(n.trailing_zeros() as usize) else {
+            return false;
+        };
         n.is_power_of_two()
-            && n <= 1 << MAX_LOG_STEPS
             && MemoryColumn::all().into_iter().all(|c| {
-                self.column::<F>(c).len() == c.len(n, pre.bytecode.rows().len(), pre.space.size())
+                self.column::<F>(c).len()
+                    == c.len(trace_length, pre.bytecode.rows().len(), pre.space.size())
             })
     }
 }

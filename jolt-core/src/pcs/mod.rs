@@ -31,7 +31,7 @@ pub use reduction::{OpeningsProof, ProverOpening, VerifierOpening};
 pub use srs::Srs;
 
 use crate::field::JoltField;
-use crate::poly::DensePolynomial;
+use crate::poly::{DensePolynomial, PAR_THRESHOLD};
 use crate::transcript::Transcript;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rayon::prelude::*;
@@ -89,6 +89,58 @@ impl<F: JoltField> Column<'_, F> {
             Column::U64(v) => v.get(i).map_or(F::zero(), |&x| F::from_u64(x)),
             Column::I64(v) => v.get(i).map_or(F::zero(), |&x| F::from_i64(x)),
             Column::Field(v) => v.get(i).copied().unwrap_or(F::zero()),
+        }
+    }
+
+    /// Σ_x eq\[x]·column\[x]: the column's multilinear extension at the
+    /// point whose eq table is `eq` (a column shorter than `eq` is zero
+    /// past its end), with small-value products and additions only for
+    /// bits; bytes are summed into 256 buckets by value, then scaled once.
+    ///
+    /// # Panics
+    /// If the column is longer than `eq`.
+    pub fn evaluate_with_eq(&self, eq: &[F]) -> F {
+        fn dot<F: JoltField, T: Copy + Sync>(
+            eq: &[F],
+            values: &[T],
+            term: impl Fn(F, T) -> F + Sync,
+        ) -> F {
+            let eq = &eq[..values.len()];
+            if values.len() < PAR_THRESHOLD {
+                return eq.iter().zip(values).map(|(e, v)| term(*e, *v)).sum();
+            }
+            eq.par_chunks(PAR_THRESHOLD)
+                .zip(values.par_chunks(PAR_THRESHOLD))
+                .map(|(e, v)| e.iter().zip(v).map(|(e, v)| term(*e, *v)).sum::<F>())
+                .sum()
+        }
+        fn byte_dot<F: JoltField>(eq: &[F], values: &[u8]) -> F {
+            let block = |(e, v): (&[F], &[u8])| {
+                let mut buckets = [F::zero(); 256];
+                for (e, &x) in e.iter().zip(v) {
+                    buckets[x as usize] += e;
+                }
+                buckets
+                    .iter()
+                    .enumerate()
+                    .skip(1)
+                    .map(|(x, b)| b.mul_u64(x as u64))
+                    .sum::<F>()
+            };
+            let eq = &eq[..values.len()];
+            eq.par_chunks(PAR_THRESHOLD)
+                .zip(values.par_chunks(PAR_THRESHOLD))
+                .map(block)
+                .sum()
+        }
+        match *self {
+            Column::Bits(v) => dot(eq, v, |e, b| if b { e } else { F::zero() }),
+            Column::U8(v) => byte_dot(eq, v),
+            Column::U16(v) => dot(eq, v, |e, x| e.mul_u64(x as u64)),
+            Column::U32(v) => dot(eq, v, |e, x| e.mul_u64(x as u64)),
+            Column::U64(v) => dot(eq, v, |e, x| e.mul_u64(x)),
+            Column::I64(v) => dot(eq, v, |e, x| e.mul_i64(x)),
+            Column::Field(v) => dot(eq, v, |e, x| e * x),
         }
     }
 

@@ -6,30 +6,19 @@
 
 use ark_bn254::Fr;
 use instructions::lookups::LookupParams;
-use instructions::{Instruction, Opcode, Opcode::*};
+use instructions::Opcode::*;
 
 use super::builder::Variable;
 use super::constraints::{cpu_r1cs, CpuInput, CpuR1cs};
 use super::cpu_witness::{cpu_constants, cpu_inputs};
 use super::spartan::{prove, verify, R1csWitness};
-use crate::tracer::elf_writer::{build_elf, ElfSegment};
+use crate::testing::elf::{build_elf, ElfSegment};
+use crate::testing::programs::{i, li, ProgramGenerator};
 use crate::tracer::{trace, MemoryLayout, Program, Trace, RAM_BASE};
 use crate::transcript::Transcript;
 use instructions::flags::{CircuitFlag, NUM_CIRCUIT_FLAGS};
 
 const DATA: u32 = RAM_BASE + 0x1_0000;
-
-fn i(op: Opcode, rd: u8, rs1: u8, rs2: u8, imm: i32) -> Instruction {
-    Instruction::new(op, rd, rs1, rs2, imm)
-}
-
-fn li(rd: u8, value: u32) -> [Instruction; 2] {
-    let lo = ((value << 20) as i32) >> 20;
-    [
-        i(Lui, rd, 0, 0, value.wrapping_sub(lo as u32) as i32),
-        i(Addi, rd, rd, 0, lo),
-    ]
-}
 
 /// A program touching every kind of step: ALU (register and immediate),
 /// M, shifts, comparisons, branches taken and not, jumps, loads and stores
@@ -141,13 +130,18 @@ fn step_violations(
 fn honest_traces_satisfy_every_constraint_and_prove() {
     let (cpu, inputs) = setup();
     let witness = R1csWitness::new(&cpu.r1cs, inputs);
-    for s in 0..witness.num_steps() {
+    for s in 0..witness.trace_length().t() {
         let v = step_violations(&cpu, &witness.inputs, &witness.aux, s);
         assert!(v.is_empty(), "step {s} violates {v:?}");
     }
-    let log_t = witness.num_steps().trailing_zeros() as usize;
     let (proof, _) = prove(&cpu.r1cs, &witness, &mut Transcript::new(b"cpu"));
-    verify(&cpu.r1cs, &proof, log_t, &mut Transcript::new(b"cpu")).expect("honest trace proves");
+    verify(
+        &cpu.r1cs,
+        witness.trace_length(),
+        &proof,
+        &mut Transcript::new(b"cpu"),
+    )
+    .expect("honest trace proves");
 }
 
 /// A witness change: the columns after it, and the step it touched.
@@ -396,80 +390,16 @@ fn constraint_and_column_counts() {
     assert_eq!(cpu.r1cs.shifted.len(), 4);
 }
 
-/// Random programs — ALU and M instructions on random registers, loads and
-/// stores of every width, forward branches, jumps — satisfy every
-/// constraint at every step, and prove.
+/// Random programs (the shared generator: every ALU, M, immediate, shift,
+/// load and store kind on random and edge values, branches, jumps, loops,
+/// I/O, panics) satisfy every constraint at every step, and prove.
 #[test]
 fn random_programs_satisfy_the_constraints() {
-    use rand::{Rng, SeedableRng};
-    let alu = [
-        Add, Sub, Sll, Slt, Sltu, Xor, Srl, Sra, Or, And, Mul, Mulh, Mulhsu, Mulhu, Div, Divu, Rem,
-        Remu,
-    ];
-    let imm = [Addi, Slti, Sltiu, Xori, Ori, Andi];
-    let memory = [
-        (Lb, 1),
-        (Lh, 2),
-        (Lw, 4),
-        (Lbu, 1),
-        (Lhu, 2),
-        (Sb, 1),
-        (Sh, 2),
-        (Sw, 4),
-    ];
-    let branches = [Beq, Bne, Blt, Bge, Bltu, Bgeu];
     let p = LookupParams::RV32;
     for seed in 0..4 {
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-        let mut code = li(31, DATA + 2048).to_vec();
-        for r in 1..31 {
-            code.extend(li(r, rng.gen()));
-        }
-        for _ in 0..150 {
-            let rd = rng.gen_range(0..31);
-            let (rs1, rs2) = (rng.gen_range(0..32), rng.gen_range(0..32));
-            match rng.gen_range(0..6) {
-                0 | 1 => code.push(i(alu[rng.gen_range(0..alu.len())], rd, rs1, rs2, 0)),
-                2 => code.push(i(
-                    imm[rng.gen_range(0..imm.len())],
-                    rd,
-                    rs1,
-                    0,
-                    rng.gen_range(-2048..2048),
-                )),
-                3 => {
-                    let (op, width) = memory[rng.gen_range(0..memory.len())];
-                    let offset = rng.gen_range(-512..512) * width;
-                    let inst = if op.is_store() {
-                        i(op, 0, 31, rs2, offset)
-                    } else {
-                        i(op, rd, 31, 0, offset)
-                    };
-                    code.push(inst);
-                }
-                4 => code.push(i(
-                    branches[rng.gen_range(0..branches.len())],
-                    0,
-                    rs1,
-                    rs2,
-                    8,
-                )),
-                _ => code.push(i(Jal, rd, 0, 0, 8)),
-            }
-        }
-        code.extend(li(5, RAM_BASE - 4));
-        code.push(i(Addi, 6, 0, 0, 1));
-        code.push(i(Sw, 0, 5, 6, 0));
-        let data: Vec<u8> = (0..4096).map(|_| rng.gen()).collect();
-        let elf = build_elf(
-            RAM_BASE,
-            &[
-                ElfSegment::code(RAM_BASE, &code),
-                ElfSegment::data(DATA, data),
-            ],
-        );
-        let program = Program::from_elf(&elf, MemoryLayout::default()).unwrap();
-        let t = trace(&program, &[], 100_000).unwrap();
+        let program =
+            ProgramGenerator::new(seed, MemoryLayout::default()).program(1, 30, seed == 3);
+        let t = trace(&program, &[7, 0, 0, 0, 9], 100_000).unwrap();
         let cpu = cpu_r1cs(&p, cpu_constants(&program));
         let n = (t.steps.len() + 1).next_power_of_two();
         let witness = R1csWitness::new(&cpu.r1cs, cpu_inputs(&cpu, &program, &t, &p, n));
@@ -480,8 +410,8 @@ fn random_programs_satisfy_the_constraints() {
         let (proof, _) = prove(&cpu.r1cs, &witness, &mut Transcript::new(b"cpu"));
         verify(
             &cpu.r1cs,
+            witness.trace_length(),
             &proof,
-            n.trailing_zeros() as usize,
             &mut Transcript::new(b"cpu"),
         )
         .expect("proves");

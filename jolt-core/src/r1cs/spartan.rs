@@ -38,6 +38,7 @@ use crate::field::JoltField;
 use crate::opening::OpeningClaim;
 use crate::poly::{par_chunk_len, DensePolynomial, EqPolynomial, PAR_THRESHOLD};
 use crate::subprotocols::{DenseSumcheck, SumcheckClaim, SumcheckInstance, SumcheckProof};
+use crate::trace_length::TraceLength;
 use crate::transcript::Transcript;
 
 const OUTER: &str = "spartan outer";
@@ -86,8 +87,16 @@ impl<F: JoltField> R1csWitness<F> {
         R1csWitness { inputs, aux }
     }
 
-    pub fn num_steps(&self) -> usize {
-        self.inputs.first().map_or(1, Vec::len)
+    /// T.
+    ///
+    /// # Panics
+    /// If the columns are not 2 to 2^29 steps long (a prover-side
+    /// invariant: witnesses are built from a padded trace).
+    pub fn trace_length(&self) -> TraceLength {
+        let t = self.inputs.first().map_or(1, Vec::len);
+        TraceLength::from_log(t.trailing_zeros() as usize)
+            .filter(|l| l.t() == t)
+            .expect("an R1CS witness of a valid trace length")
     }
 }
 
@@ -297,8 +306,8 @@ pub fn prove<F: JoltField>(
     witness: &R1csWitness<F>,
     transcript: &mut Transcript,
 ) -> (SpartanProof<F>, Vec<OpeningClaim<R1csColumn, F>>) {
-    let t = witness.num_steps();
-    let log_t = t.trailing_zeros() as usize;
+    let trace_length = witness.trace_length();
+    let (t, log_t) = (trace_length.t(), trace_length.log_t());
     let tau: Vec<F> = transcript.challenge_vector(b"spartan tau", log_t);
     let rho_powers: Vec<F> = transcript.challenge_powers(b"spartan rho", r1cs.constraints.len());
     let compiled = Compiled::new(r1cs);
@@ -354,14 +363,15 @@ pub fn prove<F: JoltField>(
     (proof, claims)
 }
 
-/// Verifies a proof for T = 2^`log_t` steps; returns the opening claims the
-/// PCS must confirm.
+/// Verifies a proof for `trace_length` steps; returns the opening claims
+/// the PCS must confirm.
 pub fn verify<F: JoltField>(
     r1cs: &UniformR1cs,
+    trace_length: TraceLength,
     proof: &SpartanProof<F>,
-    log_t: usize,
     transcript: &mut Transcript,
 ) -> Result<Vec<OpeningClaim<R1csColumn, F>>, VerifyError> {
+    let log_t = trace_length.log_t();
     let (n_in, n_aux, n_shift) = (r1cs.num_inputs, r1cs.num_aux(), r1cs.shifted.len());
     check_shape(
         OUTER,

@@ -5,7 +5,8 @@
 use super::builder::{Builder, LinearCombination as Lc, UniformR1cs, Variable};
 use super::spartan::{prove, verify, R1csColumn, R1csWitness, SpartanProof};
 use crate::opening::OpeningClaim;
-use crate::poly::DensePolynomial;
+use crate::pcs::Column;
+use crate::trace_length::TraceLength;
 use crate::transcript::Transcript;
 use ark_bn254::Fr;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
@@ -58,19 +59,18 @@ fn inputs(t: usize, seed: u64) -> Vec<Vec<Fr>> {
 
 /// The PCS's job in these tests: every claim must be the column's value.
 fn claims_hold(witness: &R1csWitness<Fr>, claims: &[OpeningClaim<R1csColumn, Fr>]) -> bool {
-    claims.iter().all(|c| {
-        let column = match c.column {
+    let column = |c: R1csColumn| {
+        Some(Column::Field(match c {
             R1csColumn::Input(j) => &witness.inputs[j],
             R1csColumn::Aux(k) => &witness.aux[k],
-        };
-        DensePolynomial::new(column.clone()).evaluate(&c.point) == c.value
-    })
+        }))
+    };
+    crate::testing::claims_hold(column, claims)
 }
 
 fn accepts(r1cs: &UniformR1cs, witness: &R1csWitness<Fr>) -> bool {
     let (proof, _) = prove(r1cs, witness, &mut Transcript::new(b"test"));
-    let log_t = witness.num_steps().trailing_zeros() as usize;
-    match verify(r1cs, &proof, log_t, &mut Transcript::new(b"test")) {
+    match verify(r1cs, witness.trace_length(), &proof, &mut Transcript::new(b"test")) {
         Ok(claims) => claims_hold(witness, &claims),
         Err(_) => false,
     }
@@ -78,13 +78,15 @@ fn accepts(r1cs: &UniformR1cs, witness: &R1csWitness<Fr>) -> bool {
 
 #[test]
 fn completeness_for_many_sizes() {
-    for log_t in 0..8 {
+    // T = 2 (one step and its padding) is the shortest trace.
+    for log_t in 1..8 {
         let t = 1 << log_t;
         let r1cs = system(t);
         let witness = R1csWitness::new(&r1cs, inputs(t, log_t as u64));
         let (proof, prover_claims) = prove(&r1cs, &witness, &mut Transcript::new(b"test"));
-        let claims =
-            verify(&r1cs, &proof, log_t, &mut Transcript::new(b"test")).expect("honest proof");
+        let trace_length = TraceLength::from_log(log_t).unwrap();
+        let claims = verify(&r1cs, trace_length, &proof, &mut Transcript::new(b"test"))
+            .expect("honest proof");
         assert_eq!(claims, prover_claims);
         assert!(claims_hold(&witness, &claims), "log T = {log_t}");
     }
@@ -144,8 +146,10 @@ fn every_tampered_proof_field_is_rejected() {
     let r1cs = system(t);
     let witness = R1csWitness::new(&r1cs, inputs(t, 11));
     let (proof, _) = prove(&r1cs, &witness, &mut Transcript::new(b"test"));
-    let rejects =
-        |p: &SpartanProof<Fr>| verify(&r1cs, p, 4, &mut Transcript::new(b"test")).is_err();
+    let log_len = |log_t: usize| TraceLength::from_log(log_t).unwrap();
+    let rejects = |p: &SpartanProof<Fr>| {
+        verify(&r1cs, log_len(4), p, &mut Transcript::new(b"test")).is_err()
+    };
     for i in 0..proof.evals.len() {
         let mut p = proof.clone();
         p.evals[i] += Fr::from(1u64);
@@ -176,7 +180,7 @@ fn every_tampered_proof_field_is_rejected() {
     p.evals.pop();
     assert!(rejects(&p));
     // The wrong number of steps.
-    assert!(verify(&r1cs, &proof, 5, &mut Transcript::new(b"test")).is_err());
+    assert!(verify(&r1cs, log_len(5), &proof, &mut Transcript::new(b"test")).is_err());
 }
 
 #[test]

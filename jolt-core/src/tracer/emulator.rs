@@ -468,34 +468,20 @@ pub fn execute_with(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tracer::elf_writer::{build_elf, ElfSegment};
+    use crate::testing::elf::{build_elf, ElfSegment};
+    use crate::testing::programs::{i, li};
     use crate::tracer::layout::RAM_BASE;
-    use instructions::Opcode::{self, *};
+    use instructions::Opcode::*;
 
     const DATA: u32 = RAM_BASE + 0x1_0000;
     const T0: u8 = 5;
-    const T1: u8 = 6;
     const A0: u8 = 10;
     const A1: u8 = 11;
     const A2: u8 = 12;
 
-    fn i(op: Opcode, rd: u8, rs1: u8, rs2: u8, imm: i32) -> Instruction {
-        Instruction::new(op, rd, rs1, rs2, imm)
-    }
-
-    /// `li rd, value` as LUI + ADDI.
-    fn li(rd: u8, value: u32) -> [Instruction; 2] {
-        let lo = ((value << 20) as i32) >> 20;
-        let hi = value.wrapping_sub(lo as u32);
-        [i(Lui, rd, 0, 0, hi as i32), i(Addi, rd, rd, 0, lo)]
-    }
-
     /// Stores 1 to the termination word.
     fn halt() -> Vec<Instruction> {
-        let mut v = li(T0, RAM_BASE - 4).to_vec();
-        v.push(i(Addi, T1, 0, 0, 1));
-        v.push(i(Sw, 0, T0, T1, 0));
-        v
+        crate::testing::programs::halt(&MemoryLayout::default(), T0)
     }
 
     fn program(code: &[Instruction], data: Vec<u8>) -> Program {

@@ -4,8 +4,6 @@
 //! Hands on: the steps (every register and RAM value read or written), the
 //! final memory and registers, and the public [`ProgramIO`].
 
-pub mod differential;
-pub mod elf_writer;
 pub mod emulator;
 pub mod error;
 pub mod io;

@@ -219,7 +219,7 @@ impl Program {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tracer::elf_writer::{build_elf, ElfSegment};
+    use crate::testing::elf::{build_elf, ElfSegment};
     use instructions::Opcode;
 
     fn nop() -> Instruction {

@@ -10,10 +10,11 @@ use instructions::lookups::LookupParams;
 use super::registry::{input_owner, Registry};
 use super::ZkvmError;
 use crate::lasso::LassoLayout;
-use crate::memory::{MemoryPreprocessing, MAX_LOG_STEPS};
+use crate::memory::MemoryPreprocessing;
 use crate::pcs::{CommitmentScheme, HyperKzg, Srs};
 use crate::r1cs::constraints::{cpu_r1cs, CpuR1cs};
 use crate::r1cs::cpu_witness::cpu_constants;
+use crate::trace_length::TraceLength;
 use crate::tracer::Program;
 use crate::transcript::Transcript;
 
@@ -45,42 +46,40 @@ pub struct ProverKey<P: CommitmentScheme> {
     pub vk: VerifierKey<P>,
     pub program: Program,
     pub pcs: P::ProverKey,
-    /// Traces of up to 2^max_log_steps steps fit the PCS key.
-    pub max_log_steps: usize,
+    /// The longest trace the PCS key fits.
+    pub max_trace_length: TraceLength,
 }
 
-/// Variables of the largest committed polynomial for traces of 2^log_t
-/// steps: the range check's 4T counts, the memory, the bytecode or a
-/// subtable, whichever is largest.
-pub fn pcs_num_vars(memory: &MemoryPreprocessing, params: &LookupParams, log_t: usize) -> usize {
+/// Variables of the largest committed polynomial for traces of
+/// `trace_length` steps: the range check's 4T counts, the memory, the
+/// bytecode or a subtable, whichever is largest.
+pub fn pcs_num_vars(
+    memory: &MemoryPreprocessing,
+    params: &LookupParams,
+    trace_length: TraceLength,
+) -> usize {
     let log2_ceil = |n: usize| n.max(1).next_power_of_two().trailing_zeros() as usize;
-    (log_t + 2)
+    (trace_length.log_t() + 2)
         .max(log2_ceil(memory.space.size()))
         .max(memory.bytecode.num_vars())
         .max(params.log_m())
 }
 
-/// Keys for proving traces of up to 2^`max_log_steps` steps of `program`.
-/// `srs` must hold [`pcs_num_vars`] variables' worth of powers.
+/// Keys for proving traces of up to `max_trace_length` steps of
+/// `program`. `srs` must hold [`pcs_num_vars`] variables' worth of powers.
 pub fn preprocess<P: CommitmentScheme>(
     program: &Program,
     srs: &P::Srs,
-    max_log_steps: usize,
+    max_trace_length: TraceLength,
 ) -> Result<(ProverKey<P>, VerifierKey<P>), ZkvmError> {
-    if max_log_steps > MAX_LOG_STEPS {
-        return Err(ZkvmError::TraceTooLong {
-            steps: 1usize << max_log_steps.min(63),
-            max_log_steps: MAX_LOG_STEPS,
-        });
-    }
     let vk = verifier_key::<P>(program, srs)?;
-    let vars = pcs_num_vars(&vk.memory, &vk.params, max_log_steps);
+    let vars = pcs_num_vars(&vk.memory, &vk.params, max_trace_length);
     let (pcs, _) = P::setup(srs, vars)?;
     let pk = ProverKey {
         vk: vk.clone(),
         program: program.clone(),
         pcs,
-        max_log_steps,
+        max_trace_length,
     };
     Ok((pk, vk))
 }
@@ -113,7 +112,7 @@ pub fn verifier_key<P: CommitmentScheme>(
                 .ok_or(ZkvmError::UnownedInput(format!("{input:?}")))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let pcs = P::verifier_setup(srs, pcs_num_vars(&memory, &params, MAX_LOG_STEPS))?;
+    let pcs = P::verifier_setup(srs, pcs_num_vars(&memory, &params, TraceLength::MAX))?;
     let digest = digest::<P>(program, &params, &memory, entry_row, &pcs);
     Ok(VerifierKey {
         params,
@@ -129,19 +128,15 @@ pub fn verifier_key<P: CommitmentScheme>(
 }
 
 /// Keys from the INSECURE development SRS ([`DEV_SRS_SEED`]), sized for
-/// 2^`max_log_steps` steps. Generating the powers takes about 5 µs each.
+/// `max_trace_length` steps. Generating the powers takes about 5 µs each.
 pub fn dev_preprocess(
     program: &Program,
-    max_log_steps: usize,
+    max_trace_length: TraceLength,
 ) -> Result<(ProverKey<HyperKzg>, VerifierKey<HyperKzg>), ZkvmError> {
     let memory = MemoryPreprocessing::new(program);
-    let vars = pcs_num_vars(
-        &memory,
-        &LookupParams::RV32,
-        max_log_steps.min(MAX_LOG_STEPS),
-    );
+    let vars = pcs_num_vars(&memory, &LookupParams::RV32, max_trace_length);
     let srs = Srs::insecure_dev_setup(vars, DEV_SRS_SEED);
-    preprocess::<HyperKzg>(program, &srs, max_log_steps)
+    preprocess::<HyperKzg>(program, &srs, max_trace_length)
 }
 
 /// The verifier key under the development SRS; needs only four powers.

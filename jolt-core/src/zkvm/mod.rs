@@ -8,7 +8,8 @@
 //! - [`prover`] / [`verifier`]: the proof order below.
 //! - [`proof`]: the proof and its versioned file format.
 //!
-//! Transcript, in order (prover and verifier share [`absorb_statement`]):
+//! Transcript, in order (prover and verifier share [`protocol`]'s
+//! absorption and claim collection):
 //! 1. `protocol` ([`PROTOCOL_ID`]), `verifier key digest`, `inputs`,
 //!    `outputs`, `panicked`, `trace length`;
 //! 2. `commitments` (their number), then each `commitment` in registry order;
@@ -23,10 +24,9 @@
 
 pub mod keys;
 pub mod proof;
+pub mod protocol;
 pub mod prover;
 pub mod registry;
-#[cfg(any(test, feature = "test-harness"))]
-pub mod tamper;
 pub mod verifier;
 pub mod witness;
 
@@ -38,27 +38,24 @@ pub use keys::{
     DEV_SRS_SEED,
 };
 pub use proof::{Proof, ProofFile, ProofFileError};
-pub use prover::{padded_log_steps, prove, prove_trace, Phases, ProveOptions, ProveOutput};
+pub use protocol::PROTOCOL_ID;
+pub use prover::{prove, prove_trace, Phases, ProveOptions, ProveOutput};
+pub use crate::trace_length::TraceLength;
 pub use registry::{Registry, WitnessColumn};
 pub use verifier::verify;
 
-use crate::field::JoltField;
 use crate::lasso::LassoError;
 use crate::memory::WitnessError;
 use crate::pcs::PcsError;
-use crate::tracer::{ProgramIO, TraceError};
-use crate::transcript::Transcript;
-
-/// The protocol and its version, absorbed first.
-pub const PROTOCOL_ID: &[u8] = b"jolt-rv32im/bn254/hyperkzg v1";
+use crate::tracer::TraceError;
 
 /// Why preprocessing or proving failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ZkvmError {
     #[error("tracing: {0}")]
     Trace(#[from] TraceError),
-    #[error("the run has {steps} steps; this prover key fits at most 2^{max_log_steps}")]
-    TraceTooLong { steps: usize, max_log_steps: usize },
+    #[error("the run has {steps} steps; this prover key fits at most {max}")]
+    TraceTooLong { steps: usize, max: TraceLength },
     #[error("memory witness: {0}")]
     Memory(#[from] WitnessError),
     #[error("lookup witness: {0}")]
@@ -75,22 +72,11 @@ pub enum ZkvmError {
     UnownedInput(String),
 }
 
-/// Step 1 of the transcript: what the proof is about.
-pub fn absorb_statement(
-    transcript: &mut Transcript,
-    digest: &[u8; 32],
-    io: &ProgramIO,
-    trace_length: u64,
-) {
-    transcript.append_bytes(b"protocol", PROTOCOL_ID);
-    transcript.append_bytes(b"verifier key digest", digest);
-    transcript.append_bytes(b"inputs", &io.inputs);
-    transcript.append_bytes(b"outputs", &io.outputs);
-    transcript.append_u64(b"panicked", io.panicked as u64);
-    transcript.append_u64(b"trace length", trace_length);
-}
-
-/// The all-zero point of `log_t` variables: step 0.
-fn first_step<F: JoltField>(log_t: usize) -> Vec<F> {
-    vec![F::zero(); log_t]
+/// The trace length a run of `steps` steps is proven at: padded with no-op
+/// steps to a power of two (at least 2).
+pub fn padded_trace_length(steps: usize) -> Result<TraceLength, ZkvmError> {
+    TraceLength::padded(steps).ok_or(ZkvmError::TraceTooLong {
+        steps,
+        max: TraceLength::MAX,
+    })
 }

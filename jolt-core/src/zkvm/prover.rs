@@ -5,17 +5,17 @@ use std::time::{Duration, Instant};
 
 use crate::lasso;
 use crate::memory::{self, bytecode::BytecodeColumn, MemoryColumn};
-use crate::opening::OpeningClaim;
 use crate::pcs::{CommitmentScheme, ProverOpening};
-use crate::r1cs::{spartan, R1csColumn};
+use crate::r1cs::{spartan, R1csWitness};
 use crate::tracer::{trace, ProgramIO, Trace, DEFAULT_MAX_CYCLES};
 use crate::transcript::Transcript;
 
-use super::keys::{ProverKey, VerifierKey};
+use super::keys::ProverKey;
 use super::proof::Proof;
+use super::protocol::{absorb_commitments, absorb_statement, collect_claims, SubprotocolClaims};
 use super::registry::WitnessColumn;
 use super::witness::Witness;
-use super::{absorb_statement, first_step, ZkvmError};
+use super::ZkvmError;
 
 /// How to run the prover.
 #[derive(Clone, Debug)]
@@ -24,9 +24,6 @@ pub struct ProveOptions {
     pub max_cycles: u64,
     /// Progress lines on stderr (trace, commit, each subprotocol, opening).
     pub progress: bool,
-    /// Changes the malicious-prover harness makes (tests only).
-    #[cfg(any(test, feature = "test-harness"))]
-    pub tampers: Vec<super::tamper::Tamper>,
 }
 
 impl Default for ProveOptions {
@@ -34,8 +31,6 @@ impl Default for ProveOptions {
         ProveOptions {
             max_cycles: DEFAULT_MAX_CYCLES,
             progress: false,
-            #[cfg(any(test, feature = "test-harness"))]
-            tampers: Vec::new(),
         }
     }
 }
@@ -81,34 +76,48 @@ pub fn prove_trace<P: CommitmentScheme>(
     trace: Trace,
     options: &ProveOptions,
 ) -> Result<ProveOutput<P>, ZkvmError> {
+    prove_trace_with(pk, trace, options, &())
+}
+
+/// Where the malicious-prover harness changes the witness: after the
+/// owned columns are built (and the I/O claimed), and after the
+/// auxiliaries are computed from them. The honest prover's hook is `()`.
+pub(crate) trait WitnessHook<F> {
+    fn owned(&self, _witness: &mut Witness<F>, _io: &mut ProgramIO) {}
+    fn aux(&self, _witness: &mut Witness<F>, _r1cs: &mut R1csWitness<F>) {}
+}
+
+impl<F> WitnessHook<F> for () {}
+
+pub(crate) fn prove_trace_with<P: CommitmentScheme, H: WitnessHook<P::Field>>(
+    pk: &ProverKey<P>,
+    trace: Trace,
+    options: &ProveOptions,
+    hook: &H,
+) -> Result<ProveOutput<P>, ZkvmError> {
     let start = Instant::now();
     let vk = &pk.vk;
     let steps = trace.steps.len();
-    let log_t = padded_log_steps(steps);
-    let t = 1usize << log_t;
-    if log_t > pk.max_log_steps {
+    let trace_length = super::padded_trace_length(steps)?;
+    if trace_length > pk.max_trace_length {
         return Err(ZkvmError::TraceTooLong {
             steps,
-            max_log_steps: pk.max_log_steps,
+            max: pk.max_trace_length,
         });
     }
-    let mut witness = Witness::owned_columns(vk, &trace, t)?;
+    let mut witness = Witness::owned_columns(vk, &trace, trace_length)?;
     let cycles = trace.cycles;
-    #[allow(unused_mut)]
     let mut io = trace.io.clone();
     drop(trace);
-    #[cfg(any(test, feature = "test-harness"))]
-    super::tamper::apply_to_owned(&options.tampers, &mut witness, &mut io);
-    #[allow(unused_mut)]
+    hook.owned(&mut witness, &mut io);
     let mut r1cs_witness = witness.compute_aux(vk);
-    #[cfg(any(test, feature = "test-harness"))]
-    super::tamper::apply_to_aux(&options.tampers, &mut witness, &mut r1cs_witness);
+    hook.aux(&mut witness, &mut r1cs_witness);
     let mut phases = Phases::default();
     phases.mark("witness", start);
-    progress(options, start, &format!("witness: T = 2^{log_t}"));
+    progress(options, start, &format!("witness: T = {trace_length}"));
 
     let mut transcript = Transcript::new(b"jolt zkvm");
-    absorb_statement(&mut transcript, &vk.digest, &io, t as u64);
+    absorb_statement(&mut transcript, &vk.digest, &io, trace_length);
     let columns: Vec<_> = vk
         .registry
         .columns()
@@ -127,7 +136,7 @@ pub fn prove_trace<P: CommitmentScheme>(
     let (memory_proof, memory_claims) = memory::prove(&vk.memory, &witness.memory, &mut transcript);
     phases.mark("memory checking", start);
     progress(options, start, "memory checking");
-    let (lasso_proof, lasso_claims) = lasso::prove(&witness.lasso, &mut transcript);
+    let (lasso_proof, lasso_claims) = lasso::prove(&vk.lasso, &witness.lasso, &mut transcript);
     phases.mark("instruction lookups", start);
     progress(options, start, "instruction lookups");
     let (r1cs_proof, r1cs_claims) = spartan::prove(&vk.cpu.r1cs, &r1cs_witness, &mut transcript);
@@ -135,9 +144,21 @@ pub fn prove_trace<P: CommitmentScheme>(
     phases.mark("R1CS", start);
     progress(options, start, "R1CS");
 
-    let claims = collect_claims(vk, log_t, memory_claims, lasso_claims, r1cs_claims, |c| {
-        witness.column(c).value(0)
-    });
+    let first_address = witness
+        .column(WitnessColumn::Memory(MemoryColumn::Bytecode(
+            BytecodeColumn::Address,
+        )))
+        .value(0);
+    let claims = collect_claims(
+        vk,
+        trace_length,
+        SubprotocolClaims {
+            memory: memory_claims,
+            lasso: lasso_claims,
+            r1cs: r1cs_claims,
+        },
+        first_address,
+    );
     let openings: Vec<ProverOpening<'_, P>> = claims
         .iter()
         .map(|(i, claim)| ProverOpening {
@@ -154,7 +175,7 @@ pub fn prove_trace<P: CommitmentScheme>(
     Ok(ProveOutput {
         io,
         proof: Proof {
-            trace_length: t as u64,
+            trace_length: trace_length.t() as u64,
             commitments: commitments.into(),
             memory: memory_proof,
             lasso: lasso_proof,
@@ -165,64 +186,6 @@ pub fn prove_trace<P: CommitmentScheme>(
         steps,
         phases,
     })
-}
-
-/// log2 T for a run of `steps` steps: padded to a power of two, at least 2
-/// (the size a prover key must fit).
-pub fn padded_log_steps(steps: usize) -> usize {
-    steps.next_power_of_two().max(2).trailing_zeros() as usize
-}
-
-/// Step 2 of the transcript.
-pub(crate) fn absorb_commitments<P: CommitmentScheme>(
-    transcript: &mut Transcript,
-    commitments: &[P::Commitment],
-) {
-    transcript.append_u64(b"commitments", commitments.len() as u64);
-    for c in commitments {
-        transcript.append_point(b"commitment", c);
-    }
-}
-
-/// Every claim with its column's registry index: memory checking's,
-/// Lasso's, the R1CS's (inputs resolved to their owners), then step 0's
-/// bytecode address, whose value is `first_address` (the prover reads its
-/// witness; the verifier uses the entry row).
-pub(crate) fn collect_claims<P: CommitmentScheme>(
-    vk: &VerifierKey<P>,
-    log_t: usize,
-    memory: Vec<OpeningClaim<MemoryColumn, P::Field>>,
-    lasso: Vec<OpeningClaim<lasso::LassoColumn, P::Field>>,
-    r1cs: Vec<OpeningClaim<R1csColumn, P::Field>>,
-    first_address: impl Fn(WitnessColumn) -> P::Field,
-) -> Vec<(usize, OpeningClaim<WitnessColumn, P::Field>)> {
-    let registry = &vk.registry;
-    // Every column a subprotocol claims is registered (built from the same
-    // layouts); a miss is a bug in the registry, not bad input.
-    let index = |c: WitnessColumn| registry.position(c).expect("registered column");
-    let mut out = Vec::new();
-    for c in memory {
-        let column = WitnessColumn::Memory(c.column);
-        out.push((index(column), OpeningClaim::new(column, c.point, c.value)));
-    }
-    for c in lasso {
-        let column = WitnessColumn::Lasso(c.column);
-        out.push((index(column), OpeningClaim::new(column, c.point, c.value)));
-    }
-    for c in r1cs {
-        let i = match c.column {
-            R1csColumn::Input(j) => vk.input_columns[j],
-            R1csColumn::Aux(k) => index(WitnessColumn::Aux(k)),
-        };
-        let column = registry.columns()[i];
-        out.push((i, OpeningClaim::new(column, c.point, c.value)));
-    }
-    let address = WitnessColumn::Memory(MemoryColumn::Bytecode(BytecodeColumn::Address));
-    out.push((
-        index(address),
-        OpeningClaim::new(address, first_step(log_t), first_address(address)),
-    ));
-    out
 }
 
 fn progress(options: &ProveOptions, start: Instant, what: &str) {

@@ -12,8 +12,8 @@ use ark_ff::One;
 use super::keys::{dev_preprocess, ProverKey, VerifierKey};
 use super::proof::{ProofFile, ProofFileError};
 use super::registry::WitnessColumn;
-use super::tamper::Tamper;
-use super::{prove_trace, verify, ProveOptions, ProveOutput};
+use crate::testing::tamper::{prove_tampered, Tamper};
+use super::{verify, ProveOptions, ProveOutput, TraceLength};
 use crate::error::VerifyError;
 use crate::memory::MemoryColumn;
 use crate::pcs::HyperKzg;
@@ -30,17 +30,14 @@ fn fixture() -> &'static (Keys, Trace) {
     static F: OnceLock<(Keys, Trace)> = OnceLock::new();
     F.get_or_init(|| {
         let (program, trace) = program_in(layout());
-        (dev_preprocess(&program, 10).unwrap(), trace)
+        let max = TraceLength::from_log(10).unwrap();
+        (dev_preprocess(&program, max).unwrap(), trace)
     })
 }
 
 fn prove_with(tampers: Vec<Tamper>) -> ProveOutput<HyperKzg> {
     let ((pk, _), trace) = fixture();
-    let options = ProveOptions {
-        tampers,
-        ..ProveOptions::default()
-    };
-    prove_trace(pk, trace.clone(), &options).unwrap()
+    prove_tampered(pk, trace.clone(), &ProveOptions::default(), &tampers).unwrap()
 }
 
 fn honest() -> &'static ProveOutput<HyperKzg> {
@@ -70,14 +67,15 @@ fn honest_proof_verifies_and_round_trips() {
 #[test]
 fn every_committed_column_change_is_rejected() {
     let ((_, vk), trace) = fixture();
-    let t = honest().proof.trace_length as usize;
+    let trace_length = TraceLength::from_proof("test", honest().proof.trace_length).unwrap();
+    let t = trace_length.t();
     let steps = trace.steps.len();
     assert!(steps < t, "the fixture has padding steps");
     let mut accepted = Vec::new();
     for &column in vk.registry.columns() {
         let len = match column {
             WitnessColumn::Memory(c) => {
-                c.len(t, vk.memory.bytecode.rows().len(), vk.memory.space.size())
+                c.len(trace_length, vk.memory.bytecode.rows().len(), vk.memory.space.size())
             }
             WitnessColumn::Lasso(crate::lasso::LassoColumn::FinalCount(_)) => {
                 vk.params.subtable_size()
@@ -246,7 +244,7 @@ fn truncated_run_is_rejected() {
     let ((pk, vk), trace) = fixture();
     let mut cut = trace.clone();
     cut.steps.truncate(trace.steps.len() - 1);
-    assert!(prove_trace(pk, cut, &ProveOptions::default()).is_err());
+    assert!(super::prove_trace(pk, cut, &ProveOptions::default()).is_err());
     let term = vk.memory.space.termination_word();
     let out = prove_with(vec![Tamper::Witness {
         column: WitnessColumn::Memory(MemoryColumn::FinalValue),

@@ -5,16 +5,16 @@
 use crate::error::{check_shape, VerifyError};
 use crate::field::JoltField;
 use crate::lasso;
-use crate::memory::{self, MAX_LOG_STEPS};
+use crate::memory;
 use crate::pcs::{CommitmentScheme, VerifierOpening};
 use crate::r1cs::spartan;
+use crate::trace_length::TraceLength;
 use crate::tracer::ProgramIO;
 use crate::transcript::Transcript;
 
-use super::absorb_statement;
 use super::keys::VerifierKey;
 use super::proof::Proof;
-use super::prover::{absorb_commitments, collect_claims};
+use super::protocol::{absorb_commitments, absorb_statement, collect_claims, SubprotocolClaims};
 
 const PROTOCOL: &str = "zkvm";
 
@@ -26,16 +26,7 @@ pub fn verify<P: CommitmentScheme>(
     proof: &Proof<P>,
 ) -> Result<(), VerifyError> {
     // Shape first: nothing below is sized by the proof before these pass.
-    let t = proof.trace_length;
-    if !t.is_power_of_two() || t < 2 || t > 1 << MAX_LOG_STEPS {
-        return Err(VerifyError::Shape {
-            protocol: PROTOCOL,
-            what: "trace length (a power of two in [2, 2^29]; nearest valid)",
-            expected: (t.max(2).min(1 << MAX_LOG_STEPS) as usize).next_power_of_two(),
-            got: usize::try_from(t).unwrap_or(usize::MAX),
-        });
-    }
-    let (t, log_t) = (t as usize, t.trailing_zeros() as usize);
+    let trace_length = TraceLength::from_proof(PROTOCOL, proof.trace_length)?;
     // I/O that does not fit its regions is rejected before it is hashed;
     // outputs must be in canonical form (trailing zeros trimmed, as
     // `ProgramIO` defines them) so that one run has one statement.
@@ -54,16 +45,22 @@ pub fn verify<P: CommitmentScheme>(
     )?;
 
     let mut transcript = Transcript::new(b"jolt zkvm");
-    absorb_statement(&mut transcript, &vk.digest, io, t as u64);
+    absorb_statement(&mut transcript, &vk.digest, io, trace_length);
     absorb_commitments::<P>(&mut transcript, &proof.commitments);
-    let memory_claims = memory::verify(&proof.memory, &vk.memory, io, t, &mut transcript)?;
-    let lasso_claims = lasso::verify(&proof.lasso, t, vk.params, &mut transcript)?;
-    let r1cs_claims = spartan::verify(&vk.cpu.r1cs, &proof.r1cs, log_t, &mut transcript)?;
+    let memory = memory::verify(&vk.memory, trace_length, io, &proof.memory, &mut transcript)?;
+    let lasso = lasso::verify(&vk.lasso, trace_length, &proof.lasso, &mut transcript)?;
+    let r1cs = spartan::verify(&vk.cpu.r1cs, trace_length, &proof.r1cs, &mut transcript)?;
 
-    let entry_row = P::Field::from_u64(vk.entry_row as u64);
-    let claims = collect_claims(vk, log_t, memory_claims, lasso_claims, r1cs_claims, |_| {
-        entry_row
-    });
+    let claims = collect_claims(
+        vk,
+        trace_length,
+        SubprotocolClaims {
+            memory,
+            lasso,
+            r1cs,
+        },
+        P::Field::from_u64(vk.entry_row as u64),
+    );
     let openings: Vec<VerifierOpening<'_, P>> = claims
         .iter()
         .map(|(i, claim)| VerifierOpening {

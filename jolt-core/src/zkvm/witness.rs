@@ -15,6 +15,7 @@ use crate::lasso::{LassoWitness, LookupRow};
 use crate::memory::MemoryWitness;
 use crate::pcs::{Column, CommitmentScheme};
 use crate::r1cs::R1csWitness;
+use crate::trace_length::TraceLength;
 use crate::tracer::Trace;
 
 /// An R1CS auxiliary column at the narrowest width its values allow
@@ -68,9 +69,9 @@ pub struct Witness<F> {
     pub aux: Vec<AuxColumn<F>>,
 }
 
-/// The Lasso rows of a trace padded to `num_steps`: each step's lookup
+/// The Lasso rows of a trace padded to `trace_length`: each step's lookup
 /// with the operands the R1CS selects.
-pub fn lookup_rows(trace: &Trace, num_steps: usize) -> Vec<LookupRow> {
+pub fn lookup_rows(trace: &Trace, trace_length: TraceLength) -> Vec<LookupRow> {
     let mut rows: Vec<LookupRow> = trace
         .steps
         .iter()
@@ -85,20 +86,20 @@ pub fn lookup_rows(trace: &Trace, num_steps: usize) -> Vec<LookupRow> {
             None => LookupRow::none(),
         })
         .collect();
-    rows.resize(num_steps, LookupRow::none());
+    rows.resize(trace_length.t(), LookupRow::none());
     rows
 }
 
 impl<F: JoltField> Witness<F> {
     /// Memory, Lasso and circuit-flag columns of `trace` padded to
-    /// `num_steps`; the auxiliaries come from [`Self::compute_aux`].
+    /// `trace_length`; the auxiliaries come from [`Self::compute_aux`].
     pub fn owned_columns<P: CommitmentScheme<Field = F>>(
         vk: &VerifierKey<P>,
         trace: &Trace,
-        num_steps: usize,
+        trace_length: TraceLength,
     ) -> Result<Self, ZkvmError> {
-        let memory = MemoryWitness::new(&vk.memory, trace, num_steps)?;
-        let lasso = LassoWitness::new(&lookup_rows(trace, num_steps), vk.params)?;
+        let memory = MemoryWitness::new(&vk.memory, trace, trace_length)?;
+        let lasso = LassoWitness::new(&lookup_rows(trace, trace_length), vk.params)?;
         let mut witness = Witness {
             memory,
             lasso,
@@ -152,7 +153,7 @@ impl<F: JoltField> Witness<F> {
     }
 
     /// T.
-    pub fn num_steps(&self) -> usize {
-        self.memory.num_steps()
+    pub fn trace_length(&self) -> TraceLength {
+        self.memory.trace_length()
     }
 }

@@ -99,9 +99,9 @@ where
     let start = Instant::now();
     let trace = trace(program, &bytes, max_cycles)?;
     let trace_time = start.elapsed();
-    let log_t = zkvm::padded_log_steps(trace.steps.len());
+    let trace_length = zkvm::padded_trace_length(trace.steps.len())?;
     let start = Instant::now();
-    let (pk, vk) = zkvm::dev_preprocess(program, log_t)?;
+    let (pk, vk) = zkvm::dev_preprocess(program, trace_length)?;
     let preprocess_time = start.elapsed();
     let start = Instant::now();
     let progress = std::env::var_os("JOLT_PROGRESS").is_some();

@@ -222,10 +222,13 @@ where
     let start = Instant::now();
     let trace = trace(&keys.program, &bytes, keys.max_cycles)?;
     let trace_time = start.elapsed();
-    let log_t = zkvm::padded_log_steps(trace.steps.len());
+    let trace_length = zkvm::padded_trace_length(trace.steps.len())?;
     let mut prover = keys.prover.lock().unwrap_or_else(|p| p.into_inner());
-    if prover.as_ref().is_none_or(|pk| pk.max_log_steps < log_t) {
-        *prover = Some(zkvm::dev_preprocess(&keys.program, log_t)?.0);
+    if prover
+        .as_ref()
+        .is_none_or(|pk| pk.max_trace_length < trace_length)
+    {
+        *prover = Some(zkvm::dev_preprocess(&keys.program, trace_length)?.0);
     }
     // Set just above.
     let pk = prover.as_ref().expect("prover key");

@@ -11,11 +11,15 @@ use crate::field::JoltField;
 use crate::lasso::{LassoColumn, SmallColumn};
 use crate::memory::bytecode::BytecodeColumn;
 use crate::memory::MemoryColumn;
+use crate::pcs::CommitmentScheme;
 use crate::r1cs::R1csWitness;
-use crate::tracer::ProgramIO;
+use crate::tracer::{ProgramIO, Trace};
 
-use super::registry::WitnessColumn;
-use super::witness::{AuxColumn, Witness};
+use crate::zkvm::keys::ProverKey;
+use crate::zkvm::prover::{prove_trace_with, ProveOptions, ProveOutput, WitnessHook};
+use crate::zkvm::registry::WitnessColumn;
+use crate::zkvm::witness::{AuxColumn, Witness};
+use crate::zkvm::ZkvmError;
 
 /// One change a malicious prover makes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,41 +31,47 @@ pub enum Tamper {
     Io(ProgramIO),
 }
 
-pub(super) fn apply_to_owned<F: JoltField>(
+/// The honest prover on `trace`, except for `tampers`.
+pub fn prove_tampered<P: CommitmentScheme>(
+    pk: &ProverKey<P>,
+    trace: Trace,
+    options: &ProveOptions,
     tampers: &[Tamper],
-    witness: &mut Witness<F>,
-    io: &mut ProgramIO,
-) {
-    for tamper in tampers {
-        match tamper {
-            Tamper::Io(claimed) => {
-                // The memory prover builds Init and the output check from
-                // these too: a consistent forger.
-                *io = claimed.clone();
-                witness.memory.io = claimed.clone();
-            }
-            Tamper::Witness { column, index } => flip(witness, *column, *index),
-        }
-    }
+) -> Result<ProveOutput<P>, ZkvmError> {
+    prove_trace_with(pk, trace, options, &Tampers(tampers))
 }
 
-pub(super) fn apply_to_aux<F: JoltField>(
-    tampers: &[Tamper],
-    witness: &mut Witness<F>,
-    r1cs: &mut R1csWitness<F>,
-) {
-    for tamper in tampers {
-        if let Tamper::Witness {
-            column: WitnessColumn::Aux(k),
-            index,
-        } = *tamper
-        {
-            match &mut witness.aux[k] {
-                AuxColumn::U64(v) => v[index] ^= 1,
-                AuxColumn::I64(v) => v[index] ^= 1,
-                AuxColumn::Field(v) => v[index] += F::one(),
+struct Tampers<'a>(&'a [Tamper]);
+
+impl<F: JoltField> WitnessHook<F> for Tampers<'_> {
+    fn owned(&self, witness: &mut Witness<F>, io: &mut ProgramIO) {
+        for tamper in self.0 {
+            match tamper {
+                Tamper::Io(claimed) => {
+                    // The memory prover builds Init and the output check
+                    // from these too: a consistent forger.
+                    *io = claimed.clone();
+                    witness.memory.io = claimed.clone();
+                }
+                Tamper::Witness { column, index } => flip(witness, *column, *index),
             }
-            r1cs.aux[k][index] = witness.aux[k].as_column().value(index);
+        }
+    }
+
+    fn aux(&self, witness: &mut Witness<F>, r1cs: &mut R1csWitness<F>) {
+        for tamper in self.0 {
+            if let Tamper::Witness {
+                column: WitnessColumn::Aux(k),
+                index,
+            } = *tamper
+            {
+                match &mut witness.aux[k] {
+                    AuxColumn::U64(v) => v[index] ^= 1,
+                    AuxColumn::I64(v) => v[index] ^= 1,
+                    AuxColumn::Field(v) => v[index] += F::one(),
+                }
+                r1cs.aux[k][index] = witness.aux[k].as_column().value(index);
+            }
         }
     }
 }

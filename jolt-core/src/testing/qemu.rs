@@ -16,10 +16,8 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use super::elf_writer::{build_elf, ElfSegment, PF_R, PF_W, PF_X};
-use super::emulator::Emulator;
-use super::error::TraceError;
-use super::program::Program;
+use super::elf::{build_elf, ElfSegment, PF_R, PF_W, PF_X};
+use crate::tracer::{Emulator, Program, TraceError};
 use instructions::NUM_ARCH_REGISTERS as NUM_REGISTERS;
 
 const QEMU: &str = "qemu-riscv32";
@@ -194,7 +192,7 @@ fn describe_mismatch(
     program: &Program,
     ours: &CpuState,
     theirs: &CpuState,
-    previous: Option<&super::emulator::Step>,
+    previous: Option<&crate::tracer::Step>,
     index: usize,
 ) -> String {
     let mut out = String::new();
