@@ -3,7 +3,8 @@
 //! - `jolt run <ELF>` runs a bare RV32IM ELF on the tracer and prints its
 //!   outputs, panic flag and cycle count.
 //! - `jolt prove <ELF> -o proof.bin` runs and proves it, printing outputs,
-//!   cycles, prove time and proof size (progress lines on stderr).
+//!   cycles, prove time and proof size (progress on stderr: a bar on a
+//!   terminal, plain lines otherwise).
 //! - `jolt new <name>` creates a host + guest project around a
 //!   `#[jolt::provable]` function (`cargo run --release` proves it).
 //! - `jolt verify <ELF> proof.bin` checks a proof file against the ELF and
@@ -16,16 +17,17 @@
 
 mod new;
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 use jolt_core::error::VerifyError;
 use jolt_core::pcs::{HyperKzg, Srs};
 use jolt_core::tracer::{execute, trace, MemoryLayout, Program, ProgramIO, DEFAULT_MAX_CYCLES};
-use jolt_core::zkvm::{self, ProofFile, ProveOptions};
+use jolt_core::zkvm::{self, Progress, ProofFile, ProveOptions, PROVE_PHASES};
 
 #[derive(Parser)]
 #[command(
@@ -209,13 +211,18 @@ fn run(args: RunArgs) -> Result<(), String> {
 fn prove(args: ProveArgs) -> Result<(), String> {
     let program = args.layout.load(&args.elf)?;
     let inputs = hex::decode(args.input.trim()).map_err(|e| format!("--input: {e}"))?;
+    let reporter = Reporter::new();
     let start = Instant::now();
     let trace = trace(&program, &inputs, args.max_cycles).map_err(|e| e.to_string())?;
-    eprintln!(
-        "[prove] trace: {} cycles, {} steps in {:.2?}",
-        trace.cycles,
-        trace.steps.len(),
-        start.elapsed()
+    reporter.done(
+        1,
+        "preprocessing",
+        &format!(
+            "[prove] trace: {} cycles, {} steps in {:.2?}",
+            trace.cycles,
+            trace.steps.len(),
+            start.elapsed()
+        ),
     );
     let log_t = zkvm::padded_log_steps(trace.steps.len());
     let start = Instant::now();
@@ -224,19 +231,23 @@ fn prove(args: ProveArgs) -> Result<(), String> {
         None => zkvm::dev_preprocess(&program, log_t),
     }
     .map_err(|e| e.to_string())?;
-    eprintln!(
-        "[prove] preprocessing ({}) in {:.2?}",
-        args.keys.name(),
-        start.elapsed()
+    reporter.done(
+        2,
+        PROVE_PHASES[1],
+        &format!(
+            "[prove] preprocessing ({}) in {:.2?}",
+            args.keys.name(),
+            start.elapsed()
+        ),
     );
     let options = ProveOptions {
         max_cycles: args.max_cycles,
-        progress: true,
-        ..ProveOptions::default()
+        progress: reporter.progress(),
     };
     let start = Instant::now();
     let out = zkvm::prove_trace(&pk, trace, &options).map_err(|e| e.to_string())?;
     let prove_time = start.elapsed();
+    drop(reporter);
     let file = ProofFile {
         digest: vk.digest,
         io: out.io.clone(),
@@ -303,6 +314,68 @@ fn verify(args: VerifyArgs) -> Result<(), String> {
     println!("panicked: {}", io.panicked);
     println!("verify time: {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
     Ok(())
+}
+
+/// `jolt prove`'s progress on stderr: on a terminal, a bar with the
+/// elapsed time and the step under way, finished steps printed above it;
+/// otherwise the same lines, plain.
+struct Reporter {
+    bar: Option<ProgressBar>,
+}
+
+/// The bar's steps: tracing and preprocessing (the CLI's), then the
+/// prover's phases after tracing.
+const STEPS: usize = 2 + PROVE_PHASES.len() - 1;
+
+impl Reporter {
+    fn new() -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new(STEPS as u64);
+            let template = "{spinner} [{elapsed_precise}] [{bar:24}] {pos}/{len} {msg}";
+            bar.set_style(
+                ProgressStyle::with_template(template)
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            bar.set_message(PROVE_PHASES[0]);
+            bar.enable_steady_tick(Duration::from_millis(100));
+            bar
+        });
+        Reporter { bar }
+    }
+
+    /// Step `done` (from 1) finished with `line`; `next` is under way.
+    fn done(&self, done: usize, next: &'static str, line: &str) {
+        match &self.bar {
+            Some(bar) => {
+                bar.println(line);
+                bar.set_position(done as u64);
+                bar.set_message(next);
+            }
+            None => eprintln!("{line}"),
+        }
+    }
+
+    /// The prover's hook: its phase i (from 2, after tracing) is step i + 1.
+    fn progress(&self) -> Progress {
+        let Some(bar) = self.bar.clone() else {
+            return Progress::Lines;
+        };
+        Progress::custom(move |event| {
+            bar.println(format!("[prove {:>8.2?}] {event}", event.elapsed));
+            bar.set_position(event.index as u64 + 1);
+            bar.set_message(PROVE_PHASES.get(event.index).copied().unwrap_or("done"));
+        })
+    }
+}
+
+impl Drop for Reporter {
+    /// The bar goes away (on success or error) before anything else prints.
+    fn drop(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 fn main() -> ExitCode {

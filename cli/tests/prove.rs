@@ -35,6 +35,8 @@ fn prove(elf: &str, input: &str, proof: &str, extra: &[&str]) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     for stage in [
         "trace",
+        "preprocessing",
+        "witness",
         "commit",
         "memory checking",
         "instruction lookups",
@@ -42,6 +44,14 @@ fn prove(elf: &str, input: &str, proof: &str, extra: &[&str]) {
         "opening",
     ] {
         assert!(stderr.contains(stage), "no {stage} progress line: {stderr}");
+    }
+    // stderr is not a terminal here: plain lines, no bar.
+    assert!(
+        !stderr.contains('\r') && !stderr.contains('\x1b'),
+        "{stderr:?}"
+    );
+    for line in stderr.lines() {
+        assert!(line.starts_with("[prove"), "not a progress line: {line:?}");
     }
 }
 

@@ -22,6 +22,7 @@
 //! bytecode row (bytecode address at the all-zero point).
 
 pub mod keys;
+pub mod progress;
 pub mod proof;
 pub mod prover;
 pub mod registry;
@@ -37,6 +38,7 @@ pub use keys::{
     dev_preprocess, dev_verifier_key, preprocess, verifier_key, ProverKey, VerifierKey,
     DEV_SRS_SEED,
 };
+pub use progress::{Progress, ProgressEvent, PROVE_PHASES};
 pub use proof::{Proof, ProofFile, ProofFileError};
 pub use prover::{padded_log_steps, prove, prove_trace, Phases, ProveOptions, ProveOutput};
 pub use registry::{Registry, WitnessColumn};

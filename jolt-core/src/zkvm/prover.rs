@@ -12,6 +12,7 @@ use crate::tracer::{trace, ProgramIO, Trace, DEFAULT_MAX_CYCLES};
 use crate::transcript::Transcript;
 
 use super::keys::{ProverKey, VerifierKey};
+use super::progress::{report as progress, Progress};
 use super::proof::Proof;
 use super::registry::WitnessColumn;
 use super::witness::Witness;
@@ -22,8 +23,8 @@ use super::{absorb_statement, first_step, ZkvmError};
 pub struct ProveOptions {
     /// Real instructions before the run is stopped with a cycle-limit error.
     pub max_cycles: u64,
-    /// Progress lines on stderr (trace, commit, each subprotocol, opening).
-    pub progress: bool,
+    /// Where the end of each phase is reported (off, stderr lines, a callback).
+    pub progress: Progress,
     /// Changes the malicious-prover harness makes (tests only).
     #[cfg(any(test, feature = "test-harness"))]
     pub tampers: Vec<super::tamper::Tamper>,
@@ -33,7 +34,7 @@ impl Default for ProveOptions {
     fn default() -> Self {
         ProveOptions {
             max_cycles: DEFAULT_MAX_CYCLES,
-            progress: false,
+            progress: Progress::Off,
             #[cfg(any(test, feature = "test-harness"))]
             tampers: Vec::new(),
         }
@@ -64,13 +65,10 @@ pub fn prove<P: CommitmentScheme>(
     let start = Instant::now();
     let trace = trace(&pk.program, inputs, options.max_cycles)?;
     progress(
-        options,
+        &options.progress,
         start,
-        &format!(
-            "trace: {} cycles, {} steps",
-            trace.cycles,
-            trace.steps.len()
-        ),
+        1,
+        &format!("{} cycles, {} steps", trace.cycles, trace.steps.len()),
     );
     prove_trace(pk, trace, options)
 }
@@ -105,7 +103,7 @@ pub fn prove_trace<P: CommitmentScheme>(
     super::tamper::apply_to_aux(&options.tampers, &mut witness, &mut r1cs_witness);
     let mut phases = Phases::default();
     phases.mark("witness", start);
-    progress(options, start, &format!("witness: T = 2^{log_t}"));
+    progress(&options.progress, start, 2, &format!("T = 2^{log_t}"));
 
     let mut transcript = Transcript::new(b"jolt zkvm");
     absorb_statement(&mut transcript, &vk.digest, &io, t as u64);
@@ -118,22 +116,19 @@ pub fn prove_trace<P: CommitmentScheme>(
     let commitments = P::batch_commit(&pk.pcs, &columns)?;
     absorb_commitments::<P>(&mut transcript, &commitments);
     phases.mark("commit", start);
-    progress(
-        options,
-        start,
-        &format!("commit: {} columns", commitments.len()),
-    );
+    let detail = format!("{} columns", commitments.len());
+    progress(&options.progress, start, 3, &detail);
 
     let (memory_proof, memory_claims) = memory::prove(&vk.memory, &witness.memory, &mut transcript);
     phases.mark("memory checking", start);
-    progress(options, start, "memory checking");
+    progress(&options.progress, start, 4, "");
     let (lasso_proof, lasso_claims) = lasso::prove(&witness.lasso, &mut transcript);
     phases.mark("instruction lookups", start);
-    progress(options, start, "instruction lookups");
+    progress(&options.progress, start, 5, "");
     let (r1cs_proof, r1cs_claims) = spartan::prove(&vk.cpu.r1cs, &r1cs_witness, &mut transcript);
     drop(r1cs_witness);
     phases.mark("R1CS", start);
-    progress(options, start, "R1CS");
+    progress(&options.progress, start, 6, "");
 
     let claims = collect_claims(vk, log_t, memory_claims, lasso_claims, r1cs_claims, |c| {
         witness.column(c).value(0)
@@ -149,7 +144,8 @@ pub fn prove_trace<P: CommitmentScheme>(
         .collect();
     let openings = P::prove_openings(&pk.pcs, &openings, &mut transcript)?;
     phases.mark("opening", start);
-    progress(options, start, &format!("opening: {} claims", claims.len()));
+    let detail = format!("{} claims", claims.len());
+    progress(&options.progress, start, 7, &detail);
 
     Ok(ProveOutput {
         io,
@@ -223,12 +219,6 @@ pub(crate) fn collect_claims<P: CommitmentScheme>(
         OpeningClaim::new(address, first_step(log_t), first_address(address)),
     ));
     out
-}
-
-fn progress(options: &ProveOptions, start: Instant, what: &str) {
-    if options.progress {
-        eprintln!("[prove {:>8.2?}] {what}", start.elapsed());
-    }
 }
 
 /// Time per prover phase, in order.

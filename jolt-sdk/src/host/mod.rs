@@ -8,7 +8,7 @@ mod tracker;
 use std::time::{Duration, Instant};
 
 use jolt_core::error::VerifyError;
-use jolt_core::zkvm::{self, ProveOptions, ZkvmError};
+use jolt_core::zkvm::{self, Progress, ProveOptions, ZkvmError};
 
 pub use builder::{linker_script, BuildError, GuestBuilder, GUEST_TARGET};
 pub use jolt_core::tracer::{
@@ -104,10 +104,9 @@ where
     let (pk, vk) = zkvm::dev_preprocess(program, log_t)?;
     let preprocess_time = start.elapsed();
     let start = Instant::now();
-    let progress = std::env::var_os("JOLT_PROGRESS").is_some();
     let options = ProveOptions {
         max_cycles,
-        progress,
+        progress: env_progress(),
         ..ProveOptions::default()
     };
     let out = zkvm::prove_trace(&pk, trace, &options)?;
@@ -130,6 +129,14 @@ where
         verify_time,
     };
     Ok((output, run))
+}
+
+/// Progress lines on stderr when `JOLT_PROGRESS` is set.
+pub(crate) fn env_progress() -> Progress {
+    match std::env::var_os("JOLT_PROGRESS") {
+        Some(_) => Progress::Lines,
+        None => Progress::Off,
+    }
 }
 
 /// The layout the example guests are built for: 992 KiB of RAM, so the

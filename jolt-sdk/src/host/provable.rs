@@ -231,7 +231,7 @@ where
     let pk = prover.as_ref().expect("prover key");
     let options = ProveOptions {
         max_cycles: keys.max_cycles,
-        progress: std::env::var_os("JOLT_PROGRESS").is_some(),
+        progress: super::env_progress(),
         ..ProveOptions::default()
     };
     let start_prove = Instant::now();
