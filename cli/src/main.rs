@@ -77,7 +77,8 @@ struct ProveArgs {
     /// Input bytes, hex-encoded, placed in the input region.
     #[arg(long, default_value = "")]
     input: String,
-    /// Where to write the proof.
+    /// Where to write the proof (checked, and its directory created,
+    /// before proving).
     #[arg(short, long, default_value = "proof.bin")]
     output: PathBuf,
     /// Stop with an error after this many instructions.
@@ -211,6 +212,7 @@ fn run(args: RunArgs) -> Result<(), String> {
 fn prove(args: ProveArgs) -> Result<(), String> {
     let program = args.layout.load(&args.elf)?;
     let inputs = hex::decode(args.input.trim()).map_err(|e| format!("--input: {e}"))?;
+    check_output(&args.output)?;
     let reporter = Reporter::new();
     let start = Instant::now();
     let trace = trace(&program, &inputs, args.max_cycles).map_err(|e| e.to_string())?;
@@ -313,6 +315,36 @@ fn verify(args: VerifyArgs) -> Result<(), String> {
     println!("outputs: {}", hex::encode(&io.outputs));
     println!("panicked: {}", io.panicked);
     println!("verify time: {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
+    Ok(())
+}
+
+/// Makes sure `path` can be written before any work is done: creates its
+/// directory when missing; a directory, or a file that cannot be opened
+/// for writing, is an error naming the path.
+fn check_output(path: &Path) -> Result<(), String> {
+    let name = path.display();
+    if path.is_dir() {
+        return Err(format!("{name} is a directory"));
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            format!(
+                "cannot create the directory {} for {name}: {e}",
+                dir.display()
+            )
+        })?;
+    }
+    let existed = path.exists();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| format!("cannot write {name}: {e}"))?;
+    if !existed {
+        // Only a probe: the file is written once there is something to
+        // write. Failing to remove the empty file is harmless.
+        let _ = std::fs::remove_file(path);
+    }
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! `jolt prove` / `jolt verify` end to end: a proof verifies; a flipped
 //! byte, another ELF, other outputs or inputs, and broken files are
-//! rejected with a one-line reason and a non-zero exit.
+//! rejected with a one-line reason and a non-zero exit; the output path is
+//! checked before proving.
 
 mod common;
 
@@ -181,6 +182,38 @@ fn prove_rejects_bad_runs() {
         "/dev/null",
     ]);
     rejected(&out, "exceeds");
+}
+
+/// `-o` is checked before any work: a missing directory is created; a
+/// path that cannot be written fails at once, naming it.
+#[test]
+fn output_path_is_checked_before_proving() {
+    let elf = write_temp("inc-out.elf", &increment_elf());
+    let base = std::env::temp_dir().join(format!("jolt-cli-out-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let nested = base.join("new/deeper/p.bin");
+    let nested = nested.to_string_lossy();
+    prove(&elf, "29000000", &nested, &[]);
+    assert!(verify(&elf, &nested, &[]).status.success());
+
+    let file = write_temp("plain-file", b"not a directory");
+    let under_file = format!("{file}/p.bin");
+    let out = jolt(&["prove", &elf, "--input", "29000000", "-o", &under_file]);
+    // One line, no progress: nothing was proven.
+    let line = stderr_line(&out);
+    assert!(
+        line.starts_with(&format!(
+            "error: cannot create the directory {file} for {under_file}: "
+        )),
+        "{line}"
+    );
+    let base_name = base.to_string_lossy();
+    let out = jolt(&["prove", &elf, "-o", &base_name]);
+    assert_eq!(
+        stderr_line(&out),
+        format!("error: {base_name} is a directory")
+    );
+    std::fs::remove_dir_all(&base).unwrap();
 }
 
 /// With an SRS file the proof verifies under that file only.
