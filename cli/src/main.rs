@@ -26,6 +26,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use jolt_core::error::VerifyError;
 use jolt_core::pcs::{HyperKzg, Srs};
+use jolt_core::tracer::io::trim_trailing_zeros;
 use jolt_core::tracer::{execute, trace, MemoryLayout, Program, ProgramIO, DEFAULT_MAX_CYCLES};
 use jolt_core::zkvm::{self, Progress, ProofFile, ProveOptions, PROVE_PHASES};
 
@@ -273,10 +274,20 @@ fn prove(args: ProveArgs) -> Result<(), String> {
 }
 
 fn verify(args: VerifyArgs) -> Result<(), String> {
-    let program = args.layout.load(&args.elf)?;
+    let decode = |flag: &str, hex_str: &Option<String>| -> Result<Option<Vec<u8>>, String> {
+        hex_str
+            .as_ref()
+            .map(|h| hex::decode(h.trim()).map_err(|e| format!("{flag}: {e}")))
+            .transpose()
+    };
+    let inputs = decode("--input", &args.input)?;
+    // The output region is zero padded: `2a00` and `2a` are one output.
+    let outputs = decode("--output", &args.output)?.map(|o| trim_trailing_zeros(&o).to_vec());
     let bytes = std::fs::read(&args.proof).map_err(|e| format!("{}: {e}", args.proof.display()))?;
     let file = ProofFile::<HyperKzg>::from_bytes(&bytes)
         .map_err(|e| format!("{}: {e}", args.proof.display()))?;
+    check_claims(&file.io, inputs.as_deref(), outputs.as_deref())?;
+    let program = args.layout.load(&args.elf)?;
     let vk = match args.keys.load()? {
         Some(srs) => zkvm::verifier_key::<HyperKzg>(&program, &srs),
         None => zkvm::dev_verifier_key(&program),
@@ -292,18 +303,8 @@ fn verify(args: VerifyArgs) -> Result<(), String> {
             }
         ));
     }
-    let decode =
-        |flag: &str, hex_str: &Option<String>, claimed: &[u8]| -> Result<Vec<u8>, String> {
-            match hex_str {
-                Some(h) => hex::decode(h.trim()).map_err(|e| format!("{flag}: {e}")),
-                None => Ok(claimed.to_vec()),
-            }
-        };
-    let io = ProgramIO {
-        inputs: decode("--input", &args.input, &file.io.inputs)?,
-        outputs: decode("--output", &args.output, &file.io.outputs)?,
-        panicked: file.io.panicked,
-    };
+    // Equal to the command line's I/O where it gives any (checked above).
+    let io = file.io;
     let start = Instant::now();
     zkvm::verify(&vk, &io, &file.proof).map_err(|e| format!("invalid proof: {e}"))?;
     println!(
@@ -316,6 +317,32 @@ fn verify(args: VerifyArgs) -> Result<(), String> {
     println!("panicked: {}", io.panicked);
     println!("verify time: {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
     Ok(())
+}
+
+/// The I/O the command line asks for against the I/O the proof file
+/// claims: a difference is named in one line before any other work.
+fn check_claims(
+    claimed: &ProgramIO,
+    inputs: Option<&[u8]>,
+    outputs: Option<&[u8]>,
+) -> Result<(), String> {
+    let show = |bytes: &[u8]| match bytes {
+        [] => "(none)".to_string(),
+        _ => hex::encode(bytes),
+    };
+    let mut differences = Vec::new();
+    for (what, given, claimed) in [
+        ("inputs", inputs, &claimed.inputs),
+        ("outputs", outputs, &claimed.outputs),
+    ] {
+        if let Some(given) = given.filter(|g| g != claimed) {
+            differences.push(format!("{what} {}, not {}", show(claimed), show(given)));
+        }
+    }
+    match differences.is_empty() {
+        true => Ok(()),
+        false => Err(format!("the proof is for {}", differences.join(", and "))),
+    }
 }
 
 /// Makes sure `path` can be written before any work is done: creates its

@@ -96,13 +96,59 @@ fn proves_verifies_and_rejects_tampering() {
     let out = verify(&elf, &proof, &["--input", "29000000", "--output", "2a"]);
     assert!(out.status.success());
 
-    rejected(&verify(&elf, &proof, &["--output", "2b"]), "invalid proof");
-    rejected(
-        &verify(&elf, &proof, &["--input", "28000000"]),
-        "invalid proof",
-    );
+    // The output region is zero padded: 2a00 is the same output.
+    let out = verify(&elf, &proof, &["--output", "2a00"]);
+    assert!(out.status.success(), "{}", stderr_line(&out));
 
+    // I/O on the command line other than the file's: said in one line,
+    // before anything else (here even before the ELF is read).
+    for (elf, args, expect) in [
+        (
+            elf.as_str(),
+            &["--output", "01"][..],
+            "the proof is for outputs 2a, not 01",
+        ),
+        (
+            "/nonexistent.elf",
+            &["--output", "01"],
+            "the proof is for outputs 2a, not 01",
+        ),
+        (
+            elf.as_str(),
+            &["--input", "28000000"],
+            "the proof is for inputs 29000000, not 28000000",
+        ),
+        (
+            elf.as_str(),
+            &["--input", "", "--output", "2a"],
+            "the proof is for inputs 29000000, not (none)",
+        ),
+        (
+            elf.as_str(),
+            &["--input", "28000000", "--output", "00"],
+            "the proof is for inputs 29000000, not 28000000, and outputs 2a, not (none)",
+        ),
+    ] {
+        let out = verify(elf, &proof, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(stderr_line(&out), format!("error: {expect}"), "{args:?}");
+    }
+
+    // A file claiming other outputs than its proof shows: the verifier
+    // rejects it, with or without --output. (Layout: magic, version,
+    // digest, inputs with their length, the output length, the output.)
     let bytes = std::fs::read(&proof).unwrap();
+    let output_at = 8 + 4 + 32 + 8 + 4 + 8;
+    assert_eq!(
+        bytes[output_at - 8..=output_at],
+        [1, 0, 0, 0, 0, 0, 0, 0, 0x2a]
+    );
+    let mut forged = bytes.clone();
+    forged[output_at] = 0x2b;
+    let forged = write_temp("forged.proof", &forged);
+    rejected(&verify(&elf, &forged, &[]), "invalid proof");
+    rejected(&verify(&elf, &forged, &["--output", "2b"]), "invalid proof");
+
     for offset in [20, 100, bytes.len() / 2, bytes.len() - 10] {
         let mut b = bytes.clone();
         b[offset] ^= 0x10;
