@@ -171,8 +171,8 @@ struct RunArgs {
     /// The guest program: a 32-bit little-endian RISC-V executable.
     elf: PathBuf,
     /// Input bytes, hex-encoded, placed in the input region.
-    #[arg(long, default_value = "")]
-    input_hex: String,
+    #[arg(long, alias = "input-hex", default_value = "")]
+    input: String,
     /// Stop with an error after this many instructions.
     #[arg(long, default_value_t = DEFAULT_MAX_CYCLES)]
     max_cycles: u64,
@@ -202,7 +202,7 @@ fn parse_size(s: &str) -> Result<u64, String> {
 
 fn run(args: RunArgs) -> Result<(), String> {
     let program = args.layout.load(&args.elf)?;
-    let inputs = hex::decode(args.input_hex.trim()).map_err(|e| format!("--input-hex: {e}"))?;
+    let inputs = hex::decode(args.input.trim()).map_err(|e| format!("--input: {e}"))?;
     let execution = execute(&program, &inputs, args.max_cycles).map_err(|e| e.to_string())?;
     println!("outputs: {}", hex::encode(&execution.io.outputs));
     println!("panicked: {}", execution.io.panicked);
