@@ -9,15 +9,18 @@
 //!   `#[jolt::provable]` function (`cargo run --release` proves it).
 //! - `jolt verify <ELF> proof.bin` checks a proof file against the ELF and
 //!   the given (or claimed) I/O; exit 0 only when the proof is valid.
+//! - `jolt srs import FILE.ptau -o srs.bin` converts a snarkjs ceremony
+//!   file to this project's SRS format.
 //!
 //! Any failure (unreadable or malformed ELF or proof, unsupported
 //! instruction, memory fault, cycle limit, invalid proof) exits non-zero
-//! with a one-line reason. Keys come from `--srs FILE` or, by default, the
-//! INSECURE development SRS.
+//! with a one-line reason. Keys come from `--srs FILE` (this project's
+//! format or a `.ptau`) or, by default, the INSECURE development SRS.
 
 mod new;
 
-use std::io::IsTerminal;
+use std::fs::File;
+use std::io::{BufReader, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -25,7 +28,8 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use jolt_core::error::VerifyError;
-use jolt_core::pcs::{HyperKzg, Srs};
+use jolt_core::pcs::ptau::SrsFileFormat;
+use jolt_core::pcs::{HyperKzg, PcsError, Srs};
 use jolt_core::tracer::io::trim_trailing_zeros;
 use jolt_core::tracer::{execute, trace, MemoryLayout, Program, ProgramIO, DEFAULT_MAX_CYCLES};
 use jolt_core::zkvm::{self, Progress, ProofFile, ProveOptions, PROVE_PHASES};
@@ -51,6 +55,28 @@ enum Command {
     Verify(VerifyArgs),
     /// Create a host + guest project that proves a #[jolt::provable] function.
     New(NewArgs),
+    /// SRS files: convert a snarkjs .ptau ceremony file.
+    #[command(subcommand)]
+    Srs(SrsCommand),
+}
+
+#[derive(Subcommand)]
+enum SrsCommand {
+    /// Convert a snarkjs .ptau file to this project's SRS format (checked).
+    Import(ImportArgs),
+}
+
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// The .ptau file (e.g. from `snarkjs powersoftau prepare phase2`).
+    ptau: PathBuf,
+    /// Where to write the SRS.
+    #[arg(short, long, default_value = "srs.bin")]
+    output: PathBuf,
+    /// Keep the powers for polynomials of up to N variables (2^N G1
+    /// powers); default: all the file holds (N = its power).
+    #[arg(long, value_name = "N")]
+    max_num_vars: Option<usize>,
 }
 
 #[derive(clap::Args)]
@@ -113,18 +139,50 @@ struct VerifyArgs {
 /// Where the keys come from (prover and verifier must agree).
 #[derive(clap::Args)]
 struct KeyArgs {
-    /// An SRS file (`Srs::save` format; the prover needs enough powers for
-    /// the run, the verifier reads four); default: the INSECURE development SRS.
-    #[arg(long)]
+    /// An SRS file: this project's format (`jolt srs import`) or a snarkjs
+    /// .ptau file, told apart by content. The prover needs 2^n G1 powers
+    /// for the run's largest polynomial (n ≥ 16); the verifier uses four,
+    /// but reads and checks a whole file in this project's format (of a
+    /// .ptau only the powers used are decoded). Default: the INSECURE
+    /// development SRS.
+    #[arg(long, value_name = "FILE")]
     srs: Option<PathBuf>,
 }
 
 impl KeyArgs {
-    fn load(&self) -> Result<Option<Srs>, String> {
-        self.srs
-            .as_ref()
-            .map(|path| Srs::load(path).map_err(|e| format!("{}: {e}", path.display())))
-            .transpose()
+    /// The SRS file's powers for polynomials of up to `max_num_vars`
+    /// variables (a file in this project's format is read whole); too few
+    /// is an error naming the file.
+    fn load(&self, max_num_vars: usize) -> Result<Option<Srs>, String> {
+        let Some(path) = &self.srs else {
+            return Ok(None);
+        };
+        let named = |e: PcsError| format!("{}: {e}", path.display());
+        let srs = Srs::open(path, max_num_vars).map_err(named)?;
+        let (needed, have) = (Srs::g1_powers_for(max_num_vars), srs.g1_powers().len());
+        if have < needed {
+            return Err(named(PcsError::SrsTooSmall {
+                what: "G1 powers",
+                needed,
+                have,
+            }));
+        }
+        Ok(Some(srs))
+    }
+
+    /// Fails at once on a missing or unreadable file, or one in neither
+    /// format, so `prove` says so before tracing.
+    fn check(&self) -> Result<(), String> {
+        let Some(path) = &self.srs else {
+            return Ok(());
+        };
+        let mut head = Vec::with_capacity(8);
+        File::open(path)
+            .and_then(|f| f.take(8).read_to_end(&mut head))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        SrsFileFormat::detect(&head)
+            .map(|_| ())
+            .map_err(|e| format!("{}: {e}", path.display()))
     }
 
     fn name(&self) -> String {
@@ -214,6 +272,7 @@ fn prove(args: ProveArgs) -> Result<(), String> {
     let program = args.layout.load(&args.elf)?;
     let inputs = hex::decode(args.input.trim()).map_err(|e| format!("--input: {e}"))?;
     check_output(&args.output)?;
+    args.keys.check()?;
     let reporter = Reporter::new();
     let start = Instant::now();
     let trace = trace(&program, &inputs, args.max_cycles).map_err(|e| e.to_string())?;
@@ -229,7 +288,7 @@ fn prove(args: ProveArgs) -> Result<(), String> {
     );
     let log_t = zkvm::padded_log_steps(trace.steps.len());
     let start = Instant::now();
-    let (pk, vk) = match args.keys.load()? {
+    let (pk, vk) = match args.keys.load(zkvm::srs_num_vars(&program, log_t))? {
         Some(srs) => zkvm::preprocess::<HyperKzg>(&program, &srs, log_t),
         None => zkvm::dev_preprocess(&program, log_t),
     }
@@ -288,7 +347,7 @@ fn verify(args: VerifyArgs) -> Result<(), String> {
         .map_err(|e| format!("{}: {e}", args.proof.display()))?;
     check_claims(&file.io, inputs.as_deref(), outputs.as_deref())?;
     let program = args.layout.load(&args.elf)?;
-    let vk = match args.keys.load()? {
+    let vk = match args.keys.load(0)? {
         Some(srs) => zkvm::verifier_key::<HyperKzg>(&program, &srs),
         None => zkvm::dev_verifier_key(&program),
     }
@@ -375,6 +434,35 @@ fn check_output(path: &Path) -> Result<(), String> {
     Ok(())
 }
 
+fn srs_import(args: ImportArgs) -> Result<(), String> {
+    let name = args.ptau.display();
+    let open = || {
+        File::open(&args.ptau)
+            .map(BufReader::new)
+            .map_err(|e| format!("{name}: {e}"))
+    };
+    let power = Srs::ptau_power(open()?).map_err(|e| format!("{name}: {e}"))?;
+    let vars = args.max_num_vars.unwrap_or(power);
+    check_output(&args.output)?;
+    let start = Instant::now();
+    let srs = Srs::from_ptau(open()?, vars).map_err(|e| format!("{name}: {e}"))?;
+    srs.save(&args.output)
+        .map_err(|e| format!("{}: {e}", args.output.display()))?;
+    let size = std::fs::metadata(&args.output).map_or(0, |m| m.len());
+    println!(
+        "imported {name} (power {power}): {} G1 powers (polynomials of up to {} variables) and {} G2 powers, checked",
+        srs.g1_powers().len(),
+        srs.max_num_vars(),
+        srs.g2_powers().len(),
+    );
+    println!(
+        "srs: {} ({size} bytes) in {:.2?}",
+        args.output.display(),
+        start.elapsed()
+    );
+    Ok(())
+}
+
 /// `jolt prove`'s progress on stderr: on a terminal, a bar with the
 /// elapsed time and the step under way, finished steps printed above it;
 /// otherwise the same lines, plain.
@@ -444,6 +532,7 @@ fn main() -> ExitCode {
         Command::Prove(args) => prove(args),
         Command::Verify(args) => verify(args),
         Command::New(args) => new_project(args),
+        Command::Srs(SrsCommand::Import(args)) => srs_import(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

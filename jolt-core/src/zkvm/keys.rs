@@ -60,6 +60,18 @@ pub fn pcs_num_vars(memory: &MemoryPreprocessing, params: &LookupParams, log_t: 
         .max(params.log_m())
 }
 
+/// Variables of the largest polynomial a prover key for traces of up to
+/// 2^`max_log_steps` steps of `program` commits: the SRS [`preprocess`]
+/// needs 2^that G1 powers (at least 2^16, the lookup subtables' size).
+pub fn srs_num_vars(program: &Program, max_log_steps: usize) -> usize {
+    let memory = MemoryPreprocessing::new(program);
+    pcs_num_vars(
+        &memory,
+        &LookupParams::RV32,
+        max_log_steps.min(MAX_LOG_STEPS),
+    )
+}
+
 /// Keys for proving traces of up to 2^`max_log_steps` steps of `program`.
 /// `srs` must hold [`pcs_num_vars`] variables' worth of powers.
 pub fn preprocess<P: CommitmentScheme>(
@@ -134,13 +146,7 @@ pub fn dev_preprocess(
     program: &Program,
     max_log_steps: usize,
 ) -> Result<(ProverKey<HyperKzg>, VerifierKey<HyperKzg>), ZkvmError> {
-    let memory = MemoryPreprocessing::new(program);
-    let vars = pcs_num_vars(
-        &memory,
-        &LookupParams::RV32,
-        max_log_steps.min(MAX_LOG_STEPS),
-    );
-    let srs = Srs::insecure_dev_setup(vars, DEV_SRS_SEED);
+    let srs = Srs::insecure_dev_setup(srs_num_vars(program, max_log_steps), DEV_SRS_SEED);
     preprocess::<HyperKzg>(program, &srs, max_log_steps)
 }
 

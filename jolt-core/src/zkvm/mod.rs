@@ -35,8 +35,8 @@ pub mod witness;
 mod tests;
 
 pub use keys::{
-    dev_preprocess, dev_verifier_key, preprocess, verifier_key, ProverKey, VerifierKey,
-    DEV_SRS_SEED,
+    dev_preprocess, dev_verifier_key, preprocess, srs_num_vars, verifier_key, ProverKey,
+    VerifierKey, DEV_SRS_SEED,
 };
 pub use progress::{Progress, ProgressEvent, PROVE_PHASES};
 pub use proof::{Proof, ProofFile, ProofFileError};
