@@ -5,9 +5,11 @@ mod builder;
 mod provable;
 mod tracker;
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use jolt_core::error::VerifyError;
+use jolt_core::pcs::PcsError;
 use jolt_core::zkvm::{self, Progress, ProveOptions, ZkvmError};
 
 pub use builder::{linker_script, BuildError, GuestBuilder, GUEST_TARGET};
@@ -41,6 +43,8 @@ pub enum HostError {
     OutputEncoding(postcard::Error),
     #[error("proving: {0}")]
     Prove(#[from] ZkvmError),
+    #[error("{path}: {source}")]
+    Srs { path: PathBuf, source: PcsError },
     #[error("the proof does not verify: {0}")]
     Verify(#[from] VerifyError),
 }
@@ -107,7 +111,6 @@ where
     let options = ProveOptions {
         max_cycles,
         progress: env_progress(),
-        ..ProveOptions::default()
     };
     let out = zkvm::prove_trace(&pk, trace, &options)?;
     let prove_time = trace_time + start.elapsed();
