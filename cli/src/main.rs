@@ -3,29 +3,36 @@
 //! - `jolt run <ELF>` runs a bare RV32IM ELF on the tracer and prints its
 //!   outputs, panic flag and cycle count.
 //! - `jolt prove <ELF> -o proof.bin` runs and proves it, printing outputs,
-//!   cycles, prove time and proof size (progress lines on stderr).
+//!   cycles, prove time and proof size (progress on stderr: a bar on a
+//!   terminal, plain lines otherwise).
 //! - `jolt new <name>` creates a host + guest project around a
 //!   `#[jolt::provable]` function (`cargo run --release` proves it).
 //! - `jolt verify <ELF> proof.bin` checks a proof file against the ELF and
 //!   the given (or claimed) I/O; exit 0 only when the proof is valid.
+//! - `jolt srs import FILE.ptau -o srs.bin` converts a snarkjs ceremony
+//!   file to this project's SRS format.
 //!
 //! Any failure (unreadable or malformed ELF or proof, unsupported
 //! instruction, memory fault, cycle limit, invalid proof) exits non-zero
-//! with a one-line reason. Keys come from `--srs FILE` or, by default, the
-//! INSECURE development SRS.
+//! with a one-line reason. Keys come from `--srs FILE` (this project's
+//! format or a `.ptau`) or, by default, the INSECURE development SRS.
 
 mod new;
 
+use std::fs::File;
+use std::io::{BufReader, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 use jolt_core::error::VerifyError;
-use jolt_core::pcs::{HyperKzg, Srs};
+use jolt_core::pcs::ptau::SrsFileFormat;
+use jolt_core::pcs::{HyperKzg, PcsError, Srs};
+use jolt_core::tracer::io::trim_trailing_zeros;
 use jolt_core::tracer::{execute, trace, MemoryLayout, Program, ProgramIO, DEFAULT_MAX_CYCLES};
-use jolt_core::zkvm::{self, ProofFile, ProveOptions};
+use jolt_core::zkvm::{self, Progress, ProofFile, ProveOptions, PROVE_PHASES};
 
 #[derive(Parser)]
 #[command(
@@ -48,6 +55,28 @@ enum Command {
     Verify(VerifyArgs),
     /// Create a host + guest project that proves a #[jolt::provable] function.
     New(NewArgs),
+    /// SRS files: convert a snarkjs .ptau ceremony file.
+    #[command(subcommand)]
+    Srs(SrsCommand),
+}
+
+#[derive(Subcommand)]
+enum SrsCommand {
+    /// Convert a snarkjs .ptau file to this project's SRS format (checked).
+    Import(ImportArgs),
+}
+
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// The .ptau file (e.g. from `snarkjs powersoftau prepare phase2`).
+    ptau: PathBuf,
+    /// Where to write the SRS.
+    #[arg(short, long, default_value = "srs.bin")]
+    output: PathBuf,
+    /// Keep the powers for polynomials of up to N variables (2^N G1
+    /// powers); default: all the file holds (N = its power).
+    #[arg(long, value_name = "N")]
+    max_num_vars: Option<usize>,
 }
 
 #[derive(clap::Args)]
@@ -75,7 +104,8 @@ struct ProveArgs {
     /// Input bytes, hex-encoded, placed in the input region.
     #[arg(long, default_value = "")]
     input: String,
-    /// Where to write the proof.
+    /// Where to write the proof (checked, and its directory created,
+    /// before proving).
     #[arg(short, long, default_value = "proof.bin")]
     output: PathBuf,
     /// Stop with an error after this many instructions.
@@ -109,18 +139,50 @@ struct VerifyArgs {
 /// Where the keys come from (prover and verifier must agree).
 #[derive(clap::Args)]
 struct KeyArgs {
-    /// An SRS file (`Srs::save` format; the prover needs enough powers for
-    /// the run, the verifier reads four); default: the INSECURE development SRS.
-    #[arg(long)]
+    /// An SRS file: this project's format (`jolt srs import`) or a snarkjs
+    /// .ptau file, told apart by content. The prover needs 2^n G1 powers
+    /// for the run's largest polynomial (n ≥ 16); the verifier uses four,
+    /// but reads and checks a whole file in this project's format (of a
+    /// .ptau only the powers used are decoded). Default: the INSECURE
+    /// development SRS.
+    #[arg(long, value_name = "FILE")]
     srs: Option<PathBuf>,
 }
 
 impl KeyArgs {
-    fn load(&self) -> Result<Option<Srs>, String> {
-        self.srs
-            .as_ref()
-            .map(|path| Srs::load(path).map_err(|e| format!("{}: {e}", path.display())))
-            .transpose()
+    /// The SRS file's powers for polynomials of up to `max_num_vars`
+    /// variables (a file in this project's format is read whole); too few
+    /// is an error naming the file.
+    fn load(&self, max_num_vars: usize) -> Result<Option<Srs>, String> {
+        let Some(path) = &self.srs else {
+            return Ok(None);
+        };
+        let named = |e: PcsError| format!("{}: {e}", path.display());
+        let srs = Srs::open(path, max_num_vars).map_err(named)?;
+        let (needed, have) = (Srs::g1_powers_for(max_num_vars), srs.g1_powers().len());
+        if have < needed {
+            return Err(named(PcsError::SrsTooSmall {
+                what: "G1 powers",
+                needed,
+                have,
+            }));
+        }
+        Ok(Some(srs))
+    }
+
+    /// Fails at once on a missing or unreadable file, or one in neither
+    /// format, so `prove` says so before tracing.
+    fn check(&self) -> Result<(), String> {
+        let Some(path) = &self.srs else {
+            return Ok(());
+        };
+        let mut head = Vec::with_capacity(8);
+        File::open(path)
+            .and_then(|f| f.take(8).read_to_end(&mut head))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        SrsFileFormat::detect(&head)
+            .map(|_| ())
+            .map_err(|e| format!("{}: {e}", path.display()))
     }
 
     fn name(&self) -> String {
@@ -167,8 +229,8 @@ struct RunArgs {
     /// The guest program: a 32-bit little-endian RISC-V executable.
     elf: PathBuf,
     /// Input bytes, hex-encoded, placed in the input region.
-    #[arg(long, default_value = "")]
-    input_hex: String,
+    #[arg(long, alias = "input-hex", default_value = "")]
+    input: String,
     /// Stop with an error after this many instructions.
     #[arg(long, default_value_t = DEFAULT_MAX_CYCLES)]
     max_cycles: u64,
@@ -198,7 +260,7 @@ fn parse_size(s: &str) -> Result<u64, String> {
 
 fn run(args: RunArgs) -> Result<(), String> {
     let program = args.layout.load(&args.elf)?;
-    let inputs = hex::decode(args.input_hex.trim()).map_err(|e| format!("--input-hex: {e}"))?;
+    let inputs = hex::decode(args.input.trim()).map_err(|e| format!("--input: {e}"))?;
     let execution = execute(&program, &inputs, args.max_cycles).map_err(|e| e.to_string())?;
     println!("outputs: {}", hex::encode(&execution.io.outputs));
     println!("panicked: {}", execution.io.panicked);
@@ -209,34 +271,45 @@ fn run(args: RunArgs) -> Result<(), String> {
 fn prove(args: ProveArgs) -> Result<(), String> {
     let program = args.layout.load(&args.elf)?;
     let inputs = hex::decode(args.input.trim()).map_err(|e| format!("--input: {e}"))?;
+    check_output(&args.output)?;
+    args.keys.check()?;
+    let reporter = Reporter::new();
     let start = Instant::now();
     let trace = trace(&program, &inputs, args.max_cycles).map_err(|e| e.to_string())?;
-    eprintln!(
-        "[prove] trace: {} cycles, {} steps in {:.2?}",
-        trace.cycles,
-        trace.steps.len(),
-        start.elapsed()
+    reporter.done(
+        1,
+        "preprocessing",
+        &format!(
+            "[prove] trace: {} cycles, {} steps in {:.2?}",
+            trace.cycles,
+            trace.steps.len(),
+            start.elapsed()
+        ),
     );
     let trace_length = zkvm::padded_trace_length(trace.steps.len()).map_err(|e| e.to_string())?;
     let start = Instant::now();
-    let (pk, vk) = match args.keys.load()? {
+    let (pk, vk) = match args.keys.load(zkvm::srs_num_vars(&program, trace_length))? {
         Some(srs) => zkvm::preprocess::<HyperKzg>(&program, &srs, trace_length),
         None => zkvm::dev_preprocess(&program, trace_length),
     }
     .map_err(|e| e.to_string())?;
-    eprintln!(
-        "[prove] preprocessing ({}) in {:.2?}",
-        args.keys.name(),
-        start.elapsed()
+    reporter.done(
+        2,
+        PROVE_PHASES[1],
+        &format!(
+            "[prove] preprocessing ({}) in {:.2?}",
+            args.keys.name(),
+            start.elapsed()
+        ),
     );
     let options = ProveOptions {
         max_cycles: args.max_cycles,
-        progress: true,
-        ..ProveOptions::default()
+        progress: reporter.progress(),
     };
     let start = Instant::now();
     let out = zkvm::prove_trace(&pk, trace, &options).map_err(|e| e.to_string())?;
     let prove_time = start.elapsed();
+    drop(reporter);
     let file = ProofFile {
         digest: vk.digest,
         io: out.io.clone(),
@@ -260,11 +333,21 @@ fn prove(args: ProveArgs) -> Result<(), String> {
 }
 
 fn verify(args: VerifyArgs) -> Result<(), String> {
-    let program = args.layout.load(&args.elf)?;
+    let decode = |flag: &str, hex_str: &Option<String>| -> Result<Option<Vec<u8>>, String> {
+        hex_str
+            .as_ref()
+            .map(|h| hex::decode(h.trim()).map_err(|e| format!("{flag}: {e}")))
+            .transpose()
+    };
+    let inputs = decode("--input", &args.input)?;
+    // The output region is zero padded: `2a00` and `2a` are one output.
+    let outputs = decode("--output", &args.output)?.map(|o| trim_trailing_zeros(&o).to_vec());
     let bytes = std::fs::read(&args.proof).map_err(|e| format!("{}: {e}", args.proof.display()))?;
     let file = ProofFile::<HyperKzg>::from_bytes(&bytes)
         .map_err(|e| format!("{}: {e}", args.proof.display()))?;
-    let vk = match args.keys.load()? {
+    check_claims(&file.io, inputs.as_deref(), outputs.as_deref())?;
+    let program = args.layout.load(&args.elf)?;
+    let vk = match args.keys.load(0)? {
         Some(srs) => zkvm::verifier_key::<HyperKzg>(&program, &srs),
         None => zkvm::dev_verifier_key(&program),
     }
@@ -279,18 +362,8 @@ fn verify(args: VerifyArgs) -> Result<(), String> {
             }
         ));
     }
-    let decode =
-        |flag: &str, hex_str: &Option<String>, claimed: &[u8]| -> Result<Vec<u8>, String> {
-            match hex_str {
-                Some(h) => hex::decode(h.trim()).map_err(|e| format!("{flag}: {e}")),
-                None => Ok(claimed.to_vec()),
-            }
-        };
-    let io = ProgramIO {
-        inputs: decode("--input", &args.input, &file.io.inputs)?,
-        outputs: decode("--output", &args.output, &file.io.outputs)?,
-        panicked: file.io.panicked,
-    };
+    // Equal to the command line's I/O where it gives any (checked above).
+    let io = file.io;
     let start = Instant::now();
     zkvm::verify(&vk, &io, &file.proof).map_err(|e| format!("invalid proof: {e}"))?;
     println!(
@@ -305,6 +378,153 @@ fn verify(args: VerifyArgs) -> Result<(), String> {
     Ok(())
 }
 
+/// The I/O the command line asks for against the I/O the proof file
+/// claims: a difference is named in one line before any other work.
+fn check_claims(
+    claimed: &ProgramIO,
+    inputs: Option<&[u8]>,
+    outputs: Option<&[u8]>,
+) -> Result<(), String> {
+    let show = |bytes: &[u8]| match bytes {
+        [] => "(none)".to_string(),
+        _ => hex::encode(bytes),
+    };
+    let mut differences = Vec::new();
+    for (what, given, claimed) in [
+        ("inputs", inputs, &claimed.inputs),
+        ("outputs", outputs, &claimed.outputs),
+    ] {
+        if let Some(given) = given.filter(|g| g != claimed) {
+            differences.push(format!("{what} {}, not {}", show(claimed), show(given)));
+        }
+    }
+    match differences.is_empty() {
+        true => Ok(()),
+        false => Err(format!("the proof is for {}", differences.join(", and "))),
+    }
+}
+
+/// Makes sure `path` can be written before any work is done: creates its
+/// directory when missing; a directory, or a file that cannot be opened
+/// for writing, is an error naming the path.
+fn check_output(path: &Path) -> Result<(), String> {
+    let name = path.display();
+    if path.is_dir() {
+        return Err(format!("{name} is a directory"));
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            format!(
+                "cannot create the directory {} for {name}: {e}",
+                dir.display()
+            )
+        })?;
+    }
+    let existed = path.exists();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| format!("cannot write {name}: {e}"))?;
+    if !existed {
+        // Only a probe: the file is written once there is something to
+        // write. Failing to remove the empty file is harmless.
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(())
+}
+
+fn srs_import(args: ImportArgs) -> Result<(), String> {
+    let name = args.ptau.display();
+    let open = || {
+        File::open(&args.ptau)
+            .map(BufReader::new)
+            .map_err(|e| format!("{name}: {e}"))
+    };
+    let power = Srs::ptau_power(open()?).map_err(|e| format!("{name}: {e}"))?;
+    let vars = args.max_num_vars.unwrap_or(power);
+    check_output(&args.output)?;
+    let start = Instant::now();
+    let srs = Srs::from_ptau(open()?, vars).map_err(|e| format!("{name}: {e}"))?;
+    srs.save(&args.output)
+        .map_err(|e| format!("{}: {e}", args.output.display()))?;
+    let size = std::fs::metadata(&args.output).map_or(0, |m| m.len());
+    println!(
+        "imported {name} (power {power}): {} G1 powers (polynomials of up to {} variables) and {} G2 powers, checked",
+        srs.g1_powers().len(),
+        srs.max_num_vars(),
+        srs.g2_powers().len(),
+    );
+    println!(
+        "srs: {} ({size} bytes) in {:.2?}",
+        args.output.display(),
+        start.elapsed()
+    );
+    Ok(())
+}
+
+/// `jolt prove`'s progress on stderr: on a terminal, a bar with the
+/// elapsed time and the step under way, finished steps printed above it;
+/// otherwise the same lines, plain.
+struct Reporter {
+    bar: Option<ProgressBar>,
+}
+
+/// The bar's steps: tracing and preprocessing (the CLI's), then the
+/// prover's phases after tracing.
+const STEPS: usize = 2 + PROVE_PHASES.len() - 1;
+
+impl Reporter {
+    fn new() -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new(STEPS as u64);
+            let template = "{spinner} [{elapsed_precise}] [{bar:24}] {pos}/{len} {msg}";
+            bar.set_style(
+                ProgressStyle::with_template(template)
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            bar.set_message(PROVE_PHASES[0]);
+            bar.enable_steady_tick(Duration::from_millis(100));
+            bar
+        });
+        Reporter { bar }
+    }
+
+    /// Step `done` (from 1) finished with `line`; `next` is under way.
+    fn done(&self, done: usize, next: &'static str, line: &str) {
+        match &self.bar {
+            Some(bar) => {
+                bar.println(line);
+                bar.set_position(done as u64);
+                bar.set_message(next);
+            }
+            None => eprintln!("{line}"),
+        }
+    }
+
+    /// The prover's hook: its phase i (from 2, after tracing) is step i + 1.
+    fn progress(&self) -> Progress {
+        let Some(bar) = self.bar.clone() else {
+            return Progress::Lines;
+        };
+        Progress::custom(move |event| {
+            bar.println(format!("[prove {:>8.2?}] {event}", event.elapsed));
+            bar.set_position(event.index as u64 + 1);
+            bar.set_message(PROVE_PHASES.get(event.index).copied().unwrap_or("done"));
+        })
+    }
+}
+
+impl Drop for Reporter {
+    /// The bar goes away (on success or error) before anything else prints.
+    fn drop(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -312,6 +532,7 @@ fn main() -> ExitCode {
         Command::Prove(args) => prove(args),
         Command::Verify(args) => verify(args),
         Command::New(args) => new_project(args),
+        Command::Srs(SrsCommand::Import(args)) => srs_import(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

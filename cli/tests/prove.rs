@@ -1,6 +1,7 @@
 //! `jolt prove` / `jolt verify` end to end: a proof verifies; a flipped
 //! byte, another ELF, other outputs or inputs, and broken files are
-//! rejected with a one-line reason and a non-zero exit.
+//! rejected with a one-line reason and a non-zero exit; the output path is
+//! checked before proving.
 
 mod common;
 
@@ -35,6 +36,8 @@ fn prove(elf: &str, input: &str, proof: &str, extra: &[&str]) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     for stage in [
         "trace",
+        "preprocessing",
+        "witness",
         "commit",
         "memory checking",
         "instruction lookups",
@@ -42,6 +45,14 @@ fn prove(elf: &str, input: &str, proof: &str, extra: &[&str]) {
         "opening",
     ] {
         assert!(stderr.contains(stage), "no {stage} progress line: {stderr}");
+    }
+    // stderr is not a terminal here: plain lines, no bar.
+    assert!(
+        !stderr.contains('\r') && !stderr.contains('\x1b'),
+        "{stderr:?}"
+    );
+    for line in stderr.lines() {
+        assert!(line.starts_with("[prove"), "not a progress line: {line:?}");
     }
 }
 
@@ -85,13 +96,59 @@ fn proves_verifies_and_rejects_tampering() {
     let out = verify(&elf, &proof, &["--input", "29000000", "--output", "2a"]);
     assert!(out.status.success());
 
-    rejected(&verify(&elf, &proof, &["--output", "2b"]), "invalid proof");
-    rejected(
-        &verify(&elf, &proof, &["--input", "28000000"]),
-        "invalid proof",
-    );
+    // The output region is zero padded: 2a00 is the same output.
+    let out = verify(&elf, &proof, &["--output", "2a00"]);
+    assert!(out.status.success(), "{}", stderr_line(&out));
 
+    // I/O on the command line other than the file's: said in one line,
+    // before anything else (here even before the ELF is read).
+    for (elf, args, expect) in [
+        (
+            elf.as_str(),
+            &["--output", "01"][..],
+            "the proof is for outputs 2a, not 01",
+        ),
+        (
+            "/nonexistent.elf",
+            &["--output", "01"],
+            "the proof is for outputs 2a, not 01",
+        ),
+        (
+            elf.as_str(),
+            &["--input", "28000000"],
+            "the proof is for inputs 29000000, not 28000000",
+        ),
+        (
+            elf.as_str(),
+            &["--input", "", "--output", "2a"],
+            "the proof is for inputs 29000000, not (none)",
+        ),
+        (
+            elf.as_str(),
+            &["--input", "28000000", "--output", "00"],
+            "the proof is for inputs 29000000, not 28000000, and outputs 2a, not (none)",
+        ),
+    ] {
+        let out = verify(elf, &proof, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(stderr_line(&out), format!("error: {expect}"), "{args:?}");
+    }
+
+    // A file claiming other outputs than its proof shows: the verifier
+    // rejects it, with or without --output. (Layout: magic, version,
+    // digest, inputs with their length, the output length, the output.)
     let bytes = std::fs::read(&proof).unwrap();
+    let output_at = 8 + 4 + 32 + 8 + 4 + 8;
+    assert_eq!(
+        bytes[output_at - 8..=output_at],
+        [1, 0, 0, 0, 0, 0, 0, 0, 0x2a]
+    );
+    let mut forged = bytes.clone();
+    forged[output_at] = 0x2b;
+    let forged = write_temp("forged.proof", &forged);
+    rejected(&verify(&elf, &forged, &[]), "invalid proof");
+    rejected(&verify(&elf, &forged, &["--output", "2b"]), "invalid proof");
+
     for offset in [20, 100, bytes.len() / 2, bytes.len() - 10] {
         let mut b = bytes.clone();
         b[offset] ^= 0x10;
@@ -171,6 +228,38 @@ fn prove_rejects_bad_runs() {
         "/dev/null",
     ]);
     rejected(&out, "exceeds");
+}
+
+/// `-o` is checked before any work: a missing directory is created; a
+/// path that cannot be written fails at once, naming it.
+#[test]
+fn output_path_is_checked_before_proving() {
+    let elf = write_temp("inc-out.elf", &increment_elf());
+    let base = std::env::temp_dir().join(format!("jolt-cli-out-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let nested = base.join("new/deeper/p.bin");
+    let nested = nested.to_string_lossy();
+    prove(&elf, "29000000", &nested, &[]);
+    assert!(verify(&elf, &nested, &[]).status.success());
+
+    let file = write_temp("plain-file", b"not a directory");
+    let under_file = format!("{file}/p.bin");
+    let out = jolt(&["prove", &elf, "--input", "29000000", "-o", &under_file]);
+    // One line, no progress: nothing was proven.
+    let line = stderr_line(&out);
+    assert!(
+        line.starts_with(&format!(
+            "error: cannot create the directory {file} for {under_file}: "
+        )),
+        "{line}"
+    );
+    let base_name = base.to_string_lossy();
+    let out = jolt(&["prove", &elf, "-o", &base_name]);
+    assert_eq!(
+        stderr_line(&out),
+        format!("error: {base_name} is a directory")
+    );
+    std::fs::remove_dir_all(&base).unwrap();
 }
 
 /// With an SRS file the proof verifies under that file only.

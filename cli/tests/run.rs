@@ -11,14 +11,20 @@ use jolt_core::tracer::RAM_BASE;
 #[test]
 fn runs_a_program_and_prints_outputs_and_cycles() {
     let elf = write_temp("increment.elf", &increment_elf());
-    let out = jolt(&["run", &elf, "--input-hex", "29000000"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(stdout, "outputs: 2a\npanicked: false\ncycles: 8\n");
+    // `--input` as in prove and verify; `--input-hex` is its old name.
+    for flag in ["--input", "--input-hex"] {
+        let out = jolt(&["run", &elf, flag, "29000000"]);
+        assert!(
+            out.status.success(),
+            "{flag}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            stdout, "outputs: 2a\npanicked: false\ncycles: 8\n",
+            "{flag}"
+        );
+    }
 }
 
 #[test]
@@ -70,7 +76,8 @@ fn other_bad_inputs_fail_cleanly() {
     let elf = write_temp("ok.elf", &increment_elf());
     for (args, expect) in [
         (vec!["run", "/nonexistent/x.elf"], "No such file"),
-        (vec!["run", &elf, "--input-hex", "zz"], "--input-hex"),
+        (vec!["run", &elf, "--input", "zz"], "--input: "),
+        (vec!["run", &elf, "--input-hex", "zz"], "--input: "),
         (
             vec!["run", &elf, "--memory-size", "6"],
             "invalid memory layout",
@@ -85,7 +92,7 @@ fn other_bad_inputs_fail_cleanly() {
                 &elf,
                 "--max-input-size",
                 "4",
-                "--input-hex",
+                "--input",
                 "0102030405",
             ],
             "exceeds",

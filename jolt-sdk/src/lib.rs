@@ -45,7 +45,9 @@
 //! type, types that are not `Serialize + DeserializeOwned`. A crate may hold
 //! several provable functions.
 //!
-//! Keys come from the INSECURE development SRS (docs/zkvm.md).
+//! Keys come from the INSECURE development SRS (docs/zkvm.md) unless given
+//! a ceremony file: `preprocess_fib(&program)?.with_srs_file("pot16.ptau")?`
+//! takes a snarkjs `.ptau` or this project's SRS format (docs/sdk.md).
 //!
 //! # Guest runtime
 //!

@@ -16,15 +16,16 @@
 //! result goes through [`Srs::check`], so a file that is misread in any
 //! way (byte order, coordinate order, representation) is rejected with an
 //! error rather than used. This layout was implemented from the format's
-//! description and tested on files this module writes itself; no public
-//! ceremony file was available on the development machine.
+//! description; besides files this module writes itself, it is tested on
+//! ceremonies made with snarkjs 0.7.6 (`cli/tests/srs.rs`).
 
 use super::error::PcsError;
 use super::srs::{read_exact_growing, Srs};
 use ark_bn254::{Fq, Fq2, G1Affine, G2Affine};
 use ark_ff::{BigInt, PrimeField};
 use rayon::prelude::*;
-use std::io::Read;
+use std::io::{Read, Seek};
+use std::path::Path;
 
 const MAGIC: &[u8; 4] = b"ptau";
 const N8: usize = 32;
@@ -113,6 +114,74 @@ impl Srs {
             (Some(g1), Some(g2)) => Srs::from_powers(g1, g2),
             _ => Err(malformed("ptau: tauG1 or tauG2 section missing")),
         }
+    }
+}
+
+/// The two SRS file formats, told apart by their first bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SrsFileFormat {
+    /// This crate's format ([`Srs::save`]), magic `JOLT SRS`.
+    Jolt,
+    /// A snarkjs powers-of-tau file, magic `ptau`.
+    Ptau,
+}
+
+impl SrsFileFormat {
+    /// The format whose magic `head` (a file's first bytes, at least 8 if
+    /// the file has them) starts with.
+    pub fn detect(head: &[u8]) -> Result<Self, PcsError> {
+        if head.starts_with(super::srs::MAGIC) {
+            Ok(SrsFileFormat::Jolt)
+        } else if head.starts_with(MAGIC) {
+            Ok(SrsFileFormat::Ptau)
+        } else {
+            Err(malformed(
+                "magic bytes (neither a Jolt SRS file nor a snarkjs .ptau file)",
+            ))
+        }
+    }
+}
+
+impl Srs {
+    /// Reads an SRS file in either format, told apart by its magic bytes
+    /// (not its name): this crate's is read whole and checked
+    /// ([`Srs::read`]); of a `.ptau` file only the powers for polynomials
+    /// of `max_num_vars` variables are decoded ([`Srs::from_ptau`]; too few
+    /// in the file is [`PcsError::SrsTooSmall`]).
+    pub fn open(path: impl AsRef<Path>, max_num_vars: usize) -> Result<Self, PcsError> {
+        let mut file = std::fs::File::open(path)?;
+        let mut head = Vec::with_capacity(8);
+        (&mut file).take(8).read_to_end(&mut head)?;
+        let format = SrsFileFormat::detect(&head)?;
+        file.rewind()?;
+        let reader = std::io::BufReader::new(file);
+        match format {
+            SrsFileFormat::Jolt => Srs::read(reader),
+            SrsFileFormat::Ptau => Srs::from_ptau(reader, max_num_vars),
+        }
+    }
+
+    /// The power p in a `.ptau` file's header: the file holds 2^(p+1) − 1
+    /// G1 powers, enough for polynomials of up to p variables.
+    pub fn ptau_power<R: Read>(mut reader: R) -> Result<usize, PcsError> {
+        let mut magic = [0u8; 4];
+        reader
+            .read_exact(&mut magic)
+            .map_err(|_| malformed("ptau: file shorter than its magic"))?;
+        if &magic != MAGIC {
+            return Err(malformed("ptau: magic bytes (not a .ptau file)"));
+        }
+        let _version = read_u32(&mut reader)?;
+        for _ in 0..read_u32(&mut reader)? {
+            let kind = read_u32(&mut reader)?;
+            let size = read_u64(&mut reader)?;
+            if kind == HEADER_SECTION {
+                let bytes = read_exact_growing(&mut reader, usize_of(size)?)?;
+                return Ok(parse_header(&bytes)? as usize);
+            }
+            skip(&mut reader, size)?;
+        }
+        Err(malformed("ptau: header section missing"))
     }
 }
 
@@ -325,5 +394,36 @@ mod tests {
         let mut not_ptau = bytes.clone();
         not_ptau[0] = b'x';
         assert!(Srs::from_ptau(&not_ptau[..], 3).is_err());
+        assert!(Srs::ptau_power(&not_ptau[..]).is_err());
+        assert!(Srs::ptau_power(&bytes[..40]).is_err());
+    }
+
+    /// `Srs::open` tells the formats apart by content, whatever the name.
+    #[test]
+    fn opens_either_format_by_magic() {
+        let power = 3;
+        let source = Srs::insecure_dev_setup(power as usize + 1, 7);
+        let bytes = ptau_bytes(&source, power);
+        assert_eq!(Srs::ptau_power(&bytes[..]).unwrap(), power as usize);
+        let dir = std::env::temp_dir().join(format!("jolt-srs-open-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let ptau = dir.join("powers.srs");
+        std::fs::write(&ptau, &bytes).unwrap();
+        let srs = Srs::open(&ptau, 2).unwrap();
+        assert_eq!(srs.g1_powers(), &source.g1_powers()[..4]);
+        let jolt = dir.join("powers.ptau");
+        srs.save(&jolt).unwrap();
+        assert_eq!(Srs::open(&jolt, 0).unwrap(), srs);
+        assert!(matches!(
+            Srs::open(&ptau, power as usize + 1),
+            Err(PcsError::SrsTooSmall { .. })
+        ));
+        let other = dir.join("other");
+        std::fs::write(&other, b"JOLT PRF and more").unwrap();
+        let err = Srs::open(&other, 0).unwrap_err().to_string();
+        assert!(err.contains("neither a Jolt SRS file nor"), "{err}");
+        std::fs::write(&other, b"").unwrap();
+        assert!(Srs::open(&other, 0).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use std::io::{Read, Write};
 use std::path::Path;
 
-const MAGIC: &[u8; 8] = b"JOLT SRS";
+pub(super) const MAGIC: &[u8; 8] = b"JOLT SRS";
 const VERSION: u32 = 1;
 const CURVE_BN254: u32 = 254;
 const G1_BYTES: usize = 32;

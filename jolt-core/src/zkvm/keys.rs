@@ -65,6 +65,14 @@ pub fn pcs_num_vars(
         .max(params.log_m())
 }
 
+/// Variables of the largest polynomial a prover key for traces of up to
+/// `max_trace_length` steps of `program` commits: the SRS [`preprocess`]
+/// needs 2^that G1 powers (at least 2^16, the lookup subtables' size).
+pub fn srs_num_vars(program: &Program, max_trace_length: TraceLength) -> usize {
+    let memory = MemoryPreprocessing::new(program);
+    pcs_num_vars(&memory, &LookupParams::RV32, max_trace_length)
+}
+
 /// Keys for proving traces of up to `max_trace_length` steps of
 /// `program`. `srs` must hold [`pcs_num_vars`] variables' worth of powers.
 pub fn preprocess<P: CommitmentScheme>(
@@ -133,9 +141,7 @@ pub fn dev_preprocess(
     program: &Program,
     max_trace_length: TraceLength,
 ) -> Result<(ProverKey<HyperKzg>, VerifierKey<HyperKzg>), ZkvmError> {
-    let memory = MemoryPreprocessing::new(program);
-    let vars = pcs_num_vars(&memory, &LookupParams::RV32, max_trace_length);
-    let srs = Srs::insecure_dev_setup(vars, DEV_SRS_SEED);
+    let srs = Srs::insecure_dev_setup(srs_num_vars(program, max_trace_length), DEV_SRS_SEED);
     preprocess::<HyperKzg>(program, &srs, max_trace_length)
 }
 

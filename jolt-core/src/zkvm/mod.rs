@@ -23,6 +23,7 @@
 //! bytecode row (bytecode address at the all-zero point).
 
 pub mod keys;
+pub mod progress;
 pub mod proof;
 pub mod protocol;
 pub mod prover;
@@ -34,9 +35,10 @@ pub mod witness;
 mod tests;
 
 pub use keys::{
-    dev_preprocess, dev_verifier_key, preprocess, verifier_key, ProverKey, VerifierKey,
-    DEV_SRS_SEED,
+    dev_preprocess, dev_verifier_key, preprocess, srs_num_vars, verifier_key, ProverKey,
+    VerifierKey, DEV_SRS_SEED,
 };
+pub use progress::{Progress, ProgressEvent, PROVE_PHASES};
 pub use proof::{Proof, ProofFile, ProofFileError};
 pub use protocol::PROTOCOL_ID;
 pub use prover::{prove, prove_trace, Phases, ProveOptions, ProveOutput};

@@ -11,6 +11,7 @@ use crate::tracer::{trace, ProgramIO, Trace, DEFAULT_MAX_CYCLES};
 use crate::transcript::Transcript;
 
 use super::keys::ProverKey;
+use super::progress::{report as progress, Progress};
 use super::proof::Proof;
 use super::protocol::{absorb_commitments, absorb_statement, collect_claims, SubprotocolClaims};
 use super::registry::WitnessColumn;
@@ -22,15 +23,15 @@ use super::ZkvmError;
 pub struct ProveOptions {
     /// Real instructions before the run is stopped with a cycle-limit error.
     pub max_cycles: u64,
-    /// Progress lines on stderr (trace, commit, each subprotocol, opening).
-    pub progress: bool,
+    /// Where the end of each phase is reported (off, stderr lines, a callback).
+    pub progress: Progress,
 }
 
 impl Default for ProveOptions {
     fn default() -> Self {
         ProveOptions {
             max_cycles: DEFAULT_MAX_CYCLES,
-            progress: false,
+            progress: Progress::Off,
         }
     }
 }
@@ -59,13 +60,10 @@ pub fn prove<P: CommitmentScheme>(
     let start = Instant::now();
     let trace = trace(&pk.program, inputs, options.max_cycles)?;
     progress(
-        options,
+        &options.progress,
         start,
-        &format!(
-            "trace: {} cycles, {} steps",
-            trace.cycles,
-            trace.steps.len()
-        ),
+        1,
+        &format!("{} cycles, {} steps", trace.cycles, trace.steps.len()),
     );
     prove_trace(pk, trace, options)
 }
@@ -114,7 +112,7 @@ pub(crate) fn prove_trace_with<P: CommitmentScheme, H: WitnessHook<P::Field>>(
     hook.aux(&mut witness, &mut r1cs_witness);
     let mut phases = Phases::default();
     phases.mark("witness", start);
-    progress(options, start, &format!("witness: T = {trace_length}"));
+    progress(&options.progress, start, 2, &format!("T = {trace_length}"));
 
     let mut transcript = Transcript::new(b"jolt zkvm");
     absorb_statement(&mut transcript, &vk.digest, &io, trace_length);
@@ -127,22 +125,19 @@ pub(crate) fn prove_trace_with<P: CommitmentScheme, H: WitnessHook<P::Field>>(
     let commitments = P::batch_commit(&pk.pcs, &columns)?;
     absorb_commitments::<P>(&mut transcript, &commitments);
     phases.mark("commit", start);
-    progress(
-        options,
-        start,
-        &format!("commit: {} columns", commitments.len()),
-    );
+    let detail = format!("{} columns", commitments.len());
+    progress(&options.progress, start, 3, &detail);
 
     let (memory_proof, memory_claims) = memory::prove(&vk.memory, &witness.memory, &mut transcript);
     phases.mark("memory checking", start);
-    progress(options, start, "memory checking");
+    progress(&options.progress, start, 4, "");
     let (lasso_proof, lasso_claims) = lasso::prove(&vk.lasso, &witness.lasso, &mut transcript);
     phases.mark("instruction lookups", start);
-    progress(options, start, "instruction lookups");
+    progress(&options.progress, start, 5, "");
     let (r1cs_proof, r1cs_claims) = spartan::prove(&vk.cpu.r1cs, &r1cs_witness, &mut transcript);
     drop(r1cs_witness);
     phases.mark("R1CS", start);
-    progress(options, start, "R1CS");
+    progress(&options.progress, start, 6, "");
 
     let first_address = witness
         .column(WitnessColumn::Memory(MemoryColumn::Bytecode(
@@ -170,7 +165,8 @@ pub(crate) fn prove_trace_with<P: CommitmentScheme, H: WitnessHook<P::Field>>(
         .collect();
     let openings = P::prove_openings(&pk.pcs, &openings, &mut transcript)?;
     phases.mark("opening", start);
-    progress(options, start, &format!("opening: {} claims", claims.len()));
+    let detail = format!("{} claims", claims.len());
+    progress(&options.progress, start, 7, &detail);
 
     Ok(ProveOutput {
         io,
@@ -186,12 +182,6 @@ pub(crate) fn prove_trace_with<P: CommitmentScheme, H: WitnessHook<P::Field>>(
         steps,
         phases,
     })
-}
-
-fn progress(options: &ProveOptions, start: Instant, what: &str) {
-    if options.progress {
-        eprintln!("[prove {:>8.2?}] {what}", start.elapsed());
-    }
 }
 
 /// Time per prover phase, in order.

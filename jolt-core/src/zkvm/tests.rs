@@ -222,12 +222,21 @@ fn flipped_proof_bytes_are_rejected() {
     for cut in [0, 7, 12, header, bytes.len() / 2, bytes.len() - 1] {
         assert!(ProofFile::<HyperKzg>::from_bytes(&bytes[..cut]).is_err());
     }
-    let mut wrong_version = bytes.clone();
-    wrong_version[8] = 9;
+    // A file of the previous format version is refused by name.
+    let mut old_version = bytes.clone();
+    old_version[8..12].copy_from_slice(&1u32.to_le_bytes());
+    let err = ProofFile::<HyperKzg>::from_bytes(&old_version).unwrap_err();
     assert!(matches!(
-        ProofFile::<HyperKzg>::from_bytes(&wrong_version),
-        Err(ProofFileError::UnsupportedVersion { found: 9, .. })
+        err,
+        ProofFileError::UnsupportedVersion {
+            found: 1,
+            supported: 2
+        }
     ));
+    assert_eq!(
+        err.to_string(),
+        "proof file version 1; this build reads version 2"
+    );
     let mut trailing = bytes.clone();
     trailing.push(0);
     assert!(matches!(

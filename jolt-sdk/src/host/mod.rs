@@ -5,10 +5,12 @@ mod builder;
 mod provable;
 mod tracker;
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use jolt_core::error::VerifyError;
-use jolt_core::zkvm::{self, ProveOptions, ZkvmError};
+use jolt_core::pcs::PcsError;
+use jolt_core::zkvm::{self, Progress, ProveOptions, ZkvmError};
 
 pub use builder::{linker_script, BuildError, GuestBuilder, GUEST_TARGET};
 pub use jolt_core::tracer::{
@@ -41,6 +43,8 @@ pub enum HostError {
     OutputEncoding(postcard::Error),
     #[error("proving: {0}")]
     Prove(#[from] ZkvmError),
+    #[error("{path}: {source}")]
+    Srs { path: PathBuf, source: PcsError },
     #[error("the proof does not verify: {0}")]
     Verify(#[from] VerifyError),
 }
@@ -104,11 +108,9 @@ where
     let (pk, vk) = zkvm::dev_preprocess(program, trace_length)?;
     let preprocess_time = start.elapsed();
     let start = Instant::now();
-    let progress = std::env::var_os("JOLT_PROGRESS").is_some();
     let options = ProveOptions {
         max_cycles,
-        progress,
-        ..ProveOptions::default()
+        progress: env_progress(),
     };
     let out = zkvm::prove_trace(&pk, trace, &options)?;
     let prove_time = trace_time + start.elapsed();
@@ -130,6 +132,14 @@ where
         verify_time,
     };
     Ok((output, run))
+}
+
+/// Progress lines on stderr when `JOLT_PROGRESS` is set.
+pub(crate) fn env_progress() -> Progress {
+    match std::env::var_os("JOLT_PROGRESS") {
+        Some(_) => Progress::Lines,
+        None => Progress::Off,
+    }
 }
 
 /// The layout the example guests are built for: 992 KiB of RAM, so the

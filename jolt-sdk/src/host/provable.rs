@@ -3,13 +3,14 @@
 //! arguments and outputs (serialized with postcard, as the guest reads and
 //! writes them).
 
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use instructions::Opcode;
-use jolt_core::pcs::HyperKzg;
+use jolt_core::pcs::{HyperKzg, PcsError, Srs};
 use jolt_core::tracer::io::trim_trailing_zeros;
-use jolt_core::zkvm::{self, ProofFile, ProofFileError, ProveOptions};
+use jolt_core::zkvm::{self, ProofFile, ProofFileError, ProveOptions, TraceLength};
 
 use super::{
     deserialize_output, serialize_input, trace, GuestBuilder, HostError, MemoryLayout, Program,
@@ -116,21 +117,73 @@ where
 }
 
 /// The keys of one program: the verifier key, and prover keys made on
-/// first use, sized to the run (INSECURE development SRS; docs/zkvm.md).
+/// first use, sized to the run. From the INSECURE development SRS
+/// ([`Keys::new`]) or from an SRS file ([`Keys::from_srs_file`]).
 pub struct Keys {
     program: Program,
     vk: VerifierKey,
     max_cycles: u64,
+    /// The SRS file; `None` for the development SRS.
+    srs: Option<PathBuf>,
     prover: Mutex<Option<zkvm::ProverKey<HyperKzg>>>,
 }
 
 impl Keys {
+    /// Keys from the INSECURE development SRS (docs/zkvm.md).
     pub fn new(program: &Program, max_cycles: u64) -> Result<Self, HostError> {
         Ok(Keys {
             program: program.clone(),
             vk: zkvm::dev_verifier_key(program)?,
             max_cycles,
+            srs: None,
             prover: Mutex::new(None),
+        })
+    }
+
+    /// Keys from an SRS file: this project's format (`jolt srs import`,
+    /// `Srs::save`) or a snarkjs `.ptau` file, told apart by content. The
+    /// verifier key is made now; each prover key on the first proof that
+    /// needs it, reading 2^[`zkvm::srs_num_vars`] G1 powers from a `.ptau`
+    /// (a file in this project's format is read whole each time).
+    pub fn from_srs_file(
+        program: &Program,
+        max_cycles: u64,
+        srs: impl AsRef<Path>,
+    ) -> Result<Self, HostError> {
+        let path = srs.as_ref().to_path_buf();
+        let vk = zkvm::verifier_key::<HyperKzg>(program, &open_srs(&path, 0)?)?;
+        Ok(Keys {
+            program: program.clone(),
+            vk,
+            max_cycles,
+            srs: Some(path),
+            prover: Mutex::new(None),
+        })
+    }
+
+    /// The same program and cycle limit with keys from an SRS file
+    /// ([`Keys::from_srs_file`]), e.g.
+    /// `preprocess_fib(&program)?.with_srs_file("pot16_final.ptau")?`.
+    pub fn with_srs_file(self, srs: impl AsRef<Path>) -> Result<Self, HostError> {
+        Keys::from_srs_file(&self.program, self.max_cycles, srs)
+    }
+
+    /// The SRS file the keys come from; `None` for the development SRS.
+    pub fn srs_file(&self) -> Option<&Path> {
+        self.srs.as_deref()
+    }
+
+    /// A prover key for traces of 2^log_t steps.
+    fn prover_key(
+        &self,
+        max_trace_length: TraceLength,
+    ) -> Result<zkvm::ProverKey<HyperKzg>, HostError> {
+        Ok(match &self.srs {
+            None => zkvm::dev_preprocess(&self.program, max_trace_length)?.0,
+            Some(path) => {
+                let srs = open_srs(path, zkvm::srs_num_vars(&self.program, max_trace_length))?;
+                zkvm::preprocess::<HyperKzg>(&self.program, &srs, max_trace_length)?.0
+            }
         })
     }
 
@@ -203,6 +256,25 @@ impl Proof {
     }
 }
 
+/// Reads an SRS file of either format ([`Srs::open`]); fewer powers than
+/// `max_num_vars` needs is an error naming the file.
+fn open_srs(path: &Path, max_num_vars: usize) -> Result<Srs, HostError> {
+    let named = |source| HostError::Srs {
+        path: path.to_path_buf(),
+        source,
+    };
+    let srs = Srs::open(path, max_num_vars).map_err(named)?;
+    let (needed, have) = (Srs::g1_powers_for(max_num_vars), srs.g1_powers().len());
+    if have < needed {
+        return Err(named(PcsError::SrsTooSmall {
+            what: "G1 powers",
+            needed,
+            have,
+        }));
+    }
+    Ok(srs)
+}
+
 /// Runs `f` and measures it.
 pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let start = Instant::now();
@@ -228,14 +300,13 @@ where
         .as_ref()
         .is_none_or(|pk| pk.max_trace_length < trace_length)
     {
-        *prover = Some(zkvm::dev_preprocess(&keys.program, trace_length)?.0);
+        *prover = Some(keys.prover_key(trace_length)?);
     }
     // Set just above.
     let pk = prover.as_ref().expect("prover key");
     let options = ProveOptions {
         max_cycles: keys.max_cycles,
-        progress: std::env::var_os("JOLT_PROGRESS").is_some(),
-        ..ProveOptions::default()
+        progress: super::env_progress(),
     };
     let start_prove = Instant::now();
     let out = zkvm::prove_trace(pk, trace, &options)?;
@@ -308,5 +379,128 @@ pub fn run_main(body: impl FnOnce() -> Result<(), Box<dyn std::error::Error>>) {
     if let Err(e) = body() {
         eprintln!("error: {e}");
         std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_bn254::Fq;
+    use instructions::{Instruction, Opcode::*};
+    use jolt_core::testing::elf::{build_elf, ElfSegment};
+    use jolt_core::tracer::RAM_BASE;
+
+    /// Adds one to the first input word and writes it as the first output
+    /// word, in 64 KiB of RAM (the smallest SRS a proof can use: 2^16).
+    fn increment() -> Program {
+        let l = MemoryLayout::default();
+        let hi = |a: u32| (a.wrapping_add(0x800) & 0xffff_f000) as i32;
+        let lo = |a: u32| ((a << 20) as i32) >> 20;
+        let i = |op, rd, rs1, rs2, imm| Instruction::new(op, rd, rs1, rs2, imm);
+        let code = [
+            i(Lui, 5, 0, 0, hi(l.input_start())),
+            i(Lw, 6, 5, 0, lo(l.input_start())),
+            i(Addi, 6, 6, 0, 1),
+            i(Lui, 5, 0, 0, hi(l.output_start())),
+            i(Sw, 0, 5, 6, lo(l.output_start())),
+            i(Addi, 6, 0, 0, 1),
+            i(Lui, 5, 0, 0, hi(l.termination_address())),
+            i(Sw, 0, 5, 6, lo(l.termination_address())),
+        ];
+        let elf = build_elf(RAM_BASE, &[ElfSegment::code(RAM_BASE, &code)]);
+        let layout = MemoryLayout::new(64 << 10, 64 << 10, 4096, 4096).unwrap();
+        Program::from_elf(&elf, layout).unwrap()
+    }
+
+    /// A `.ptau` file of `power` holding `srs`'s G1 and G2 powers (the
+    /// snarkjs layout: coordinates little endian in Montgomery form; points
+    /// beyond those in `srs` are zeros, which the reader skips).
+    fn write_ptau(srs: &Srs, power: u32, path: &Path) {
+        let fq = |x: &Fq, out: &mut Vec<u8>| {
+            for limb in x.0 .0 {
+                out.extend_from_slice(&limb.to_le_bytes());
+            }
+        };
+        let mut header = 32u32.to_le_bytes().to_vec();
+        for limb in <Fq as ark_ff::PrimeField>::MODULUS.0 {
+            header.extend_from_slice(&limb.to_le_bytes());
+        }
+        header.extend_from_slice(&power.to_le_bytes());
+        header.extend_from_slice(&power.to_le_bytes());
+        let mut g1 = Vec::new();
+        for p in srs.g1_powers() {
+            fq(&p.x, &mut g1);
+            fq(&p.y, &mut g1);
+        }
+        g1.resize(((1 << (power + 1)) - 1) * 64, 0);
+        let mut g2 = Vec::new();
+        for p in srs.g2_powers() {
+            for c in [p.x.c0, p.x.c1, p.y.c0, p.y.c1] {
+                fq(&c, &mut g2);
+            }
+        }
+        g2.resize((1 << power) * 128, 0);
+        let mut file = b"ptau".to_vec();
+        file.extend_from_slice(&1u32.to_le_bytes());
+        file.extend_from_slice(&3u32.to_le_bytes());
+        for (kind, data) in [(1u32, header), (2, g1), (3, g2)] {
+            file.extend_from_slice(&kind.to_le_bytes());
+            file.extend_from_slice(&(data.len() as u64).to_le_bytes());
+            file.extend_from_slice(&data);
+        }
+        std::fs::write(path, file).unwrap();
+    }
+
+    /// Keys from a `.ptau` file and from the same powers in this project's
+    /// format agree; a proof made with one verifies with the other.
+    #[test]
+    fn keys_from_a_ptau_file() {
+        let program = increment();
+        let dir = std::env::temp_dir().join(format!("jolt-sdk-srs-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let vars = zkvm::srs_num_vars(&program, TraceLength::from_log(2).unwrap());
+        assert_eq!(vars, 16);
+        let srs = Srs::insecure_dev_setup(vars, 11);
+        let ptau = dir.join("ceremony.bin");
+        write_ptau(&srs, vars as u32, &ptau);
+        let jolt = dir.join("srs.ptau");
+        srs.save(&jolt).unwrap();
+
+        let keys = Keys::new(&program, 1000)
+            .unwrap()
+            .with_srs_file(&ptau)
+            .unwrap();
+        assert_eq!(keys.srs_file(), Some(ptau.as_path()));
+        let (output, proof): ([u8; 4], Proof) = prove_provable(&keys, &[0x29u8, 0, 0, 0]).unwrap();
+        assert_eq!(output, [0x2a, 0, 0, 0]);
+        let other = Keys::from_srs_file(&program, 1000, &jolt).unwrap();
+        assert_eq!(other.verifier_key().digest, keys.verifier_key().digest);
+        verify_provable(other.verifier_key(), &[0x29u8, 0, 0, 0], &output, &proof).unwrap();
+        // The development SRS is another key.
+        let dev = Keys::new(&program, 1000).unwrap();
+        assert!(verify_provable(dev.verifier_key(), &[0x29u8, 0, 0, 0], &output, &proof).is_err());
+
+        // Too few powers for the proof, in either format, is an error
+        // naming the file.
+        let small_ptau = dir.join("small.ptau");
+        write_ptau(&Srs::insecure_dev_setup(3, 11), 3, &small_ptau);
+        let small_srs = dir.join("small.srs");
+        Srs::insecure_dev_setup(3, 11).save(&small_srs).unwrap();
+        for (small, detail) in [
+            (&small_ptau, "G1 powers in the ptau file, have 15"),
+            (&small_srs, "G1 powers, have 8"),
+        ] {
+            let keys = Keys::from_srs_file(&program, 1000, small).unwrap();
+            let err = prove_provable::<_, [u8; 4]>(&keys, &[0x29u8, 0, 0, 0]).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("{}: SRS too small: need 65536 {detail}", small.display())
+            );
+        }
+        let err = Keys::from_srs_file(&program, 1000, dir.join("missing"))
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("missing"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
