@@ -2,8 +2,8 @@
 //!
 //! This crate is the single source of truth for what an instruction *means*:
 //! the tracer executes through [`semantics`], and the lookup decompositions
-//! (a later layer) are tested against the same functions. Nothing here
-//! touches machine state.
+//! in [`lookups`] (which `jolt-core::lasso` proves) are tested against the
+//! same functions. Nothing here touches machine state.
 
 pub mod decode;
 pub mod encode;

@@ -1,7 +1,7 @@
 //! Opening claims: every subprotocol ends in claims "committed column `C`
 //! evaluates to `value` at `point`", which it returns instead of opening
 //! them; the prover batches all of them into one PCS opening at the end of
-//! the proof (DESIGN.md §5, `pcs::CommitmentScheme::prove_openings`).
+//! the proof (docs/architecture.md, proof order; `pcs::CommitmentScheme::prove_openings`).
 //!
 //! `C` is the subprotocol's own column type (e.g. a Lasso or memory column
 //! enum); the zkVM's witness registry maps it to the committed polynomial.

@@ -1,4 +1,4 @@
-//! The guest's address space (DESIGN.md §4).
+//! The guest's address space (docs/machine.md, memory layout).
 //!
 //! ```text
 //!   input_start  ┌──────────────────────┐

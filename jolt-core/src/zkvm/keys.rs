@@ -1,5 +1,5 @@
 //! Preprocessing: what prover and verifier know about a program before any
-//! run (DESIGN.md §3): the bytecode table with virtual sequences expanded,
+//! run (docs/architecture.md, data flow): the bytecode table with virtual sequences expanded,
 //! the memory image and layout, the CPU constraints, the witness registry
 //! and the PCS keys. The verifier key's digest is the first thing the
 //! transcript absorbs, so a proof is bound to one program, layout and SRS.

@@ -1,4 +1,4 @@
-//! The witness registry (DESIGN.md §6): every polynomial a proof commits,
+//! The witness registry (docs/architecture.md): every polynomial a proof commits,
 //! in commitment order, and which committed column each R1CS input is.
 //!
 //! | column | length | values | produced by | claims consumed by |

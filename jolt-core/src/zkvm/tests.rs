@@ -136,7 +136,7 @@ fn other_io_is_rejected() {
     }
 }
 
-/// Bug class 1 (DESIGN.md §8a): shape fields that disagree with the key are
+/// Bug class 1 (docs/architecture.md): shape fields that disagree with the key are
 /// rejected before anything is sized by them.
 #[test]
 fn shape_fields_are_checked_first() {
@@ -284,7 +284,7 @@ fn change(column: MemoryColumn, index: usize) -> Tamper {
     }
 }
 
-/// Bug classes 3, 5, 6 and 7 (DESIGN.md §8a), each at the step it is about.
+/// Bug classes 3, 5, 6 and 7 (docs/architecture.md), each at the step it is about.
 #[test]
 fn regression_bug_classes() {
     use crate::memory::Slot;
