@@ -189,11 +189,12 @@ fn proves_verifies_and_rejects_tampering() {
         &verify(&elf, &write_temp("text.proof", b"hello"), &[]),
         "not a proof file",
     );
-    let mut wrong_version = bytes.clone();
-    wrong_version[8] = 2;
+    // A file of the previous format version names both versions.
+    let mut old_version = bytes.clone();
+    old_version[8] = 1;
     rejected(
-        &verify(&elf, &write_temp("v2.proof", &wrong_version), &[]),
-        "version 2",
+        &verify(&elf, &write_temp("v1.proof", &old_version), &[]),
+        "proof file version 1; this build reads version 2",
     );
     rejected(
         &verify(

@@ -6,8 +6,8 @@
 //!   flags, output), at their narrowest widths.
 //! - [`primary`]: the sumcheck Output(r) = Σ_x eq(r, x)·Σ_f flag_f(x)·g_f(E(x)).
 //! - [`memory_checking`]: read-only offline memory checking of the
-//!   subtables, one tuple-valued memory per chunk, with two batched grand
-//!   products.
+//!   subtables, one tuple-valued memory per chunk, on the shared multiset
+//!   core ([`crate::subprotocols::multiset`]).
 //!
 //! Nothing is opened here: [`prove`] and [`verify`] return
 //! [`OpeningClaim`]s for the batched PCS opening. The caller commits
@@ -17,9 +17,9 @@
 //! Transcript, in order: `lasso statement` (log2 T, W, C); `lasso r`
 //! (log2 T challenges); the primary sumcheck (`sumcheck claims` = Output(r),
 //! rounds); `lasso flag evals`, `lasso primary read value evals`;
-//! `lasso gamma`, `lasso tau`; the read/write grand product;
-//! `lasso dim evals`, `lasso read value evals`, `lasso read count evals`;
-//! the init/final grand product; `lasso final count evals`.
+//! `lasso gamma`, `lasso tau`; the grand products (batched by length);
+//! `lasso dim evals`, `lasso read value evals`, `lasso read count evals`,
+//! `lasso final count evals`.
 
 pub mod layout;
 pub mod memory_checking;
