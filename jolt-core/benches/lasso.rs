@@ -78,14 +78,14 @@ fn breakdown(log_t: usize) {
     let witness = LassoWitness::new(&rows, LookupParams::RV32).expect("valid rows");
     let t_witness = start.elapsed();
     let start = Instant::now();
-    let (proof, _) = lasso::prove::<Fr>(&witness.layout, &witness, &mut Transcript::new(b"bench"));
+    let (proof, _) = lasso::prove::<Fr>(witness.layout(), &witness, &mut Transcript::new(b"bench"));
     let t_prove = start.elapsed();
     let start = Instant::now();
     let _ = lasso::memory_checking::prove::<Fr>(&witness, &mut Transcript::new(b"bench"));
     let t_memory = start.elapsed();
     let start = Instant::now();
     lasso::verify(
-        &witness.layout,
+        witness.layout(),
         witness.trace_length(),
         &proof,
         &mut Transcript::new(b"bench"),
@@ -117,7 +117,8 @@ fn lasso_bench(c: &mut Criterion) {
         breakdown(log_t);
         let rows = rows(log_t);
         let witness = LassoWitness::new(&rows, LookupParams::RV32).expect("valid rows");
-        let (proof, _) = lasso::prove::<Fr>(&witness.layout, &witness, &mut Transcript::new(b"bench"));
+        let (proof, _) =
+            lasso::prove::<Fr>(witness.layout(), &witness, &mut Transcript::new(b"bench"));
 
         let mut g = c.benchmark_group(format!("lasso 2^{log_t}"));
         g.sample_size(10);
@@ -128,14 +129,14 @@ fn lasso_bench(c: &mut Criterion) {
         g.bench_function("prove", |b| {
             b.iter_batched(
                 || Transcript::new(b"bench"),
-                |mut t| lasso::prove::<Fr>(&witness.layout, &witness, &mut t),
+                |mut t| lasso::prove::<Fr>(witness.layout(), &witness, &mut t),
                 BatchSize::SmallInput,
             )
         });
         g.bench_function("verify", |b| {
             b.iter(|| {
                 lasso::verify(
-                    &witness.layout,
+                    witness.layout(),
                     witness.trace_length(),
                     &proof,
                     &mut Transcript::new(b"bench"),

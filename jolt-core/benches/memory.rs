@@ -21,7 +21,6 @@ use jolt_core::tracer::{trace, MemoryLayout, Program, RAM_BASE};
 use jolt_core::transcript::Transcript;
 use std::time::{Duration, Instant};
 
-
 /// A program whose address space is 2^log_m words and whose trace has just
 /// under 2^log_t steps.
 fn program(log_t: usize, log_m: usize) -> Program {

@@ -102,7 +102,13 @@ fn one_shot(log_t: usize) {
     println!("r1cs 2^{log_t} prove: {:?}", start.elapsed());
     let start = std::time::Instant::now();
     let trace_length = witness.trace_length();
-    verify(&cpu.r1cs, trace_length, &proof, &mut Transcript::new(b"bench")).unwrap();
+    verify(
+        &cpu.r1cs,
+        trace_length,
+        &proof,
+        &mut Transcript::new(b"bench"),
+    )
+    .unwrap();
     println!("r1cs 2^{log_t} verify: {:?}", start.elapsed());
 }
 

@@ -36,7 +36,7 @@ fn example_traces_prove() {
         let trace_length = padded_trace_length(t.steps.len()).unwrap();
         let rows = lookup_rows(&t, trace_length);
         let witness = LassoWitness::new(&rows, p).unwrap();
-        let layout = &witness.layout;
+        let layout = witness.layout();
         let (proof, _) = lasso::prove::<Fr>(layout, &witness, &mut Transcript::new(b"e2e"));
         let claims = lasso::verify(layout, trace_length, &proof, &mut Transcript::new(b"e2e"))
             .unwrap_or_else(|e| panic!("{example}: {e}"));

@@ -95,7 +95,10 @@ const CHUNK_NAMES: [&str; 8] = [
 fn shapes(layout: &LassoLayout, trace_length: TraceLength) -> Vec<MemoryShape> {
     (0..layout.num_chunks())
         .map(|i| MemoryShape {
-            name: CHUNK_NAMES.get(i).copied().unwrap_or("subtables of a chunk"),
+            name: CHUNK_NAMES
+                .get(i)
+                .copied()
+                .unwrap_or("subtables of a chunk"),
             log_cells: layout.log_m(),
             log_ops: trace_length.log_t(),
         })
@@ -375,7 +378,10 @@ pub(super) fn verify<F: JoltField>(
     }
     for (i, (fp, chunk)) in fingerprints.iter().zip(&claims).enumerate() {
         let memories = &layout.chunk_memories[i];
-        let read_values: Vec<F> = memories.iter().map(|&m| proof.read_value_evals[m]).collect();
+        let read_values: Vec<F> = memories
+            .iter()
+            .map(|&m| proof.read_value_evals[m])
+            .collect();
         let entries: Vec<F> = memories
             .iter()
             .map(|&m| table_evals[&layout.memories[m].0])

@@ -229,5 +229,3 @@ fn primary_claims<F: JoltField>(
     );
     claims
 }
-
-

@@ -53,7 +53,9 @@ impl LookupRow {
 /// Why a witness cannot be built from the rows.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LassoError {
-    #[error("lasso: {0} rows; the number of rows must be a power of two in [2, 2^29] (one per step)")]
+    #[error(
+        "lasso: {0} rows; the number of rows must be a power of two in [2, 2^29] (one per step)"
+    )]
     RowCount(usize),
     #[error("lasso: unsupported parameters: {0}")]
     Params(crate::error::VerifyError),
@@ -138,26 +140,27 @@ impl SmallColumn {
     }
 }
 
-/// Every committed Lasso column for T steps. Fields are public so that a
-/// malicious-prover harness can change single values; [`super::prove`]
-/// only requires the shapes (lengths, numbers of columns) to stay as built.
+/// Every committed Lasso column for T steps. Fields are crate-visible so
+/// that the malicious-prover harness ([`crate::testing::tamper`]) can
+/// change single values; [`super::prove`] only requires the shapes
+/// (lengths, numbers of columns) to stay as built.
 #[derive(Clone, Debug)]
 pub struct LassoWitness {
-    pub layout: LassoLayout,
+    pub(crate) layout: LassoLayout,
     /// dim_i[t]: chunk i's subtable index at step t.
-    pub dims: Vec<Vec<u16>>,
+    pub(crate) dims: Vec<Vec<u16>>,
     /// E_m[t] = T_m(dim_chunk(m)[t]), per memory.
-    pub read_values: Vec<SmallColumn>,
+    pub(crate) read_values: Vec<SmallColumn>,
     /// read_cts_i[t]: how often chunk i's memory was read at dim_i[t]
     /// before step t.
-    pub read_cts: Vec<Vec<u32>>,
+    pub(crate) read_cts: Vec<Vec<u32>>,
     /// final_cts_i[a]: how often chunk i's memory was read at a, over all
     /// steps (M entries).
-    pub final_cts: Vec<Vec<u32>>,
+    pub(crate) final_cts: Vec<Vec<u32>>,
     /// flags[k][t] = [step t's lookup is `layout.kinds[k]`].
-    pub flags: Vec<Vec<bool>>,
+    pub(crate) flags: Vec<Vec<bool>>,
     /// The lookup output g(E) of each step (0 without a lookup).
-    pub outputs: Vec<u32>,
+    pub(crate) outputs: Vec<u32>,
     /// Every subtable some memory reads, materialized at its entries' width
     /// (public data, not committed: the prover's init and final
     /// fingerprints use it).
@@ -257,6 +260,11 @@ impl LassoWitness {
             && self.final_cts.iter().all(|f| f.len() == m)
             && self.flags.len() == l.kinds.len()
             && self.flags.iter().all(|f| f.len() == t)
+    }
+
+    /// The lookup layout the witness was built for.
+    pub fn layout(&self) -> &LassoLayout {
+        &self.layout
     }
 
     /// The entries of memory m's subtable.
@@ -407,4 +415,3 @@ fn compute_outputs(
         })
         .collect()
 }
-

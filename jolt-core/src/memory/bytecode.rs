@@ -271,7 +271,11 @@ impl BytecodeTable {
             }
         }
         // Σ_i eq(r, i) = 1, so the −τ of every row sums to −τ.
-        fp.hash(IdentityPolynomial::new(r.len()).evaluate(r), &fields, F::zero())
+        fp.hash(
+            IdentityPolynomial::new(r.len()).evaluate(r),
+            &fields,
+            F::zero(),
+        )
     }
 }
 
@@ -574,7 +578,11 @@ pub fn verify<F: JoltField>(
         },
     )?;
     absorb_evals(transcript, proof);
-    Ok(opening_claims(proof, &claims.reads.point, &claims.init.point))
+    Ok(opening_claims(
+        proof,
+        &claims.reads.point,
+        &claims.init.point,
+    ))
 }
 
 #[cfg(test)]
@@ -586,7 +594,12 @@ mod tests {
     #[test]
     fn read_evals_map_each_column_to_its_field() {
         let index = |c: BytecodeColumn| {
-            Fr::from(BytecodeColumn::PER_STEP.iter().position(|&x| x == c).unwrap() as u64)
+            Fr::from(
+                BytecodeColumn::PER_STEP
+                    .iter()
+                    .position(|&x| x == c)
+                    .unwrap() as u64,
+            )
         };
         let evals = BytecodeReadEvals::from_fn(index);
         for (c, v) in evals.pairs() {
@@ -594,7 +607,10 @@ mod tests {
         }
         // The row fields are the per-step columns after the address,
         // without the count, in PER_STEP order.
-        let fields: Vec<Fr> = BytecodeColumn::PER_STEP[1..8].iter().map(|&c| index(c)).collect();
+        let fields: Vec<Fr> = BytecodeColumn::PER_STEP[1..8]
+            .iter()
+            .map(|&c| index(c))
+            .collect();
         assert_eq!(evals.row_fields().to_vec(), fields);
     }
 }

@@ -211,8 +211,6 @@ pub fn verify_outputs<F: JoltField>(
     Ok((full_point(space, &r_low), proof.final_value_eval))
 }
 
-
-
 #[cfg(test)]
 mod tests {
     use super::*;

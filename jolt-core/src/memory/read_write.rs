@@ -129,10 +129,16 @@ impl<F: JoltField> StepEvals<F> {
         out.push((MemoryColumn::RamWriteValue, self.ram_write_value));
         out.push((MemoryColumn::RdWriteValue, self.rd_write_value));
         for s in Slot::ALL {
-            out.push((MemoryColumn::ReadTimestamp(s), self.read_timestamp[s.index()]));
+            out.push((
+                MemoryColumn::ReadTimestamp(s),
+                self.read_timestamp[s.index()],
+            ));
         }
         for s in Slot::ALL {
-            out.push((MemoryColumn::RangeReadCount(s), self.range_read_count[s.index()]));
+            out.push((
+                MemoryColumn::RangeReadCount(s),
+                self.range_read_count[s.index()],
+            ));
         }
         out
     }
@@ -202,10 +208,15 @@ fn absorb_statement(
 
 /// The two fingerprints: the read-write memory's (values v and tag) and
 /// the range memory's (no values: cell d and its count).
-fn draw_fingerprints<F: JoltField>(transcript: &mut Transcript) -> (Fingerprint<F>, Fingerprint<F>) {
+fn draw_fingerprints<F: JoltField>(
+    transcript: &mut Transcript,
+) -> (Fingerprint<F>, Fingerprint<F>) {
     let gamma: F = transcript.challenge_scalar(b"memory gamma");
     let tau: F = transcript.challenge_scalar(b"memory tau");
-    (Fingerprint::new(gamma, tau, 2), Fingerprint::new(gamma, tau, 0))
+    (
+        Fingerprint::new(gamma, tau, 2),
+        Fingerprint::new(gamma, tau, 0),
+    )
 }
 
 /// The read-write memory, then the range memory.
@@ -295,7 +306,10 @@ pub fn prove<F: JoltField>(
     let range_writes = build_leaves(SLOTS * n, |i| range_reads[i] + range_fp.time_coeff());
     let range_init = build_leaves(SLOTS * n, |i| range_fp.hash_u64(i as u64, &[], 0));
     let range_finals = build_leaves(SLOTS * n, |i| {
-        range_init[i] + range_fp.time_coeff().mul_u64(rw.range_final_count[i] as u64)
+        range_init[i]
+            + range_fp
+                .time_coeff()
+                .mul_u64(rw.range_final_count[i] as u64)
     });
     let init_memory = initial_memory(&pre.space, &pre.image, &witness.io.inputs);
     let ram = pre.space.ram_region();
@@ -342,7 +356,11 @@ pub fn prove<F: JoltField>(
     let final_timestamp_eval = Column::U32(&rw.final_timestamp).evaluate_with_eq(&eq_m);
     drop(eq_m);
 
-    let finals = [range_final_count_eval, final_value_eval, final_timestamp_eval];
+    let finals = [
+        range_final_count_eval,
+        final_value_eval,
+        final_timestamp_eval,
+    ];
     absorb_evals(transcript, &step_evals, finals);
     let (output, output_claim) =
         prove_outputs(&pre.space, &rw.final_value, &witness.io, transcript);

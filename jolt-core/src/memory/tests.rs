@@ -45,9 +45,9 @@ fn case(seed: u64, blocks: usize, panic: bool, pad: usize) -> Case {
     let trace = trace(&program, &inputs, 100_000).expect("generated programs halt");
     let pre = MemoryPreprocessing::new(&program);
     let padded = TraceLength::padded(trace.steps.len()).unwrap();
-    let trace_length = TraceLength::from_log(padded.log_t() + pad.trailing_zeros() as usize).unwrap();
-    let witness =
-        MemoryWitness::new(&pre, &trace, trace_length).expect("witness of a real trace");
+    let trace_length =
+        TraceLength::from_log(padded.log_t() + pad.trailing_zeros() as usize).unwrap();
+    let witness = MemoryWitness::new(&pre, &trace, trace_length).expect("witness of a real trace");
     Case {
         pre,
         trace,
@@ -696,11 +696,25 @@ fn tampered_proofs_are_rejected() {
     ));
     for log_t in [n.log_t() - 1, n.log_t() + 1] {
         let other = TraceLength::from_log(log_t).unwrap();
-        assert!(verify(&c.pre, other, io, &proof, &mut Transcript::new(b"memory test")).is_err());
+        assert!(verify(
+            &c.pre,
+            other,
+            io,
+            &proof,
+            &mut Transcript::new(b"memory test")
+        )
+        .is_err());
     }
     // Another program's preprocessing.
     let other = case(214, 20, false, 1);
-    assert!(verify(&other.pre, n, io, &proof, &mut Transcript::new(b"memory test")).is_err());
+    assert!(verify(
+        &other.pre,
+        n,
+        io,
+        &proof,
+        &mut Transcript::new(b"memory test")
+    )
+    .is_err());
     // Another transcript.
     assert!(verify(&c.pre, n, io, &proof, &mut Transcript::new(b"other")).is_err());
 }
@@ -711,7 +725,14 @@ fn prover_and_verifier_transcripts_agree() {
     let mut pt = Transcript::new(b"memory test");
     let (proof, _) = prove::<Fr>(&c.pre, &c.witness, &mut pt);
     let mut vt = Transcript::new(b"memory test");
-    verify(&c.pre, c.witness.trace_length(), &c.trace.io, &proof, &mut vt).unwrap();
+    verify(
+        &c.pre,
+        c.witness.trace_length(),
+        &c.trace.io,
+        &proof,
+        &mut vt,
+    )
+    .unwrap();
     assert_eq!(pt.log(), vt.log());
     let (a, b): (Fr, Fr) = (pt.challenge_scalar(b"next"), vt.challenge_scalar(b"next"));
     assert_eq!(a, b);

@@ -30,9 +30,7 @@ pub fn now(step: usize, slot: Slot) -> u64 {
 /// t_now − t_read − 1 when that lies in [0, 4T).
 pub fn range_cell(step: usize, slot: Slot, read_timestamp: u32, t: usize) -> Option<usize> {
     let d = now(step, slot) as i64 - read_timestamp as i64 - 1;
-    (0..(SLOTS * t) as i64)
-        .contains(&d)
-        .then_some(d as usize)
+    (0..(SLOTS * t) as i64).contains(&d).then_some(d as usize)
 }
 
 /// Read counts of the range memory per slot and step, and its final

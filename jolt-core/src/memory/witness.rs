@@ -20,9 +20,9 @@ use super::layout::SINK_REGISTER;
 use super::read_write::ReadWriteWitness;
 use super::timestamps::{now, range_counts, SLOTS};
 use super::{MemoryColumn, MemoryPreprocessing, Slot};
-use crate::trace_length::TraceLength;
 use crate::field::JoltField;
 use crate::pcs::Column;
+use crate::trace_length::TraceLength;
 use crate::tracer::{ProgramIO, RamAccess, Trace, NUM_REGISTERS};
 
 /// Why a trace cannot be turned into a memory-checking witness.
@@ -51,12 +51,14 @@ pub enum WitnessError {
     },
 }
 
-/// Every committed column of memory checking, and the public I/O.
+/// Every committed column of memory checking, and the public I/O. Fields
+/// are crate-visible for the malicious-prover harness; others read the
+/// columns through [`MemoryWitness::column`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MemoryWitness {
-    pub io: ProgramIO,
-    pub bytecode: BytecodeWitness,
-    pub read_write: ReadWriteWitness,
+    pub(crate) io: ProgramIO,
+    pub(crate) bytecode: BytecodeWitness,
+    pub(crate) read_write: ReadWriteWitness,
 }
 
 /// The memory and last-access times while replaying.

@@ -99,11 +99,6 @@ pub struct HyperKzgProof {
     pub quotient: G1Affine,
 }
 
-
-
-
-
-
 impl HyperKzg {
     /// **INSECURE** keys from [`Srs::insecure_dev_setup`], for tests and
     /// benchmarks.

@@ -288,9 +288,6 @@ pub fn linear_combination_of_columns<F: JoltField>(
     DensePolynomial::new(out)
 }
 
-
-
-
 #[cfg(test)]
 mod tests {
     use super::*;

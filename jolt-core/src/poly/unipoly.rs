@@ -125,8 +125,6 @@ impl<F: JoltField> CompressedUniPoly<F> {
     }
 }
 
-
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -273,8 +273,6 @@ pub struct SpartanProof<F: JoltField> {
     pub shift_evals: ProofVec<F>,
 }
 
-
-
 /// The claims a proof hands to the PCS: every input and auxiliary column
 /// at r, and every shifted input at r'.
 fn claims<F: JoltField>(

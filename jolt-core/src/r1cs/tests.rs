@@ -70,7 +70,12 @@ fn claims_hold(witness: &R1csWitness<Fr>, claims: &[OpeningClaim<R1csColumn, Fr>
 
 fn accepts(r1cs: &UniformR1cs, witness: &R1csWitness<Fr>) -> bool {
     let (proof, _) = prove(r1cs, witness, &mut Transcript::new(b"test"));
-    match verify(r1cs, witness.trace_length(), &proof, &mut Transcript::new(b"test")) {
+    match verify(
+        r1cs,
+        witness.trace_length(),
+        &proof,
+        &mut Transcript::new(b"test"),
+    ) {
         Ok(claims) => claims_hold(witness, &claims),
         Err(_) => false,
     }
@@ -147,9 +152,8 @@ fn every_tampered_proof_field_is_rejected() {
     let witness = R1csWitness::new(&r1cs, inputs(t, 11));
     let (proof, _) = prove(&r1cs, &witness, &mut Transcript::new(b"test"));
     let log_len = |log_t: usize| TraceLength::from_log(log_t).unwrap();
-    let rejects = |p: &SpartanProof<Fr>| {
-        verify(&r1cs, log_len(4), p, &mut Transcript::new(b"test")).is_err()
-    };
+    let rejects =
+        |p: &SpartanProof<Fr>| verify(&r1cs, log_len(4), p, &mut Transcript::new(b"test")).is_err();
     for i in 0..proof.evals.len() {
         let mut p = proof.clone();
         p.evals[i] += Fr::from(1u64);

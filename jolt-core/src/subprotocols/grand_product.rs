@@ -339,10 +339,6 @@ impl<F: JoltField> SumcheckInstance<F> for LayerSumcheck<F> {
     }
 }
 
-
-
-
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -80,7 +80,11 @@ impl<F: JoltField> Fingerprint<F> {
     /// If `values` has other than k entries (a caller's invariant).
     pub fn hash(&self, a: F, values: &[F], t: F) -> F {
         assert_eq!(values.len(), self.num_values(), "fingerprint arity");
-        let v: F = values.iter().zip(&self.powers[1..]).map(|(v, p)| *v * p).sum();
+        let v: F = values
+            .iter()
+            .zip(&self.powers[1..])
+            .map(|(v, p)| *v * p)
+            .sum();
         a + v + self.time_coeff() * t - self.tau
     }
 

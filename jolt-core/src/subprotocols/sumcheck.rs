@@ -290,16 +290,14 @@ fn extend_evals<F: JoltField>(evals: &mut Vec<F>, degree: usize) {
     }
 }
 
-
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::poly::{DensePolynomial, EqPolynomial};
-    use ark_serialize::{Compress, Validate};
     use crate::subprotocols::DenseSumcheck;
     use ark_bn254::Fr;
     use ark_ff::UniformRand;
+    use ark_serialize::{Compress, Validate};
     use rand_chacha::rand_core::{RngCore, SeedableRng};
     use rand_chacha::ChaCha20Rng;
 

@@ -135,8 +135,18 @@ impl ProgramGenerator {
             0..=3 => {
                 let rs1 = self.rs();
                 // Aliased operands now and then.
-                let rs2 = if self.rng.gen_bool(0.2) { rs1 } else { self.rs() };
-                i(*ALU_REG.choose(&mut self.rng).unwrap(), self.rd(), rs1, rs2, 0)
+                let rs2 = if self.rng.gen_bool(0.2) {
+                    rs1
+                } else {
+                    self.rs()
+                };
+                i(
+                    *ALU_REG.choose(&mut self.rng).unwrap(),
+                    self.rd(),
+                    rs1,
+                    rs2,
+                    0,
+                )
             }
             4 => i(
                 *ALU_IMM.choose(&mut self.rng).unwrap(),

@@ -34,6 +34,7 @@ pub mod witness;
 #[cfg(test)]
 mod tests;
 
+pub use crate::trace_length::TraceLength;
 pub use keys::{
     dev_preprocess, dev_verifier_key, preprocess, srs_num_vars, verifier_key, ProverKey,
     VerifierKey, DEV_SRS_SEED,
@@ -42,7 +43,6 @@ pub use progress::{Progress, ProgressEvent, PROVE_PHASES};
 pub use proof::{Proof, ProofFile, ProofFileError};
 pub use protocol::PROTOCOL_ID;
 pub use prover::{prove, prove_trace, Phases, ProveOptions, ProveOutput};
-pub use crate::trace_length::TraceLength;
 pub use registry::{Registry, WitnessColumn};
 pub use verifier::verify;
 

@@ -40,9 +40,6 @@ pub struct Proof<P: CommitmentScheme> {
     pub openings: OpeningsProof<P>,
 }
 
-
-
-
 impl<P: CommitmentScheme> Proof<P> {
     /// Bytes of the compressed proof body.
     pub fn size(&self) -> usize {

@@ -12,12 +12,12 @@ use ark_ff::One;
 use super::keys::{dev_preprocess, ProverKey, VerifierKey};
 use super::proof::{ProofFile, ProofFileError};
 use super::registry::WitnessColumn;
-use crate::testing::tamper::{prove_tampered, Tamper};
 use super::{verify, ProveOptions, ProveOutput, TraceLength};
 use crate::error::VerifyError;
 use crate::memory::MemoryColumn;
 use crate::pcs::HyperKzg;
 use crate::r1cs::cpu_tests::program_in;
+use crate::testing::tamper::{prove_tampered, Tamper};
 use crate::tracer::{MemoryLayout, Trace};
 
 type Keys = (ProverKey<HyperKzg>, VerifierKey<HyperKzg>);
@@ -74,9 +74,11 @@ fn every_committed_column_change_is_rejected() {
     let mut accepted = Vec::new();
     for &column in vk.registry.columns() {
         let len = match column {
-            WitnessColumn::Memory(c) => {
-                c.len(trace_length, vk.memory.bytecode.rows().len(), vk.memory.space.size())
-            }
+            WitnessColumn::Memory(c) => c.len(
+                trace_length,
+                vk.memory.bytecode.rows().len(),
+                vk.memory.space.size(),
+            ),
             WitnessColumn::Lasso(crate::lasso::LassoColumn::FinalCount(_)) => {
                 vk.params.subtable_size()
             }

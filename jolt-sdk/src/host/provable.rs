@@ -100,7 +100,7 @@ where
     let bytes = serialize_input(input).map_err(HostError::Input)?;
     let run = super::tracker::execute_tracked(program, &bytes, max_cycles)?;
     let mut counts = run.execution.opcode_counts;
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
     let summary = Summary {
         io: run.execution.io,
         cycles: run.execution.cycles,
