@@ -67,6 +67,9 @@ enum Cmd {
     },
     /// The example guests at two sizes each.
     Programs {
+        /// Only these runs, as NAME:SIZE (e.g. fibonacci:40000); any size.
+        #[arg(long = "case")]
+        cases: Vec<String>,
         #[command(flatten)]
         output: Output,
     },
@@ -106,7 +109,31 @@ fn main() -> ExitCode {
                 .collect();
             run_all("instructions", cases, &output)
         }
-        Cmd::Programs { output } => {
+        Cmd::Programs { cases, output } if !cases.is_empty() => {
+            let mut chosen = Vec::new();
+            for case in &cases {
+                let parsed = case.split_once(':').and_then(|(name, size)| {
+                    let known = programs::EXAMPLES.iter().any(|(n, _, _)| *n == name);
+                    Some((name, size.parse::<u64>().ok()?)).filter(|_| known)
+                });
+                match parsed {
+                    Some((name, size)) => {
+                        chosen.push(("program".to_string(), name.to_string(), size))
+                    }
+                    None => {
+                        let names: Vec<&str> =
+                            programs::EXAMPLES.iter().map(|(n, _, _)| *n).collect();
+                        eprintln!(
+                            "error: --case {case}: want NAME:SIZE with NAME one of {}",
+                            names.join(", ")
+                        );
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            run_all("programs", chosen, &output)
+        }
+        Cmd::Programs { output, .. } => {
             let cases = programs::EXAMPLES
                 .iter()
                 .flat_map(|(name, sizes, quick)| {

@@ -13,7 +13,7 @@ use instructions::Opcode::*;
 use jolt_core::r1cs::constraints::{cpu_r1cs, CpuR1cs};
 use jolt_core::r1cs::cpu_witness::{cpu_constants, cpu_inputs};
 use jolt_core::r1cs::spartan::{prove, verify};
-use jolt_core::r1cs::R1csWitness;
+use jolt_core::r1cs::OwnedR1csWitness;
 use jolt_core::testing::elf::{build_elf, ElfSegment};
 use jolt_core::testing::programs::i;
 use jolt_core::tracer::{trace, MemoryLayout, Program, RAM_BASE};
@@ -71,9 +71,11 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group(format!("r1cs 2^{log_t} steps"));
     group.sample_size(10);
     group.bench_function("witness (auxiliaries)", |b| {
-        b.iter(|| R1csWitness::new(&cpu.r1cs, inputs.clone()))
+        b.iter(|| OwnedR1csWitness::new(&cpu.r1cs, inputs.clone()))
     });
-    let witness = R1csWitness::new(&cpu.r1cs, inputs.clone());
+    let owned = OwnedR1csWitness::new(&cpu.r1cs, inputs.clone());
+    let narrowed = owned.narrowed();
+    let witness = narrowed.view();
     group.bench_function("prove", |b| {
         b.iter(|| prove(&cpu.r1cs, &witness, &mut Transcript::new(b"bench")))
     });
@@ -95,8 +97,10 @@ fn bench(c: &mut Criterion) {
 fn one_shot(log_t: usize) {
     let (_, inputs, cpu) = program(1 << log_t);
     let start = std::time::Instant::now();
-    let witness = R1csWitness::new(&cpu.r1cs, inputs);
+    let owned = OwnedR1csWitness::new(&cpu.r1cs, inputs);
     println!("r1cs 2^{log_t} witness: {:?}", start.elapsed());
+    let narrowed = owned.narrowed();
+    let witness = narrowed.view();
     let start = std::time::Instant::now();
     let (proof, _) = prove(&cpu.r1cs, &witness, &mut Transcript::new(b"bench"));
     println!("r1cs 2^{log_t} prove: {:?}", start.elapsed());

@@ -7,7 +7,7 @@ use instructions::lookups::LookupParams;
 use jolt_core::r1cs::constraints::cpu_r1cs;
 use jolt_core::r1cs::cpu_witness::{cpu_constants, cpu_inputs};
 use jolt_core::r1cs::spartan::{prove, verify};
-use jolt_core::r1cs::R1csWitness;
+use jolt_core::r1cs::OwnedR1csWitness;
 use jolt_core::tracer::trace;
 use jolt_core::transcript::Transcript;
 use jolt_sdk::host::{serialize_input, DEFAULT_MAX_CYCLES};
@@ -24,7 +24,7 @@ fn check<I: Serialize>(example: &str, input: &I, prove_it: bool) {
     .unwrap();
     let cpu = cpu_r1cs(&p, cpu_constants(&program));
     let n = (t.steps.len() + 1).next_power_of_two();
-    let witness = R1csWitness::new(&cpu.r1cs, cpu_inputs::<Fr>(&cpu, &program, &t, &p, n));
+    let witness = OwnedR1csWitness::new(&cpu.r1cs, cpu_inputs::<Fr>(&cpu, &program, &t, &p, n));
     for s in 0..n {
         let row: Vec<Fr> = witness.inputs.iter().map(|c| c[s]).collect();
         let aux: Vec<Fr> = witness.aux.iter().map(|c| c[s]).collect();
@@ -41,7 +41,11 @@ fn check<I: Serialize>(example: &str, input: &I, prove_it: bool) {
         );
     }
     if prove_it {
-        let (proof, _) = prove(&cpu.r1cs, &witness, &mut Transcript::new(b"e2e"));
+        let (proof, _) = prove(
+            &cpu.r1cs,
+            &witness.narrowed().view(),
+            &mut Transcript::new(b"e2e"),
+        );
         verify(
             &cpu.r1cs,
             witness.trace_length(),

@@ -11,7 +11,8 @@ use instructions::Opcode::*;
 use super::builder::Variable;
 use super::constraints::{cpu_r1cs, CpuInput, CpuR1cs};
 use super::cpu_witness::{cpu_constants, cpu_inputs};
-use super::spartan::{prove, verify, R1csWitness};
+use super::spartan::verify;
+use super::witness::OwnedR1csWitness;
 use crate::testing::elf::{build_elf, ElfSegment};
 use crate::testing::programs::{i, li, ProgramGenerator};
 use crate::tracer::{trace, MemoryLayout, Program, Trace, RAM_BASE};
@@ -129,12 +130,16 @@ fn step_violations(
 #[test]
 fn honest_traces_satisfy_every_constraint_and_prove() {
     let (cpu, inputs) = setup();
-    let witness = R1csWitness::new(&cpu.r1cs, inputs);
+    let witness = OwnedR1csWitness::new(&cpu.r1cs, inputs);
     for s in 0..witness.trace_length().t() {
         let v = step_violations(&cpu, &witness.inputs, &witness.aux, s);
         assert!(v.is_empty(), "step {s} violates {v:?}");
     }
-    let (proof, _) = prove(&cpu.r1cs, &witness, &mut Transcript::new(b"cpu"));
+    let (proof, _) = super::spartan::prove(
+        &cpu.r1cs,
+        &witness.narrowed().view(),
+        &mut Transcript::new(b"cpu"),
+    );
     verify(
         &cpu.r1cs,
         witness.trace_length(),
@@ -168,7 +173,7 @@ fn aux_after(cpu: &CpuR1cs, inputs: &[Vec<Fr>], honest_aux: &[Vec<Fr>], s: usize
 /// with the packed word so that only the flag's own rules can notice.
 fn tampers<'a>(cpu: &'a CpuR1cs, inputs: &'a [Vec<Fr>]) -> impl Iterator<Item = Tamper> + 'a {
     let steps = inputs[0].len();
-    let honest_aux = R1csWitness::new(&cpu.r1cs, inputs.to_vec()).aux;
+    let honest_aux = OwnedR1csWitness::new(&cpu.r1cs, inputs.to_vec()).aux;
     let deltas = [
         Fr::from(1u64),
         -Fr::from(1u64),
@@ -288,7 +293,7 @@ fn tampers<'a>(cpu: &'a CpuR1cs, inputs: &'a [Vec<Fr>]) -> impl Iterator<Item = 
 /// at pc + 4).
 fn termination_tampers(cpu: &CpuR1cs, inputs: &[Vec<Fr>]) -> Vec<Tamper> {
     let steps = inputs[0].len();
-    let honest_aux = R1csWitness::new(&cpu.r1cs, inputs.to_vec()).aux;
+    let honest_aux = OwnedR1csWitness::new(&cpu.r1cs, inputs.to_vec()).aux;
     let hints: Vec<usize> = cpu
         .r1cs
         .aux
@@ -402,12 +407,16 @@ fn random_programs_satisfy_the_constraints() {
         let t = trace(&program, &[7, 0, 0, 0, 9], 100_000).unwrap();
         let cpu = cpu_r1cs(&p, cpu_constants(&program));
         let n = (t.steps.len() + 1).next_power_of_two();
-        let witness = R1csWitness::new(&cpu.r1cs, cpu_inputs(&cpu, &program, &t, &p, n));
+        let witness = OwnedR1csWitness::new(&cpu.r1cs, cpu_inputs(&cpu, &program, &t, &p, n));
         for s in 0..n {
             let v = step_violations(&cpu, &witness.inputs, &witness.aux, s);
             assert!(v.is_empty(), "seed {seed}, step {s} violates {v:?}");
         }
-        let (proof, _) = prove(&cpu.r1cs, &witness, &mut Transcript::new(b"cpu"));
+        let (proof, _) = super::spartan::prove(
+            &cpu.r1cs,
+            &witness.narrowed().view(),
+            &mut Transcript::new(b"cpu"),
+        );
         verify(
             &cpu.r1cs,
             witness.trace_length(),

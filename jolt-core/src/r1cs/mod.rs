@@ -11,11 +11,14 @@
 pub mod builder;
 pub mod constraints;
 pub mod cpu_witness;
+mod outer;
 pub mod shift;
 pub mod spartan;
+pub mod witness;
 
 pub use builder::{Builder, LinearCombination, UniformR1cs, Variable};
-pub use spartan::{R1csColumn, R1csWitness, SpartanProof};
+pub use spartan::{R1csColumn, SpartanProof};
+pub use witness::{compute_aux, NarrowColumn, NarrowedR1csWitness, OwnedR1csWitness, R1csWitness};
 
 #[cfg(test)]
 mod tests;

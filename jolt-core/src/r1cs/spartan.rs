@@ -31,13 +31,15 @@ use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rayon::prelude::*;
 
 use super::builder::{field_from_i128, LinearCombination, UniformR1cs, Variable};
+use super::outer::{mul_i128, Outer};
 use super::shift::{last_step_weight, next_mle, next_table};
+use super::witness::{column_value, R1csWitness, Value};
 use crate::codec::ProofVec;
 use crate::error::{check_shape, VerifyError};
 use crate::field::JoltField;
 use crate::opening::OpeningClaim;
-use crate::poly::{par_chunk_len, DensePolynomial, EqPolynomial, PAR_THRESHOLD};
-use crate::subprotocols::{DenseSumcheck, SumcheckClaim, SumcheckInstance, SumcheckProof};
+use crate::poly::{DensePolynomial, EqPolynomial, PAR_THRESHOLD};
+use crate::subprotocols::{DenseSumcheck, SumcheckClaim, SumcheckProof};
 use crate::trace_length::TraceLength;
 use crate::transcript::Transcript;
 
@@ -51,68 +53,6 @@ pub enum R1csColumn {
     Input(usize),
     /// Auxiliary column k (committed as part of the R1CS witness).
     Aux(usize),
-}
-
-/// The step-major values of every input and auxiliary variable, one column
-/// of T entries each.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct R1csWitness<F> {
-    pub inputs: Vec<Vec<F>>,
-    pub aux: Vec<Vec<F>>,
-}
-
-impl<F: JoltField> R1csWitness<F> {
-    /// Completes input columns with the auxiliary columns the builder's
-    /// rules define.
-    ///
-    /// # Panics
-    /// If the columns do not match the R1CS or have different lengths that
-    /// are not a power of two (prover-side invariants).
-    pub fn new(r1cs: &UniformR1cs, inputs: Vec<Vec<F>>) -> Self {
-        assert_eq!(inputs.len(), r1cs.num_inputs, "one column per input");
-        let t = inputs.first().map_or(1, Vec::len);
-        assert!(t.is_power_of_two() && inputs.iter().all(|c| c.len() == t));
-        let per_step: Vec<Vec<F>> = (0..t)
-            .into_par_iter()
-            .with_min_len(PAR_THRESHOLD / 16)
-            .map(|s| {
-                let row: Vec<F> = inputs.iter().map(|c| c[s]).collect();
-                let next = |j: usize| next_value(r1cs, &inputs, j, s);
-                r1cs.compute_aux(&row, next)
-            })
-            .collect();
-        let aux = (0..r1cs.num_aux())
-            .map(|k| per_step.iter().map(|row| row[k]).collect())
-            .collect();
-        R1csWitness { inputs, aux }
-    }
-
-    /// T.
-    ///
-    /// # Panics
-    /// If the columns are not 2 to 2^29 steps long (a prover-side
-    /// invariant: witnesses are built from a padded trace).
-    pub fn trace_length(&self) -> TraceLength {
-        let t = self.inputs.first().map_or(1, Vec::len);
-        TraceLength::from_log(t.trailing_zeros() as usize)
-            .filter(|l| l.t() == t)
-            .expect("an R1CS witness of a valid trace length")
-    }
-}
-
-/// Input j at step s + 1, or its boundary value after the last step.
-fn next_value<F: JoltField>(r1cs: &UniformR1cs, inputs: &[Vec<F>], j: usize, s: usize) -> F {
-    match inputs[j].get(s + 1) {
-        Some(v) => *v,
-        None => {
-            let boundary = r1cs
-                .shifted
-                .iter()
-                .find(|(i, _)| *i == j)
-                .map_or(0, |(_, b)| *b);
-            field_from_i128(boundary)
-        }
-    }
 }
 
 /// A constraint with its variables as column indices and field
@@ -152,13 +92,6 @@ impl<F: JoltField> ColumnLc<F> {
             .iter()
             .fold(self.constant, |acc, &(j, c)| acc + values(j) * c)
     }
-
-    /// The linear part only (the constant's contribution to a difference is 0).
-    fn eval_linear(&self, values: impl Fn(usize) -> F) -> F {
-        self.terms
-            .iter()
-            .fold(F::zero(), |acc, &(j, c)| acc + values(j) * c)
-    }
 }
 
 struct Compiled<F> {
@@ -188,77 +121,6 @@ impl<F: JoltField> Compiled<F> {
             .zip(rho_powers)
             .map(|([a, b, c], rho)| *rho * (a.eval(values) * b.eval(values) - c.eval(values)))
             .sum()
-    }
-}
-
-/// The outer sumcheck's prover state.
-struct Outer<'a, F> {
-    compiled: &'a Compiled<F>,
-    rho_powers: &'a [F],
-    eq: Vec<F>,
-    columns: Vec<Vec<F>>,
-    num_rounds: usize,
-}
-
-impl<F: JoltField> SumcheckInstance<F> for Outer<'_, F> {
-    fn degree(&self) -> usize {
-        3
-    }
-
-    fn num_rounds(&self) -> usize {
-        self.num_rounds
-    }
-
-    fn input_claim(&self) -> F {
-        F::zero()
-    }
-
-    /// For each pair of steps (lo, hi = lo + half), every A_i·z is linear
-    /// in X between them: a(X) = a_lo + X·(a_hi − a_lo). So
-    /// q(X) = Σ_i ρ^i (a·b − c)(X) = q0 + q1·X + q2·X², and with
-    /// eq(X) = e0 + X·e1 the round polynomial gets eq(X)·q(X) at X = 0, 2, 3.
-    fn compute_message(&mut self, _round: usize, previous_claim: F) -> Vec<F> {
-        let half = self.eq.len() / 2;
-        let (compiled, rho, columns, eq) =
-            (self.compiled, self.rho_powers, &self.columns, &self.eq);
-        let sums = (0..half)
-            .into_par_iter()
-            .with_min_len(par_chunk_len(half) / 4 + 1)
-            .map(|k| {
-                let lo = |j: usize| columns[j][k];
-                let diff = |j: usize| columns[j][k + half] - columns[j][k];
-                let (mut q0, mut q1, mut q2) = (F::zero(), F::zero(), F::zero());
-                for ([a, b, c], rho) in compiled.rows.iter().zip(rho) {
-                    let (a0, a1) = (a.eval(lo), a.eval_linear(diff));
-                    let (b0, b1) = (b.eval(lo), b.eval_linear(diff));
-                    let (c0, c1) = (c.eval(lo), c.eval_linear(diff));
-                    q0 += *rho * (a0 * b0 - c0);
-                    q1 += *rho * (a0 * b1 + a1 * b0 - c1);
-                    q2 += *rho * (a1 * b1);
-                }
-                let (e0, e1) = (eq[k], eq[k + half] - eq[k]);
-                let at = |x: F| (e0 + x * e1) * (q0 + x * (q1 + x * q2));
-                [at(F::zero()), at(F::from(2u64)), at(F::from(3u64))]
-            })
-            .reduce(
-                || [F::zero(); 3],
-                |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]],
-            );
-        vec![sums[0], previous_claim - sums[0], sums[1], sums[2]]
-    }
-
-    fn bind(&mut self, r_j: F, _round: usize) {
-        let bind = |v: &mut Vec<F>| {
-            let half = v.len() / 2;
-            let (lo, hi) = v.split_at_mut(half);
-            lo.par_iter_mut()
-                .with_min_len(PAR_THRESHOLD)
-                .zip(hi.par_iter())
-                .for_each(|(l, h)| *l += r_j * (*h - *l));
-            v.truncate(half);
-        };
-        bind(&mut self.eq);
-        self.columns.par_iter_mut().for_each(bind);
     }
 }
 
@@ -301,53 +163,50 @@ fn claims<F: JoltField>(
 /// Proves that every step of `witness` satisfies `r1cs`.
 pub fn prove<F: JoltField>(
     r1cs: &UniformR1cs,
-    witness: &R1csWitness<F>,
+    witness: &R1csWitness<'_, F>,
     transcript: &mut Transcript,
 ) -> (SpartanProof<F>, Vec<OpeningClaim<R1csColumn, F>>) {
     let trace_length = witness.trace_length();
     let (t, log_t) = (trace_length.t(), trace_length.log_t());
     let tau: Vec<F> = transcript.challenge_vector(b"spartan tau", log_t);
     let rho_powers: Vec<F> = transcript.challenge_powers(b"spartan rho", r1cs.constraints.len());
-    let compiled = Compiled::new(r1cs);
 
-    let mut columns: Vec<Vec<F>> = witness.inputs.iter().chain(&witness.aux).cloned().collect();
-    for &(j, _) in &r1cs.shifted {
-        columns.push(
-            (0..t)
-                .map(|s| next_value(r1cs, &witness.inputs, j, s))
-                .collect(),
-        );
-    }
-    let mut outer = Outer {
-        compiled: &compiled,
-        rho_powers: &rho_powers,
-        eq: EqPolynomial::evals_scaled(&tau, F::one()),
-        columns,
-        num_rounds: log_t,
+    let (outer_proof, r, evals) = {
+        let _span = tracing::info_span!("spartan outer sumcheck").entered();
+        let mut outer = Outer::new(r1cs, witness, &tau, &rho_powers);
+        let (proof, r) = SumcheckProof::prove(&mut outer, transcript);
+        (proof, r, outer.final_evals())
     };
-    let (outer_proof, r) = SumcheckProof::prove(&mut outer, transcript);
-    let evals: Vec<F> = outer.columns.iter().map(|c| c[0]).collect();
     transcript.append_scalars(b"spartan evals", &evals);
 
     // Shift: Σ_y next(r, y)·W(y) with W = Σ_j ρ'^j V_j over shifted inputs.
     let shift_rho: Vec<F> = transcript.challenge_powers(b"spartan shift rho", r1cs.shifted.len());
-    let mut combined = vec![F::zero(); t];
-    for (&(j, _), rho) in r1cs.shifted.iter().zip(&shift_rho) {
-        combined
-            .par_iter_mut()
-            .zip(&witness.inputs[j])
-            .for_each(|(w, v)| *w += *rho * v);
-    }
+    let _span = tracing::info_span!("spartan shift sumcheck").entered();
+    let combined: Vec<F> = (0..t)
+        .into_par_iter()
+        .with_min_len(PAR_THRESHOLD)
+        .map(|s| {
+            r1cs.shifted
+                .iter()
+                .zip(&shift_rho)
+                .map(|(&(j, _), rho)| match column_value(&witness.inputs[j], s) {
+                    Value::Small(v) => mul_i128(*rho, v),
+                    Value::Field(v) => *rho * v,
+                })
+                .sum()
+        })
+        .collect();
     let polys = vec![
         DensePolynomial::new(next_table(&r)),
         DensePolynomial::new(combined),
     ];
     let mut shift = DenseSumcheck::new(polys, 2, |v: &[F]| v[0] * v[1]);
     let (shift_proof, r_shift) = SumcheckProof::prove(&mut shift, transcript);
+    let eq_shift = EqPolynomial::new(r_shift.clone()).evals();
     let shift_evals: Vec<F> = r1cs
         .shifted
         .iter()
-        .map(|&(j, _)| DensePolynomial::new(witness.inputs[j].clone()).evaluate(&r_shift))
+        .map(|&(j, _)| witness.inputs[j].evaluate_with_eq(&eq_shift))
         .collect();
     transcript.append_scalars(b"spartan shift evals", &shift_evals);
 

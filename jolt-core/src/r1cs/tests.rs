@@ -3,7 +3,8 @@
 //! of every tampered proof field.
 
 use super::builder::{Builder, LinearCombination as Lc, UniformR1cs, Variable};
-use super::spartan::{prove, verify, R1csColumn, R1csWitness, SpartanProof};
+use super::spartan::{verify, R1csColumn, SpartanProof};
+use super::witness::OwnedR1csWitness;
 use crate::opening::OpeningClaim;
 use crate::pcs::Column;
 use crate::trace_length::TraceLength;
@@ -58,7 +59,7 @@ fn inputs(t: usize, seed: u64) -> Vec<Vec<Fr>> {
 }
 
 /// The PCS's job in these tests: every claim must be the column's value.
-fn claims_hold(witness: &R1csWitness<Fr>, claims: &[OpeningClaim<R1csColumn, Fr>]) -> bool {
+fn claims_hold(witness: &OwnedR1csWitness<Fr>, claims: &[OpeningClaim<R1csColumn, Fr>]) -> bool {
     let column = |c: R1csColumn| {
         Some(Column::Field(match c {
             R1csColumn::Input(j) => &witness.inputs[j],
@@ -68,7 +69,17 @@ fn claims_hold(witness: &R1csWitness<Fr>, claims: &[OpeningClaim<R1csColumn, Fr>
     crate::testing::claims_hold(column, claims)
 }
 
-fn accepts(r1cs: &UniformR1cs, witness: &R1csWitness<Fr>) -> bool {
+/// The prover on the witness's narrowed columns (its integer path where
+/// the values are small).
+fn prove(
+    r1cs: &UniformR1cs,
+    witness: &OwnedR1csWitness<Fr>,
+    transcript: &mut Transcript,
+) -> (SpartanProof<Fr>, Vec<OpeningClaim<R1csColumn, Fr>>) {
+    super::spartan::prove(r1cs, &witness.narrowed().view(), transcript)
+}
+
+fn accepts(r1cs: &UniformR1cs, witness: &OwnedR1csWitness<Fr>) -> bool {
     let (proof, _) = prove(r1cs, witness, &mut Transcript::new(b"test"));
     match verify(
         r1cs,
@@ -87,7 +98,7 @@ fn completeness_for_many_sizes() {
     for log_t in 1..8 {
         let t = 1 << log_t;
         let r1cs = system(t);
-        let witness = R1csWitness::new(&r1cs, inputs(t, log_t as u64));
+        let witness = OwnedR1csWitness::new(&r1cs, inputs(t, log_t as u64));
         let (proof, prover_claims) = prove(&r1cs, &witness, &mut Transcript::new(b"test"));
         let trace_length = TraceLength::from_log(log_t).unwrap();
         let claims = verify(&r1cs, trace_length, &proof, &mut Transcript::new(b"test"))
@@ -107,7 +118,7 @@ fn a_violated_constraint_in_any_step_is_rejected() {
         let mut cols = honest.clone();
         cols[C][step] += Fr::from(1u64);
         assert!(
-            !accepts(&r1cs, &R1csWitness::new(&r1cs, cols)),
+            !accepts(&r1cs, &OwnedR1csWitness::new(&r1cs, cols)),
             "c at step {step}"
         );
         // flag = 2 with c adjusted: only booleanity fails.
@@ -115,12 +126,12 @@ fn a_violated_constraint_in_any_step_is_rejected() {
         cols[FLAG][step] = Fr::from(2u64);
         cols[C][step] = cols[A][step] * cols[B][step] + Fr::from(2u64) * cols[A][step];
         assert!(
-            !accepts(&r1cs, &R1csWitness::new(&r1cs, cols)),
+            !accepts(&r1cs, &OwnedR1csWitness::new(&r1cs, cols)),
             "flag at step {step}"
         );
     }
     // An auxiliary value that breaks its own rule.
-    let mut witness = R1csWitness::new(&r1cs, honest.clone());
+    let mut witness = OwnedR1csWitness::new(&r1cs, honest.clone());
     witness.aux[0][5] += Fr::from(1u64);
     assert!(!accepts(&r1cs, &witness));
 }
@@ -133,7 +144,7 @@ fn a_broken_cross_step_rule_is_rejected() {
         let mut cols = inputs(t, 3);
         cols[X][step] += Fr::from(1u64);
         assert!(
-            !accepts(&r1cs, &R1csWitness::new(&r1cs, cols)),
+            !accepts(&r1cs, &OwnedR1csWitness::new(&r1cs, cols)),
             "counter at step {step}"
         );
     }
@@ -142,14 +153,14 @@ fn a_broken_cross_step_rule_is_rejected() {
     for v in cols[X].iter_mut() {
         *v += Fr::from(1u64);
     }
-    assert!(!accepts(&r1cs, &R1csWitness::new(&r1cs, cols)));
+    assert!(!accepts(&r1cs, &OwnedR1csWitness::new(&r1cs, cols)));
 }
 
 #[test]
 fn every_tampered_proof_field_is_rejected() {
     let t = 16;
     let r1cs = system(t);
-    let witness = R1csWitness::new(&r1cs, inputs(t, 11));
+    let witness = OwnedR1csWitness::new(&r1cs, inputs(t, 11));
     let (proof, _) = prove(&r1cs, &witness, &mut Transcript::new(b"test"));
     let log_len = |log_t: usize| TraceLength::from_log(log_t).unwrap();
     let rejects =
@@ -190,7 +201,7 @@ fn every_tampered_proof_field_is_rejected() {
 #[test]
 fn proofs_serialize_and_truncations_fail() {
     let r1cs = system(8);
-    let witness = R1csWitness::new(&r1cs, inputs(8, 2));
+    let witness = OwnedR1csWitness::new(&r1cs, inputs(8, 2));
     let (proof, _) = prove(&r1cs, &witness, &mut Transcript::new(b"test"));
     let mut bytes = Vec::new();
     proof.serialize_compressed(&mut bytes).unwrap();

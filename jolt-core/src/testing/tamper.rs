@@ -12,13 +12,13 @@ use crate::lasso::{LassoColumn, SmallColumn};
 use crate::memory::bytecode::BytecodeColumn;
 use crate::memory::MemoryColumn;
 use crate::pcs::CommitmentScheme;
-use crate::r1cs::R1csWitness;
 use crate::tracer::{ProgramIO, Trace};
 
+use crate::r1cs::NarrowColumn;
 use crate::zkvm::keys::ProverKey;
 use crate::zkvm::prover::{prove_trace_with, ProveOptions, ProveOutput, WitnessHook};
 use crate::zkvm::registry::WitnessColumn;
-use crate::zkvm::witness::{AuxColumn, Witness};
+use crate::zkvm::witness::Witness;
 use crate::zkvm::ZkvmError;
 
 /// One change a malicious prover makes.
@@ -58,7 +58,7 @@ impl<F: JoltField> WitnessHook<F> for Tampers<'_> {
         }
     }
 
-    fn aux(&self, witness: &mut Witness<F>, r1cs: &mut R1csWitness<F>) {
+    fn aux(&self, witness: &mut Witness<F>) {
         for tamper in self.0 {
             if let Tamper::Witness {
                 column: WitnessColumn::Aux(k),
@@ -66,11 +66,10 @@ impl<F: JoltField> WitnessHook<F> for Tampers<'_> {
             } = *tamper
             {
                 match &mut witness.aux[k] {
-                    AuxColumn::U64(v) => v[index] ^= 1,
-                    AuxColumn::I64(v) => v[index] ^= 1,
-                    AuxColumn::Field(v) => v[index] += F::one(),
+                    NarrowColumn::U64(v) => v[index] ^= 1,
+                    NarrowColumn::I64(v) => v[index] ^= 1,
+                    NarrowColumn::Field(v) => v[index] += F::one(),
                 }
-                r1cs.aux[k][index] = witness.aux[k].as_column().value(index);
             }
         }
     }

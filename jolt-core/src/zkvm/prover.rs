@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use crate::lasso;
 use crate::memory::{self, bytecode::BytecodeColumn, MemoryColumn};
 use crate::pcs::{CommitmentScheme, ProverOpening};
-use crate::r1cs::{spartan, R1csWitness};
+use crate::r1cs::spartan;
 use crate::tracer::{trace, ProgramIO, Trace, DEFAULT_MAX_CYCLES};
 use crate::transcript::Transcript;
 
@@ -82,7 +82,7 @@ pub fn prove_trace<P: CommitmentScheme>(
 /// auxiliaries are computed from them. The honest prover's hook is `()`.
 pub(crate) trait WitnessHook<F> {
     fn owned(&self, _witness: &mut Witness<F>, _io: &mut ProgramIO) {}
-    fn aux(&self, _witness: &mut Witness<F>, _r1cs: &mut R1csWitness<F>) {}
+    fn aux(&self, _witness: &mut Witness<F>) {}
 }
 
 impl<F> WitnessHook<F> for () {}
@@ -108,8 +108,8 @@ pub(crate) fn prove_trace_with<P: CommitmentScheme, H: WitnessHook<P::Field>>(
     let mut io = trace.io.clone();
     drop(trace);
     hook.owned(&mut witness, &mut io);
-    let mut r1cs_witness = witness.compute_aux(vk);
-    hook.aux(&mut witness, &mut r1cs_witness);
+    witness.compute_aux(vk);
+    hook.aux(&mut witness);
     let mut phases = Phases::default();
     phases.mark("witness", start);
     progress(&options.progress, start, 2, &format!("T = {trace_length}"));
@@ -134,8 +134,8 @@ pub(crate) fn prove_trace_with<P: CommitmentScheme, H: WitnessHook<P::Field>>(
     let (lasso_proof, lasso_claims) = lasso::prove(&vk.lasso, &witness.lasso, &mut transcript);
     phases.mark("instruction lookups", start);
     progress(&options.progress, start, 5, "");
-    let (r1cs_proof, r1cs_claims) = spartan::prove(&vk.cpu.r1cs, &r1cs_witness, &mut transcript);
-    drop(r1cs_witness);
+    let (r1cs_proof, r1cs_claims) =
+        spartan::prove(&vk.cpu.r1cs, &witness.r1cs_witness(vk), &mut transcript);
     phases.mark("R1CS", start);
     progress(&options.progress, start, 6, "");
 

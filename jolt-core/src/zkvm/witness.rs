@@ -14,50 +14,9 @@ use crate::field::JoltField;
 use crate::lasso::{LassoWitness, LookupRow};
 use crate::memory::MemoryWitness;
 use crate::pcs::{Column, CommitmentScheme};
-use crate::r1cs::R1csWitness;
+use crate::r1cs::{compute_aux, NarrowColumn, R1csWitness};
 use crate::trace_length::TraceLength;
 use crate::tracer::Trace;
-
-/// An R1CS auxiliary column at the narrowest width its values allow
-/// (most are products of a flag and a small value).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum AuxColumn<F> {
-    U64(Vec<u64>),
-    I64(Vec<i64>),
-    Field(Vec<F>),
-}
-
-impl<F: JoltField> AuxColumn<F> {
-    pub fn narrow(values: Vec<F>) -> Self {
-        let small = |x: &F| {
-            let b = x.into_bigint();
-            let limbs = b.as_ref();
-            limbs[1..].iter().all(|&l| l == 0).then_some(limbs[0])
-        };
-        if let Some(v) = values.iter().map(small).collect::<Option<Vec<u64>>>() {
-            return AuxColumn::U64(v);
-        }
-        let signed = |x: &F| match small(x) {
-            Some(v) if v <= i64::MAX as u64 => Some(v as i64),
-            Some(_) => None,
-            None => small(&-*x)
-                .filter(|&v| v <= i64::MAX as u64)
-                .map(|v| -(v as i64)),
-        };
-        match values.iter().map(signed).collect::<Option<Vec<i64>>>() {
-            Some(v) => AuxColumn::I64(v),
-            None => AuxColumn::Field(values),
-        }
-    }
-
-    pub fn as_column(&self) -> Column<'_, F> {
-        match self {
-            AuxColumn::U64(v) => Column::U64(v),
-            AuxColumn::I64(v) => Column::I64(v),
-            AuxColumn::Field(v) => Column::Field(v),
-        }
-    }
-}
 
 /// Every committed column of one run.
 #[derive(Clone, Debug)]
@@ -66,7 +25,7 @@ pub struct Witness<F> {
     pub lasso: LassoWitness,
     /// Indexed by `CircuitFlag as usize`.
     pub circuit_flags: Vec<Vec<bool>>,
-    pub aux: Vec<AuxColumn<F>>,
+    pub aux: Vec<NarrowColumn<F>>,
 }
 
 /// The Lasso rows of a trace padded to `trace_length`: each step's lookup
@@ -119,23 +78,31 @@ impl<F: JoltField> Witness<F> {
             .collect();
     }
 
-    /// The R1CS inputs, read from their committed columns.
-    pub fn r1cs_inputs<P: CommitmentScheme<Field = F>>(&self, vk: &VerifierKey<P>) -> Vec<Vec<F>> {
+    /// The R1CS inputs: their owners' committed columns, as they are.
+    pub fn r1cs_inputs<P: CommitmentScheme<Field = F>>(
+        &self,
+        vk: &VerifierKey<P>,
+    ) -> Vec<Column<'_, F>> {
         vk.input_columns
             .iter()
-            .map(|&i| self.column(vk.registry.columns()[i]).to_field())
+            .map(|&i| self.column(vk.registry.columns()[i]))
             .collect()
     }
 
-    /// Fills the auxiliary columns from the inputs; returns the R1CS
-    /// witness (inputs and auxiliaries as field columns) for Spartan.
-    pub fn compute_aux<P: CommitmentScheme<Field = F>>(
-        &mut self,
+    /// Fills the auxiliary columns from the inputs.
+    pub fn compute_aux<P: CommitmentScheme<Field = F>>(&mut self, vk: &VerifierKey<P>) {
+        self.aux = compute_aux(&vk.cpu.r1cs, &self.r1cs_inputs(vk));
+    }
+
+    /// The R1CS witness: the inputs' and auxiliaries' committed columns.
+    pub fn r1cs_witness<P: CommitmentScheme<Field = F>>(
+        &self,
         vk: &VerifierKey<P>,
-    ) -> R1csWitness<F> {
-        let r1cs = R1csWitness::new(&vk.cpu.r1cs, self.r1cs_inputs(vk));
-        self.aux = r1cs.aux.iter().cloned().map(AuxColumn::narrow).collect();
-        r1cs
+    ) -> R1csWitness<'_, F> {
+        R1csWitness::new(
+            self.r1cs_inputs(vk),
+            self.aux.iter().map(NarrowColumn::as_column).collect(),
+        )
     }
 
     /// One committed column at its width.

@@ -1,0 +1,509 @@
+//! The prover of Spartan's outer sumcheck over a uniform R1CS,
+//!
+//!   Σ_t eq(τ, t) · Σ_i ρ^i · (A_i·z_t · B_i·z_t − C_i·z_t) = 0,
+//!
+//! with eq factored out of every round ([`SplitEqPolynomial`]), so each
+//! round needs q(X) = Σ_t' eq(τ_rest, t')·Σ_i ρ^i (a_i·b_i − c_i)(X, t')
+//! at X = 0 and 2 only (q(1) follows from the running claim).
+//!
+//! **Round 1 in integers.** Before the first challenge every variable is
+//! an entry of a committed column — a bit, a byte, a word — so A_i·z, B_i·z
+//! and C_i·z at the two steps of a pair and at X = 2 are integers, and so
+//! are the products. The field is touched once per nonzero product (ρ^i
+//! times it), and an honest step's a·b − c is zero at X = 0. Columns of
+//! field values (an inverse hint) take a field path for the constraints
+//! that read them.
+//!
+//! **Later rounds in the field.** Binding the first challenge turns each
+//! column into T/2 field elements; the remaining rounds evaluate the
+//! constraints on them with the matrices' small coefficients (additions
+//! for ±1) and bind in place.
+
+use rayon::prelude::*;
+
+use super::builder::{field_from_i128, LinearCombination, UniformR1cs, Variable};
+use super::witness::{column_value, R1csWitness, Value};
+use crate::field::JoltField;
+use crate::poly::{par_chunk_len, SplitEqPolynomial, PAR_THRESHOLD};
+use crate::subprotocols::SumcheckInstance;
+
+/// A matrix coefficient, with the cheap cases apart.
+#[derive(Clone, Copy, Debug)]
+enum Coeff<F> {
+    One,
+    MinusOne,
+    Small(i64),
+    Field(F),
+}
+
+impl<F: JoltField> Coeff<F> {
+    fn new(c: i128) -> Self {
+        match c {
+            1 => Coeff::One,
+            -1 => Coeff::MinusOne,
+            _ => match i64::try_from(c) {
+                Ok(c) => Coeff::Small(c),
+                Err(_) => Coeff::Field(field_from_i128(c)),
+            },
+        }
+    }
+
+    fn times(self, x: F) -> F {
+        match self {
+            Coeff::One => x,
+            Coeff::MinusOne => -x,
+            Coeff::Small(c) => x.mul_i64(c),
+            Coeff::Field(c) => x * c,
+        }
+    }
+}
+
+/// A linear combination over the variable slots (inputs, auxiliaries,
+/// shifted inputs), in both forms.
+struct Lc<F> {
+    terms: Vec<(usize, i128)>,
+    coeffs: Vec<(usize, Coeff<F>)>,
+    constant: i128,
+    constant_f: F,
+}
+
+impl<F: JoltField> Lc<F> {
+    fn new(lc: &LinearCombination, slot: impl Fn(Variable) -> usize) -> Self {
+        let terms: Vec<(usize, i128)> = lc.terms.iter().map(|&(v, c)| (slot(v), c)).collect();
+        Lc {
+            coeffs: terms.iter().map(|&(j, c)| (j, Coeff::new(c))).collect(),
+            terms,
+            constant: lc.constant,
+            constant_f: field_from_i128(lc.constant),
+        }
+    }
+
+    /// The value on integer slots, or `None` on overflow.
+    fn small(&self, values: &[i128]) -> Option<i128> {
+        let mut acc = self.constant;
+        for &(j, c) in &self.terms {
+            acc = acc.checked_add(c.checked_mul(values[j])?)?;
+        }
+        Some(acc)
+    }
+
+    fn field(&self, values: &[F]) -> F {
+        self.coeffs
+            .iter()
+            .fold(self.constant_f, |acc, &(j, c)| acc + c.times(values[j]))
+    }
+
+    /// The linear part only (the constant cancels in a difference).
+    fn field_linear(&self, values: &[F]) -> F {
+        self.coeffs
+            .iter()
+            .fold(F::zero(), |acc, &(j, c)| acc + c.times(values[j]))
+    }
+}
+
+struct Row<F> {
+    a: Lc<F>,
+    b: Lc<F>,
+    c: Lc<F>,
+    rho: F,
+    /// Reads a slot whose column holds field values.
+    reads_field: bool,
+}
+
+/// The outer sumcheck's prover state.
+pub(super) struct Outer<'a, 'w, F> {
+    r1cs: &'a UniformR1cs,
+    witness: &'a R1csWitness<'w, F>,
+    rows: Vec<Row<F>>,
+    eq: SplitEqPolynomial<F>,
+    /// Slots whose columns hold field values (before binding).
+    field_slots: Vec<bool>,
+    num_slots: usize,
+    /// The bound columns, one per slot, after the first round.
+    bound: Vec<Vec<F>>,
+    num_rounds: usize,
+}
+
+impl<'a, 'w, F: JoltField> Outer<'a, 'w, F> {
+    pub(super) fn new(
+        r1cs: &'a UniformR1cs,
+        witness: &'a R1csWitness<'w, F>,
+        tau: &[F],
+        rho_powers: &[F],
+    ) -> Self {
+        let (n_in, n_aux) = (r1cs.num_inputs, r1cs.num_aux());
+        let slot = |v: Variable| match v {
+            Variable::Input(j) => j,
+            Variable::Aux(k) => n_in + k,
+            Variable::Next(j) => {
+                // The builder registers every input it shifts.
+                let s = r1cs
+                    .shifted
+                    .iter()
+                    .position(|(i, _)| *i == j)
+                    .expect("registered shift");
+                n_in + n_aux + s
+            }
+        };
+        let num_slots = n_in + n_aux + r1cs.shifted.len();
+        let mut field_slots = vec![false; num_slots];
+        for (j, column) in witness.inputs.iter().chain(&witness.aux).enumerate() {
+            field_slots[j] = matches!(column, crate::pcs::Column::Field(_));
+        }
+        for (s, &(j, _)) in r1cs.shifted.iter().enumerate() {
+            field_slots[n_in + n_aux + s] = field_slots[j];
+        }
+        let rows = r1cs
+            .constraints
+            .iter()
+            .zip(rho_powers)
+            .map(|(c, &rho)| {
+                let (a, b, c) = (
+                    Lc::new(&c.a, slot),
+                    Lc::new(&c.b, slot),
+                    Lc::new(&c.c, slot),
+                );
+                let reads_field = [&a, &b, &c]
+                    .iter()
+                    .any(|lc| lc.terms.iter().any(|&(j, _)| field_slots[j]));
+                Row {
+                    a,
+                    b,
+                    c,
+                    rho,
+                    reads_field,
+                }
+            })
+            .collect();
+        Outer {
+            r1cs,
+            witness,
+            rows,
+            eq: SplitEqPolynomial::new(tau),
+            field_slots,
+            num_slots,
+            bound: Vec::new(),
+            num_rounds: tau.len(),
+        }
+    }
+
+    /// Every slot's value at step t.
+    fn load(&self, t: usize, small: &mut [i128], field: &mut [F]) {
+        let w = self.witness;
+        let (n_in, n_aux) = (self.r1cs.num_inputs, self.r1cs.num_aux());
+        let mut put = |slot: usize, v: Value<F>| match v {
+            Value::Small(x) => {
+                small[slot] = x;
+                if self.field_slots[slot] {
+                    field[slot] = field_from_i128(x);
+                }
+            }
+            Value::Field(f) => field[slot] = f,
+        };
+        for (j, column) in w.inputs.iter().chain(&w.aux).enumerate() {
+            put(j, column_value(column, t));
+        }
+        for (s, &(j, _)) in self.r1cs.shifted.iter().enumerate() {
+            put(n_in + n_aux + s, w.next_value(self.r1cs, j, t));
+        }
+    }
+
+    /// q(0), q(2) (and q(1) if `with_one`) of the first round's pair
+    /// (t, t + half) before eq: Σ_i ρ^i (a·b − c) at those points.
+    fn first_round_pair(
+        &self,
+        t: usize,
+        half: usize,
+        with_one: bool,
+        buf: &mut PairBuffers<F>,
+    ) -> [F; 3] {
+        let PairBuffers { lo, hi, lo_f, hi_f } = buf;
+        self.load(t, lo, lo_f);
+        self.load(t + half, hi, hi_f);
+        let mut out = [F::zero(); 3];
+        for row in &self.rows {
+            let small = if row.reads_field {
+                None
+            } else {
+                small_row(row, lo, hi, with_one)
+            };
+            match small {
+                Some(q) => {
+                    for (o, q) in out.iter_mut().zip(q) {
+                        if q != 0 {
+                            *o += mul_i128(row.rho, q);
+                        }
+                    }
+                }
+                None => {
+                    // Field path, over the slots this row reads.
+                    let value = |small: &[i128], field: &[F], j: usize| {
+                        if self.field_slots[j] {
+                            field[j]
+                        } else {
+                            field_from_i128(small[j])
+                        }
+                    };
+                    let at = |lc: &Lc<F>| {
+                        let eval = |small: &[i128], field: &[F]| {
+                            lc.coeffs.iter().fold(lc.constant_f, |acc, &(j, c)| {
+                                acc + c.times(value(small, field, j))
+                            })
+                        };
+                        (eval(lo, lo_f), eval(hi, hi_f))
+                    };
+                    let (a, b, c) = (at(&row.a), at(&row.b), at(&row.c));
+                    let q = |x: F| {
+                        let v = |(l, h): (F, F)| l + x * (h - l);
+                        v(a) * v(b) - v(c)
+                    };
+                    out[0] += row.rho * q(F::zero());
+                    out[1] += row.rho * q(F::from_u64(2));
+                    if with_one {
+                        out[2] += row.rho * q(F::one());
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn first_round(&self, with_one: bool) -> [F; 3] {
+        let table = self.eq.current_table();
+        let half = table.len();
+        let n = self.num_slots;
+        (0..half)
+            .into_par_iter()
+            .with_min_len(par_chunk_len(half) / 8 + 1)
+            .fold(
+                || (PairBuffers::new(n), [F::zero(); 3]),
+                |(mut buf, mut acc), t| {
+                    let q = self.first_round_pair(t, half, with_one, &mut buf);
+                    let e = table[t];
+                    for (a, q) in acc.iter_mut().zip(q) {
+                        if !q.is_zero() {
+                            *a += e * q;
+                        }
+                    }
+                    (buf, acc)
+                },
+            )
+            .map(|(_, acc)| acc)
+            .reduce(|| [F::zero(); 3], add3)
+    }
+
+    fn bound_round(&self, with_one: bool) -> [F; 3] {
+        let table = self.eq.current_table();
+        let half = table.len();
+        let n = self.num_slots;
+        let bound = &self.bound;
+        (0..half)
+            .into_par_iter()
+            .with_min_len(par_chunk_len(half) / 8 + 1)
+            .fold(
+                || (vec![F::zero(); n], vec![F::zero(); n], [F::zero(); 3]),
+                |(mut lo, mut d, mut acc), i| {
+                    for j in 0..n {
+                        lo[j] = bound[j][i];
+                        d[j] = bound[j][i + half] - lo[j];
+                    }
+                    let mut q = [F::zero(); 3];
+                    for row in &self.rows {
+                        let (a0, ad) = (row.a.field(&lo), row.a.field_linear(&d));
+                        let (b0, bd) = (row.b.field(&lo), row.b.field_linear(&d));
+                        let (c0, cd) = (row.c.field(&lo), row.c.field_linear(&d));
+                        let q0 = a0 * b0 - c0;
+                        let q2 = (a0 + ad.double()) * (b0 + bd.double()) - (c0 + cd.double());
+                        if !q0.is_zero() {
+                            q[0] += row.rho * q0;
+                        }
+                        q[1] += row.rho * q2;
+                        if with_one {
+                            q[2] += row.rho * ((a0 + ad) * (b0 + bd) - (c0 + cd));
+                        }
+                    }
+                    let e = table[i];
+                    for (a, q) in acc.iter_mut().zip(q) {
+                        *a += e * q;
+                    }
+                    (lo, d, acc)
+                },
+            )
+            .map(|(_, _, acc)| acc)
+            .reduce(|| [F::zero(); 3], add3)
+    }
+
+    /// Binds the first round's challenge: every slot becomes T/2 field
+    /// elements (1 − r)·lo + r·hi, with small-integer products (bits
+    /// choose among 0, r, 1 − r, 1).
+    fn bind_first(&mut self, r: F) {
+        let half = self.eq.current_table().len();
+        let n = self.num_slots;
+        let one_minus_r = F::one() - r;
+        let bits = [F::zero(), r, one_minus_r, F::one()];
+        let this = &*self;
+        let bound: Vec<Vec<F>> = (0..n)
+            .into_par_iter()
+            .map(|slot| {
+                let column = this.slot_column(slot);
+                (0..half)
+                    .into_par_iter()
+                    .with_min_len(PAR_THRESHOLD)
+                    .map(|t| {
+                        if let Some(crate::pcs::Column::Bits(v)) = column {
+                            return bits[(v[t] as usize) << 1 | v[t + half] as usize];
+                        }
+                        match (this.slot_value(slot, t), this.slot_value(slot, t + half)) {
+                            (Value::Small(l), Value::Small(h)) => {
+                                mul_i128(one_minus_r, l) + mul_i128(r, h)
+                            }
+                            (l, h) => {
+                                let (l, h) = (l.to_field(), h.to_field());
+                                l + r * (h - l)
+                            }
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        self.bound = bound;
+    }
+
+    /// The column behind an input or auxiliary slot (shifted slots read
+    /// their input one step later and have none).
+    fn slot_column(&self, slot: usize) -> Option<crate::pcs::Column<'_, F>> {
+        let (n_in, n_aux) = (self.r1cs.num_inputs, self.r1cs.num_aux());
+        if slot < n_in {
+            Some(self.witness.inputs[slot])
+        } else if slot < n_in + n_aux {
+            Some(self.witness.aux[slot - n_in])
+        } else {
+            None
+        }
+    }
+
+    fn slot_value(&self, slot: usize, t: usize) -> Value<F> {
+        let (n_in, n_aux) = (self.r1cs.num_inputs, self.r1cs.num_aux());
+        let w = self.witness;
+        if slot < n_in {
+            column_value(&w.inputs[slot], t)
+        } else if slot < n_in + n_aux {
+            column_value(&w.aux[slot - n_in], t)
+        } else {
+            let j = self.r1cs.shifted[slot - n_in - n_aux].0;
+            w.next_value(self.r1cs, j, t)
+        }
+    }
+
+    /// Every slot's value at the final point (after the last round).
+    pub(super) fn final_evals(&self) -> Vec<F> {
+        self.bound.iter().map(|c| c[0]).collect()
+    }
+}
+
+/// Per-thread slot values of the two steps of a pair.
+struct PairBuffers<F> {
+    lo: Vec<i128>,
+    hi: Vec<i128>,
+    lo_f: Vec<F>,
+    hi_f: Vec<F>,
+}
+
+impl<F: JoltField> PairBuffers<F> {
+    fn new(n: usize) -> Self {
+        PairBuffers {
+            lo: vec![0; n],
+            hi: vec![0; n],
+            lo_f: vec![F::zero(); n],
+            hi_f: vec![F::zero(); n],
+        }
+    }
+}
+
+fn add3<F: JoltField>(a: [F; 3], b: [F; 3]) -> [F; 3] {
+    [a[0] + b[0], a[1] + b[1], a[2] + b[2]]
+}
+
+/// q(0), q(2) (and q(1)) of one constraint on integer slots, or `None` if
+/// an intermediate overflows i128 (then the field path runs).
+fn small_row<F: JoltField>(
+    row: &Row<F>,
+    lo: &[i128],
+    hi: &[i128],
+    with_one: bool,
+) -> Option<[i128; 3]> {
+    let (a0, a1) = (row.a.small(lo)?, row.a.small(hi)?);
+    let (b0, b1) = (row.b.small(lo)?, row.b.small(hi)?);
+    let (c0, c1) = (row.c.small(lo)?, row.c.small(hi)?);
+    let q0 = a0.checked_mul(b0)?.checked_sub(c0)?;
+    let two = |l: i128, h: i128| h.checked_mul(2)?.checked_sub(l);
+    let (a2, b2, c2) = (two(a0, a1)?, two(b0, b1)?, two(c0, c1)?);
+    let q2 = a2.checked_mul(b2)?.checked_sub(c2)?;
+    let q1 = if with_one {
+        a1.checked_mul(b1)?.checked_sub(c1)?
+    } else {
+        0
+    };
+    Some([q0, q2, q1])
+}
+
+/// x · v for a signed 128-bit v.
+pub(super) fn mul_i128<F: JoltField>(x: F, v: i128) -> F {
+    match i64::try_from(v) {
+        Ok(v) => x.mul_i64(v),
+        Err(_) => x * field_from_i128::<F>(v),
+    }
+}
+
+impl<F: JoltField> SumcheckInstance<F> for Outer<'_, '_, F> {
+    fn degree(&self) -> usize {
+        3
+    }
+
+    fn num_rounds(&self) -> usize {
+        self.num_rounds
+    }
+
+    fn input_claim(&self) -> F {
+        F::zero()
+    }
+
+    fn compute_message(&mut self, round: usize, previous_claim: F) -> Vec<F> {
+        let q = if round == 0 {
+            self.first_round(false)
+        } else {
+            self.bound_round(false)
+        };
+        match self
+            .eq
+            .round_evals(&[q[0], F::zero(), q[1]], previous_claim)
+        {
+            Some(evals) => evals,
+            None => {
+                let q = if round == 0 {
+                    self.first_round(true)
+                } else {
+                    self.bound_round(true)
+                };
+                self.eq.round_evals_full(&[q[0], q[2], q[1]])
+            }
+        }
+    }
+
+    fn bind(&mut self, r_j: F, round: usize) {
+        if round == 0 {
+            self.bind_first(r_j);
+        } else {
+            let bind = |v: &mut Vec<F>| {
+                let half = v.len() / 2;
+                let (lo, hi) = v.split_at_mut(half);
+                lo.iter_mut()
+                    .zip(hi.iter())
+                    .for_each(|(l, h)| *l += r_j * (*h - *l));
+                v.truncate(half);
+            };
+            self.bound.par_iter_mut().for_each(bind);
+        }
+        self.eq.bind(r_j);
+    }
+}
