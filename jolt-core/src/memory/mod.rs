@@ -82,7 +82,11 @@ pub enum MemoryColumn {
     ReadTimestamp(Slot),
     /// Range-memory read counts (T, u32).
     RangeReadCount(Slot),
-    /// Range-memory final counts (4T, u32).
+    /// Bit 0 of the range check's remainder m = d mod 4 (T, bits).
+    RangeRemainderLow(Slot),
+    /// Bit 1 of the range check's remainder (T, bits).
+    RangeRemainderHigh(Slot),
+    /// Range-memory final counts (T, u32).
     RangeFinalCount,
     /// Final memory (M, u32).
     FinalValue,
@@ -104,6 +108,8 @@ impl MemoryColumn {
         all.push(MemoryColumn::RdWriteValue);
         all.extend(Slot::ALL.map(MemoryColumn::ReadTimestamp));
         all.extend(Slot::ALL.map(MemoryColumn::RangeReadCount));
+        all.extend(Slot::ALL.map(MemoryColumn::RangeRemainderLow));
+        all.extend(Slot::ALL.map(MemoryColumn::RangeRemainderHigh));
         all.push(MemoryColumn::RangeFinalCount);
         all.push(MemoryColumn::FinalValue);
         all.push(MemoryColumn::FinalTimestamp);
@@ -119,7 +125,6 @@ impl MemoryColumn {
     ) -> usize {
         match self {
             MemoryColumn::Bytecode(BytecodeColumn::FinalCount) => bytecode_rows,
-            MemoryColumn::RangeFinalCount => timestamps::SLOTS * trace_length.t(),
             MemoryColumn::FinalValue | MemoryColumn::FinalTimestamp => memory_size,
             _ => trace_length.t(),
         }

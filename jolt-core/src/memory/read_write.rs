@@ -72,7 +72,11 @@ pub struct ReadWriteWitness {
     pub read_timestamp: [Vec<u32>; SLOTS],
     /// Range-memory read counts per slot (u32).
     pub range_read_count: [Vec<u32>; SLOTS],
-    /// Range-memory final counts (4T entries).
+    /// The remainder m = d mod 4 of each read's range check, bit 0 and
+    /// bit 1, per slot.
+    pub range_remainder_low: [Vec<bool>; SLOTS],
+    pub range_remainder_high: [Vec<bool>; SLOTS],
+    /// Range-memory final counts (T entries).
     pub range_final_count: Vec<u32>,
     /// Final memory values (M entries).
     pub final_value: Vec<u32>,
@@ -102,6 +106,8 @@ pub struct StepEvals<F: JoltField> {
     pub rd_write_value: F,
     pub read_timestamp: [F; SLOTS],
     pub range_read_count: [F; SLOTS],
+    pub range_remainder_low: [F; SLOTS],
+    pub range_remainder_high: [F; SLOTS],
 }
 
 impl<F: JoltField> StepEvals<F> {
@@ -114,12 +120,14 @@ impl<F: JoltField> StepEvals<F> {
             rd_write_value: eval(MemoryColumn::RdWriteValue),
             read_timestamp: Slot::ALL.map(|s| eval(MemoryColumn::ReadTimestamp(s))),
             range_read_count: Slot::ALL.map(|s| eval(MemoryColumn::RangeReadCount(s))),
+            range_remainder_low: Slot::ALL.map(|s| eval(MemoryColumn::RangeRemainderLow(s))),
+            range_remainder_high: Slot::ALL.map(|s| eval(MemoryColumn::RangeRemainderHigh(s))),
         }
     }
 
     /// Every column with its value (the opening claims at r_t).
     pub fn pairs(&self) -> Vec<(MemoryColumn, F)> {
-        let mut out = Vec::with_capacity(18);
+        let mut out = Vec::with_capacity(26);
         for s in Slot::ALL {
             out.push((address_column(s), self.address[s.index()]));
         }
@@ -138,6 +146,18 @@ impl<F: JoltField> StepEvals<F> {
             out.push((
                 MemoryColumn::RangeReadCount(s),
                 self.range_read_count[s.index()],
+            ));
+        }
+        for s in Slot::ALL {
+            out.push((
+                MemoryColumn::RangeRemainderLow(s),
+                self.range_remainder_low[s.index()],
+            ));
+        }
+        for s in Slot::ALL {
+            out.push((
+                MemoryColumn::RangeRemainderHigh(s),
+                self.range_remainder_high[s.index()],
             ));
         }
         out
@@ -171,7 +191,7 @@ pub struct ReadWriteProof<F: JoltField> {
     /// Batches by length (4T, M; one if equal).
     pub products: ProofVec<GrandProductProof<F>>,
     pub step_evals: StepEvals<F>,
-    /// `RangeFinalCount` at the 4T point.
+    /// `RangeFinalCount` at the range memory's cell point.
     pub range_final_count_eval: F,
     /// `FinalValue` at the M point.
     pub final_value_eval: F,
@@ -230,7 +250,7 @@ fn shapes(trace_length: TraceLength, pre: &MemoryPreprocessing) -> [MemoryShape;
         },
         MemoryShape {
             name: "timestamp range memory",
-            log_cells: log_ops,
+            log_cells: trace_length.log_t(),
             log_ops,
         },
     ]
@@ -244,7 +264,7 @@ fn slot_tag(slot: Slot) -> u64 {
 /// Proves the read-write memory of `witness`; the caller has committed the
 /// witness columns and absorbed the commitments. Returns the proof and the
 /// opening claims (the per-step columns at r_t — including the bytecode's
-/// Rs1, Rs2, Rd —, RangeFinalCount at the 4T point, FinalValue and
+/// Rs1, Rs2, Rd —, RangeFinalCount at the range cells' point, FinalValue and
 /// FinalTimestamp at the M point, FinalValue at the output check's point).
 ///
 /// # Panics
@@ -293,19 +313,28 @@ pub fn prove<F: JoltField>(
         let (s, t) = op(i);
         fp.hash_u64(address(s, t), &[write_value(s, t), slot_tag(s)], now(t, s))
     });
-    // The range memory: cell d = t_now − t_read − 1 in the field, so a
-    // tampered t_read ≥ t_now gives a cell no Init tuple matches.
+    // The range memory: cell q = (t_now − t_read − 1 − m)/4 in the field,
+    // so a tampered t_read ≥ t_now or remainder gives a cell no Init tuple
+    // matches.
+    let inv4 = F::from_u64(4).inverse().expect("4 is invertible");
     let range_reads = build_leaves(SLOTS * n, |i| {
         let (s, t) = op(i);
-        let d = F::from_u64(now(t, s) - 1) - F::from_u32(rw.read_timestamp[s.index()][t]);
-        d + range_fp
+        let m = rw.range_remainder_low[s.index()][t] as i64
+            + 2 * rw.range_remainder_high[s.index()][t] as i64;
+        let d = now(t, s) as i64 - 1 - rw.read_timestamp[s.index()][t] as i64;
+        let q = if d >= m && (d - m) % 4 == 0 {
+            F::from_u64(((d - m) / 4) as u64)
+        } else {
+            (F::from_i64(d) - F::from_i64(m)) * inv4
+        };
+        q + range_fp
             .time_coeff()
             .mul_u64(rw.range_read_count[s.index()][t] as u64)
             - range_fp.tau()
     });
     let range_writes = build_leaves(SLOTS * n, |i| range_reads[i] + range_fp.time_coeff());
-    let range_init = build_leaves(SLOTS * n, |i| range_fp.hash_u64(i as u64, &[], 0));
-    let range_finals = build_leaves(SLOTS * n, |i| {
+    let range_init = build_leaves(n, |i| range_fp.hash_u64(i as u64, &[], 0));
+    let range_finals = build_leaves(n, |i| {
         range_init[i]
             + range_fp
                 .time_coeff()
@@ -470,6 +499,9 @@ pub fn verify<F: JoltField>(
     let write_values = over_slots(&|s| e.write_value(s));
     let read_ts = over_slots(&|s| e.read_timestamp[s.index()]);
     let range_counts = over_slots(&|s| e.range_read_count[s.index()]);
+    let remainders = over_slots(&|s| {
+        e.range_remainder_low[s.index()] + e.range_remainder_high[s.index()].double()
+    });
     // Σ_s eq_s·(4·I(r_t) + s + 1) = 4·I(r_t) + 1 + (2·r_s0 + r_s1).
     let now =
         IdentityPolynomial::new(r_t.len()).evaluate(r_t) * F::from_u64(4) + one + r0.double() + r1;
@@ -492,9 +524,13 @@ pub fn verify<F: JoltField>(
         },
     )?;
 
-    // The range memory's vectors are 4T long too: same batch, same point.
-    let range_read = range_fp.hash(now - one - read_ts, &[], range_counts);
-    let cells = IdentityPolynomial::new(ops_point.len()).evaluate(ops_point);
+    // Its reads are 4T long too (same batch, same point); its cells, T
+    // long, are a batch of their own.
+    let inv4 = F::from_u64(4).inverse().expect("4 is invertible");
+    let cell = (now - one - read_ts - remainders) * inv4;
+    let range_read = range_fp.hash(cell, &[], range_counts);
+    let cells_point = &range_claims.init.point;
+    let cells = IdentityPolynomial::new(cells_point.len()).evaluate(cells_point);
     range_claims.check_leaves(
         RANGE_PROTOCOL,
         Multisets {
@@ -536,7 +572,7 @@ mod tests {
         let index = |c: MemoryColumn| Fr::from(all.iter().position(|&x| x == c).unwrap() as u64);
         let evals = StepEvals::from_fn(index);
         let pairs = evals.pairs();
-        assert_eq!(pairs.len(), 18);
+        assert_eq!(pairs.len(), 26);
         for (c, v) in pairs {
             assert_eq!(v, index(c), "{c:?}");
         }

@@ -207,11 +207,20 @@ fn replay(pre: &MemoryPreprocessing, w: &mut MemoryWitness) {
     recount(w);
 }
 
-/// Recomputes the range-memory counts from the read timestamps.
+/// Recomputes the range-memory counts and remainders from the read
+/// timestamps.
 fn recount(w: &mut MemoryWitness) {
-    let (reads, finals) = range_counts(&w.read_write.read_timestamp);
-    w.read_write.range_read_count = reads;
-    w.read_write.range_final_count = finals;
+    let range = range_counts(&w.read_write.read_timestamp);
+    let rw = &mut w.read_write;
+    rw.range_read_count = range.read_count;
+    rw.range_remainder_low = range
+        .remainder
+        .clone()
+        .map(|m| m.iter().map(|&m| m & 1 == 1).collect());
+    rw.range_remainder_high = range
+        .remainder
+        .map(|m| m.iter().map(|&m| m & 2 == 2).collect());
+    rw.range_final_count = range.final_count;
 }
 
 /// Whether Init ∪ Writes = Reads ∪ Final holds for the read-write tuples
@@ -371,6 +380,45 @@ fn a_read_from_the_future_is_caught_by_the_range_check() {
         "{verified:?}"
     );
     assert!(read_write_multisets_balance(&c.pre, &c.witness, true));
+}
+
+/// The range check reads cell (d − m)/4: a remainder bit that disagrees
+/// with d mod 4 makes that a field element no cell has, and a read count
+/// that was not the cell's makes the range memory's multisets differ.
+#[test]
+fn a_wrong_range_remainder_or_count_is_rejected() {
+    let c = case(206, 20, false, 1);
+    for slot in Slot::ALL {
+        for t in [0, c.trace.steps.len() / 2] {
+            let s = slot.index();
+            let mut w = c.witness.clone();
+            w.read_write.range_remainder_low[s][t] ^= true;
+            let (_, _, verified) = prove_and_verify(&c.pre, &w, &c.trace.io);
+            assert!(
+                matches!(
+                    verified,
+                    Err(VerifyError::MultisetMismatch {
+                        memory: "timestamp range memory",
+                        ..
+                    })
+                ),
+                "low bit, slot {slot:?}, step {t}: {verified:?}"
+            );
+            let mut w = c.witness.clone();
+            w.read_write.range_remainder_high[s][t] ^= true;
+            assert_rejected(&c, &w, "a flipped high remainder bit");
+            let mut w = c.witness.clone();
+            w.read_write.range_read_count[s][t] += 1;
+            assert_rejected(&c, &w, "a range read count");
+        }
+    }
+    // A final count moved from one cell to another.
+    let mut w = c.witness.clone();
+    let rw = &mut w.read_write;
+    let from = rw.range_final_count.iter().position(|&n| n > 0).unwrap();
+    rw.range_final_count[from] -= 1;
+    rw.range_final_count[from + 1] += 1;
+    assert_rejected(&c, &w, "a moved range final count");
 }
 
 const NUM_REGS: usize = crate::tracer::NUM_REGISTERS;
@@ -634,8 +682,15 @@ fn tampered_proofs_are_rejected() {
     bad.read_write.products[0].outputs[0] += one;
     check(&bad, "grand product output");
     let mut bad = proof.clone();
-    let layers = bad.read_write.products[0].layers.len();
-    bad.read_write.products[0].layers[layers - 1].left[2] += one;
+    // The operations' batch: reads and writes of both memories.
+    let ops = bad
+        .read_write
+        .products
+        .iter_mut()
+        .find(|p| p.outputs.len() >= 4)
+        .unwrap();
+    let layers = ops.layers.len();
+    ops.layers[layers - 1].left[2] += one;
     check(&bad, "grand product layer value");
     let mut bad = proof.clone();
     bad.read_write.products[1].layers[3].sumcheck.round_polys[1].coeffs_except_linear_term[0] +=
@@ -770,14 +825,15 @@ fn proofs_serialize_and_bad_bytes_fail() {
     }
 }
 
-/// When 4T = M the two read-write batches merge into one grand product;
-/// when T = K the bytecode's do.
+/// The read-write vectors have three lengths (T range cells, 4T
+/// operations, M memory cells) and share a batch when two are equal; the
+/// bytecode's two (T operations, K rows) merge when T = K.
 #[test]
 fn equal_sizes_share_a_batch() {
     let c = case(218, 10, false, 1);
     let m = c.pre.space.size();
     let k = c.pre.bytecode.rows().len();
-    for t in [m / 4, k] {
+    for t in [m / 4, m, k] {
         if t < c.trace.steps.len() {
             continue;
         }
@@ -785,7 +841,7 @@ fn equal_sizes_share_a_batch() {
         let w = MemoryWitness::new(&c.pre, &c.trace, trace_length).unwrap();
         let (proof, _, verified) = prove_and_verify(&c.pre, &w, &c.trace.io);
         assert!(verified.is_ok_and(|claims| claims_hold(&w, &claims)));
-        let batches = if t == m / 4 { 1 } else { 2 };
+        let batches = if t == m / 4 || t == m { 2 } else { 3 };
         assert_eq!(proof.read_write.products.len(), batches);
         let batches = if t == k { 1 } else { 2 };
         assert_eq!(proof.bytecode.products.len(), batches);

@@ -7,14 +7,17 @@
 //!
 //! **Range check.** Memory checking alone would accept a read "from the
 //! future" (a tuple written later), so every read proves
-//! d = t_now − t_read − 1 ∈ [0, 4T). This is a second, read-only memory
-//! checking instance over a *range memory* of 4T cells, cell i holding i:
-//! each read of the read-write memory reads cell d with a read count c,
-//! tuples (d, c) → (d, c + 1), Init (i, 0), Final (i, final_count_i),
-//! fingerprint d + γ·c − τ. A read of a cell outside [0, 4T) has no Init
-//! tuple to start from, so the multisets cannot agree. A dedicated memory
-//! (rather than Lasso) keeps this module independent of the lookup
-//! argument; it costs four u32 count columns per step and one of 4T.
+//! d = t_now − t_read − 1 ∈ [0, 4T). It writes d = 4q + m with m ∈ [0, 4)
+//! committed as two bits (whose booleanity the R1CS enforces) and q the
+//! cell of a *range memory* of T cells, cell i holding i: a second,
+//! read-only memory checking instance whose read of cell q has count c,
+//! tuples (q, c) → (q, c + 1), Init (i, 0), Final (i, final_count_i),
+//! fingerprint q + γ·c − τ. The verifier computes q = (d − m)/4 in the
+//! field from the claimed t_read and bits: a read from the future (d a
+//! "negative" field element) or a wrong remainder makes q a field element
+//! no Init tuple has, and the multisets cannot agree. Nothing committed is
+//! longer than T: four u32 count columns and eight bit columns per step,
+//! and T final counts.
 
 use super::Slot;
 
@@ -26,30 +29,47 @@ pub fn now(step: usize, slot: Slot) -> u64 {
     (SLOTS * step + slot.index() + 1) as u64
 }
 
-/// The range-memory cell a read with `read_timestamp` reads, if it is one:
-/// t_now − t_read − 1 when that lies in [0, 4T).
-pub fn range_cell(step: usize, slot: Slot, read_timestamp: u32, t: usize) -> Option<usize> {
+/// The range memory's cell q and remainder m of a read with
+/// `read_timestamp` (d = t_now − t_read − 1 = 4q + m), if d ∈ [0, 4T).
+pub fn range_cell(step: usize, slot: Slot, read_timestamp: u32, t: usize) -> Option<(usize, u8)> {
     let d = now(step, slot) as i64 - read_timestamp as i64 - 1;
-    (0..(SLOTS * t) as i64).contains(&d).then_some(d as usize)
+    (0..(SLOTS * t) as i64)
+        .contains(&d)
+        .then_some(((d / 4) as usize, (d % 4) as u8))
 }
 
-/// Read counts of the range memory per slot and step, and its final
-/// counts. Reads outside the range (only in a tampered witness) get count
-/// 0 and count nothing.
-pub fn range_counts(read_timestamps: &[Vec<u32>; SLOTS]) -> ([Vec<u32>; SLOTS], Vec<u32>) {
+/// What the range check commits: per slot and step the read count and
+/// the remainder m, and the T final counts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RangeCounts {
+    pub read_count: [Vec<u32>; SLOTS],
+    pub remainder: [Vec<u8>; SLOTS],
+    pub final_count: Vec<u32>,
+}
+
+/// The range memory's counts and the remainders for the read timestamps.
+/// Reads outside the range (only in a tampered witness) get count 0 and
+/// remainder 0, and count nothing.
+pub fn range_counts(read_timestamps: &[Vec<u32>; SLOTS]) -> RangeCounts {
     let t = read_timestamps[0].len();
-    let mut final_counts = vec![0u32; SLOTS * t];
-    let mut read_counts: [Vec<u32>; SLOTS] = std::array::from_fn(|_| vec![0u32; t]);
+    let mut final_count = vec![0u32; t];
+    let mut read_count: [Vec<u32>; SLOTS] = std::array::from_fn(|_| vec![0u32; t]);
+    let mut remainder: [Vec<u8>; SLOTS] = std::array::from_fn(|_| vec![0u8; t]);
     for step in 0..t {
         for slot in Slot::ALL {
             let ts = read_timestamps[slot.index()][step];
-            if let Some(d) = range_cell(step, slot, ts, t) {
-                read_counts[slot.index()][step] = final_counts[d];
-                final_counts[d] += 1;
+            if let Some((q, m)) = range_cell(step, slot, ts, t) {
+                read_count[slot.index()][step] = final_count[q];
+                remainder[slot.index()][step] = m;
+                final_count[q] += 1;
             }
         }
     }
-    (read_counts, final_counts)
+    RangeCounts {
+        read_count,
+        remainder,
+        final_count,
+    }
 }
 
 #[cfg(test)]
@@ -67,10 +87,11 @@ mod tests {
             }
         }
         // Reading Init (time 0) at the last operation is the largest cell.
-        assert_eq!(range_cell(n - 1, Slot::Rd, 0, n), Some(4 * n - 1));
+        assert_eq!(range_cell(n - 1, Slot::Rd, 0, n), Some((n - 1, 3)));
         // The same operation's own time, or later, is not a cell.
         let t = now(3, Slot::Ram) as u32;
-        assert_eq!(range_cell(3, Slot::Ram, t - 1, n), Some(0));
+        assert_eq!(range_cell(3, Slot::Ram, t - 1, n), Some((0, 0)));
+        assert_eq!(range_cell(3, Slot::Ram, t - 6, n), Some((1, 1)));
         assert_eq!(range_cell(3, Slot::Ram, t, n), None);
         assert_eq!(range_cell(3, Slot::Ram, t + 5, n), None);
     }

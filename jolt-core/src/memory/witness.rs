@@ -235,15 +235,22 @@ impl MemoryWitness {
             });
         }
 
-        let (range_read_count, range_final_count) = range_counts(&replay.read_timestamp);
+        let range = range_counts(&replay.read_timestamp);
         let read_write = ReadWriteWitness {
             ram_address,
             read_value: replay.read_value,
             ram_write_value,
             rd_write_value,
             read_timestamp: replay.read_timestamp,
-            range_read_count,
-            range_final_count,
+            range_read_count: range.read_count,
+            range_remainder_low: range
+                .remainder
+                .clone()
+                .map(|m| m.iter().map(|&m| m & 1 == 1).collect()),
+            range_remainder_high: range
+                .remainder
+                .map(|m| m.iter().map(|&m| m & 2 == 2).collect()),
+            range_final_count: range.final_count,
             final_value: replay.memory,
             final_timestamp: replay.last,
         };
@@ -278,6 +285,10 @@ impl MemoryWitness {
             MemoryColumn::RdWriteValue => Column::U32(&rw.rd_write_value),
             MemoryColumn::ReadTimestamp(s) => Column::U32(&rw.read_timestamp[s.index()]),
             MemoryColumn::RangeReadCount(s) => Column::U32(&rw.range_read_count[s.index()]),
+            MemoryColumn::RangeRemainderLow(s) => Column::Bits(&rw.range_remainder_low[s.index()]),
+            MemoryColumn::RangeRemainderHigh(s) => {
+                Column::Bits(&rw.range_remainder_high[s.index()])
+            }
             MemoryColumn::RangeFinalCount => Column::U32(&rw.range_final_count),
             MemoryColumn::FinalValue => Column::U32(&rw.final_value),
             MemoryColumn::FinalTimestamp => Column::U32(&rw.final_timestamp),

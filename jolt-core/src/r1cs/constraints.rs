@@ -40,7 +40,14 @@ pub enum CpuInput {
     LeftId(usize),
     RightId(usize),
     LookupOutput,
+    /// Bit k % 2 of the timestamp range check's remainder of memory slot
+    /// k / 2 (memory checking commits them; the R1CS makes them bits).
+    RangeRemainderBit(usize),
 }
+
+/// Memory operations per step, and so range-check remainders (two bits
+/// each).
+pub const MEMORY_SLOTS: usize = 4;
 
 impl CpuInput {
     /// Every input, in column order.
@@ -58,6 +65,7 @@ impl CpuInput {
         all.extend((0..p.chunks).map(LeftId));
         all.extend((0..p.chunks).map(RightId));
         all.push(LookupOutput);
+        all.extend((0..2 * MEMORY_SLOTS).map(RangeRemainderBit));
         all
     }
 }
@@ -114,6 +122,14 @@ pub fn cpu_r1cs(p: &LookupParams, constants: CpuConstants) -> CpuR1cs {
     }
     for k in 0..LookupKind::ALL.len() {
         b.constrain_binary("lookup flag is boolean", var(CpuInput::LookupFlag(k)));
+    }
+    // The range check's remainders d mod 4 are two bits each (memory
+    // checking reads the range memory at (d − m)/4 and relies on m < 4).
+    for k in 0..2 * MEMORY_SLOTS {
+        b.constrain_binary(
+            "a range-check remainder bit is boolean",
+            var(CpuInput::RangeRemainderBit(k)),
+        );
     }
     let mut packed = Lc::sum(
         CircuitFlag::ALL

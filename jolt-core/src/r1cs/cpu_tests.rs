@@ -389,8 +389,8 @@ fn every_constraint_is_needed() {
 #[test]
 fn constraint_and_column_counts() {
     let (cpu, _) = setup();
-    assert_eq!(cpu.r1cs.constraints.len(), 74);
-    assert_eq!(cpu.inputs.len(), 62);
+    assert_eq!(cpu.r1cs.constraints.len(), 82);
+    assert_eq!(cpu.inputs.len(), 70);
     assert_eq!(cpu.r1cs.num_aux(), 15);
     assert_eq!(cpu.r1cs.shifted.len(), 4);
 }

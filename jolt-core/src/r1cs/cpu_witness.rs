@@ -9,6 +9,7 @@ use super::constraints::{CpuConstants, CpuInput, CpuR1cs};
 use crate::field::JoltField;
 use crate::memory::bytecode::BytecodeTable;
 use crate::memory::layout::AddressSpace;
+use crate::memory::{MemoryColumn, MemoryPreprocessing, MemoryWitness, Slot};
 use crate::tracer::{Program, RamAccess, Trace, NUM_REGISTERS};
 
 /// The constants that place RAM for `program`'s layout.
@@ -148,5 +149,22 @@ pub fn cpu_inputs<F: JoltField>(
         );
     }
     debug_assert!(CircuitFlag::NoOp.is_set(noop_flags()));
+    // The range check's remainders come from memory checking's replay.
+    let trace_length =
+        crate::trace_length::TraceLength::from_log(num_steps.trailing_zeros() as usize)
+            .expect("a valid trace length");
+    let memory = MemoryWitness::new(&MemoryPreprocessing::new(program), trace, trace_length)
+        .expect("a trace of the program");
+    for (k, input) in cpu.inputs.iter().enumerate() {
+        if let CpuInput::RangeRemainderBit(bit) = *input {
+            let slot = Slot::ALL[bit / 2];
+            let column = if bit % 2 == 0 {
+                MemoryColumn::RangeRemainderLow(slot)
+            } else {
+                MemoryColumn::RangeRemainderHigh(slot)
+            };
+            columns[k] = memory.column::<F>(column).to_field();
+        }
+    }
     columns
 }

@@ -99,6 +99,10 @@ fn flip<F: JoltField>(w: &mut Witness<F>, column: WitnessColumn, i: usize) {
                 MemoryColumn::RdWriteValue => rw.rd_write_value[i] ^= 1,
                 MemoryColumn::ReadTimestamp(s) => rw.read_timestamp[s.index()][i] ^= 1,
                 MemoryColumn::RangeReadCount(s) => rw.range_read_count[s.index()][i] ^= 1,
+                MemoryColumn::RangeRemainderLow(s) => rw.range_remainder_low[s.index()][i] ^= true,
+                MemoryColumn::RangeRemainderHigh(s) => {
+                    rw.range_remainder_high[s.index()][i] ^= true
+                }
                 MemoryColumn::RangeFinalCount => rw.range_final_count[i] ^= 1,
                 MemoryColumn::FinalValue => rw.final_value[i] ^= 1,
                 MemoryColumn::FinalTimestamp => rw.final_timestamp[i] ^= 1,

@@ -120,5 +120,13 @@ pub fn input_owner(input: CpuInput, lasso: &LassoLayout) -> Option<WitnessColumn
             lasso.memory_index(SubtableId::RightId, i)?,
         )),
         CpuInput::LookupOutput => Lasso(LassoColumn::Output),
+        CpuInput::RangeRemainderBit(k) => {
+            let slot = *Slot::ALL.get(k / 2)?;
+            Memory(if k % 2 == 0 {
+                MemoryColumn::RangeRemainderLow(slot)
+            } else {
+                MemoryColumn::RangeRemainderHigh(slot)
+            })
+        }
     })
 }
