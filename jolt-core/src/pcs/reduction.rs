@@ -26,8 +26,8 @@
 use super::error::{check_len, PcsError};
 use super::{Column, CommitmentScheme};
 use crate::field::JoltField;
-use crate::poly::{DensePolynomial, EqPolynomial};
-use crate::subprotocols::{DenseSumcheck, SumcheckClaim, SumcheckProof};
+use crate::poly::{DensePolynomial, EqPolynomial, SplitEqPolynomial, PAR_THRESHOLD};
+use crate::subprotocols::{SumcheckClaim, SumcheckInstance, SumcheckProof};
 use crate::transcript::Transcript;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rayon::prelude::*;
@@ -94,19 +94,21 @@ pub fn prove_openings<P: CommitmentScheme>(
             setup.rho.clone(),
         )
     } else {
-        let mut instance_polys = Vec::with_capacity(2 * setup.groups.len());
-        for (z, members) in &setup.groups {
-            let member_polys: Vec<_> = members.iter().map(|&i| polys[i]).collect();
-            let member_coeffs: Vec<_> = members.iter().map(|&i| setup.rho[i]).collect();
-            instance_polys.push(DensePolynomial::new(EqPolynomial::new(z.clone()).evals()));
-            instance_polys.push(linear_combination_of_columns(
-                &member_polys,
-                &member_coeffs,
-                setup.num_vars,
-            ));
-        }
-        let combine = |v: &[P::Field]| v.chunks_exact(2).map(|p| p[0] * p[1]).sum();
-        let mut instance = DenseSumcheck::new_with_claim(instance_polys, 2, combine, setup.claim);
+        let groups = setup
+            .groups
+            .par_iter()
+            .map(|(z, members)| {
+                let member_polys: Vec<_> = members.iter().map(|&i| polys[i]).collect();
+                let member_coeffs: Vec<_> = members.iter().map(|&i| setup.rho[i]).collect();
+                let g = linear_combination_of_columns(&member_polys, &member_coeffs, setup.num_vars);
+                (SplitEqPolynomial::new(z), g.evals().to_vec())
+            })
+            .collect();
+        let mut instance = GroupSumcheck {
+            groups,
+            claim: setup.claim,
+            num_rounds: setup.num_vars,
+        };
         let (sumcheck, s) = SumcheckProof::prove(&mut instance, transcript);
         let coeffs = setup.final_coeffs(&s);
         (sumcheck, s, coeffs)
@@ -147,6 +149,65 @@ pub fn verify_openings<P: CommitmentScheme>(
     let commitments: Vec<&P::Commitment> = claims.iter().map(|c| c.commitment).collect();
     let commitment = P::combine_commitments(&commitments, &coeffs)?;
     P::verify(vk, &commitment, &point, eval, &proof.opening, transcript)
+}
+
+/// The reduction sumcheck Σ_x Σ_j eq(z_j, x)·G_j(x), each group's eq
+/// factored out of its round polynomial: per round and pair, two products
+/// for each group's q_j(0), q_j(1) and one to bind G_j; no eq table is
+/// ever bound.
+struct GroupSumcheck<F> {
+    groups: Vec<(SplitEqPolynomial<F>, Vec<F>)>,
+    claim: F,
+    num_rounds: usize,
+}
+
+impl<F: JoltField> SumcheckInstance<F> for GroupSumcheck<F> {
+    fn degree(&self) -> usize {
+        2
+    }
+
+    fn num_rounds(&self) -> usize {
+        self.num_rounds
+    }
+
+    fn input_claim(&self) -> F {
+        self.claim
+    }
+
+    fn compute_message(&mut self, _round: usize, _previous_claim: F) -> Vec<F> {
+        self.groups
+            .par_iter()
+            .map(|(eq, g)| {
+                let table = eq.current_table();
+                let half = table.len();
+                let dot = |offset: usize| -> F {
+                    table
+                        .par_iter()
+                        .with_min_len(PAR_THRESHOLD)
+                        .zip(g[offset..offset + half].par_iter())
+                        .map(|(e, v)| *e * v)
+                        .sum()
+                };
+                eq.round_evals_full(&[dot(0), dot(half)])
+            })
+            .reduce(
+                || vec![F::zero(); 3],
+                |a, b| a.iter().zip(&b).map(|(x, y)| *x + y).collect(),
+            )
+    }
+
+    fn bind(&mut self, r_j: F, _round: usize) {
+        self.groups.par_iter_mut().for_each(|(eq, g)| {
+            let half = g.len() / 2;
+            let (lo, hi) = g.split_at_mut(half);
+            lo.par_iter_mut()
+                .with_min_len(PAR_THRESHOLD)
+                .zip(hi.par_iter())
+                .for_each(|(l, h)| *l += r_j * (*h - *l));
+            g.truncate(half);
+            eq.bind(r_j);
+        });
+    }
 }
 
 /// What prover and verifier derive identically from the claims.
