@@ -266,6 +266,30 @@ impl LassoLayout {
 
     /// The memory of `table` at `chunk` (e.g. the operand bytes
     /// `(LeftId, i)` the R1CS reads), if it exists here.
+    /// The memories LEFT_ID and RIGHT_ID of `chunk`, whose reads are the
+    /// two halves of its index: dim = 2^b·E_left + E_right (b the operand
+    /// chunk bits), so the index itself is never committed.
+    pub fn operand_memories(&self, chunk: usize) -> (usize, usize) {
+        // Invariant: `new` adds both operand reads of every chunk.
+        let left = self
+            .memory_index(SubtableId::LeftId, chunk)
+            .expect("LEFT_ID read");
+        let right = self
+            .memory_index(SubtableId::RightId, chunk)
+            .expect("RIGHT_ID read");
+        (left, right)
+    }
+
+    /// dim_i from the two operand reads of chunk i (values or evaluations).
+    pub fn dim_from_operands<F: crate::field::JoltField>(
+        &self,
+        chunk: usize,
+        read_values: &[F],
+    ) -> F {
+        let (left, right) = self.operand_memories(chunk);
+        read_values[left].mul_u64(1 << self.params.operand_chunk_bits()) + read_values[right]
+    }
+
     pub fn memory_index(&self, table: SubtableId, chunk: usize) -> Option<usize> {
         self.memories
             .binary_search_by_key(&(chunk, table), |&(t, c)| (c, t))

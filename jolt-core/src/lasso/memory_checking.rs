@@ -20,15 +20,16 @@
 //!
 //! h is affine in its arguments, so a leaf polynomial's value at a point
 //! is h of the columns' values there. At the read/write leaf point r_a the
-//! prover claims dim_i(r_a), E_m(r_a), read_cts_i(r_a); at the init/final
+//! prover claims E_m(r_a) and read_cts_i(r_a) — dim_i(r_a) is
+//! 2^b·E_LEFT_ID,i(r_a) + E_RIGHT_ID,i(r_a), the chunk index being the
+//! concatenation of its two operand reads, so it is never committed —; at the init/final
 //! point r_b it claims final_cts_i(r_b), and the verifier evaluates the
 //! identity polynomial and every subtable's MLE at r_b itself. Those claims
 //! are handed on as opening claims.
 //!
 //! Transcript, in order: `lasso gamma`, `lasso tau`, the grand products
-//! (batched by length as the multiset core does), `lasso dim evals`,
-//! `lasso read value evals`, `lasso read count evals`, `lasso final count
-//! evals`.
+//! (batched by length as the multiset core does), `lasso read value
+//! evals`, `lasso read count evals`, `lasso final count evals`.
 
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use instructions::subtables::SubtableId;
@@ -57,8 +58,6 @@ pub struct MemoryCheckingProof<F: JoltField> {
     /// Every chunk's four multisets, batched by length (T, M; one batch
     /// when T = M).
     pub products: ProofVec<GrandProductProof<F>>,
-    /// dim_i at the read/write leaf point, per chunk.
-    pub dim_evals: ProofVec<F>,
     /// E_m at the read/write leaf point, per memory.
     pub read_value_evals: ProofVec<F>,
     /// read_cts_i at the read/write leaf point, per chunk.
@@ -106,14 +105,13 @@ fn shapes(layout: &LassoLayout, trace_length: TraceLength) -> Vec<MemoryShape> {
 }
 
 fn absorb_evals<F: JoltField>(transcript: &mut Transcript, proof: &MemoryCheckingProof<F>) {
-    transcript.append_scalars(b"lasso dim evals", &proof.dim_evals);
     transcript.append_scalars(b"lasso read value evals", &proof.read_value_evals);
     transcript.append_scalars(b"lasso read count evals", &proof.read_cts_evals);
     transcript.append_scalars(b"lasso final count evals", &proof.final_cts_evals);
 }
 
 /// Proves the subtable reads of `witness`; returns the proof and the
-/// opening claims (dims, read values and read counts at r_a; final counts
+/// opening claims (read values and read counts at r_a; final counts
 /// at r_b). [`super::prove`] calls it after the primary sumcheck; it is
 /// public for benchmarks of this part alone.
 pub fn prove<F: JoltField>(
@@ -156,7 +154,6 @@ pub fn prove<F: JoltField>(
     let (r_a, r_b) = (claims[0].reads.point.clone(), claims[0].init.point.clone());
     let eq_a = EqPolynomial::new(r_a.clone()).evals();
     let eval = |column: Column<'_, F>| column.evaluate_with_eq(&eq_a);
-    let dim_evals: Vec<F> = witness.dims.iter().map(|d| eval(Column::U16(d))).collect();
     let read_value_evals: Vec<F> = witness
         .read_values
         .par_iter()
@@ -177,7 +174,6 @@ pub fn prove<F: JoltField>(
 
     let proof = MemoryCheckingProof {
         products: products.into(),
-        dim_evals: dim_evals.into(),
         read_value_evals: read_value_evals.into(),
         read_cts_evals: read_cts_evals.into(),
         final_cts_evals: final_cts_evals.into(),
@@ -282,7 +278,7 @@ impl<'a, F: JoltField> Scaled<'a, F> {
     }
 }
 
-/// Claims in a fixed order: dims, read values, read counts at r_a; final
+/// Claims in a fixed order: read values and read counts at r_a; final
 /// counts at r_b.
 fn opening_claims<F: JoltField>(
     proof: &MemoryCheckingProof<F>,
@@ -291,13 +287,6 @@ fn opening_claims<F: JoltField>(
 ) -> Vec<OpeningClaim<LassoColumn, F>> {
     let at_a = |column, value: &F| OpeningClaim::new(column, r_a.to_vec(), *value);
     let mut claims = Vec::new();
-    claims.extend(
-        proof
-            .dim_evals
-            .iter()
-            .enumerate()
-            .map(|(i, v)| at_a(LassoColumn::Dim(i), v)),
-    );
     claims.extend(
         proof
             .read_value_evals
@@ -328,7 +317,6 @@ pub(super) fn check_proof_shape<F: JoltField>(
     proof: &MemoryCheckingProof<F>,
 ) -> Result<(), VerifyError> {
     let c = layout.num_chunks();
-    check_shape(PROTOCOL, "dim evaluations", c, proof.dim_evals.len())?;
     check_shape(
         PROTOCOL,
         "read value evaluations (memory checking)",
@@ -386,7 +374,9 @@ pub(super) fn verify<F: JoltField>(
             .iter()
             .map(|&m| table_evals[&layout.memories[m].0])
             .collect();
-        let read = fp.hash(proof.dim_evals[i], &read_values, proof.read_cts_evals[i]);
+        // The chunk index is not committed: its operand reads give it.
+        let dim = layout.dim_from_operands(i, &proof.read_value_evals);
+        let read = fp.hash(dim, &read_values, proof.read_cts_evals[i]);
         let init = fp.hash(address, &entries, F::zero());
         chunk.check_leaves(
             PROTOCOL,

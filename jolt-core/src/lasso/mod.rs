@@ -18,8 +18,8 @@
 //! (log2 T challenges); the primary sumcheck (`sumcheck claims` = Output(r),
 //! rounds); `lasso flag evals`, `lasso primary read value evals`;
 //! `lasso gamma`, `lasso tau`; the grand products (batched by length);
-//! `lasso dim evals`, `lasso read value evals`, `lasso read count evals`,
-//! `lasso final count evals`.
+//! `lasso read value evals`, `lasso read count evals`, `lasso final count
+//! evals`.
 
 pub mod layout;
 pub mod memory_checking;
@@ -53,8 +53,6 @@ const PRIMARY: &str = "lasso primary sumcheck";
 /// A committed Lasso column. Lengths: T for all but `FinalCount` (M).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LassoColumn {
-    /// dim_i: chunk i's subtable index per step (u16).
-    Dim(usize),
     /// E_m: the value memory m (index into [`LassoLayout::memories`]) returns
     /// per step (bits, u8, u16 or u32 by [`entry_bits`]).
     ReadValue(usize),

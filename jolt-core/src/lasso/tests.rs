@@ -175,7 +175,7 @@ fn witness_columns_match_the_rows() {
     let layout = &w.layout;
     assert_eq!(
         columns.len(),
-        3 * params.chunks + layout.memories.len() + layout.kinds.len() + 1
+        2 * params.chunks + layout.memories.len() + layout.kinds.len() + 1
     );
     for (column, values) in &columns {
         let expected = match column {
@@ -538,11 +538,7 @@ fn tamper_sites(proof: &LassoProof<Fr>) -> Vec<(String, Edit)> {
             Box::new(move |p| p.memory.read_value_evals[m] += one),
         ));
     }
-    for i in 0..proof.memory.dim_evals.len() {
-        sites.push((
-            format!("dim eval {i}"),
-            Box::new(move |p| p.memory.dim_evals[i] += one),
-        ));
+    for i in 0..proof.memory.read_cts_evals.len() {
         sites.push((
             format!("read count eval {i}"),
             Box::new(move |p| p.memory.read_cts_evals[i] += one),
@@ -592,7 +588,7 @@ fn tamper_sites(proof: &LassoProof<Fr>) -> Vec<(String, Edit)> {
 fn rejects_every_tampered_proof_value() {
     let (w, proof) = proof_base();
     let sites = tamper_sites(&proof);
-    assert!(sites.len() > 40);
+    assert!(sites.len() > 36);
     for (name, tamper) in sites {
         let mut bad = proof.clone();
         tamper(&mut bad);
@@ -623,7 +619,7 @@ fn rejects_misshapen_proofs_without_panicking() {
         }),
         Box::new(|p| p.read_value_evals.push(Fr::one())),
         Box::new(|p| {
-            p.memory.dim_evals.pop();
+            p.memory.final_cts_evals.push(Fr::one());
         }),
         Box::new(|p| p.memory.read_value_evals.clear()),
         Box::new(|p| p.memory.read_cts_evals.push(Fr::one())),

@@ -281,13 +281,12 @@ impl LassoWitness {
     }
 
     /// Every committed column with its values at their narrowest width, in
-    /// a fixed order: dims, read values, read counts, final counts, flags,
-    /// output. Dims, flags and output are shared with the R1CS.
+    /// a fixed order: read values, read counts, final counts, flags,
+    /// output. The operand reads, flags and output are shared with the
+    /// R1CS; the chunk indices are not committed (the operand reads give
+    /// them, see [`super::LassoLayout::operand_memories`]).
     pub fn columns<F: JoltField>(&self) -> Vec<(LassoColumn, Column<'_, F>)> {
         let mut columns = Vec::new();
-        for (i, d) in self.dims.iter().enumerate() {
-            columns.push((LassoColumn::Dim(i), Column::U16(d)));
-        }
         for (m, e) in self.read_values.iter().enumerate() {
             columns.push((LassoColumn::ReadValue(m), e.as_column()));
         }
@@ -308,7 +307,6 @@ impl LassoWitness {
     /// The column's values (for tests and for the caller's PCS prover).
     pub fn column<F: JoltField>(&self, column: LassoColumn) -> Option<Column<'_, F>> {
         match column {
-            LassoColumn::Dim(i) => self.dims.get(i).map(|d| Column::U16(d)),
             LassoColumn::ReadValue(m) => self.read_values.get(m).map(|e| e.as_column()),
             LassoColumn::ReadCount(i) => self.read_cts.get(i).map(|c| Column::U32(c)),
             LassoColumn::FinalCount(i) => self.final_cts.get(i).map(|c| Column::U32(c)),

@@ -100,7 +100,8 @@ pub fn prove_openings<P: CommitmentScheme>(
             .map(|(z, members)| {
                 let member_polys: Vec<_> = members.iter().map(|&i| polys[i]).collect();
                 let member_coeffs: Vec<_> = members.iter().map(|&i| setup.rho[i]).collect();
-                let g = linear_combination_of_columns(&member_polys, &member_coeffs, setup.num_vars);
+                let g =
+                    linear_combination_of_columns(&member_polys, &member_coeffs, setup.num_vars);
                 (SplitEqPolynomial::new(z), g.evals().to_vec())
             })
             .collect();

@@ -34,8 +34,6 @@ pub enum CpuInput {
     RamAddress,
     RamRead,
     RamWrite,
-    /// Chunk index dim_i of the lookup query.
-    Dim(usize),
     /// LEFT_ID / RIGHT_ID read at dim_i: the chunk's operand bytes.
     LeftId(usize),
     RightId(usize),
@@ -61,7 +59,6 @@ impl CpuInput {
         );
         all.extend((0..LookupKind::ALL.len()).map(LookupFlag));
         all.extend([Rs1Value, Rs2Value, RdWrite, RamAddress, RamRead, RamWrite]);
-        all.extend((0..p.chunks).map(Dim));
         all.extend((0..p.chunks).map(LeftId));
         all.extend((0..p.chunks).map(RightId));
         all.push(LookupOutput);
@@ -205,11 +202,15 @@ pub fn cpu_r1cs(p: &LookupParams, constants: CpuConstants) -> CpuR1cs {
         y.scaled(replicated),
         right_bytes,
     );
-    let z = Lc::sum((0..chunks).map(|i| {
-        (
-            var(CpuInput::Dim(i)),
-            1i128 << (2 * byte_bits as usize * (chunks - 1 - i)),
-        )
+    // The query index z from the chunk indices dim_i = LEFT_ID_i·2^b +
+    // RIGHT_ID_i (the chunk indices are not committed: their two operand
+    // reads are, and memory checking reads both at dim_i).
+    let z = Lc::sum((0..chunks).flat_map(|i| {
+        let weight = 1i128 << (2 * byte_bits as usize * (chunks - 1 - i));
+        [
+            (var(CpuInput::LeftId(i)), weight << byte_bits),
+            (var(CpuInput::RightId(i)), weight),
+        ]
     }));
     b.constrain_eq_if(
         "z = x + y",

@@ -390,7 +390,7 @@ fn every_constraint_is_needed() {
 fn constraint_and_column_counts() {
     let (cpu, _) = setup();
     assert_eq!(cpu.r1cs.constraints.len(), 82);
-    assert_eq!(cpu.inputs.len(), 70);
+    assert_eq!(cpu.inputs.len(), 66);
     assert_eq!(cpu.r1cs.num_aux(), 15);
     assert_eq!(cpu.r1cs.shifted.len(), 4);
 }

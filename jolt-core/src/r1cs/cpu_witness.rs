@@ -107,7 +107,6 @@ pub fn cpu_inputs<F: JoltField>(
         if let Some(kind) = lookup_of(inst.opcode) {
             let (x, y) = lookup_operands(&inst, step.pc, rs1, rs2, rd);
             for (i, dim) in kind.query().chunks(x, y, p).into_iter().enumerate() {
-                set(&mut columns, CpuInput::Dim(i), s, F::from_u64(dim));
                 set(&mut columns, CpuInput::LeftId(i), s, F::from_u64(dim >> b));
                 set(
                     &mut columns,

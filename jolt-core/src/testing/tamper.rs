@@ -111,7 +111,6 @@ fn flip<F: JoltField>(w: &mut Witness<F>, column: WitnessColumn, i: usize) {
         WitnessColumn::Lasso(c) => {
             let l = &mut w.lasso;
             match c {
-                LassoColumn::Dim(d) => l.dims[d][i] ^= 1,
                 LassoColumn::ReadValue(m) => {
                     let e: &mut SmallColumn = &mut l.read_values[m];
                     e.set(i, e.get(i) ^ 1);

@@ -5,7 +5,7 @@
 //! |---|---|---|---|---|
 //! | `Memory(Bytecode(..))` | T (counts: K) | u8–u64 | bytecode checking | bytecode, R1CS (address, pc, flags, imm) |
 //! | `Memory(..)` slots, timestamps, counts | T, 4T, M | u32 | read-write checking | read-write, R1CS (values, RAM address) |
-//! | `Lasso(Dim / ReadValue / Flag / Output)` | T | bits–u32 | Lasso | Lasso, R1CS (chunks, operand bytes, lookup flags, output) |
+//! | `Lasso(ReadValue / Flag / Output)` | T | bits–u32 | Lasso | Lasso, R1CS (operand bytes, lookup flags, output) |
 //! | `Lasso(ReadCount / FinalCount)` | T, 2^16 | u32 | Lasso | Lasso |
 //! | `CircuitFlag(f)` | T | bits | the R1CS (unpacked bytecode flags) | R1CS |
 //! | `Aux(k)` | T | u64, i64 or field | the R1CS's auxiliary rules | R1CS |
@@ -54,9 +54,8 @@ impl Registry {
             .into_iter()
             .map(WitnessColumn::Memory)
             .collect();
-        let lasso_columns = (0..c)
-            .map(LassoColumn::Dim)
-            .chain((0..lasso.memories.len()).map(LassoColumn::ReadValue))
+        let lasso_columns = (0..lasso.memories.len())
+            .map(LassoColumn::ReadValue)
             .chain((0..c).map(LassoColumn::ReadCount))
             .chain((0..c).map(LassoColumn::FinalCount))
             .chain(lasso.kind_indices.iter().map(|&k| LassoColumn::Flag(k)))
@@ -112,7 +111,6 @@ pub fn input_owner(input: CpuInput, lasso: &LassoLayout) -> Option<WitnessColumn
         CpuInput::RamAddress => Memory(MemoryColumn::RamAddress),
         CpuInput::RamRead => Memory(MemoryColumn::ReadValue(Slot::Ram)),
         CpuInput::RamWrite => Memory(MemoryColumn::RamWriteValue),
-        CpuInput::Dim(i) => Lasso(LassoColumn::Dim(i)),
         CpuInput::LeftId(i) => Lasso(LassoColumn::ReadValue(
             lasso.memory_index(SubtableId::LeftId, i)?,
         )),

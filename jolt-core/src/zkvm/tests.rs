@@ -344,6 +344,6 @@ fn registry_counts() {
         count(|c| matches!(c, WitnessColumn::CircuitFlag(_))),
         count(|c| matches!(c, WitnessColumn::Aux(_))),
     ];
-    assert_eq!(counts, [36, 91, 15, 15]);
-    assert_eq!(vk.registry.len(), 157);
+    assert_eq!(counts, [36, 87, 15, 15]);
+    assert_eq!(vk.registry.len(), 153);
 }
