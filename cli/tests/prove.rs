@@ -191,10 +191,10 @@ fn proves_verifies_and_rejects_tampering() {
     );
     // A file of the previous format version names both versions.
     let mut old_version = bytes.clone();
-    old_version[8] = 1;
+    old_version[8] = 2;
     rejected(
-        &verify(&elf, &write_temp("v1.proof", &old_version), &[]),
-        "proof file version 1; this build reads version 2",
+        &verify(&elf, &write_temp("v2.proof", &old_version), &[]),
+        "proof file version 2; this build reads version 3",
     );
     rejected(
         &verify(

@@ -78,6 +78,7 @@ fn every_example_satisfies_the_cpu_constraints() {
 /// from the trace both ways, they agree on every step.
 #[test]
 fn cpu_inputs_agree_with_the_memory_witness() {
+    use instructions::flags::CircuitFlag;
     use jolt_core::memory::bytecode::BytecodeColumn;
     use jolt_core::memory::{MemoryColumn, MemoryPreprocessing, MemoryWitness, Slot};
     use jolt_core::r1cs::constraints::CpuInput;
@@ -98,16 +99,16 @@ fn cpu_inputs_agree_with_the_memory_witness() {
         let pre = MemoryPreprocessing::new(&program);
         let trace_length = jolt_core::zkvm::padded_trace_length(n).unwrap();
         let memory = MemoryWitness::new(&pre, &t, trace_length).unwrap();
-        for (input, column) in [
+        let flags = CircuitFlag::ALL
+            .iter()
+            .map(|&f| (CpuInput::CircuitFlag(f), BytecodeColumn::CircuitFlag(f)))
+            .map(|(i, c)| (i, MemoryColumn::Bytecode(c)));
+        for (input, column) in flags.chain([
             (
                 CpuInput::BytecodeAddress,
                 MemoryColumn::Bytecode(BytecodeColumn::Address),
             ),
             (CpuInput::Pc, MemoryColumn::Bytecode(BytecodeColumn::Pc)),
-            (
-                CpuInput::PackedFlags,
-                MemoryColumn::Bytecode(BytecodeColumn::Flags),
-            ),
             (CpuInput::Imm, MemoryColumn::Bytecode(BytecodeColumn::Imm)),
             (CpuInput::Rs1Value, MemoryColumn::ReadValue(Slot::Rs1)),
             (CpuInput::Rs2Value, MemoryColumn::ReadValue(Slot::Rs2)),
@@ -115,7 +116,7 @@ fn cpu_inputs_agree_with_the_memory_witness() {
             (CpuInput::RamAddress, MemoryColumn::RamAddress),
             (CpuInput::RamRead, MemoryColumn::ReadValue(Slot::Ram)),
             (CpuInput::RamWrite, MemoryColumn::RamWriteValue),
-        ] {
+        ]) {
             let theirs = memory.column::<Fr>(column).to_field();
             assert_eq!(
                 inputs[cpu.index(input)],

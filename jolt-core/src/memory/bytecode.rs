@@ -10,15 +10,20 @@
 //! no row, so no proof can execute them. The table is padded to K = 2^k
 //! rows with copies of the padding row.
 //!
-//! **Fields.** (address = row index, pc, packed flags, rd, rs1, rs2, imm as
-//! a 32-bit word, sequence_remaining). Register fields are normalized so the
-//! read-write memory can use them as addresses as they are: rs1/rs2 are x0
+//! **Fields.** (address = row index, pc, rd, rs1, rs2, imm as a 32-bit
+//! word, sequence_remaining, then every flag as a field of its own: the 15
+//! circuit flags and the 24 lookup flags, the bits of
+//! `instructions::flags::packed_flags`). Because each flag column a step
+//! reads must equal its row's bit, the flags are bits and the lookup flags
+//! one-hot (or all zero) without any constraint of the R1CS. Register
+//! fields are normalized so the read-write memory can use them as
+//! addresses as they are: rs1/rs2 are x0
 //! when the instruction does not read them, rd is the sink register
 //! ([`SINK_REGISTER`]) when it writes x0 or nothing.
 //!
-//! **Memory checking.** Tuples (address, the seven fields, count) with the
+//! **Memory checking.** Tuples (address, the 45 fields, count) with the
 //! shared fingerprint ([`crate::subprotocols::multiset`]), a + Σ_j γ^j·f_j
-//! \+ γ^8·count − τ. Read: (a, row, c) with c the read count; write:
+//! \+ γ^46·count − τ. Read: (a, row, c) with c the read count; write:
 //! (a, row, c + 1); Init: (i, row_i, 0); Final: (i, row_i, final_count_i).
 //! Init ∪ Writes = Reads ∪ Final holds only if every read tuple is a row
 //! of the table. The verifier evaluates Init and the row part of Final
@@ -30,7 +35,10 @@
 //! does), `bytecode evals`.
 
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
-use instructions::flags::{noop_flags, packed_flags, SequencePosition};
+use instructions::flags::{
+    noop_flags, packed_flags, CircuitFlag, SequencePosition, NUM_CIRCUIT_FLAGS,
+};
+use instructions::lookups::LookupKind;
 use instructions::virtual_sequences::expand;
 use instructions::{Instruction, Opcode};
 
@@ -52,16 +60,15 @@ use crate::transcript::Transcript;
 
 pub const PROTOCOL: &str = "bytecode memory checking";
 
-/// A committed bytecode column. `FinalCount` has K entries, the others one
-/// per step (T).
+/// A bytecode column. `FinalCount` has K entries, the others one per step
+/// (T). The lookup flags are Lasso's columns: bytecode checking reads them
+/// as fields of the row but does not commit them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BytecodeColumn {
     /// The row read (u32).
     Address,
     /// The instruction's address in the ELF (u32; 0 for the padding row).
     Pc,
-    /// `instructions::flags::packed_flags` (u64).
-    Flags,
     /// Normalized rd (u8): the register the step writes, or the sink.
     Rd,
     /// Normalized rs1 (u8).
@@ -72,29 +79,59 @@ pub enum BytecodeColumn {
     Imm,
     /// Steps after this one in its virtual sequence; 0 otherwise (u16).
     SequenceRemaining,
+    /// One circuit flag of the row (bits).
+    CircuitFlag(CircuitFlag),
+    /// The row's flag for `LookupKind::ALL[k]` (bits; committed by Lasso).
+    LookupFlag(usize),
     /// How many earlier steps read the same row (u32).
     ReadCount,
     /// How many steps read each row (u32, K entries).
     FinalCount,
 }
 
-impl BytecodeColumn {
-    /// The per-step columns in fingerprint order (γ^0 … γ^8).
-    pub const PER_STEP: [BytecodeColumn; 9] = [
-        BytecodeColumn::Address,
-        BytecodeColumn::Pc,
-        BytecodeColumn::Flags,
-        BytecodeColumn::Rd,
-        BytecodeColumn::Rs1,
-        BytecodeColumn::Rs2,
-        BytecodeColumn::Imm,
-        BytecodeColumn::SequenceRemaining,
-        BytecodeColumn::ReadCount,
-    ];
-}
+/// Flags per row: the circuit flags, then one per lookup kind (the bits of
+/// `instructions::flags::packed_flags`).
+pub const NUM_FLAGS: usize = NUM_CIRCUIT_FLAGS + NUM_LOOKUP_KINDS;
+const NUM_LOOKUP_KINDS: usize = LookupKind::ALL.len();
 
-/// Number of row fields after the address (γ^1 … γ^7); the count is γ^8.
-const NUM_ROW_FIELDS: usize = 7;
+/// Row fields after the address that are not flags: pc, rd, rs1, rs2, imm,
+/// sequence_remaining (γ^1 … γ^6); then the flags (γ^7 …); the count last.
+const NUM_WORD_FIELDS: usize = 6;
+const NUM_ROW_FIELDS: usize = NUM_WORD_FIELDS + NUM_FLAGS;
+
+impl BytecodeColumn {
+    /// The flag of bit `b` of a packed flags word.
+    pub fn flag(b: usize) -> BytecodeColumn {
+        if b < NUM_CIRCUIT_FLAGS {
+            BytecodeColumn::CircuitFlag(CircuitFlag::ALL[b])
+        } else {
+            BytecodeColumn::LookupFlag(b - NUM_CIRCUIT_FLAGS)
+        }
+    }
+
+    /// The per-step columns in fingerprint order: address, the word
+    /// fields, the flags (by bit), the read count.
+    pub fn per_step() -> Vec<BytecodeColumn> {
+        let mut all = vec![
+            BytecodeColumn::Address,
+            BytecodeColumn::Pc,
+            BytecodeColumn::Rd,
+            BytecodeColumn::Rs1,
+            BytecodeColumn::Rs2,
+            BytecodeColumn::Imm,
+            BytecodeColumn::SequenceRemaining,
+        ];
+        all.extend((0..NUM_FLAGS).map(BytecodeColumn::flag));
+        all.push(BytecodeColumn::ReadCount);
+        all
+    }
+
+    /// Whether bytecode checking commits this column (the lookup flags are
+    /// Lasso's).
+    pub fn is_committed(&self) -> bool {
+        !matches!(self, BytecodeColumn::LookupFlag(_))
+    }
+}
 
 /// One row of the bytecode table (its address is its index).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -141,11 +178,11 @@ impl BytecodeRow {
         }
     }
 
-    /// The fields after the address, in fingerprint order (γ^1 … γ^7).
-    pub fn fields(&self) -> [u64; NUM_ROW_FIELDS] {
+    /// The fields after the address that are words, in fingerprint order
+    /// (γ^1 … γ^6); the flags follow as the bits of `flags`.
+    pub fn word_fields(&self) -> [u64; NUM_WORD_FIELDS] {
         [
             self.pc as u64,
-            self.flags,
             self.rd as u64,
             self.rs1 as u64,
             self.rs2 as u64,
@@ -261,13 +298,18 @@ impl BytecodeTable {
     }
 
     /// Σ_i eq(r, i)·h(i, row_i, 0): the Init fingerprint polynomial at r,
-    /// in O(K) (the verifier evaluates it itself).
+    /// in O(K) (the verifier evaluates it itself; flags cost additions).
     fn rows_fingerprint_eval<F: JoltField>(&self, r: &[F], fp: &Fingerprint<F>) -> F {
         let eq = EqPolynomial::new(r.to_vec()).evals();
         let mut fields = [F::zero(); NUM_ROW_FIELDS];
         for (e, row) in eq.iter().zip(&self.rows) {
-            for (acc, value) in fields.iter_mut().zip(row.fields()) {
+            for (acc, value) in fields.iter_mut().zip(row.word_fields()) {
                 *acc += e.mul_u64(value);
+            }
+            let mut bits = row.flags;
+            while bits != 0 {
+                fields[NUM_WORD_FIELDS + bits.trailing_zeros() as usize] += e;
+                bits &= bits - 1;
             }
         }
         // Σ_i eq(r, i) = 1, so the −τ of every row sums to −τ.
@@ -280,12 +322,14 @@ impl BytecodeTable {
 }
 
 /// The per-step bytecode reads and the counts (all T entries but
-/// `final_count`, K entries).
+/// `final_count`, K entries). `flags` is the row's packed flags word (not
+/// committed); `flag_bits` its bits, one column per flag.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BytecodeWitness {
     pub address: Vec<u32>,
     pub pc: Vec<u32>,
     pub flags: Vec<u64>,
+    pub flag_bits: Vec<Vec<bool>>,
     pub rd: Vec<u8>,
     pub rs1: Vec<u8>,
     pub rs2: Vec<u8>,
@@ -309,7 +353,8 @@ impl BytecodeWitness {
         match column {
             BytecodeColumn::Address => Column::U32(&self.address),
             BytecodeColumn::Pc => Column::U32(&self.pc),
-            BytecodeColumn::Flags => Column::U64(&self.flags),
+            BytecodeColumn::CircuitFlag(f) => Column::Bits(&self.flag_bits[f as usize]),
+            BytecodeColumn::LookupFlag(k) => Column::Bits(&self.flag_bits[NUM_CIRCUIT_FLAGS + k]),
             BytecodeColumn::Rd => Column::U8(&self.rd),
             BytecodeColumn::Rs1 => Column::U8(&self.rs1),
             BytecodeColumn::Rs2 => Column::U8(&self.rs2),
@@ -320,11 +365,10 @@ impl BytecodeWitness {
         }
     }
 
-    /// Step t's read tuple after the address, in fingerprint order.
-    fn step_fields(&self, t: usize) -> [u64; NUM_ROW_FIELDS] {
+    /// Step t's read tuple's word fields (the flags follow as bits).
+    fn step_word_fields(&self, t: usize) -> [u64; NUM_WORD_FIELDS] {
         [
             self.pc[t] as u64,
-            self.flags[t],
             self.rd[t] as u64,
             self.rs1[t] as u64,
             self.rs2[t] as u64,
@@ -333,12 +377,27 @@ impl BytecodeWitness {
         ]
     }
 
+    /// The packed flags of step t, from the committed flag columns (so a
+    /// changed flag column changes the fingerprint).
+    fn step_flags(&self, t: usize) -> u64 {
+        self.flag_bits
+            .iter()
+            .enumerate()
+            .fold(0, |acc, (b, bits)| acc | (bits[t] as u64) << b)
+    }
+
+    /// Unpacks `flags` into one column per flag.
+    pub fn unpack(flags: &[u64]) -> Vec<Vec<bool>> {
+        (0..NUM_FLAGS)
+            .map(|b| flags.iter().map(|&w| w >> b & 1 == 1).collect())
+            .collect()
+    }
+
     fn has_shape(&self, trace_length: TraceLength, table_len: usize) -> bool {
         let t = trace_length.t();
         [
             self.address.len(),
             self.pc.len(),
-            self.flags.len(),
             self.rd.len(),
             self.rs1.len(),
             self.rs2.len(),
@@ -348,6 +407,8 @@ impl BytecodeWitness {
         ]
         .iter()
         .all(|&l| l == t)
+            && self.flag_bits.len() == NUM_FLAGS
+            && self.flag_bits.iter().all(|b| b.len() == t)
             && self.final_count.len() == table_len
     }
 }
@@ -356,46 +417,41 @@ impl BytecodeWitness {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct BytecodeReadEvals<F: JoltField> {
     pub address: F,
-    pub pc: F,
-    pub flags: F,
-    pub rd: F,
-    pub rs1: F,
-    pub rs2: F,
-    pub imm: F,
-    pub sequence_remaining: F,
+    /// pc, rd, rs1, rs2, imm, sequence_remaining.
+    pub words: [F; NUM_WORD_FIELDS],
+    /// By bit of the packed flags word ([`BytecodeColumn::flag`]).
+    pub flags: [F; NUM_FLAGS],
     pub read_count: F,
 }
+
+const WORD_COLUMNS: [BytecodeColumn; NUM_WORD_FIELDS] = [
+    BytecodeColumn::Pc,
+    BytecodeColumn::Rd,
+    BytecodeColumn::Rs1,
+    BytecodeColumn::Rs2,
+    BytecodeColumn::Imm,
+    BytecodeColumn::SequenceRemaining,
+];
 
 impl<F: JoltField> BytecodeReadEvals<F> {
     /// Each per-step column's value from `eval`.
     pub(crate) fn from_fn(eval: impl Fn(BytecodeColumn) -> F) -> Self {
         BytecodeReadEvals {
             address: eval(BytecodeColumn::Address),
-            pc: eval(BytecodeColumn::Pc),
-            flags: eval(BytecodeColumn::Flags),
-            rd: eval(BytecodeColumn::Rd),
-            rs1: eval(BytecodeColumn::Rs1),
-            rs2: eval(BytecodeColumn::Rs2),
-            imm: eval(BytecodeColumn::Imm),
-            sequence_remaining: eval(BytecodeColumn::SequenceRemaining),
+            words: WORD_COLUMNS.map(&eval),
+            flags: std::array::from_fn(|b| eval(BytecodeColumn::flag(b))),
             read_count: eval(BytecodeColumn::ReadCount),
         }
     }
 
-    /// Every per-step column with its value, in [`BytecodeColumn::PER_STEP`]
-    /// order.
-    pub fn pairs(&self) -> [(BytecodeColumn, F); 9] {
-        [
-            (BytecodeColumn::Address, self.address),
-            (BytecodeColumn::Pc, self.pc),
-            (BytecodeColumn::Flags, self.flags),
-            (BytecodeColumn::Rd, self.rd),
-            (BytecodeColumn::Rs1, self.rs1),
-            (BytecodeColumn::Rs2, self.rs2),
-            (BytecodeColumn::Imm, self.imm),
-            (BytecodeColumn::SequenceRemaining, self.sequence_remaining),
-            (BytecodeColumn::ReadCount, self.read_count),
-        ]
+    /// Every per-step column with its value, in
+    /// [`BytecodeColumn::per_step`] order.
+    pub fn pairs(&self) -> Vec<(BytecodeColumn, F)> {
+        let mut out = vec![(BytecodeColumn::Address, self.address)];
+        out.extend(WORD_COLUMNS.iter().copied().zip(self.words));
+        out.extend((0..NUM_FLAGS).map(|b| (BytecodeColumn::flag(b), self.flags[b])));
+        out.push((BytecodeColumn::ReadCount, self.read_count));
+        out
     }
 
     /// The value of `column`.
@@ -410,17 +466,15 @@ impl<F: JoltField> BytecodeReadEvals<F> {
             .expect("a per-step bytecode column")
     }
 
-    /// The row fields in fingerprint order (as [`BytecodeRow::fields`]).
+    /// The row fields in fingerprint order: the words, then the flags.
     fn row_fields(&self) -> [F; NUM_ROW_FIELDS] {
-        [
-            self.pc,
-            self.flags,
-            self.rd,
-            self.rs1,
-            self.rs2,
-            self.imm,
-            self.sequence_remaining,
-        ]
+        std::array::from_fn(|j| {
+            if j < NUM_WORD_FIELDS {
+                self.words[j]
+            } else {
+                self.flags[j - NUM_WORD_FIELDS]
+            }
+        })
     }
 }
 
@@ -477,16 +531,33 @@ pub fn prove<F: JoltField>(
     let fp = draw_fingerprint::<F>(transcript);
 
     // Reads are (row, fields, read count); writes add one to the count.
+    // The flags cost one addition per set bit.
+    let flag_coeffs: Vec<F> = (0..NUM_FLAGS)
+        .map(|b| fp.value_coeff(NUM_WORD_FIELDS + b))
+        .collect();
+    let leaf = |address: u64, words: [u64; NUM_WORD_FIELDS], mut flags: u64, count: u64| {
+        let mut h = F::from_u64(address) + fp.time_coeff().mul_u64(count) - fp.tau();
+        for (j, w) in words.iter().enumerate() {
+            h += fp.value_coeff(j).mul_u64(*w);
+        }
+        while flags != 0 {
+            h += flag_coeffs[flags.trailing_zeros() as usize];
+            flags &= flags - 1;
+        }
+        h
+    };
     let reads = build_leaves(trace_length.t(), |t| {
-        fp.hash_u64(
+        leaf(
             witness.address[t] as u64,
-            &witness.step_fields(t),
+            witness.step_word_fields(t),
+            witness.step_flags(t),
             witness.read_count[t] as u64,
         )
     });
     let writes = build_leaves(trace_length.t(), |t| reads[t] + fp.time_coeff());
     let init = build_leaves(table.rows.len(), |i| {
-        fp.hash_u64(i as u64, &table.rows[i].fields(), 0)
+        let row = &table.rows[i];
+        leaf(i as u64, row.word_fields(), row.flags, 0)
     });
     let finals = build_leaves(table.rows.len(), |i| {
         init[i] + fp.time_coeff().mul_u64(witness.final_count[i] as u64)
@@ -593,21 +664,16 @@ mod tests {
     /// `from_fn`, `pairs` and `row_fields` agree on which field is which.
     #[test]
     fn read_evals_map_each_column_to_its_field() {
-        let index = |c: BytecodeColumn| {
-            Fr::from(
-                BytecodeColumn::PER_STEP
-                    .iter()
-                    .position(|&x| x == c)
-                    .unwrap() as u64,
-            )
-        };
+        let per_step = BytecodeColumn::per_step();
+        let index =
+            |c: BytecodeColumn| Fr::from(per_step.iter().position(|&x| x == c).unwrap() as u64);
         let evals = BytecodeReadEvals::from_fn(index);
         for (c, v) in evals.pairs() {
             assert_eq!(v, index(c), "{c:?}");
         }
         // The row fields are the per-step columns after the address,
-        // without the count, in PER_STEP order.
-        let fields: Vec<Fr> = BytecodeColumn::PER_STEP[1..8]
+        // without the count, in per_step order.
+        let fields: Vec<Fr> = per_step[1..per_step.len() - 1]
             .iter()
             .map(|&c| index(c))
             .collect();

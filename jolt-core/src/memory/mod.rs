@@ -95,12 +95,14 @@ pub enum MemoryColumn {
 }
 
 impl MemoryColumn {
-    /// All columns, bytecode first.
+    /// Every column memory checking commits, bytecode first (the lookup
+    /// flags it reads are Lasso's and not among them).
     pub fn all() -> Vec<MemoryColumn> {
-        let mut all: Vec<MemoryColumn> = bytecode::BytecodeColumn::PER_STEP
-            .iter()
-            .chain(&[BytecodeColumn::FinalCount])
-            .map(|&c| MemoryColumn::Bytecode(c))
+        let mut all: Vec<MemoryColumn> = bytecode::BytecodeColumn::per_step()
+            .into_iter()
+            .chain([BytecodeColumn::FinalCount])
+            .filter(BytecodeColumn::is_committed)
+            .map(MemoryColumn::Bytecode)
             .collect();
         all.push(MemoryColumn::RamAddress);
         all.extend(Slot::ALL.map(MemoryColumn::ReadValue));

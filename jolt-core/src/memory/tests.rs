@@ -530,7 +530,10 @@ fn a_step_reading_another_row_than_its_own_is_rejected() {
     let tampers: [(&str, Tamper); 8] = [
         ("address", |b, t| b.address[t] += 1),
         ("pc", |b, t| b.pc[t] += 4),
-        ("flags", |b, t| b.flags[t] ^= 1 << CircuitFlag::Jump as u32),
+        ("flags", |b, t| {
+            b.flags[t] ^= 1 << CircuitFlag::Jump as u32;
+            b.flag_bits = BytecodeWitness::unpack(&b.flags);
+        }),
         ("rd", |b, t| b.rd[t] = b.rd[t] % 31 + 1),
         ("rs1", |b, t| b.rs1[t] ^= 1),
         ("rs2", |b, t| b.rs2[t] ^= 1),

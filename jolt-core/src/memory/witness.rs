@@ -112,6 +112,7 @@ impl MemoryWitness {
             address: vec![0; n],
             pc: vec![0; n],
             flags: vec![0; n],
+            flag_bits: Vec::new(),
             rd: vec![0; n],
             rs1: vec![0; n],
             rs2: vec![0; n],
@@ -254,6 +255,7 @@ impl MemoryWitness {
             final_value: replay.memory,
             final_timestamp: replay.last,
         };
+        bc.flag_bits = BytecodeWitness::unpack(&bc.flags);
         Ok(MemoryWitness {
             io: trace.io.clone(),
             bytecode: bc,

@@ -8,7 +8,7 @@
 //! are unpacked here. Each constraint carries a label saying what it
 //! enforces; `docs/r1cs.md` lists them.
 
-use instructions::flags::{CircuitFlag, NUM_CIRCUIT_FLAGS};
+use instructions::flags::CircuitFlag;
 use instructions::lookups::{LookupKind, LookupParams, QueryForm};
 
 use super::builder::{Builder, LinearCombination as Lc, UniformR1cs, Variable};
@@ -19,7 +19,6 @@ pub enum CpuInput {
     /// Index of the bytecode row the step read.
     BytecodeAddress,
     Pc,
-    PackedFlags,
     /// The immediate as a 32-bit word.
     Imm,
     CircuitFlag(CircuitFlag),
@@ -51,7 +50,7 @@ impl CpuInput {
     /// Every input, in column order.
     pub fn all(p: &LookupParams) -> Vec<CpuInput> {
         use CpuInput::*;
-        let mut all = vec![BytecodeAddress, Pc, PackedFlags, Imm];
+        let mut all = vec![BytecodeAddress, Pc, Imm];
         all.extend(
             instructions::flags::CircuitFlag::ALL
                 .iter()
@@ -112,14 +111,10 @@ pub fn cpu_r1cs(p: &LookupParams, constants: CpuConstants) -> CpuR1cs {
     let w = p.word_bits as i128;
     let (chunks, byte_bits) = (p.chunks, p.operand_chunk_bits());
 
-    // Flags: boolean, and together exactly the row's packed word, so they
-    // are the bytecode's flags (and the lookup flags one-hot).
-    for f in CircuitFlag::ALL {
-        b.constrain_binary("circuit flag is boolean", var(CpuInput::CircuitFlag(f)));
-    }
-    for k in 0..LookupKind::ALL.len() {
-        b.constrain_binary("lookup flag is boolean", var(CpuInput::LookupFlag(k)));
-    }
+    // The flags need no constraint: bytecode checking reads every flag
+    // column as a field of the step's row, so they are that row's bits
+    // (and the lookup flags one-hot or all zero).
+
     // The range check's remainders d mod 4 are two bits each (memory
     // checking reads the range memory at (d − m)/4 and relies on m < 4).
     for k in 0..2 * MEMORY_SLOTS {
@@ -128,22 +123,6 @@ pub fn cpu_r1cs(p: &LookupParams, constants: CpuConstants) -> CpuR1cs {
             var(CpuInput::RangeRemainderBit(k)),
         );
     }
-    let mut packed = Lc::sum(
-        CircuitFlag::ALL
-            .iter()
-            .map(|&f| (var(CpuInput::CircuitFlag(f)), 1i128 << (f as u32))),
-    );
-    packed = packed.plus(&Lc::sum((0..LookupKind::ALL.len()).map(|k| {
-        (
-            var(CpuInput::LookupFlag(k)),
-            1i128 << (NUM_CIRCUIT_FLAGS + k),
-        )
-    })));
-    b.constrain_eq(
-        "flags pack into the bytecode row's word",
-        packed,
-        var(CpuInput::PackedFlags),
-    );
 
     // Lookup operands: x is rs1, or the pc (AUIPC, JAL), or the value
     // written to rd (advice); y is rs2 or the immediate.

@@ -17,7 +17,7 @@ use crate::testing::elf::{build_elf, ElfSegment};
 use crate::testing::programs::{i, li, ProgramGenerator};
 use crate::tracer::{trace, MemoryLayout, Program, Trace, RAM_BASE};
 use crate::transcript::Transcript;
-use instructions::flags::{CircuitFlag, NUM_CIRCUIT_FLAGS};
+use instructions::flags::CircuitFlag;
 
 const DATA: u32 = RAM_BASE + 0x1_0000;
 
@@ -169,8 +169,8 @@ fn aux_after(cpu: &CpuR1cs, inputs: &[Vec<Fr>], honest_aux: &[Vec<Fr>], s: usize
 }
 
 /// Candidate tampers: one input value changed (auxiliaries recomputed), one
-/// auxiliary value changed (not recomputed), or one flag changed together
-/// with the packed word so that only the flag's own rules can notice.
+/// auxiliary value changed (not recomputed), or one flag changed (with rd
+/// following the write flags, so that only the flag's own rules notice).
 fn tampers<'a>(cpu: &'a CpuR1cs, inputs: &'a [Vec<Fr>]) -> impl Iterator<Item = Tamper> + 'a {
     let steps = inputs[0].len();
     let honest_aux = OwnedR1csWitness::new(&cpu.r1cs, inputs.to_vec()).aux;
@@ -181,7 +181,6 @@ fn tampers<'a>(cpu: &'a CpuR1cs, inputs: &'a [Vec<Fr>]) -> impl Iterator<Item = 
         Fr::from(256u64),
         Fr::from(1u64 << 32),
     ];
-    let packed = cpu.index(CpuInput::PackedFlags);
     let honest_for_inputs = honest_aux.clone();
     let single_inputs = (0..inputs.len()).flat_map(move |j| {
         let honest_aux = honest_for_inputs.clone();
@@ -215,14 +214,12 @@ fn tampers<'a>(cpu: &'a CpuR1cs, inputs: &'a [Vec<Fr>]) -> impl Iterator<Item = 
             })
         })
     });
-    let flags = cpu.inputs.iter().enumerate().filter_map(move |(j, input)| {
-        let bit = match input {
-            CpuInput::CircuitFlag(f) => *f as usize,
-            CpuInput::LookupFlag(l) => NUM_CIRCUIT_FLAGS + l,
-            _ => return None,
-        };
-        Some((j, bit))
-    });
+    let flags = cpu
+        .inputs
+        .iter()
+        .enumerate()
+        .filter(|(_, input)| matches!(input, CpuInput::CircuitFlag(_) | CpuInput::LookupFlag(_)))
+        .map(|(j, _)| j);
     let rd_write = cpu.index(CpuInput::RdWrite);
     let rd_aux: Vec<usize> = cpu
         .r1cs
@@ -234,8 +231,8 @@ fn tampers<'a>(cpu: &'a CpuR1cs, inputs: &'a [Vec<Fr>]) -> impl Iterator<Item = 
         .collect();
     let honest_for_flags = honest_aux.clone();
     let flag_pairs = flags
-        .flat_map(move |(j, bit)| [false, true].map(|f| (j, bit, f)))
-        .flat_map(move |(j, bit, follow_rd)| {
+        .flat_map(move |j| [false, true].map(|f| (j, f)))
+        .flat_map(move |(j, follow_rd)| {
             let rd_aux = rd_aux.clone();
             let honest_aux = honest_for_flags.clone();
             (0..steps).flat_map(move |s| {
@@ -250,7 +247,6 @@ fn tampers<'a>(cpu: &'a CpuR1cs, inputs: &'a [Vec<Fr>]) -> impl Iterator<Item = 
                             Fr::from(1u64)
                         };
                     t[j][s] += d;
-                    t[packed][s] += d * Fr::from(1u64 << bit);
                     if follow_rd {
                         // rd's value follows the changed write flags.
                         let aux = aux_after(cpu, &t, &honest_aux, s);
@@ -305,7 +301,7 @@ fn termination_tampers(cpu: &CpuR1cs, inputs: &[Vec<Fr>]) -> Vec<Tamper> {
     assert_eq!(hints.len(), 3, "inverse, x·inverse, cond·x·inverse");
     let store = cpu.index(CpuInput::CircuitFlag(CircuitFlag::Store));
     let noop = cpu.index(CpuInput::CircuitFlag(CircuitFlag::NoOp));
-    let (packed, pc) = (cpu.index(CpuInput::PackedFlags), cpu.index(CpuInput::Pc));
+    let pc = cpu.index(CpuInput::Pc);
     let mut out = Vec::new();
     for s in 0..steps {
         if inputs[store][s] == Fr::from(1u64) {
@@ -322,7 +318,6 @@ fn termination_tampers(cpu: &CpuR1cs, inputs: &[Vec<Fr>]) -> Vec<Tamper> {
         if s + 1 < steps && inputs[noop][s + 1] == Fr::from(1u64) {
             let mut t = inputs.to_vec();
             t[noop][s + 1] -= Fr::from(1u64);
-            t[packed][s + 1] -= Fr::from(1u64 << CircuitFlag::NoOp as u32);
             t[pc][s + 1] = t[pc][s] + Fr::from(4u64);
             let aux = aux_after(cpu, &t, &honest_aux, s + 1);
             let aux = aux_after(cpu, &t, &aux, s);
@@ -389,8 +384,8 @@ fn every_constraint_is_needed() {
 #[test]
 fn constraint_and_column_counts() {
     let (cpu, _) = setup();
-    assert_eq!(cpu.r1cs.constraints.len(), 82);
-    assert_eq!(cpu.inputs.len(), 66);
+    assert_eq!(cpu.r1cs.constraints.len(), 42);
+    assert_eq!(cpu.inputs.len(), 65);
     assert_eq!(cpu.r1cs.num_aux(), 15);
     assert_eq!(cpu.r1cs.shifted.len(), 4);
 }

@@ -47,7 +47,6 @@ pub fn cpu_inputs<F: JoltField>(
         columns[cpu.index(input)][step] = value;
     };
     let set_flags = |columns: &mut Vec<Vec<F>>, step: usize, flags: u64| {
-        set(columns, CpuInput::PackedFlags, step, F::from_u64(flags));
         for (k, &input) in cpu.inputs.iter().enumerate() {
             let bit = match input {
                 CpuInput::CircuitFlag(f) => f as usize,

@@ -7,6 +7,8 @@
 //! (they are read from the owners' columns), and the auxiliaries are then
 //! computed honestly from them; a changed auxiliary is changed last.
 
+use instructions::flags::NUM_CIRCUIT_FLAGS;
+
 use crate::field::JoltField;
 use crate::lasso::{LassoColumn, SmallColumn};
 use crate::memory::bytecode::BytecodeColumn;
@@ -84,7 +86,8 @@ fn flip<F: JoltField>(w: &mut Witness<F>, column: WitnessColumn, i: usize) {
                 MemoryColumn::Bytecode(b) => match b {
                     BytecodeColumn::Address => bc.address[i] ^= 1,
                     BytecodeColumn::Pc => bc.pc[i] ^= 1,
-                    BytecodeColumn::Flags => bc.flags[i] ^= 1,
+                    BytecodeColumn::CircuitFlag(f) => bc.flag_bits[f as usize][i] ^= true,
+                    BytecodeColumn::LookupFlag(_) => {}
                     BytecodeColumn::Rd => bc.rd[i] ^= 1,
                     BytecodeColumn::Rs1 => bc.rs1[i] ^= 1,
                     BytecodeColumn::Rs2 => bc.rs2[i] ^= 1,
@@ -126,11 +129,13 @@ fn flip<F: JoltField>(w: &mut Witness<F>, column: WitnessColumn, i: usize) {
                         .position(|&x| x == kind)
                         .expect("registered kind");
                     l.flags[k][i] ^= true;
+                    // Bytecode checking reads the same committed column.
+                    let b = &mut w.memory.bytecode.flag_bits[NUM_CIRCUIT_FLAGS + kind];
+                    b[i] ^= true;
                 }
                 LassoColumn::Output => l.outputs[i] ^= 1,
             }
         }
-        WitnessColumn::CircuitFlag(f) => w.circuit_flags[f as usize][i] ^= true,
         WitnessColumn::Aux(_) => {}
     }
 }

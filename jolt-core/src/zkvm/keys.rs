@@ -178,7 +178,8 @@ fn digest<P: CommitmentScheme>(
     t.append_bytes(b"statement", &u64s_to_bytes(&words));
     let mut rows = Vec::with_capacity(memory.bytecode.rows().len() * 8 * 7);
     for row in memory.bytecode.rows() {
-        rows.extend(u64s_to_bytes(&row.fields()));
+        rows.extend(u64s_to_bytes(&row.word_fields()));
+        rows.extend(u64s_to_bytes(&[row.flags]));
     }
     t.append_bytes(b"bytecode", &rows);
     let image: Vec<u64> = memory

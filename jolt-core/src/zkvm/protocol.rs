@@ -18,7 +18,7 @@ use super::keys::VerifierKey;
 use super::registry::WitnessColumn;
 
 /// The protocol and its version, absorbed first.
-pub const PROTOCOL_ID: &[u8] = b"jolt-rv32im/bn254/hyperkzg v2";
+pub const PROTOCOL_ID: &[u8] = b"jolt-rv32im/bn254/hyperkzg v3";
 
 /// Step 1 of the transcript: what the proof is about.
 pub fn absorb_statement(
@@ -69,7 +69,13 @@ pub fn collect_claims<P: CommitmentScheme>(
     let index = |c: WitnessColumn| registry.position(c).expect("registered column");
     let mut out = Vec::new();
     for c in claims.memory {
-        let column = WitnessColumn::Memory(c.column);
+        // Bytecode checking reads the lookup flags, which Lasso commits.
+        let column = match c.column {
+            MemoryColumn::Bytecode(BytecodeColumn::LookupFlag(k)) => {
+                WitnessColumn::Lasso(LassoColumn::Flag(k))
+            }
+            other => WitnessColumn::Memory(other),
+        };
         out.push((index(column), OpeningClaim::new(column, c.point, c.value)));
     }
     for c in claims.lasso {

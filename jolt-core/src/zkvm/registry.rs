@@ -7,7 +7,6 @@
 //! | `Memory(..)` slots, timestamps, counts | T, 4T, M | u32 | read-write checking | read-write, R1CS (values, RAM address) |
 //! | `Lasso(ReadValue / Flag / Output)` | T | bits–u32 | Lasso | Lasso, R1CS (operand bytes, lookup flags, output) |
 //! | `Lasso(ReadCount / FinalCount)` | T, 2^16 | u32 | Lasso | Lasso |
-//! | `CircuitFlag(f)` | T | bits | the R1CS (unpacked bytecode flags) | R1CS |
 //! | `Aux(k)` | T | u64, i64 or field | the R1CS's auxiliary rules | R1CS |
 //!
 //! Subprotocols name columns with their own enums; [`WitnessColumn`] wraps
@@ -16,7 +15,6 @@
 
 use std::collections::HashMap;
 
-use instructions::flags::CircuitFlag;
 use instructions::subtables::SubtableId;
 
 use crate::lasso::{LassoColumn, LassoLayout};
@@ -31,9 +29,6 @@ pub enum WitnessColumn {
     Memory(MemoryColumn),
     /// Instruction lookups.
     Lasso(LassoColumn),
-    /// A circuit flag, unpacked from the bytecode row's flag word by the
-    /// R1CS (which constrains the unpacking).
-    CircuitFlag(CircuitFlag),
     /// An auxiliary variable of the CPU R1CS.
     Aux(usize),
 }
@@ -46,8 +41,9 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// Memory columns, then Lasso's (dims, read values, read counts, final
-    /// counts, flags, output), then circuit flags, then R1CS auxiliaries.
+    /// Memory columns (the circuit flags among the bytecode's), then
+    /// Lasso's (read values, read counts, final counts, flags, output),
+    /// then R1CS auxiliaries.
     pub fn new(lasso: &LassoLayout, cpu: &CpuR1cs) -> Self {
         let c = lasso.num_chunks();
         let mut columns: Vec<WitnessColumn> = MemoryColumn::all()
@@ -61,11 +57,6 @@ impl Registry {
             .chain(lasso.kind_indices.iter().map(|&k| LassoColumn::Flag(k)))
             .chain([LassoColumn::Output]);
         columns.extend(lasso_columns.map(WitnessColumn::Lasso));
-        columns.extend(
-            CircuitFlag::ALL
-                .iter()
-                .map(|&f| WitnessColumn::CircuitFlag(f)),
-        );
         columns.extend((0..cpu.r1cs.num_aux()).map(WitnessColumn::Aux));
         let position = columns.iter().enumerate().map(|(i, &c)| (c, i)).collect();
         Registry { columns, position }
@@ -91,16 +82,15 @@ impl Registry {
 }
 
 /// The committed column that is R1CS input `input`: the R1CS commits none
-/// of its inputs itself except the circuit flags. `None` only if the Lasso
+/// of its inputs itself. `None` only if the Lasso
 /// layout lacks a memory or kind the CPU reads (parameters without it).
 pub fn input_owner(input: CpuInput, lasso: &LassoLayout) -> Option<WitnessColumn> {
     use WitnessColumn::{Lasso, Memory};
     Some(match input {
         CpuInput::BytecodeAddress => Memory(MemoryColumn::Bytecode(BytecodeColumn::Address)),
         CpuInput::Pc => Memory(MemoryColumn::Bytecode(BytecodeColumn::Pc)),
-        CpuInput::PackedFlags => Memory(MemoryColumn::Bytecode(BytecodeColumn::Flags)),
         CpuInput::Imm => Memory(MemoryColumn::Bytecode(BytecodeColumn::Imm)),
-        CpuInput::CircuitFlag(f) => WitnessColumn::CircuitFlag(f),
+        CpuInput::CircuitFlag(f) => Memory(MemoryColumn::Bytecode(BytecodeColumn::CircuitFlag(f))),
         CpuInput::LookupFlag(k) => {
             lasso.kind_indices.contains(&k).then_some(())?;
             Lasso(LassoColumn::Flag(k))

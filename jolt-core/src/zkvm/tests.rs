@@ -226,18 +226,18 @@ fn flipped_proof_bytes_are_rejected() {
     }
     // A file of the previous format version is refused by name.
     let mut old_version = bytes.clone();
-    old_version[8..12].copy_from_slice(&1u32.to_le_bytes());
+    old_version[8..12].copy_from_slice(&2u32.to_le_bytes());
     let err = ProofFile::<HyperKzg>::from_bytes(&old_version).unwrap_err();
     assert!(matches!(
         err,
         ProofFileError::UnsupportedVersion {
-            found: 1,
-            supported: 2
+            found: 2,
+            supported: 3
         }
     ));
     assert_eq!(
         err.to_string(),
-        "proof file version 1; this build reads version 2"
+        "proof file version 2; this build reads version 3"
     );
     let mut trailing = bytes.clone();
     trailing.push(0);
@@ -317,7 +317,9 @@ fn regression_bug_classes() {
         branch + 1
     )]));
     assert!(rejected(vec![Tamper::Witness {
-        column: WitnessColumn::CircuitFlag(CircuitFlag::Branch),
+        column: WitnessColumn::Memory(MemoryColumn::Bytecode(
+            crate::memory::bytecode::BytecodeColumn::CircuitFlag(CircuitFlag::Branch),
+        )),
         index: branch,
     }]));
     // Padding that does something: writes a register, stores, is not a no-op.
@@ -327,7 +329,9 @@ fn regression_bug_classes() {
         steps + 1
     )]));
     assert!(rejected(vec![Tamper::Witness {
-        column: WitnessColumn::CircuitFlag(CircuitFlag::NoOp),
+        column: WitnessColumn::Memory(MemoryColumn::Bytecode(
+            crate::memory::bytecode::BytecodeColumn::CircuitFlag(CircuitFlag::NoOp),
+        )),
         index: steps,
     }]));
 }
@@ -341,9 +345,8 @@ fn registry_counts() {
     let counts = [
         count(|c| matches!(c, WitnessColumn::Memory(_))),
         count(|c| matches!(c, WitnessColumn::Lasso(_))),
-        count(|c| matches!(c, WitnessColumn::CircuitFlag(_))),
         count(|c| matches!(c, WitnessColumn::Aux(_))),
     ];
-    assert_eq!(counts, [36, 87, 15, 15]);
-    assert_eq!(vk.registry.len(), 153);
+    assert_eq!(counts, [50, 87, 15]);
+    assert_eq!(vk.registry.len(), 152);
 }

@@ -1,10 +1,8 @@
 //! Trace → every committed column of the registry: memory checking's and
-//! Lasso's witnesses as they build them, the circuit flags unpacked from
-//! the bytecode flag words, and the R1CS auxiliaries computed from the
+//! Lasso's witnesses as they build them, and the R1CS auxiliaries computed from the
 //! inputs — which are read from their owners' columns, so a value changed
 //! in one place (the malicious-prover harness) changes it everywhere.
 
-use instructions::flags::CircuitFlag;
 use instructions::lookups::{lookup_of, lookup_operands};
 
 use super::keys::VerifierKey;
@@ -23,8 +21,6 @@ use crate::tracer::Trace;
 pub struct Witness<F> {
     pub memory: MemoryWitness,
     pub lasso: LassoWitness,
-    /// Indexed by `CircuitFlag as usize`.
-    pub circuit_flags: Vec<Vec<bool>>,
     pub aux: Vec<NarrowColumn<F>>,
 }
 
@@ -50,7 +46,7 @@ pub fn lookup_rows(trace: &Trace, trace_length: TraceLength) -> Vec<LookupRow> {
 }
 
 impl<F: JoltField> Witness<F> {
-    /// Memory, Lasso and circuit-flag columns of `trace` padded to
+    /// Memory and Lasso columns of `trace` padded to
     /// `trace_length`; the auxiliaries come from [`Self::compute_aux`].
     pub fn owned_columns<P: CommitmentScheme<Field = F>>(
         vk: &VerifierKey<P>,
@@ -59,23 +55,11 @@ impl<F: JoltField> Witness<F> {
     ) -> Result<Self, ZkvmError> {
         let memory = MemoryWitness::new(&vk.memory, trace, trace_length)?;
         let lasso = LassoWitness::new(&lookup_rows(trace, trace_length), vk.params)?;
-        let mut witness = Witness {
+        Ok(Witness {
             memory,
             lasso,
-            circuit_flags: Vec::new(),
             aux: Vec::new(),
-        };
-        witness.unpack_flags();
-        Ok(witness)
-    }
-
-    /// The circuit flags of every step from the bytecode flag words.
-    pub fn unpack_flags(&mut self) {
-        let words = &self.memory.bytecode.flags;
-        self.circuit_flags = CircuitFlag::ALL
-            .iter()
-            .map(|&f| words.iter().map(|&w| w >> (f as u32) & 1 == 1).collect())
-            .collect();
+        })
     }
 
     /// The R1CS inputs: their owners' committed columns, as they are.
@@ -114,7 +98,6 @@ impl<F: JoltField> Witness<F> {
             WitnessColumn::Memory(c) => self.memory.column(c),
             // The registry lists only columns the layout has.
             WitnessColumn::Lasso(c) => self.lasso.column(c).expect("registered Lasso column"),
-            WitnessColumn::CircuitFlag(f) => Column::Bits(&self.circuit_flags[f as usize]),
             WitnessColumn::Aux(k) => self.aux[k].as_column(),
         }
     }
