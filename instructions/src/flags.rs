@@ -164,6 +164,22 @@ mod tests {
         }
     }
 
+    /// The R1CS writes rd by one conditional equality per source, which
+    /// needs at most one write flag per row.
+    #[test]
+    fn at_most_one_rd_source() {
+        for op in Opcode::ALL {
+            let f = circuit_flags(&Instruction::new(op, 1, 2, 3, 4), None);
+            let sources = [
+                CircuitFlag::WriteLookupOutputToRd,
+                CircuitFlag::WriteRamToRd,
+                CircuitFlag::WritePcPlus4ToRd,
+            ];
+            let set = sources.iter().filter(|s| s.is_set(f)).count();
+            assert!(set <= 1, "{op:?} sets {set} rd sources");
+        }
+    }
+
     #[test]
     fn wiring_flags() {
         assert!(

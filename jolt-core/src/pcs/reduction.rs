@@ -84,7 +84,7 @@ pub fn prove_openings<P: CommitmentScheme>(
     let setup = Reduction::new(&views, transcript)?;
     let polys: Vec<Column<'_, P::Field>> = claims.iter().map(|c| c.poly).collect();
 
-    let (sumcheck, point, coeffs) = if setup.groups.len() == 1 {
+    let (sumcheck, point, coeffs, combined) = if setup.groups.len() == 1 {
         let point = setup.groups[0].0.clone();
         (
             SumcheckProof {
@@ -92,30 +92,44 @@ pub fn prove_openings<P: CommitmentScheme>(
             },
             point,
             setup.rho.clone(),
+            None,
         )
     } else {
-        let groups = setup
+        let groups: Vec<Vec<P::Field>> = setup
             .groups
             .par_iter()
-            .map(|(z, members)| {
+            .map(|(_, members)| {
                 let member_polys: Vec<_> = members.iter().map(|&i| polys[i]).collect();
                 let member_coeffs: Vec<_> = members.iter().map(|&i| setup.rho[i]).collect();
-                let g =
-                    linear_combination_of_columns(&member_polys, &member_coeffs, setup.num_vars);
-                (SplitEqPolynomial::new(z), g.evals().to_vec())
+                linear_combination_of_columns(&member_polys, &member_coeffs, setup.num_vars)
+                    .evals()
+                    .to_vec()
             })
             .collect();
         let mut instance = GroupSumcheck {
-            groups,
+            eqs: setup
+                .groups
+                .iter()
+                .map(|(z, _)| SplitEqPolynomial::new(z))
+                .collect(),
+            unbound: &groups,
+            bound: Vec::new(),
             claim: setup.claim,
             num_rounds: setup.num_vars,
         };
         let (sumcheck, s) = SumcheckProof::prove(&mut instance, transcript);
+        drop(instance);
+        // P* = Σ_j eq(z_j, s)·G_j: the groups already hold Σ_{i∈j} ρ^i·P'_i.
+        let eq_at_s = setup.eq_at(&s);
+        let combined = weighted_sum(&groups, &eq_at_s);
         let coeffs = setup.final_coeffs(&s);
-        (sumcheck, s, coeffs)
+        (sumcheck, s, coeffs, Some(combined))
     };
 
-    let combined = linear_combination_of_columns(&polys, &coeffs, setup.num_vars);
+    let combined = match combined {
+        Some(c) => DensePolynomial::new(c),
+        None => linear_combination_of_columns(&polys, &coeffs, setup.num_vars),
+    };
     let commitments: Vec<&P::Commitment> = claims.iter().map(|c| c.commitment).collect();
     let commitment = P::combine_commitments(&commitments, &coeffs)?;
     let opening = P::prove(pk, &combined, &commitment, &point, transcript)?;
@@ -155,14 +169,27 @@ pub fn verify_openings<P: CommitmentScheme>(
 /// The reduction sumcheck Σ_x Σ_j eq(z_j, x)·G_j(x), each group's eq
 /// factored out of its round polynomial: per round and pair, two products
 /// for each group's q_j(0), q_j(1) and one to bind G_j; no eq table is
-/// ever bound.
-struct GroupSumcheck<F> {
-    groups: Vec<(SplitEqPolynomial<F>, Vec<F>)>,
+/// ever bound. The first round reads the groups unbound and binds into new
+/// half-size tables, so the caller keeps the G_j for the final opening.
+struct GroupSumcheck<'a, F> {
+    eqs: Vec<SplitEqPolynomial<F>>,
+    unbound: &'a [Vec<F>],
+    bound: Vec<Vec<F>>,
     claim: F,
     num_rounds: usize,
 }
 
-impl<F: JoltField> SumcheckInstance<F> for GroupSumcheck<F> {
+impl<F: JoltField> GroupSumcheck<'_, F> {
+    fn tables(&self) -> &[Vec<F>] {
+        if self.bound.is_empty() {
+            self.unbound
+        } else {
+            &self.bound
+        }
+    }
+}
+
+impl<F: JoltField> SumcheckInstance<F> for GroupSumcheck<'_, F> {
     fn degree(&self) -> usize {
         2
     }
@@ -176,8 +203,9 @@ impl<F: JoltField> SumcheckInstance<F> for GroupSumcheck<F> {
     }
 
     fn compute_message(&mut self, _round: usize, _previous_claim: F) -> Vec<F> {
-        self.groups
+        self.eqs
             .par_iter()
+            .zip(self.tables().par_iter())
             .map(|(eq, g)| {
                 let table = eq.current_table();
                 let half = table.len();
@@ -198,17 +226,35 @@ impl<F: JoltField> SumcheckInstance<F> for GroupSumcheck<F> {
     }
 
     fn bind(&mut self, r_j: F, _round: usize) {
-        self.groups.par_iter_mut().for_each(|(eq, g)| {
+        let bind = |g: &[F]| -> Vec<F> {
             let half = g.len() / 2;
-            let (lo, hi) = g.split_at_mut(half);
-            lo.par_iter_mut()
+            let (lo, hi) = g.split_at(half);
+            lo.par_iter()
                 .with_min_len(PAR_THRESHOLD)
                 .zip(hi.par_iter())
-                .for_each(|(l, h)| *l += r_j * (*h - *l));
-            g.truncate(half);
-            eq.bind(r_j);
-        });
+                .map(|(l, h)| *l + r_j * (*h - *l))
+                .collect()
+        };
+        self.bound = self.tables().par_iter().map(|g| bind(g)).collect();
+        self.eqs.par_iter_mut().for_each(|eq| eq.bind(r_j));
     }
+}
+
+/// Σ_j weights\[j]·tables\[j] (equal lengths).
+fn weighted_sum<F: JoltField>(tables: &[Vec<F>], weights: &[F]) -> Vec<F> {
+    let len = tables.first().map_or(0, |t| t.len());
+    let mut out = vec![F::zero(); len];
+    out.par_chunks_mut(1 << 12)
+        .enumerate()
+        .for_each(|(k, out)| {
+            let start = k * (1 << 12);
+            for (t, w) in tables.iter().zip(weights) {
+                for (o, v) in out.iter_mut().zip(&t[start..]) {
+                    *o += *w * v;
+                }
+            }
+        });
+    out
 }
 
 /// What prover and verifier derive identically from the claims.
@@ -270,13 +316,17 @@ impl<F: JoltField> Reduction<F> {
         })
     }
 
-    /// ρ^i·eq(z_{j(i)}, s): the coefficients of P* after the sumcheck.
-    fn final_coeffs(&self, s: &[F]) -> Vec<F> {
-        let eq_at_s: Vec<F> = self
-            .groups
+    /// eq(z_j, s) for each group j.
+    fn eq_at(&self, s: &[F]) -> Vec<F> {
+        self.groups
             .iter()
             .map(|(z, _)| EqPolynomial::new(z.clone()).evaluate(s))
-            .collect();
+            .collect()
+    }
+
+    /// ρ^i·eq(z_{j(i)}, s): the coefficients of P* after the sumcheck.
+    fn final_coeffs(&self, s: &[F]) -> Vec<F> {
+        let eq_at_s = self.eq_at(s);
         self.rho
             .iter()
             .zip(&self.group_of)

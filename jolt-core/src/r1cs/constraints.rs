@@ -203,8 +203,12 @@ pub fn cpu_r1cs(p: &LookupParams, constants: CpuConstants) -> CpuR1cs {
         z.clone(),
         x.clone().minus(&y).add_constant(1 << w),
     );
-    let product = b.product("x·y", x.clone(), y.clone());
-    b.constrain_eq_if("z = x·y", form_flag(QueryForm::Product), z.clone(), product);
+    // The product is masked to 0 off multiplications, so its column (64-bit
+    // where set) is all zeros there and commits for free.
+    let product_form = form_flag(QueryForm::Product);
+    let masked_y = b.product("y on multiplications", product_form.clone(), y.clone());
+    let product = b.product("x·y", x.clone(), masked_y);
+    b.constrain_eq_if("z = x·y", product_form, z.clone(), product);
     b.constrain_eq_if("z = x (advice)", form_flag(QueryForm::Identity), z, x);
 
     // RAM: loads and stores touch the word at the lookup output (rs1 + imm,
@@ -238,25 +242,38 @@ pub fn cpu_r1cs(p: &LookupParams, constants: CpuConstants) -> CpuR1cs {
 
     // rd: the lookup output, the loaded word, or pc + 4 — or nothing (0,
     // to x0) when no write flag is set, which the row does for rd = x0.
-    let w_lookup = b.product(
+    // A row sets at most one write flag (instruction semantics), so each
+    // source is a conditional equality and no product is committed.
+    let write_lookup = flag(CircuitFlag::WriteLookupOutputToRd);
+    let write_ram = flag(CircuitFlag::WriteRamToRd);
+    let write_link = flag(CircuitFlag::WritePcPlus4ToRd);
+    let rd = lc(CpuInput::RdWrite);
+    b.constrain_eq_if(
         "rd ← lookup output",
-        flag(CircuitFlag::WriteLookupOutputToRd),
+        write_lookup.clone(),
+        rd.clone(),
         out.clone(),
     );
-    let w_ram = b.product(
+    b.constrain_eq_if(
         "rd ← loaded word",
-        flag(CircuitFlag::WriteRamToRd),
+        write_ram.clone(),
+        rd.clone(),
         lc(CpuInput::RamRead),
     );
-    let w_link = b.product(
+    b.constrain_eq_if(
         "rd ← pc + 4",
-        flag(CircuitFlag::WritePcPlus4ToRd),
+        write_link.clone(),
+        rd.clone(),
         lc(CpuInput::Pc).add_constant(4),
     );
-    b.constrain_eq(
-        "rd's value",
-        lc(CpuInput::RdWrite),
-        Lc::sum([(w_lookup, 1), (w_ram, 1), (w_link, 1)]),
+    b.constrain_eq_if(
+        "rd ← 0 when nothing writes",
+        Lc::constant(1)
+            .minus(&write_lookup)
+            .minus(&write_ram)
+            .minus(&write_link),
+        rd,
+        Lc::constant(0),
     );
 
     // Assertions of virtual sequences hold.

@@ -384,9 +384,9 @@ fn every_constraint_is_needed() {
 #[test]
 fn constraint_and_column_counts() {
     let (cpu, _) = setup();
-    assert_eq!(cpu.r1cs.constraints.len(), 42);
+    assert_eq!(cpu.r1cs.constraints.len(), 43);
     assert_eq!(cpu.inputs.len(), 65);
-    assert_eq!(cpu.r1cs.num_aux(), 15);
+    assert_eq!(cpu.r1cs.num_aux(), 13);
     assert_eq!(cpu.r1cs.shifted.len(), 4);
 }
 

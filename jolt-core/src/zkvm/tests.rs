@@ -347,6 +347,6 @@ fn registry_counts() {
         count(|c| matches!(c, WitnessColumn::Lasso(_))),
         count(|c| matches!(c, WitnessColumn::Aux(_))),
     ];
-    assert_eq!(counts, [50, 87, 15]);
-    assert_eq!(vk.registry.len(), 152);
+    assert_eq!(counts, [50, 87, 13]);
+    assert_eq!(vk.registry.len(), 150);
 }
