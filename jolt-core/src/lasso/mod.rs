@@ -2,8 +2,9 @@
 //! kind applied to subtable reads at the step's chunk indices, and that
 //! those reads are the subtables' entries (docs/lasso.md).
 //!
-//! - [`witness`]: rows → committed columns (dims, read values E, counts,
-//!   flags, output), at their narrowest widths.
+//! - [`witness`]: rows → committed columns (read values E, counts, flags,
+//!   output), at their narrowest widths; the chunk indices are derived
+//!   from the operand reads, not committed.
 //! - [`primary`]: the sumcheck Output(r) = Σ_x eq(r, x)·Σ_f flag_f(x)·g_f(E(x)).
 //! - [`memory_checking`]: read-only offline memory checking of the
 //!   subtables, one tuple-valued memory per chunk, on the shared multiset

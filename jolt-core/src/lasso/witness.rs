@@ -1,7 +1,9 @@
 //! The Lasso witness: from one [`LookupRow`] per step, the committed
-//! columns — chunk indices dim_i, read values E_m, read and final counts per
-//! chunk, one-hot flags per kind, and the lookup output — all as small
-//! integers in the narrowest type that holds them.
+//! columns — read values E_m, read and final counts per chunk, one-hot
+//! flags per kind, and the lookup output — all as small integers in the
+//! narrowest type that holds them. The chunk indices dim_i are kept for the
+//! prover (leaves, counts) but not committed: dim_i = 2^b·E_LEFT_ID,i +
+//! E_RIGHT_ID,i.
 //!
 //! A row without a lookup (padding, FENCE) has every flag 0, output 0 and
 //! every dim_i = 0; it still reads every memory at index 0, so the counts

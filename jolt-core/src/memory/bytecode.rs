@@ -112,15 +112,8 @@ impl BytecodeColumn {
     /// The per-step columns in fingerprint order: address, the word
     /// fields, the flags (by bit), the read count.
     pub fn per_step() -> Vec<BytecodeColumn> {
-        let mut all = vec![
-            BytecodeColumn::Address,
-            BytecodeColumn::Pc,
-            BytecodeColumn::Rd,
-            BytecodeColumn::Rs1,
-            BytecodeColumn::Rs2,
-            BytecodeColumn::Imm,
-            BytecodeColumn::SequenceRemaining,
-        ];
+        let mut all = vec![BytecodeColumn::Address];
+        all.extend(WORD_COLUMNS);
         all.extend((0..NUM_FLAGS).map(BytecodeColumn::flag));
         all.push(BytecodeColumn::ReadCount);
         all
@@ -424,6 +417,7 @@ pub struct BytecodeReadEvals<F: JoltField> {
     pub read_count: F,
 }
 
+/// The word fields after the address, in fingerprint order (γ^1 … γ^6).
 const WORD_COLUMNS: [BytecodeColumn; NUM_WORD_FIELDS] = [
     BytecodeColumn::Pc,
     BytecodeColumn::Rd,

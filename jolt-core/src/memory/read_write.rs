@@ -19,14 +19,15 @@
 //! the tuple (a, (v, tag), t): a + γ·v + γ²·tag + γ³·t − τ. The reads and
 //! writes of all 4T operations are one vector each, slot-major (index
 //! s·T + t), so their leaf point is (r_s, r_t) and every per-step column
-//! is opened at r_t. The range memory's vectors (see [`super::timestamps`])
-//! have the same length and share the batch, hence the point.
+//! is opened at r_t. The range memory's reads and writes (see
+//! [`super::timestamps`]) have the same length and share that batch, hence
+//! the point; its T cells' Init and Final form a batch of their own.
 //!
 //! Transcript, in order: `memory statement` (log2 T, log2 M, the layout,
 //! the I/O), `memory gamma`, `memory tau`, the grand products of the two
 //! memories (read-write: init and final over M cells, reads and writes over
-//! 4T operations; range: all four over 4T; batched by length as the
-//! multiset core does), `memory evals`, then the output check
+//! 4T operations; range: reads and writes over 4T, init and final over T
+//! cells; batched by length as the multiset core does), `memory evals`, then the output check
 //! ([`super::io`]).
 
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
@@ -188,7 +189,7 @@ impl<F: JoltField> StepEvals<F> {
 /// The read-write part of the memory proof.
 #[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct ReadWriteProof<F: JoltField> {
-    /// Batches by length (4T, M; one if equal).
+    /// Batches by length (T, 4T, M; equal lengths share one).
     pub products: ProofVec<GrandProductProof<F>>,
     pub step_evals: StepEvals<F>,
     /// `RangeFinalCount` at the range memory's cell point.
@@ -227,7 +228,7 @@ fn absorb_statement(
 }
 
 /// The two fingerprints: the read-write memory's (values v and tag) and
-/// the range memory's (no values: cell d and its count).
+/// the range memory's (no values: cell q and its count).
 fn draw_fingerprints<F: JoltField>(
     transcript: &mut Transcript,
 ) -> (Fingerprint<F>, Fingerprint<F>) {

@@ -369,17 +369,19 @@ fn a_read_from_the_future_is_caught_by_the_range_check() {
     recount(&mut w);
     assert!(read_write_multisets_balance(&c.pre, &w, true));
     let (_, _, verified) = prove_and_verify(&c.pre, &w, &c.trace.io);
-    assert!(
-        matches!(
-            verified,
-            Err(VerifyError::MultisetMismatch {
-                memory: "timestamp range memory",
-                ..
-            })
-        ),
-        "{verified:?}"
-    );
+    assert!(is_range_mismatch(&verified), "{verified:?}");
     assert!(read_write_multisets_balance(&c.pre, &c.witness, true));
+}
+
+/// Whether verification failed on the range memory's multisets.
+fn is_range_mismatch<T>(verified: &Result<T, VerifyError>) -> bool {
+    matches!(
+        verified,
+        Err(VerifyError::MultisetMismatch {
+            memory: "timestamp range memory",
+            ..
+        })
+    )
 }
 
 /// The range check reads cell (d − m)/4: a remainder bit that disagrees
@@ -395,13 +397,7 @@ fn a_wrong_range_remainder_or_count_is_rejected() {
             w.read_write.range_remainder_low[s][t] ^= true;
             let (_, _, verified) = prove_and_verify(&c.pre, &w, &c.trace.io);
             assert!(
-                matches!(
-                    verified,
-                    Err(VerifyError::MultisetMismatch {
-                        memory: "timestamp range memory",
-                        ..
-                    })
-                ),
+                is_range_mismatch(&verified),
                 "low bit, slot {slot:?}, step {t}: {verified:?}"
             );
             let mut w = c.witness.clone();

@@ -298,7 +298,7 @@ impl MemoryWitness {
     }
 
     /// Whether every column has the length the prover relies on: T per
-    /// step, K, 4T and M for the others.
+    /// step, K, T range cells and M for the others.
     pub fn has_shape<F: JoltField>(&self, pre: &MemoryPreprocessing) -> bool {
         let n = self.bytecode.address.len();
         let Some(trace_length) = TraceLength::from_log(n.trailing_zeros() as usize) else {

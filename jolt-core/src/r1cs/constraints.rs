@@ -1,12 +1,13 @@
 //! The constraints of one CPU step, written once and proven for every step.
 //!
 //! Inputs are columns other subprotocols commit and prove: the bytecode row
-//! the step read (pc, row address, packed flags, immediate), the memory
-//! slots (register values, RAM address and values, the value written to
-//! rd), and the lookup (chunk indices, the operand bytes LEFT_ID/RIGHT_ID
-//! read from them, the one-hot lookup flags, the output). The circuit flags
-//! are unpacked here. Each constraint carries a label saying what it
-//! enforces; `docs/r1cs.md` lists them.
+//! the step read (pc, row address, immediate, the circuit flags), the
+//! memory slots (register values, RAM address and values, the value written
+//! to rd, the range check's remainder bits), and the lookup (the operand
+//! bytes LEFT_ID/RIGHT_ID, the one-hot lookup flags, the output). Flags are
+//! fields of the bytecode row, so they are bits without a constraint here.
+//! Each constraint carries a label saying what it enforces; `docs/r1cs.md`
+//! lists them.
 
 use instructions::flags::CircuitFlag;
 use instructions::lookups::{LookupKind, LookupParams, QueryForm};

@@ -51,15 +51,17 @@ pub struct ProverKey<P: CommitmentScheme> {
 }
 
 /// Variables of the largest committed polynomial for traces of
-/// `trace_length` steps: the range check's 4T counts, the memory, the
-/// bytecode or a subtable, whichever is largest.
+/// `trace_length` steps: a per-step column (T; the range memory has T
+/// cells too), the memory, the bytecode or a subtable, whichever is
+/// largest.
 pub fn pcs_num_vars(
     memory: &MemoryPreprocessing,
     params: &LookupParams,
     trace_length: TraceLength,
 ) -> usize {
     let log2_ceil = |n: usize| n.max(1).next_power_of_two().trailing_zeros() as usize;
-    (trace_length.log_t() + 2)
+    trace_length
+        .log_t()
         .max(log2_ceil(memory.space.size()))
         .max(memory.bytecode.num_vars())
         .max(params.log_m())

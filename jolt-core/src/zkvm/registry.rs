@@ -3,9 +3,9 @@
 //!
 //! | column | length | values | produced by | claims consumed by |
 //! |---|---|---|---|---|
-//! | `Memory(Bytecode(..))` | T (counts: K) | u8–u64 | bytecode checking | bytecode, R1CS (address, pc, flags, imm) |
-//! | `Memory(..)` slots, timestamps, counts | T, 4T, M | u32 | read-write checking | read-write, R1CS (values, RAM address) |
-//! | `Lasso(ReadValue / Flag / Output)` | T | bits–u32 | Lasso | Lasso, R1CS (operand bytes, lookup flags, output) |
+//! | `Memory(Bytecode(..))` | T (final count: K) | bits–u32 | bytecode checking | bytecode, R1CS (address, pc, circuit flags, imm) |
+//! | `Memory(..)` slots, timestamps, range counts and remainder bits | T (range final count: T cells; final memory: M) | bits–u32 | read-write checking | read-write, R1CS (values, RAM address, remainder bits) |
+//! | `Lasso(ReadValue / Flag / Output)` | T | bits–u32 | Lasso | Lasso, bytecode (lookup flags), R1CS (operand bytes, lookup flags, output) |
 //! | `Lasso(ReadCount / FinalCount)` | T, 2^16 | u32 | Lasso | Lasso |
 //! | `Aux(k)` | T | u64, i64 or field | the R1CS's auxiliary rules | R1CS |
 //!
