@@ -264,12 +264,10 @@ impl LassoLayout {
         self.max_g_degree + 2
     }
 
-    /// The memory of `table` at `chunk` (e.g. the operand bytes
-    /// `(LeftId, i)` the R1CS reads), if it exists here.
     /// The memories LEFT_ID and RIGHT_ID of `chunk`, whose reads are the
     /// two halves of its index: dim = 2^b·E_left + E_right (b the operand
     /// chunk bits), so the index itself is never committed.
-    pub fn operand_memories(&self, chunk: usize) -> (usize, usize) {
+    pub(crate) fn operand_memories(&self, chunk: usize) -> (usize, usize) {
         // Invariant: `new` adds both operand reads of every chunk.
         let left = self
             .memory_index(SubtableId::LeftId, chunk)
@@ -280,8 +278,9 @@ impl LassoLayout {
         (left, right)
     }
 
-    /// dim_i from the two operand reads of chunk i (values or evaluations).
-    pub fn dim_from_operands<F: crate::field::JoltField>(
+    /// dim_i from the two operand reads of chunk i (values or evaluations);
+    /// `read_values` has one entry per memory (the caller checked its shape).
+    pub(crate) fn dim_from_operands<F: crate::field::JoltField>(
         &self,
         chunk: usize,
         read_values: &[F],
@@ -290,6 +289,8 @@ impl LassoLayout {
         read_values[left].mul_u64(1 << self.params.operand_chunk_bits()) + read_values[right]
     }
 
+    /// The memory of `table` at `chunk` (e.g. the operand bytes
+    /// `(LeftId, i)` the R1CS reads), if it exists here.
     pub fn memory_index(&self, table: SubtableId, chunk: usize) -> Option<usize> {
         self.memories
             .binary_search_by_key(&(chunk, table), |&(t, c)| (c, t))

@@ -20,10 +20,10 @@
 //!
 //! h is affine in its arguments, so a leaf polynomial's value at a point
 //! is h of the columns' values there. At the read/write leaf point r_a the
-//! prover claims E_m(r_a) and read_cts_i(r_a) — dim_i(r_a) is
-//! 2^b·E_LEFT_ID,i(r_a) + E_RIGHT_ID,i(r_a), the chunk index being the
-//! concatenation of its two operand reads, so it is never committed —; at the init/final
-//! point r_b it claims final_cts_i(r_b), and the verifier evaluates the
+//! prover claims E_m(r_a) and read_cts_i(r_a); dim_i(r_a) is
+//! 2^b·E_LEFT_ID,i(r_a) + E_RIGHT_ID,i(r_a) (the chunk index is the
+//! concatenation of its two operand reads, so it is never committed). At
+//! the init/final point r_b it claims final_cts_i(r_b), and the verifier evaluates the
 //! identity polynomial and every subtable's MLE at r_b itself. Those claims
 //! are handed on as opening claims.
 //!

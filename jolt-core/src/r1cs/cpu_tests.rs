@@ -214,38 +214,7 @@ fn tampers<'a>(cpu: &'a CpuR1cs, inputs: &'a [Vec<Fr>]) -> impl Iterator<Item = 
             })
         })
     });
-    let honest_aux_for_flags = honest_aux.clone();
-    let flags = cpu
-        .inputs
-        .iter()
-        .enumerate()
-        .filter(|(_, input)| matches!(input, CpuInput::CircuitFlag(_) | CpuInput::LookupFlag(_)))
-        .map(|(j, _)| j);
     let rd_write = cpu.index(CpuInput::RdWrite);
-    // A flag changed by 1, 2, −1 or 3 (the bytecode makes flags bits; here
-    // the change isolates the constraints that read the flag).
-    let flag_changes = flags.flat_map(move |j| {
-        let honest_aux = honest_aux_for_flags.clone();
-        (0..steps).flat_map(move |s| {
-            let honest_aux = honest_aux.clone();
-            [1i64, 2, -1, 3].into_iter().map(move |delta| {
-                let mut t = inputs.to_vec();
-                let d = Fr::from(delta.unsigned_abs())
-                    * if delta < 0 {
-                        -Fr::from(1u64)
-                    } else {
-                        Fr::from(1u64)
-                    };
-                t[j][s] += d;
-                let aux = aux_after(cpu, &t, &honest_aux, s);
-                Tamper {
-                    inputs: t,
-                    aux,
-                    step: s,
-                }
-            })
-        })
-    });
     // An auxiliary value and the rd value built from it, changed together.
     let aux_and_rd = (0..honest_aux.len()).flat_map(move |k| {
         let honest_aux = honest_aux.clone();
@@ -263,7 +232,6 @@ fn tampers<'a>(cpu: &'a CpuR1cs, inputs: &'a [Vec<Fr>]) -> impl Iterator<Item = 
     });
     single_inputs
         .chain(single_aux)
-        .chain(flag_changes)
         .chain(aux_and_rd)
         .chain(termination_tampers(cpu, inputs))
 }

@@ -10,7 +10,7 @@
 use instructions::flags::NUM_CIRCUIT_FLAGS;
 
 use crate::field::JoltField;
-use crate::lasso::{LassoColumn, SmallColumn};
+use crate::lasso::{LassoColumn, LassoWitness, SmallColumn};
 use crate::memory::bytecode::BytecodeColumn;
 use crate::memory::MemoryColumn;
 use crate::pcs::CommitmentScheme;
@@ -31,6 +31,10 @@ pub enum Tamper {
     Witness { column: WitnessColumn, index: usize },
     /// The proof claims these I/O instead of the run's.
     Io(ProgramIO),
+    /// Lasso's flag of `LookupKind::ALL[kind]` at step `index` flips, while
+    /// bytecode checking still reads the row's own flag: a prover whose
+    /// committed lookup flags are not its bytecode rows'.
+    LassoFlagOnly { kind: usize, index: usize },
 }
 
 /// The honest prover on `trace`, except for `tampers`.
@@ -56,6 +60,10 @@ impl<F: JoltField> WitnessHook<F> for Tampers<'_> {
                     witness.memory.io = claimed.clone();
                 }
                 Tamper::Witness { column, index } => flip(witness, *column, *index),
+                Tamper::LassoFlagOnly { kind, index } => {
+                    let k = flag_row(&witness.lasso, *kind);
+                    witness.lasso.flags[k][*index] ^= true;
+                }
             }
         }
     }
@@ -121,13 +129,7 @@ fn flip<F: JoltField>(w: &mut Witness<F>, column: WitnessColumn, i: usize) {
                 LassoColumn::ReadCount(d) => l.read_cts[d][i] ^= 1,
                 LassoColumn::FinalCount(d) => l.final_cts[d][i] ^= 1,
                 LassoColumn::Flag(kind) => {
-                    // The registry lists only flags of the layout's kinds.
-                    let k = l
-                        .layout
-                        .kind_indices
-                        .iter()
-                        .position(|&x| x == kind)
-                        .expect("registered kind");
+                    let k = flag_row(l, kind);
                     l.flags[k][i] ^= true;
                     // Bytecode checking reads the same committed column.
                     let b = &mut w.memory.bytecode.flag_bits[NUM_CIRCUIT_FLAGS + kind];
@@ -138,4 +140,14 @@ fn flip<F: JoltField>(w: &mut Witness<F>, column: WitnessColumn, i: usize) {
         }
         WitnessColumn::Aux(_) => {}
     }
+}
+
+/// Lasso's flag column of `LookupKind::ALL[kind]`.
+fn flag_row(l: &LassoWitness, kind: usize) -> usize {
+    // Tampers name only flags of the layout's kinds (the registry's).
+    l.layout
+        .kind_indices
+        .iter()
+        .position(|&x| x == kind)
+        .expect("a kind of the layout")
 }

@@ -273,6 +273,31 @@ fn step_where(trace: &Trace, pred: impl Fn(&crate::tracer::Step) -> bool) -> usi
         .expect("the fixture has such a step")
 }
 
+/// Bytecode checking reads the lookup flags Lasso commits (the claims on
+/// them open Lasso's columns): a padding step given the ADD flag keeps
+/// Lasso and the R1CS satisfied (0 + 0 = 0) and is caught only by that
+/// tie. The honest prover's own sumcheck self-check trips first in debug
+/// builds; a release build makes a proof the verifier rejects.
+#[test]
+fn lookup_flags_are_the_bytecode_rows() {
+    let ((_, vk), trace) = fixture();
+    let add = crate::lasso::layout::flag_index(instructions::lookups::LookupKind::Add);
+    let tamper = vec![Tamper::LassoFlagOnly {
+        kind: add,
+        index: trace.steps.len(),
+    }];
+    match std::panic::catch_unwind(|| prove_with(tamper)) {
+        Ok(out) => assert!(verify(vk, &out.io, &out.proof).is_err()),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .unwrap_or("");
+            assert!(message.contains("s(0) + s(1) != claim"), "{message}");
+        }
+    }
+}
+
 fn rejected(tampers: Vec<Tamper>) -> bool {
     let ((_, vk), _) = fixture();
     let out = prove_with(tampers);
