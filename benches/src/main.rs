@@ -4,6 +4,7 @@
 //! ```sh
 //! cargo run --release -p benches -- instructions [--cycles 65536] [--json out.json] [--svg chart.svg] [--baseline old.json]
 //! cargo run --release -p benches -- programs [--json out.json] ...
+//! cargo run --release -p benches -- programs --case collatz:30:1M --case collatz:30:256M
 //! cargo run --release -p benches -- instructions --quick   # under a minute
 //! ```
 //!
@@ -67,7 +68,9 @@ enum Cmd {
     },
     /// The example guests at two sizes each.
     Programs {
-        /// Only these runs, as NAME:SIZE (e.g. fibonacci:40000); any size.
+        /// Only these runs, as NAME:SIZE (e.g. fibonacci:40000), any size;
+        /// NAME:SIZE:MEMORY builds the guest for that memory_size (bytes,
+        /// K or M: collatz:30:256M).
         #[arg(long = "case")]
         cases: Vec<String>,
         #[command(flatten)]
@@ -112,19 +115,28 @@ fn main() -> ExitCode {
         Cmd::Programs { cases, output } if !cases.is_empty() => {
             let mut chosen = Vec::new();
             for case in &cases {
-                let parsed = case.split_once(':').and_then(|(name, size)| {
-                    let known = programs::EXAMPLES.iter().any(|(n, _, _)| *n == name);
-                    Some((name, size.parse::<u64>().ok()?)).filter(|_| known)
+                // NAME:SIZE, or NAME:SIZE:MEMORY to build for another
+                // memory_size (the case is then named NAME@MEMORY).
+                let parsed = case.split_once(':').and_then(|(name, rest)| {
+                    let (size, memory) = match rest.split_once(':') {
+                        Some((size, memory)) => (size, Some(memory)),
+                        None => (rest, None),
+                    };
+                    let name = match memory {
+                        Some(m) => format!("{name}@{m}"),
+                        None => name.to_string(),
+                    };
+                    programs::parse_case_name(&name)?;
+                    Some((name, size.parse::<u64>().ok()?))
                 });
                 match parsed {
-                    Some((name, size)) => {
-                        chosen.push(("program".to_string(), name.to_string(), size))
-                    }
+                    Some((name, size)) => chosen.push(("program".to_string(), name, size)),
                     None => {
                         let names: Vec<&str> =
                             programs::EXAMPLES.iter().map(|(n, _, _)| *n).collect();
                         eprintln!(
-                            "error: --case {case}: want NAME:SIZE with NAME one of {}",
+                            "error: --case {case}: want NAME:SIZE[:MEMORY] with NAME one of {} \
+                             and MEMORY in bytes, K or M (e.g. collatz:30:256M)",
                             names.join(", ")
                         );
                         return ExitCode::from(2);
@@ -218,10 +230,8 @@ fn run_case(kind: &str, name: &str, size: u64) -> Result<Row, String> {
             let trace = trace(&program, &[], DEFAULT_MAX_CYCLES).map_err(|e| e.to_string())?;
             let trace_time = start.elapsed();
             let mut phases = vec![("trace", trace_time)];
-            let trace_length =
-                zkvm::padded_trace_length(trace.steps.len()).map_err(|e| e.to_string())?;
-            let (pk, vk) =
-                zkvm::dev_preprocess(&program, trace_length).map_err(|e| e.to_string())?;
+            let shape = zkvm::ProofShape::of(program.layout, &trace).map_err(|e| e.to_string())?;
+            let (pk, vk) = zkvm::dev_preprocess(&program, shape).map_err(|e| e.to_string())?;
             let start = Instant::now();
             let out = zkvm::prove_trace(&pk, trace, &ProveOptions::default())
                 .map_err(|e| e.to_string())?;

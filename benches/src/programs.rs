@@ -199,8 +199,8 @@ impl Class {
 }
 
 /// The example guests: (name, sizes, quick size). The size is fib's n,
-/// the message bytes of sha2/sha3, collatz's range end, sort's count and
-/// muldiv's number of operand pairs.
+/// the message bytes of sha2/sha3, collatz's range end, sort's count,
+/// muldiv's number of operand pairs and the KiB of heap heap touches.
 pub const EXAMPLES: &[(&str, &[u64], u64)] = &[
     ("fibonacci", &[2_000, 10_000], 50),
     ("sha2", &[512, 2_048], 32),
@@ -208,16 +208,72 @@ pub const EXAMPLES: &[(&str, &[u64], u64)] = &[
     ("collatz", &[30, 100], 10),
     ("sort", &[500, 2_000], 20),
     ("muldiv", &[16, 128], 4),
+    ("heap", &[1_024, 8_192], 64),
 ];
 
-/// Proves and verifies one example at `size` with its generated functions.
+/// A case name: the example, and the `memory_size` to build it for
+/// (`NAME@BYTES`; without it, the example's own layout).
+pub fn parse_case_name(name: &str) -> Option<(&str, Option<u64>)> {
+    let (example, memory) = match name.split_once('@') {
+        Some((example, memory)) => (example, Some(parse_bytes(memory)?)),
+        None => (name, None),
+    };
+    EXAMPLES
+        .iter()
+        .any(|(n, _, _)| *n == example)
+        .then_some((example, memory))
+}
+
+/// Bytes written plainly or with a K or M suffix (KiB, MiB).
+pub fn parse_bytes(text: &str) -> Option<u64> {
+    let (digits, unit) = match text.strip_suffix(['K', 'k']) {
+        Some(d) => (d, 1 << 10),
+        None => match text.strip_suffix(['M', 'm']) {
+            Some(d) => (d, 1 << 20),
+            None => (text, 1),
+        },
+    };
+    digits.parse::<u64>().ok()?.checked_mul(unit)
+}
+
+/// The guest of `example` (its provable function is `function`): built by
+/// its generated `compile` for the attribute's layout, or for
+/// `memory_size` bytes of RAM with the other sizes left at their defaults.
+fn guest(
+    example: &str,
+    function: &str,
+    memory_size: Option<u64>,
+    compile: impl FnOnce() -> Result<Program, jolt::host::HostError>,
+) -> Result<Program, String> {
+    let Some(memory_size) = memory_size else {
+        return compile().map_err(|e| e.to_string());
+    };
+    let d = MemoryLayout::default();
+    let layout = MemoryLayout::new(
+        memory_size,
+        d.stack_size as u64,
+        d.max_input_size as u64,
+        d.max_output_size as u64,
+    )
+    .map_err(|e| e.to_string())?;
+    let dir = format!("{}/../examples/{example}/guest", env!("CARGO_MANIFEST_DIR"));
+    jolt::host::GuestBuilder::new(dir)
+        .layout(layout)
+        .function(function)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// Proves and verifies one example at `size` with its generated functions;
+/// `name` is a case name ([`parse_case_name`]).
 pub fn run_example(name: &str, size: u64) -> Result<crate::report::Row, String> {
     use jolt::host::{timed, Proof};
+    let (example, memory) = parse_case_name(name).ok_or(format!("no example {name}"))?;
     let err = |e: jolt::host::HostError| e.to_string();
-    let (proof, verified, verify_time): (Proof, bool, _) = match name {
+    let (proof, verified, verify_time): (Proof, bool, _) = match example {
         "fibonacci" => {
             use fibonacci_guest::*;
-            let keys = preprocess_fib(&compile_fib().map_err(err)?).map_err(err)?;
+            let keys = preprocess_fib(&guest(example, "fib", memory, compile_fib)?).map_err(err)?;
             let n = size as u32;
             let (out, proof) = prove_fib(&keys, n).map_err(err)?;
             let (ok, t) = timed(|| verify_fib(keys.verifier_key(), n, out, &proof).is_ok());
@@ -225,16 +281,18 @@ pub fn run_example(name: &str, size: u64) -> Result<crate::report::Row, String> 
         }
         "sha2" | "sha3" => {
             let message: Vec<u8> = (0..size).map(|i| (i * 31 + 7) as u8).collect();
-            if name == "sha2" {
+            if example == "sha2" {
                 use sha2_guest::*;
-                let keys = preprocess_digest(&compile_digest().map_err(err)?).map_err(err)?;
+                let program = guest(example, "digest", memory, compile_digest)?;
+                let keys = preprocess_digest(&program).map_err(err)?;
                 let (out, proof) = prove_digest(&keys, message.clone()).map_err(err)?;
                 let (ok, t) =
                     timed(|| verify_digest(keys.verifier_key(), message, out, &proof).is_ok());
                 (proof, ok, t)
             } else {
                 use sha3_guest::*;
-                let keys = preprocess_digest(&compile_digest().map_err(err)?).map_err(err)?;
+                let program = guest(example, "digest", memory, compile_digest)?;
+                let keys = preprocess_digest(&program).map_err(err)?;
                 let (out, proof) = prove_digest(&keys, message.clone()).map_err(err)?;
                 let (ok, t) =
                     timed(|| verify_digest(keys.verifier_key(), message, out, &proof).is_ok());
@@ -243,7 +301,8 @@ pub fn run_example(name: &str, size: u64) -> Result<crate::report::Row, String> 
         }
         "collatz" => {
             use collatz_guest::*;
-            let keys = preprocess_collatz(&compile_collatz().map_err(err)?).map_err(err)?;
+            let program = guest(example, "collatz", memory, compile_collatz)?;
+            let keys = preprocess_collatz(&program).map_err(err)?;
             let query = Query::LongestInRange {
                 start: 1,
                 end: size,
@@ -254,7 +313,8 @@ pub fn run_example(name: &str, size: u64) -> Result<crate::report::Row, String> 
         }
         "sort" => {
             use sort_guest::*;
-            let keys = preprocess_sort(&compile_sort().map_err(err)?).map_err(err)?;
+            let keys =
+                preprocess_sort(&guest(example, "sort", memory, compile_sort)?).map_err(err)?;
             let (seed, count) = (0x9e37_79b9, size as u32);
             let (out, proof) = prove_sort(&keys, seed, count).map_err(err)?;
             let (ok, t) =
@@ -263,7 +323,8 @@ pub fn run_example(name: &str, size: u64) -> Result<crate::report::Row, String> 
         }
         "muldiv" => {
             use muldiv_guest::*;
-            let keys = preprocess_muldiv(&compile_muldiv().map_err(err)?).map_err(err)?;
+            let program = guest(example, "muldiv", memory, compile_muldiv)?;
+            let keys = preprocess_muldiv(&program).map_err(err)?;
             let mut x = 0x1234_5678u32;
             let pairs: Vec<(u32, u32)> = (0..size)
                 .map(|_| {
@@ -276,6 +337,15 @@ pub fn run_example(name: &str, size: u64) -> Result<crate::report::Row, String> 
             let (out, proof) = prove_muldiv(&keys, pairs.clone()).map_err(err)?;
             let (ok, t) = timed(|| verify_muldiv(keys.verifier_key(), pairs, out, &proof).is_ok());
             (proof, ok, t)
+        }
+        "heap" => {
+            use heap_guest::*;
+            let keys =
+                preprocess_touch(&guest(example, "touch", memory, compile_touch)?).map_err(err)?;
+            let kib = size as u32;
+            let (out, proof) = prove_touch(&keys, kib).map_err(err)?;
+            let (ok, t) = timed(|| verify_touch(keys.verifier_key(), kib, out, &proof).is_ok());
+            (proof, ok && out == touch(kib), t)
         }
         other => return Err(format!("no example {other}")),
     };
@@ -292,4 +362,23 @@ pub fn run_example(name: &str, size: u64) -> Result<crate::report::Row, String> 
         verified,
         &proof.phases,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_names_carry_an_optional_memory_size() {
+        assert_eq!(parse_case_name("collatz"), Some(("collatz", None)));
+        assert_eq!(
+            parse_case_name("collatz@256M"),
+            Some(("collatz", Some(256 << 20)))
+        );
+        assert_eq!(parse_case_name("heap@64K"), Some(("heap", Some(64 << 10))));
+        assert_eq!(parse_case_name("sort@4096"), Some(("sort", Some(4096))));
+        assert_eq!(parse_case_name("nope@1M"), None);
+        assert_eq!(parse_case_name("collatz@lots"), None);
+        assert_eq!(parse_bytes("99999999999999999M"), None);
+    }
 }

@@ -120,7 +120,20 @@ fn quick_runs_report_verified_proofs() {
     );
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path("p.json")).unwrap()).unwrap();
-    check(&report, "programs", 6);
+    check(&report, "programs", 7);
+
+    // A case built for another memory_size is named for it.
+    run(&[
+        "programs",
+        "--case",
+        "collatz:10:1M",
+        "--json",
+        &path("m.json"),
+    ]);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path("m.json")).unwrap()).unwrap();
+    assert_eq!(report["rows"][0]["name"], "collatz@1M");
+    assert_eq!(report["rows"][0]["verified"], true);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -196,10 +196,13 @@ impl KeyArgs {
 /// The memory layout the ELF was built for (prover and verifier must agree).
 #[derive(clap::Args)]
 struct LayoutArgs {
-    /// RAM above 0x80000000, in bytes (suffixes K, M, G for 2^10, 2^20, 2^30).
-    #[arg(long, value_parser = parse_size, default_value = "4M")]
+    /// RAM above 0x80000000, in bytes (suffixes K, M, G for 2^10, 2^20,
+    /// 2^30). A proof pays only for the memory the run touches, so the
+    /// default is large.
+    #[arg(long, value_parser = parse_size, default_value = "256M")]
     memory_size: u64,
-    /// Stack reserved at the top of RAM, in bytes.
+    /// Stack the guest was linked with, above its image, in bytes (the
+    /// tracer checks sp against the stack the ELF declares).
     #[arg(long, value_parser = parse_size, default_value = "64K")]
     stack_size: u64,
     /// Size of the input region, in bytes.
@@ -286,11 +289,11 @@ fn prove(args: ProveArgs) -> Result<(), String> {
             start.elapsed()
         ),
     );
-    let trace_length = zkvm::padded_trace_length(trace.steps.len()).map_err(|e| e.to_string())?;
+    let shape = zkvm::ProofShape::of(program.layout, &trace).map_err(|e| e.to_string())?;
     let start = Instant::now();
-    let (pk, vk) = match args.keys.load(zkvm::srs_num_vars(&program, trace_length))? {
-        Some(srs) => zkvm::preprocess::<HyperKzg>(&program, &srs, trace_length),
-        None => zkvm::dev_preprocess(&program, trace_length),
+    let (pk, vk) = match args.keys.load(zkvm::srs_num_vars(&program, shape))? {
+        Some(srs) => zkvm::preprocess::<HyperKzg>(&program, &srs, shape),
+        None => zkvm::dev_preprocess(&program, shape),
     }
     .map_err(|e| e.to_string())?;
     reporter.done(

@@ -69,7 +69,7 @@ jolt = { package = "jolt-sdk", path = "{jolt}/jolt-sdk" }
 const GUEST_LIB: &str = r#"//! The guest: functions marked `#[jolt::provable]` run on the zkVM.
 #![cfg_attr(feature = "guest", no_std)]
 
-#[jolt::provable(max_cycles = 10_000_000, memory_size = 1048576)]
+#[jolt::provable(max_cycles = 10_000_000)]
 pub fn fib(n: u32) -> u128 {
     let (mut a, mut b) = (0u128, 1u128);
     for _ in 0..n {

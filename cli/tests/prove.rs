@@ -191,10 +191,10 @@ fn proves_verifies_and_rejects_tampering() {
     );
     // A file of the previous format version names both versions.
     let mut old_version = bytes.clone();
-    old_version[8] = 2;
+    old_version[8] = 3;
     rejected(
-        &verify(&elf, &write_temp("v2.proof", &old_version), &[]),
-        "proof file version 2; this build reads version 3",
+        &verify(&elf, &write_temp("v3.proof", &old_version), &[]),
+        "proof file version 3; this build reads version 4",
     );
     rejected(
         &verify(

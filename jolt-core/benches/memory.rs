@@ -73,19 +73,21 @@ fn memory_checking(c: &mut Criterion) {
         for log_m in [16usize, 20] {
             let program = program(log_t, log_m);
             let pre = MemoryPreprocessing::new(&program);
-            assert_eq!(pre.space.num_vars(), log_m);
+            assert_eq!(pre.full_space().num_vars(), log_m);
             let t = trace(&program, &[], 1 << 24).expect("benchmark program halts");
             let trace_length = TraceLength::from_log(log_t).expect("a valid size");
             assert_eq!(TraceLength::padded(t.steps.len()), Some(trace_length));
             let start = Instant::now();
             let witness = MemoryWitness::new(&pre, &t, trace_length).expect("witness");
             let witness_time = start.elapsed();
+            // The data region reaches the top of RAM: the window is the layout.
+            assert_eq!(witness.space().num_vars(), log_m);
             let start = Instant::now();
             let (proof, _) =
                 memory::prove::<Fr>(&pre, &witness, &mut Transcript::new(b"memory bench"));
             let prove_time = start.elapsed();
             let start = Instant::now();
-            verify(&proof, &pre, &t.io, trace_length);
+            verify(&proof, &pre, &witness, &t.io, trace_length);
             let verify_time = start.elapsed();
             eprintln!(
                 "T = 2^{log_t}, M = 2^{log_m}: {} steps; one run: witness {witness_time:.2?}, \
@@ -104,7 +106,7 @@ fn memory_checking(c: &mut Criterion) {
                 })
             });
             g.bench_function(BenchmarkId::new("verify", &id), |b| {
-                b.iter(|| verify(&proof, &pre, &t.io, trace_length))
+                b.iter(|| verify(&proof, &pre, &witness, &t.io, trace_length))
             });
         }
     }
@@ -114,11 +116,13 @@ fn memory_checking(c: &mut Criterion) {
 fn verify(
     proof: &MemoryProof<Fr>,
     pre: &MemoryPreprocessing,
+    witness: &MemoryWitness,
     io: &jolt_core::tracer::ProgramIO,
     trace_length: TraceLength,
 ) {
     memory::verify(
         pre,
+        witness.space(),
         trace_length,
         io,
         proof,

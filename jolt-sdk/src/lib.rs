@@ -8,7 +8,7 @@
 //!
 //! ```
 //! # extern crate jolt_sdk as jolt;
-//! #[jolt::provable(max_cycles = 1_000_000, memory_size = 1048576)]
+//! #[jolt::provable(max_cycles = 1_000_000)]
 //! pub fn fib(n: u32) -> u128 {
 //!     let (mut a, mut b) = (0u128, 1u128);
 //!     for _ in 0..n {

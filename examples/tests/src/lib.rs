@@ -1,7 +1,7 @@
 //! Shared by the end-to-end tests in `tests/`: building the provable
 //! function of an example guest the way its `compile_*` function does.
 
-use jolt_sdk::host::{example_layout, GuestBuilder, Program};
+use jolt_sdk::host::{GuestBuilder, Program};
 
 /// The `#[jolt::provable]` function of each example guest.
 pub fn function_of(example: &str) -> &'static str {
@@ -15,11 +15,11 @@ pub fn function_of(example: &str) -> &'static str {
     }
 }
 
-/// Builds `example`'s guest for RV32IM in the examples' layout.
+/// Builds `example`'s guest for RV32IM in the default layout (the one its
+/// `compile_*` function uses).
 pub fn build(example: &str) -> Program {
     let dir = format!("{}/../{example}/guest", env!("CARGO_MANIFEST_DIR"));
     GuestBuilder::new(dir)
-        .layout(example_layout())
         .function(function_of(example))
         .build()
         .unwrap_or_else(|e| panic!("building {example}: {e}"))

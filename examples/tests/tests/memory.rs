@@ -19,12 +19,14 @@ fn claims_hold(witness: &MemoryWitness, claims: &[OpeningClaim<MemoryColumn, Fr>
 
 fn verify(
     pre: &MemoryPreprocessing,
+    witness: &MemoryWitness,
     proof: &memory::MemoryProof<Fr>,
     io: &ProgramIO,
     trace_length: TraceLength,
 ) -> Result<Vec<OpeningClaim<MemoryColumn, Fr>>, jolt_core::error::VerifyError> {
     memory::verify(
         pre,
+        witness.space(),
         trace_length,
         io,
         proof,
@@ -43,8 +45,8 @@ fn check_bytes(example: &str, input: &[u8]) -> Trace {
         MemoryWitness::new(&pre, &t, trace_length).unwrap_or_else(|e| panic!("{example}: {e}"));
     let (proof, prover_claims) =
         memory::prove::<Fr>(&pre, &witness, &mut Transcript::new(b"memory guest"));
-    let claims =
-        verify(&pre, &proof, &t.io, trace_length).unwrap_or_else(|e| panic!("{example}: {e}"));
+    let claims = verify(&pre, &witness, &proof, &t.io, trace_length)
+        .unwrap_or_else(|e| panic!("{example}: {e}"));
     assert_eq!(claims, prover_claims, "{example}");
     assert!(
         claims_hold(&witness, &claims),
@@ -57,13 +59,13 @@ fn check_bytes(example: &str, input: &[u8]) -> Trace {
         None => other.outputs.push(1),
     }
     assert!(
-        verify(&pre, &proof, &other, trace_length).is_err(),
+        verify(&pre, &witness, &proof, &other, trace_length).is_err(),
         "{example}: other outputs"
     );
     let mut other = t.io.clone();
     other.panicked = !other.panicked;
     assert!(
-        verify(&pre, &proof, &other, trace_length).is_err(),
+        verify(&pre, &witness, &proof, &other, trace_length).is_err(),
         "{example}: panic flag"
     );
     let mut other = t.io.clone();
@@ -72,7 +74,7 @@ fn check_bytes(example: &str, input: &[u8]) -> Trace {
         None => other.inputs.push(1),
     }
     assert!(
-        verify(&pre, &proof, &other, trace_length).is_err(),
+        verify(&pre, &witness, &proof, &other, trace_length).is_err(),
         "{example}: other inputs"
     );
     t

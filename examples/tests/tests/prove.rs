@@ -52,8 +52,8 @@ fn a_proof_is_for_one_program_and_input() {
     let fib = build("fibonacci");
     let input = serialize_input(&20u32).unwrap();
     let trace = jolt_core::tracer::trace(&fib, &input, DEFAULT_MAX_CYCLES).unwrap();
-    let trace_length = zkvm::padded_trace_length(trace.steps.len()).unwrap();
-    let (pk, vk) = zkvm::dev_preprocess(&fib, trace_length).unwrap();
+    let shape = zkvm::ProofShape::of(fib.layout, &trace).unwrap();
+    let (pk, vk) = zkvm::dev_preprocess(&fib, shape).unwrap();
     let out = zkvm::prove_trace(&pk, trace, &ProveOptions::default()).unwrap();
     zkvm::verify(&vk, &out.io, &out.proof).unwrap();
 

@@ -127,3 +127,27 @@ fn cycle_tracker_spans_are_counted() {
         "{summary:?}"
     );
 }
+
+/// A recursion deeper than the stack stops the run with a stack overflow
+/// naming the stack's bottom, instead of overwriting the program's data;
+/// the same function within its stack runs and proves.
+#[test]
+fn stack_overflow_is_a_trace_error() {
+    use jolt_core::tracer::TraceError;
+    let program = compile_descend().unwrap();
+    let stack = program
+        .stack
+        .expect("the guest linker script declares the stack");
+    assert_eq!(stack.top - stack.bottom, 4096);
+    let keys = preprocess_descend(&program).unwrap();
+    let (out, proof) = prove_descend(&keys, 8).unwrap();
+    assert_eq!(out, descend(8));
+    verify_descend(keys.verifier_key(), 8, out, &proof).unwrap();
+    match execute_descend(1000) {
+        Err(HostError::Trace(TraceError::StackOverflow { sp, bottom, .. })) => {
+            assert_eq!(bottom, stack.bottom);
+            assert!(sp < bottom);
+        }
+        other => panic!("expected a stack overflow, got {other:?}"),
+    }
+}

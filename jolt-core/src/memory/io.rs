@@ -221,7 +221,7 @@ mod tests {
     use rand_chacha::ChaCha20Rng;
 
     fn small_space() -> AddressSpace {
-        AddressSpace::new(MemoryLayout::new(1 << 12, 1 << 10, 64, 64).unwrap())
+        AddressSpace::full(MemoryLayout::new(1 << 12, 1 << 10, 64, 64).unwrap())
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The remapped, word-addressed space of read-write memory checking,
-//! `[registers | I/O | RAM]`, and the multilinear extensions of its regions
-//! that the verifier evaluates itself.
+//! `[registers | I/O | RAM]`, the window of it a proof covers, and the
+//! multilinear extensions of its regions that the verifier evaluates
+//! itself.
 //!
 //! | index | word |
 //! |---|---|
@@ -8,14 +9,24 @@
 //! | 40 | the *sink*: the rd of every bytecode row that writes no register (rd = x0 or no rd), never read |
 //! | 41 … 63 | unused (zero, never accessed) |
 //! | 64 + i | word i of the tracer's `[io_start, ram_end)`: input, output, panic word, termination word, RAM |
-//! | 64 + num_words … M − 1 | padding to a power of two (unreachable) |
 //!
-//! The RAM slot of a step may only touch `[64, 64 + num_words)`: its tuples
-//! carry a tag that only this region's Init and Final tuples carry (see
-//! [`super::read_write`]).
+//! **Window.** A proof covers only the first M = 2^m words, m stated in the
+//! proof: the prover picks the smallest m whose window holds every word
+//! the run reached (the guest layout keeps those words contiguous from
+//! index 0: I/O, image, stack, then the heap in use), but at least T
+//! ([`AddressSpace::for_run`]), and the verifier
+//! accepts m between [`AddressSpace::min_num_vars`] (registers, I/O and
+//! image) and the whole layout's. A word outside the window has no Init
+//! tuple, so no run that touches it can balance; the window's words above
+//! `ram_end` (if the whole layout is covered) are padding.
+//!
+//! The RAM slot of a step may only touch [`AddressSpace::ram_region`]: its
+//! tuples carry a tag that only this region's Init and Final tuples carry
+//! (see [`super::read_write`]).
 
 use crate::field::JoltField;
 use crate::poly::EqPolynomial;
+use crate::trace_length::TraceLength;
 use crate::tracer::{MemoryLayout, NUM_REGISTERS};
 use std::ops::Range;
 
@@ -28,7 +39,13 @@ pub const SINK_REGISTER: u8 = NUM_REGISTERS as u8;
 
 const _: () = assert!(NUM_REGISTERS < REGISTER_BLOCK);
 
-/// The address space of one memory layout: M = 2^num_vars words.
+/// ⌈log2 n⌉ (0 for n ≤ 1).
+fn log2_ceil(n: usize) -> usize {
+    n.max(1).next_power_of_two().trailing_zeros() as usize
+}
+
+/// A window of the address space of one memory layout: the first
+/// M = 2^num_vars words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AddressSpace {
     layout: MemoryLayout,
@@ -36,12 +53,55 @@ pub struct AddressSpace {
 }
 
 impl AddressSpace {
-    pub fn new(layout: MemoryLayout) -> Self {
-        let words = REGISTER_BLOCK + layout.num_words();
+    /// The whole layout: registers, I/O and all of RAM.
+    pub fn full(layout: MemoryLayout) -> Self {
         AddressSpace {
             layout,
-            num_vars: words.next_power_of_two().trailing_zeros() as usize,
+            num_vars: log2_ceil(REGISTER_BLOCK + layout.num_words()),
         }
+    }
+
+    /// The smallest window holding the first `words` words of the layout's
+    /// `[io_start, ram_end)` (the tracer's `final_memory`) and every I/O
+    /// word.
+    pub fn covering(layout: MemoryLayout, words: usize) -> Self {
+        let full = Self::full(layout);
+        let num_vars = log2_ceil(REGISTER_BLOCK + words)
+            .max(full.io_num_vars())
+            .min(full.num_vars);
+        AddressSpace { layout, num_vars }
+    }
+
+    /// The window of 2^num_vars words a proof states, if it holds at least
+    /// `min_num_vars` variables and at most the whole layout.
+    pub fn window(layout: MemoryLayout, num_vars: usize, min_num_vars: usize) -> Option<Self> {
+        let full = Self::full(layout);
+        (min_num_vars.max(full.io_num_vars())..=full.num_vars)
+            .contains(&num_vars)
+            .then_some(AddressSpace { layout, num_vars })
+    }
+
+    /// The window a run of `trace_length` steps proves over, whose tracer
+    /// memory (`Trace::final_memory`) has `words` words: the smallest
+    /// covering them, but at least T words (within the layout), so that
+    /// its Init and Final products share the range memory's batch (one
+    /// grand product less in the proof; the 4T operations dominate the
+    /// cost either way).
+    pub fn for_run(layout: MemoryLayout, words: usize, trace_length: TraceLength) -> Self {
+        let full = Self::full(layout);
+        let covering = Self::covering(layout, words);
+        AddressSpace {
+            layout,
+            num_vars: covering
+                .num_vars
+                .max(trace_length.log_t().min(full.num_vars)),
+        }
+    }
+
+    /// Variables of the smallest window holding the registers, the I/O
+    /// words and the image words up to index `image_end` (exclusive).
+    pub fn min_num_vars(layout: MemoryLayout, image_end: usize) -> usize {
+        Self::covering(layout, image_end.saturating_sub(REGISTER_BLOCK)).num_vars
     }
 
     pub fn layout(&self) -> &MemoryLayout {
@@ -59,12 +119,15 @@ impl AddressSpace {
     }
 
     /// Index of the aligned word holding byte `address`, if it is in
-    /// `[io_start, ram_end)` and aligned.
+    /// `[io_start, ram_end)`, aligned, and inside the window.
     pub fn word(&self, address: u32) -> Option<usize> {
         if !address.is_multiple_of(4) {
             return None;
         }
-        self.layout.word_index(address).map(|i| REGISTER_BLOCK + i)
+        self.layout
+            .word_index(address)
+            .map(|i| REGISTER_BLOCK + i)
+            .filter(|&i| i < self.size())
     }
 
     /// The byte address of word `index` of the I/O + RAM region.
@@ -74,9 +137,10 @@ impl AddressSpace {
             .then(|| self.layout.io_start() + 4 * (index - REGISTER_BLOCK) as u32)
     }
 
-    /// The words the RAM slot may access: the I/O words and RAM.
+    /// The words of the window the RAM slot may access: the I/O words and
+    /// RAM, up to the window's end.
     pub fn ram_region(&self) -> Range<usize> {
-        REGISTER_BLOCK..REGISTER_BLOCK + self.layout.num_words()
+        REGISTER_BLOCK..(REGISTER_BLOCK + self.layout.num_words()).min(self.size())
     }
 
     /// The word index of a region start given as a byte address of the
@@ -104,8 +168,7 @@ impl AddressSpace {
     /// Variables of the smallest aligned sub-cube at index 0 that holds the
     /// registers and every I/O word: the output check runs over it.
     pub fn io_num_vars(&self) -> usize {
-        let end = self.termination_word() + 1;
-        end.next_power_of_two().trailing_zeros() as usize
+        log2_ceil(self.termination_word() + 1)
     }
 }
 
@@ -197,8 +260,8 @@ mod tests {
 
     #[test]
     fn regions_follow_the_tracer_layout() {
-        let layout = MemoryLayout::default();
-        let space = AddressSpace::new(layout);
+        let layout = MemoryLayout::new(4 << 20, 64 << 10, 4096, 4096).unwrap();
+        let space = AddressSpace::full(layout);
         assert!(space.size() >= REGISTER_BLOCK + layout.num_words());
         assert!(space.size() / 2 < REGISTER_BLOCK + layout.num_words());
         assert_eq!(space.word(layout.io_start()), Some(REGISTER_BLOCK));

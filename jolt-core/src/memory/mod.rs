@@ -40,7 +40,7 @@ use crate::error::VerifyError;
 use crate::field::JoltField;
 use crate::opening::OpeningClaim;
 use crate::trace_length::TraceLength;
-use crate::tracer::{Program, ProgramIO};
+use crate::tracer::{MemoryLayout, Program, ProgramIO};
 use crate::transcript::Transcript;
 
 /// The four memory operations of a step, in time order.
@@ -133,21 +133,24 @@ impl MemoryColumn {
     }
 }
 
-/// What memory checking knows about a program before any run: the address
-/// space, the bytecode table and the image. Part of the verifier key.
+/// What memory checking knows about a program before any run: the layout,
+/// the bytecode table and the image. Part of the verifier key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MemoryPreprocessing {
-    pub space: AddressSpace,
+    pub layout: MemoryLayout,
     pub bytecode: BytecodeTable,
     /// The image's nonzero words as (index in the address space, word), in
     /// increasing index order.
     pub image: Vec<(usize, u32)>,
+    /// log2 of the smallest memory window a proof may state: it holds the
+    /// registers, the I/O words and every image word.
+    pub min_window_vars: usize,
 }
 
 impl MemoryPreprocessing {
     pub fn new(program: &Program) -> Self {
-        let space = AddressSpace::new(program.layout);
-        let image = program
+        let space = AddressSpace::full(program.layout);
+        let image: Vec<(usize, u32)> = program
             .image_words()
             .into_iter()
             .map(|(address, word)| {
@@ -157,11 +160,34 @@ impl MemoryPreprocessing {
                 (index, word)
             })
             .collect();
+        let image_end = image.last().map_or(0, |&(index, _)| index + 1);
         MemoryPreprocessing {
-            space,
+            layout: program.layout,
             bytecode: BytecodeTable::new(program),
+            min_window_vars: AddressSpace::min_num_vars(program.layout, image_end),
             image,
         }
+    }
+
+    /// The window of 2^num_vars words a proof states, if the verifier
+    /// accepts it: at least [`Self::min_window_vars`], at most the layout.
+    pub fn window(&self, num_vars: usize) -> Option<AddressSpace> {
+        AddressSpace::window(self.layout, num_vars, self.min_window_vars)
+    }
+
+    /// The window a run of `trace_length` steps proves over, whose tracer
+    /// memory (`Trace::final_memory`) has `words` words
+    /// ([`AddressSpace::for_run`]).
+    pub fn window_for_run(&self, words: usize, trace_length: TraceLength) -> AddressSpace {
+        let run = AddressSpace::for_run(self.layout, words, trace_length).num_vars();
+        // Both the run's window and the minimum lie within the layout.
+        self.window(run.max(self.min_window_vars))
+            .expect("a window between the minimum and the whole layout")
+    }
+
+    /// The whole layout: the largest window.
+    pub fn full_space(&self) -> AddressSpace {
+        AddressSpace::full(self.layout)
     }
 }
 
@@ -196,9 +222,11 @@ pub fn prove<F: JoltField>(
 }
 
 /// Verifies memory checking of a run of `trace_length` steps of the
-/// program in `pre` with public I/O `io`; returns the opening claims.
+/// program in `pre` over the memory window `space` with public I/O `io`;
+/// returns the opening claims.
 pub fn verify<F: JoltField>(
     pre: &MemoryPreprocessing,
+    space: &AddressSpace,
     trace_length: TraceLength,
     io: &ProgramIO,
     proof: &MemoryProof<F>,
@@ -207,6 +235,7 @@ pub fn verify<F: JoltField>(
     let mut claims = bytecode::verify(&pre.bytecode, trace_length, &proof.bytecode, transcript)?;
     claims.extend(read_write::verify(
         pre,
+        space,
         trace_length,
         io,
         &proof.read_write,

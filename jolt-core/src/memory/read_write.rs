@@ -36,7 +36,7 @@ use super::bytecode::BytecodeColumn;
 use super::io::{
     check_io_shape, init_eval, initial_memory, prove_outputs, verify_outputs, OutputProof,
 };
-use super::layout::interval_mle;
+use super::layout::{interval_mle, AddressSpace};
 use super::timestamps::{now, SLOTS};
 use super::{MemoryColumn, MemoryPreprocessing, MemoryWitness, Slot};
 use crate::codec::ProofVec;
@@ -204,14 +204,14 @@ pub struct ReadWriteProof<F: JoltField> {
 fn absorb_statement(
     transcript: &mut Transcript,
     trace_length: TraceLength,
-    pre: &MemoryPreprocessing,
+    space: &AddressSpace,
     io: &ProgramIO,
 ) {
-    let layout = pre.space.layout();
+    let layout = space.layout();
     let mut bytes = Vec::new();
     for x in [
         trace_length.log_t() as u64,
-        pre.space.num_vars() as u64,
+        space.num_vars() as u64,
         layout.memory_size as u64,
         layout.stack_size as u64,
         layout.max_input_size as u64,
@@ -241,12 +241,12 @@ fn draw_fingerprints<F: JoltField>(
 }
 
 /// The read-write memory, then the range memory.
-fn shapes(trace_length: TraceLength, pre: &MemoryPreprocessing) -> [MemoryShape; 2] {
+fn shapes(trace_length: TraceLength, space: &AddressSpace) -> [MemoryShape; 2] {
     let log_ops = trace_length.log_t() + 2;
     [
         MemoryShape {
             name: "read-write memory",
-            log_cells: pre.space.num_vars(),
+            log_cells: space.num_vars(),
             log_ops,
         },
         MemoryShape {
@@ -280,7 +280,8 @@ pub fn prove<F: JoltField>(
     assert!(witness.has_shape::<F>(pre), "malformed memory witness");
     let _span = tracing::info_span!("read-write memory prove", steps = trace_length.t()).entered();
     let (rw, bc) = (&witness.read_write, &witness.bytecode);
-    absorb_statement(transcript, trace_length, pre, &witness.io);
+    let space = &witness.space;
+    absorb_statement(transcript, trace_length, space, &witness.io);
     let (fp, range_fp) = draw_fingerprints::<F>(transcript);
 
     let n = trace_length.t();
@@ -341,13 +342,13 @@ pub fn prove<F: JoltField>(
                 .time_coeff()
                 .mul_u64(rw.range_final_count[i] as u64)
     });
-    let init_memory = initial_memory(&pre.space, &pre.image, &witness.io.inputs);
-    let ram = pre.space.ram_region();
+    let init_memory = initial_memory(space, &pre.image, &witness.io.inputs);
+    let ram = space.ram_region();
     let tag = |a: usize| ram.contains(&a) as u64;
-    let init = build_leaves(pre.space.size(), |a| {
+    let init = build_leaves(space.size(), |a| {
         fp.hash_u64(a as u64, &[init_memory[a] as u64, tag(a)], 0)
     });
-    let finals = build_leaves(pre.space.size(), |a| {
+    let finals = build_leaves(space.size(), |a| {
         fp.hash_u64(
             a as u64,
             &[rw.final_value[a] as u64, tag(a)],
@@ -392,8 +393,7 @@ pub fn prove<F: JoltField>(
         final_timestamp_eval,
     ];
     absorb_evals(transcript, &step_evals, finals);
-    let (output, output_claim) =
-        prove_outputs(&pre.space, &rw.final_value, &witness.io, transcript);
+    let (output, output_claim) = prove_outputs(space, &rw.final_value, &witness.io, transcript);
     let proof = ReadWriteProof {
         products: products.into(),
         step_evals,
@@ -457,22 +457,24 @@ fn opening_claims<F: JoltField>(
 }
 
 /// Verifies the read-write memory of a run of `trace_length` steps of the
-/// program in `pre` with the verifier's claimed `io`; returns the opening
-/// claims.
+/// program in `pre` over the memory window `space` (one of
+/// [`MemoryPreprocessing::window`]) with the verifier's claimed `io`;
+/// returns the opening claims.
 pub fn verify<F: JoltField>(
     pre: &MemoryPreprocessing,
+    space: &AddressSpace,
     trace_length: TraceLength,
     io: &ProgramIO,
     proof: &ReadWriteProof<F>,
     transcript: &mut Transcript,
 ) -> Result<Vec<OpeningClaim<MemoryColumn, F>>, VerifyError> {
-    check_io_shape(PROTOCOL, &pre.space, io)?;
-    absorb_statement(transcript, trace_length, pre, io);
+    check_io_shape(PROTOCOL, space, io)?;
+    absorb_statement(transcript, trace_length, space, io);
     let (fp, range_fp) = draw_fingerprints::<F>(transcript);
     let claims = verify_memories(
         PROTOCOL,
         &proof.products,
-        &shapes(trace_length, pre),
+        &shapes(trace_length, space),
         transcript,
     )?;
     let (rw_claims, range_claims) = (&claims[0], &claims[1]);
@@ -509,8 +511,8 @@ pub fn verify<F: JoltField>(
     let ram_tag = eq_slot[Slot::Ram.index()];
     let memory_point = &rw_claims.init.point;
     let memory_identity = IdentityPolynomial::new(memory_point.len()).evaluate(memory_point);
-    let tag = interval_mle(memory_point, pre.space.ram_region());
-    let init = init_eval(&pre.space, &pre.image, &io.inputs, memory_point);
+    let tag = interval_mle(memory_point, space.ram_region());
+    let init = init_eval(space, &pre.image, &io.inputs, memory_point);
     rw_claims.check_leaves(
         PROTOCOL,
         Multisets {
@@ -551,7 +553,7 @@ pub fn verify<F: JoltField>(
         ],
     );
 
-    let output_claim = verify_outputs(&proof.output, &pre.space, io, transcript)?;
+    let output_claim = verify_outputs(&proof.output, space, io, transcript)?;
     Ok(opening_claims(
         proof,
         ops_point,

@@ -71,6 +71,7 @@ fn prove_and_verify(
     let (proof, prover_claims) = prove::<Fr>(pre, witness, &mut Transcript::new(b"memory test"));
     let verified = verify(
         pre,
+        &witness.space,
         witness.trace_length(),
         io,
         &proof,
@@ -133,7 +134,10 @@ fn witness_follows_the_trace() {
     for t in steps.len()..w.trace_length().t() {
         assert_eq!(w.bytecode.address[t], 0);
         assert_eq!((w.bytecode.rs1[t], w.bytecode.rs2[t]), (0, 0));
-        assert_eq!(rw.ram_address[t] as usize, c.pre.space.termination_word());
+        assert_eq!(
+            rw.ram_address[t] as usize,
+            c.witness.space.termination_word()
+        );
         assert_eq!(rw.read_value[2][t], 1);
         assert_eq!(w.bytecode.rd[t], SINK_REGISTER);
         assert_eq!(rw.rd_write_value[t], 0);
@@ -182,8 +186,8 @@ fn op_address(w: &MemoryWitness, t: usize, s: usize) -> usize {
 /// memory and range counts. RAM operations of non-store rows stay reads.
 fn replay(pre: &MemoryPreprocessing, w: &mut MemoryWitness) {
     let n = w.trace_length().t();
-    let mut memory = initial_memory(&pre.space, &pre.image, &w.io.inputs);
-    let mut last = vec![0u32; pre.space.size()];
+    let mut memory = initial_memory(&w.space, &pre.image, &w.io.inputs);
+    let mut last = vec![0u32; w.space.size()];
     for t in 0..n {
         for slot in Slot::ALL {
             let s = slot.index();
@@ -233,8 +237,8 @@ fn read_write_multisets_balance(
     tagged: bool,
 ) -> bool {
     let rw = &w.read_write;
-    let init = initial_memory(&pre.space, &pre.image, &w.io.inputs);
-    let ram = pre.space.ram_region();
+    let init = initial_memory(&w.space, &pre.image, &w.io.inputs);
+    let ram = w.space.ram_region();
     let region = |a: usize| tagged && ram.contains(&a);
     let mut count: HashMap<(usize, u32, u32, bool), i64> = HashMap::new();
     for (a, &initial) in init.iter().enumerate() {
@@ -286,6 +290,17 @@ fn first_step(c: &Case, what: impl Fn(&crate::tracer::Step) -> bool) -> usize {
         .iter()
         .position(what)
         .expect("the generated program has such a step")
+}
+
+/// `w` over the window of 2^num_vars words: the final memory cut or
+/// zero-extended (words beyond the run's are untouched: value 0 at time 0).
+fn with_window(w: &MemoryWitness, num_vars: usize) -> MemoryWitness {
+    let mut w = w.clone();
+    w.space = AddressSpace::window(*w.space.layout(), num_vars, 0).expect("a window of the layout");
+    let rw = &mut w.read_write;
+    rw.final_value.resize(w.space.size(), 0);
+    rw.final_timestamp.resize(w.space.size(), 0);
+    w
 }
 
 fn assert_rejected(c: &Case, w: &MemoryWitness, what: &str) {
@@ -428,17 +443,84 @@ fn a_wrong_ram_address_is_rejected() {
     w.read_write.ram_address[t] += 1;
     assert_rejected(&c, &w, "RAM address changed");
 
-    // The RAM slot aimed at a register, or above RAM, with a consistent
+    // The RAM slot aimed at a register, or above RAM (in the widest
+    // window, which pads the layout to a power of two), with a consistent
     // history: only the region tag tells them apart.
-    for address in [5usize, 0, c.pre.space.ram_region().end] {
-        assert!(address < c.pre.space.size());
-        let mut w = c.witness.clone();
+    let full = c.pre.full_space();
+    let wide = with_window(&c.witness, full.num_vars());
+    assert!(accepts(&c.pre, &wide, &c.trace.io));
+    assert!(full.ram_region().end < full.size());
+    for address in [5usize, 0, full.ram_region().end] {
+        let mut w = wide.clone();
         w.read_write.ram_address[t] = address as u32;
         replay(&c.pre, &mut w);
         assert!(read_write_multisets_balance(&c.pre, &w, false));
         assert!(!read_write_multisets_balance(&c.pre, &w, true));
         assert_rejected(&c, &w, &format!("RAM slot at {address}"));
     }
+}
+
+/// A run that stores to and loads from a word far above its image: its
+/// honest window must reach that word.
+fn high_access_case() -> Case {
+    use crate::testing::elf::{build_elf, ElfSegment};
+    use crate::testing::programs::{halt, i, li};
+    let layout = layout();
+    let high = crate::tracer::RAM_BASE + layout.memory_size - 64;
+    let mut code = li(5, high).to_vec();
+    code.extend(li(6, 0x1234_5678));
+    code.push(i(Sw, 0, 5, 6, 0));
+    code.push(i(Lw, 7, 5, 0, 0));
+    code.extend(halt(&layout, 28));
+    let elf = build_elf(
+        crate::tracer::RAM_BASE,
+        &[ElfSegment::code(crate::tracer::RAM_BASE, &code)],
+    );
+    let program = crate::tracer::Program::from_elf(&elf, layout).unwrap();
+    let trace = trace(&program, &[], 1000).unwrap();
+    let pre = MemoryPreprocessing::new(&program);
+    let trace_length = TraceLength::padded(trace.steps.len()).unwrap();
+    let witness = MemoryWitness::new(&pre, &trace, trace_length).unwrap();
+    Case {
+        pre,
+        trace,
+        witness,
+    }
+}
+
+/// The window is the prover's choice, checked by the verifier only
+/// against the layout: every window from the run's own up to the whole
+/// layout proves the run, and any smaller one leaves the far word's
+/// accesses without Init and Final tuples, so the multisets cannot
+/// balance; windows the layout rules out are refused by shape.
+#[test]
+fn a_window_smaller_than_the_run_cannot_balance() {
+    let c = high_access_case();
+    let needed = c.witness.space.num_vars();
+    let full = c.pre.full_space().num_vars();
+    assert!(c.pre.min_window_vars + 3 < needed && needed <= full);
+    for k in needed..=full {
+        assert!(
+            accepts(&c.pre, &with_window(&c.witness, k), &c.trace.io),
+            "window 2^{k}"
+        );
+    }
+    for k in [c.pre.min_window_vars, needed - 1] {
+        let w = with_window(&c.witness, k);
+        let far = w
+            .read_write
+            .ram_address
+            .iter()
+            .any(|&a| a as usize >= w.space.size());
+        assert!(far, "the run reaches beyond 2^{k} words");
+        let (_, _, verified) = prove_and_verify(&c.pre, &w, &c.trace.io);
+        assert!(
+            matches!(verified, Err(VerifyError::MultisetMismatch { .. })),
+            "window 2^{k}: {verified:?}"
+        );
+    }
+    assert_eq!(c.pre.window(c.pre.min_window_vars - 1), None);
+    assert_eq!(c.pre.window(full + 1), None);
 }
 
 /// Memory checking proves the history is consistent at the addresses the
@@ -458,12 +540,12 @@ fn a_consistent_history_at_another_ram_word_is_left_to_the_r1cs() {
 #[test]
 fn a_changed_final_value_or_timestamp_is_rejected() {
     let c = case(205, 20, false, 1);
-    let data = c.pre.space.word(data_address()).unwrap();
+    let data = c.witness.space.word(data_address()).unwrap();
     for address in [
         0,
         7,
         SINK_REGISTER as usize,
-        c.pre.space.output_start(),
+        c.witness.space.output_start(),
         data,
     ] {
         let mut w = c.witness.clone();
@@ -478,7 +560,7 @@ fn a_changed_final_value_or_timestamp_is_rejected() {
 #[test]
 fn a_final_memory_that_drops_or_duplicates_an_address_is_rejected() {
     let c = case(206, 20, false, 1);
-    let written = (c.pre.space.ram_region())
+    let written = (c.witness.space.ram_region())
         .find(|&a| c.witness.read_write.final_timestamp[a] != 0)
         .unwrap();
     // Drop: the address's final tuple is replaced by a copy of its
@@ -581,6 +663,7 @@ fn claimed_io_must_be_what_the_program_read_and_wrote() {
     let rejects = |bad: &ProgramIO| {
         verify(
             &c.pre,
+            &c.witness.space,
             c.witness.trace_length(),
             bad,
             &proof,
@@ -613,7 +696,7 @@ fn claimed_io_must_be_what_the_program_read_and_wrote() {
     // The honest prover on a witness whose final output word was changed
     // (consistently, as if the program had written it) is caught by the
     // output check.
-    let out = c.pre.space.output_start();
+    let out = c.witness.space.output_start();
     let mut w = c.witness.clone();
     w.read_write.final_value[out] ^= 1;
     assert!(!accepts(&c.pre, &w, io));
@@ -646,7 +729,7 @@ fn a_truncated_trace_cannot_be_proven() {
         b.rs2[t] = 0;
         b.imm[t] = 0;
         b.sequence_remaining[t] = 0;
-        w.read_write.ram_address[t] = c.pre.space.termination_word() as u32;
+        w.read_write.ram_address[t] = c.witness.space.termination_word() as u32;
         w.read_write.rd_write_value[t] = 0;
     }
     let mut counts = vec![0u32; c.pre.bytecode.rows().len()];
@@ -657,7 +740,10 @@ fn a_truncated_trace_cannot_be_proven() {
     }
     w.bytecode.final_count = counts;
     replay(&c.pre, &mut w);
-    assert_eq!(w.read_write.final_value[c.pre.space.termination_word()], 0);
+    assert_eq!(
+        w.read_write.final_value[c.witness.space.termination_word()],
+        0
+    );
     assert!(read_write_multisets_balance(&c.pre, &w, true));
     assert!(!accepts(&c.pre, &w, &c.trace.io));
 }
@@ -673,7 +759,14 @@ fn tampered_proofs_are_rejected() {
     assert!(verified.is_ok());
     let n = c.witness.trace_length();
     let check = |bad: &MemoryProof<Fr>, what: &str| {
-        let result = verify(&c.pre, n, io, bad, &mut Transcript::new(b"memory test"));
+        let result = verify(
+            &c.pre,
+            &c.witness.space,
+            n,
+            io,
+            bad,
+            &mut Transcript::new(b"memory test"),
+        );
         assert!(result.is_err(), "{what} was accepted");
     };
     let one = Fr::one();
@@ -745,13 +838,21 @@ fn tampered_proofs_are_rejected() {
     let mut bad = proof.clone();
     bad.read_write.products.pop();
     assert!(matches!(
-        verify(&c.pre, n, io, &bad, &mut Transcript::new(b"memory test")),
+        verify(
+            &c.pre,
+            &c.witness.space,
+            n,
+            io,
+            &bad,
+            &mut Transcript::new(b"memory test")
+        ),
         Err(VerifyError::Shape { .. })
     ));
     for log_t in [n.log_t() - 1, n.log_t() + 1] {
         let other = TraceLength::from_log(log_t).unwrap();
         assert!(verify(
             &c.pre,
+            &c.witness.space,
             other,
             io,
             &proof,
@@ -763,6 +864,7 @@ fn tampered_proofs_are_rejected() {
     let other = case(214, 20, false, 1);
     assert!(verify(
         &other.pre,
+        &other.witness.space,
         n,
         io,
         &proof,
@@ -770,7 +872,15 @@ fn tampered_proofs_are_rejected() {
     )
     .is_err());
     // Another transcript.
-    assert!(verify(&c.pre, n, io, &proof, &mut Transcript::new(b"other")).is_err());
+    assert!(verify(
+        &c.pre,
+        &c.witness.space,
+        n,
+        io,
+        &proof,
+        &mut Transcript::new(b"other")
+    )
+    .is_err());
 }
 
 #[test]
@@ -781,6 +891,7 @@ fn prover_and_verifier_transcripts_agree() {
     let mut vt = Transcript::new(b"memory test");
     verify(
         &c.pre,
+        &c.witness.space,
         c.witness.trace_length(),
         &c.trace.io,
         &proof,
@@ -813,6 +924,7 @@ fn proofs_serialize_and_bad_bytes_fail() {
             if p != proof {
                 assert!(verify(
                     &c.pre,
+                    &c.witness.space,
                     c.witness.trace_length(),
                     &c.trace.io,
                     &p,
@@ -830,7 +942,7 @@ fn proofs_serialize_and_bad_bytes_fail() {
 #[test]
 fn equal_sizes_share_a_batch() {
     let c = case(218, 10, false, 1);
-    let m = c.pre.space.size();
+    let m = c.witness.space.size();
     let k = c.pre.bytecode.rows().len();
     for t in [m / 4, m, k] {
         if t < c.trace.steps.len() {

@@ -16,7 +16,7 @@
 
 use super::bytecode::{BytecodeRow, BytecodeWitness};
 use super::io::initial_memory;
-use super::layout::SINK_REGISTER;
+use super::layout::{AddressSpace, SINK_REGISTER};
 use super::read_write::ReadWriteWitness;
 use super::timestamps::{now, range_counts, SLOTS};
 use super::{MemoryColumn, MemoryPreprocessing, Slot};
@@ -56,6 +56,8 @@ pub enum WitnessError {
 /// columns through [`MemoryWitness::column`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MemoryWitness {
+    /// The memory window the run needs (the proof states its size).
+    pub(crate) space: AddressSpace,
     pub(crate) io: ProgramIO,
     pub(crate) bytecode: BytecodeWitness,
     pub(crate) read_write: ReadWriteWitness,
@@ -100,12 +102,12 @@ impl MemoryWitness {
                 trace_length,
             });
         }
-        let space = &pre.space;
-        if trace.final_memory.len() != space.layout().num_words() {
+        if trace.final_memory.len() > pre.layout.num_words() {
             return Err(WitnessError::FinalState {
                 what: "memory size",
             });
         }
+        let space = &pre.window_for_run(trace.final_memory.len(), trace_length);
         let table = &pre.bytecode;
         let n = trace_length.t();
         let mut bc = BytecodeWitness {
@@ -216,7 +218,12 @@ impl MemoryWitness {
         if memory[..NUM_REGISTERS] != trace.final_registers[..] {
             return Err(WitnessError::FinalState { what: "registers" });
         }
-        if memory[space.ram_region()] != trace.final_memory[..] {
+        // The window holds the tracer's memory; beyond it nothing was
+        // accessed, so the replay left zeros there.
+        let (ram, touched) = (space.ram_region(), trace.final_memory.len());
+        if memory[ram.start..ram.start + touched] != trace.final_memory[..]
+            || memory[ram.start + touched..ram.end].iter().any(|&w| w != 0)
+        {
             return Err(WitnessError::FinalState { what: "memory" });
         }
         let termination = memory[space.termination_word()];
@@ -257,10 +264,16 @@ impl MemoryWitness {
         };
         bc.flag_bits = BytecodeWitness::unpack(&bc.flags);
         Ok(MemoryWitness {
+            space: *space,
             io: trace.io.clone(),
             bytecode: bc,
             read_write,
         })
+    }
+
+    /// The memory window the run needs.
+    pub fn space(&self) -> &AddressSpace {
+        &self.space
     }
 
     /// T.
@@ -305,9 +318,10 @@ impl MemoryWitness {
             return false;
         };
         n.is_power_of_two()
+            && pre.window(self.space.num_vars()) == Some(self.space)
             && MemoryColumn::all().into_iter().all(|c| {
                 self.column::<F>(c).len()
-                    == c.len(trace_length, pre.bytecode.rows().len(), pre.space.size())
+                    == c.len(trace_length, pre.bytecode.rows().len(), self.space.size())
             })
     }
 }

@@ -14,7 +14,7 @@ use crate::tracer::{Program, RamAccess, Trace, NUM_REGISTERS};
 
 /// The constants that place RAM for `program`'s layout.
 pub fn cpu_constants(program: &Program) -> CpuConstants {
-    let space = AddressSpace::new(program.layout);
+    let space = AddressSpace::full(program.layout);
     // The I/O region's first byte is addressable by construction.
     let io_start_word = space
         .word(program.layout.io_start())
@@ -39,7 +39,7 @@ pub fn cpu_inputs<F: JoltField>(
 ) -> Vec<Vec<F>> {
     assert!(num_steps.is_power_of_two() && num_steps >= trace.steps.len());
     let table = BytecodeTable::new(program);
-    let space = AddressSpace::new(program.layout);
+    let space = AddressSpace::full(program.layout);
     let termination = space.termination_word() as u64;
     let mut termination_value = 0u32;
     let mut columns = vec![vec![F::zero(); num_steps]; cpu.inputs.len()];

@@ -12,12 +12,15 @@ use instructions::{Instruction, Opcode, NUM_ARCH_REGISTERS};
 
 use super::error::TraceError;
 use super::io::{trim_trailing_zeros, ProgramIO};
-use super::layout::MemoryLayout;
+use super::layout::{MemoryLayout, RAM_BASE};
 use super::program::{CodeSegment, Program};
 
 /// Registers in the machine's register file: the 32 architectural ones,
 /// then the virtual registers of virtual sequences.
 pub const NUM_REGISTERS: usize = NUM_ARCH_REGISTERS + NUM_VIRTUAL_REGISTERS;
+
+/// x2, sp in the RISC-V calling convention.
+const STACK_POINTER: usize = 2;
 
 /// Supplies a `VirtualAdvice` value: (real instruction, its rs1 and rs2
 /// values when its sequence began, which advice) → value.
@@ -84,7 +87,10 @@ pub struct Trace {
     pub cycles: u64,
     pub io: ProgramIO,
     pub final_registers: [u32; NUM_REGISTERS],
-    /// Final words of `[io_start, ram_end)`, indexed by `MemoryLayout::word_index`.
+    /// Final words of `[io_start, ram_end)`, indexed by
+    /// `MemoryLayout::word_index`, up to the highest word the image, the I/O
+    /// region or an access of the run reached: every word beyond is zero
+    /// and was never accessed. Its length sizes the proof's memory window.
     pub final_memory: Vec<u32>,
 }
 
@@ -97,6 +103,8 @@ pub struct Emulator<'p> {
     layout: MemoryLayout,
     registers: [u32; NUM_REGISTERS],
     pc: u32,
+    /// The words of `[io_start, ram_end)` up to the highest one reached so
+    /// far (grown on access, so an untouched heap costs nothing).
     memory: Vec<u32>,
     inputs: Vec<u8>,
     cycles: u64,
@@ -117,7 +125,15 @@ impl<'p> Emulator<'p> {
                 max: layout.max_input_size,
             });
         }
-        let mut memory = vec![0u32; layout.num_words()];
+        // The I/O words and every segment byte (bss included) from the start.
+        let image_end = program
+            .segments
+            .iter()
+            .map(|s| s.vaddr as u64 + s.memsz as u64)
+            .max()
+            .unwrap_or(RAM_BASE as u64);
+        let words = (image_end.max(RAM_BASE as u64) - layout.io_start() as u64).div_ceil(4);
+        let mut memory = vec![0u32; words as usize];
         for (address, word) in program.image_words() {
             // Program loading checked every segment lies inside RAM.
             let index = layout.word_index(address).expect("segments lie inside RAM");
@@ -175,15 +191,17 @@ impl<'p> Emulator<'p> {
         self.halted
     }
 
-    /// All addressable words, `[io_start, ram_end)`, indexed by
-    /// `MemoryLayout::word_index`.
+    /// The words of `[io_start, ram_end)` up to the highest one the image,
+    /// the I/O region or an access reached, indexed by
+    /// `MemoryLayout::word_index`; the words beyond are zero.
     pub fn memory_words(&self) -> &[u32] {
         &self.memory
     }
 
     /// The word at an aligned address, if it is addressable.
     pub fn read_word(&self, address: u32) -> Option<u32> {
-        self.layout.word_index(address & !3).map(|i| self.memory[i])
+        let index = self.layout.word_index(address & !3)?;
+        Some(self.memory.get(index).copied().unwrap_or(0))
     }
 
     fn fetch(&mut self) -> Result<Instruction, TraceError> {
@@ -199,18 +217,42 @@ impl<'p> Emulator<'p> {
         Ok(segment.instructions[((pc - segment.start) / 4) as usize]?)
     }
 
-    fn word_index(&self, pc: u32, address: u32, width: u32) -> Result<usize, TraceError> {
+    /// The index of the word an access touches, with the memory grown to
+    /// hold it.
+    fn word_index(&mut self, pc: u32, address: u32, width: u32) -> Result<usize, TraceError> {
         if !address.is_multiple_of(width) {
             return Err(TraceError::Misaligned { pc, address, width });
         }
-        self.layout
+        let index = self
+            .layout
             .word_index(address)
             .ok_or(TraceError::OutOfBounds {
                 pc,
                 address,
                 io_start: self.layout.io_start(),
                 ram_end: self.layout.ram_end(),
-            })
+            })?;
+        if index >= self.memory.len() {
+            self.memory.resize(index + 1, 0);
+        }
+        Ok(index)
+    }
+
+    /// A write to sp below the stack the ELF declares is a stack overflow:
+    /// the next push would overwrite the program's data.
+    fn check_stack(&self, pc: u32, instruction: &Instruction) -> Result<(), TraceError> {
+        let sp = self.registers[STACK_POINTER];
+        match self.program.stack {
+            Some(stack) if instruction.rd as usize == STACK_POINTER && sp < stack.bottom => {
+                Err(TraceError::StackOverflow {
+                    pc,
+                    sp,
+                    bottom: stack.bottom,
+                    size: stack.top - stack.bottom,
+                })
+            }
+            _ => Ok(()),
+        }
     }
 
     fn read_register(&self, register: u8) -> RegisterRead {
@@ -240,6 +282,7 @@ impl<'p> Emulator<'p> {
         let instruction = self.fetch()?;
         let Some(sequence) = virtual_sequences::expand(&instruction) else {
             let step = self.execute(&instruction, pc, None, None)?;
+            self.check_stack(pc, &instruction)?;
             self.pc = step.next_pc;
             self.cycles += 1;
             record(step);
@@ -265,6 +308,7 @@ impl<'p> Emulator<'p> {
             )?;
             record(step);
         }
+        self.check_stack(pc, &instruction)?;
         self.pc = pc.wrapping_add(4);
         self.cycles += 1;
         Ok(())
@@ -924,5 +968,59 @@ mod tests {
         assert_eq!(e.io, t.io);
         assert!(e.opcode_counts.contains(&(Bne, 3)));
         assert!(e.opcode_counts.contains(&(Addi, 1 + 3 + 2)));
+    }
+
+    /// The tracer's memory covers the I/O region and the image from the
+    /// start, and grows to the highest word a load or store reaches: an
+    /// untouched heap costs nothing, and the length sizes the proof.
+    #[test]
+    fn memory_grows_to_the_highest_word_touched() {
+        let layout = MemoryLayout::default();
+        let image_end = layout.word_index(DATA + 8).unwrap();
+        let t = run_halting(vec![i(Addi, A0, 0, 0, 1)], vec![1; 8]);
+        assert_eq!(t.final_memory.len(), image_end);
+        let high = RAM_BASE + (200 << 20);
+        let mut code = li(A1, high).to_vec();
+        code.push(i(Lw, A2, A1, 0, 0));
+        let t = run_halting(code.clone(), vec![1; 8]);
+        assert_eq!(t.final_memory.len(), layout.word_index(high).unwrap() + 1);
+        assert_eq!(t.final_memory[layout.word_index(high).unwrap()], 0);
+        code.push(i(Addi, A2, 0, 0, 9));
+        code.push(i(Sw, 0, A1, A2, 4));
+        let t = run_halting(code, vec![1; 8]);
+        assert_eq!(t.final_memory.len(), layout.word_index(high).unwrap() + 2);
+        assert_eq!(t.final_memory.last(), Some(&9));
+    }
+
+    /// A write to sp below the stack the ELF declares stops the run with
+    /// the pc of the instruction and the stack's bounds; at the bottom
+    /// itself it is fine, and an ELF without a declared stack is not
+    /// checked.
+    #[test]
+    fn sp_below_the_declared_stack_is_a_stack_overflow() {
+        const SP: u8 = 2;
+        let bottom = DATA + 0x1000;
+        let mut code = li(SP, bottom + 32).to_vec();
+        code.push(i(Addi, SP, SP, 0, -32));
+        let fine = code.len();
+        code.push(i(Addi, SP, SP, 0, -16));
+        code.extend(halt());
+        let mut p = program(&code, vec![]);
+        assert!(trace(&p, &[], 1000).is_ok());
+        p.stack = Some(crate::tracer::StackRegion {
+            bottom,
+            top: bottom + 0x100,
+        });
+        let err = trace(&p, &[], 1000).unwrap_err();
+        assert_eq!(
+            err,
+            TraceError::StackOverflow {
+                pc: RAM_BASE + 4 * fine as u32,
+                sp: bottom - 16,
+                bottom,
+                size: 0x100,
+            }
+        );
+        assert!(err.to_string().contains("raise stack_size"), "{err}");
     }
 }

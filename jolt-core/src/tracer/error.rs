@@ -44,6 +44,10 @@ pub enum ElfError {
     MisalignedCode { vaddr: u32 },
     #[error("entry point {entry:#010x} is not inside an executable segment")]
     EntryNotInCode { entry: u32 },
+    #[error(
+        "the stack symbols declare [{bottom:#010x}, {top:#010x}), which is not a range inside RAM"
+    )]
+    BadStack { bottom: u64, top: u64 },
 }
 
 /// Why a run of the machine stopped before the guest terminated.
@@ -72,6 +76,16 @@ pub enum TraceError {
     CycleLimit { max_cycles: u64 },
     #[error("assertion `{instruction}` of the virtual sequence at pc {pc:#010x} failed: the advice was wrong")]
     AssertionFailed { pc: u32, instruction: String },
+    #[error(
+        "stack overflow at pc {pc:#010x}: sp = {sp:#010x} is below the stack's bottom {bottom:#010x} \
+         ({size} bytes of stack; raise stack_size)"
+    )]
+    StackOverflow {
+        pc: u32,
+        sp: u32,
+        bottom: u32,
+        size: u32,
+    },
     #[error("input of {len} bytes exceeds the layout's max_input_size of {max} bytes")]
     InputTooLarge { len: usize, max: u32 },
 }

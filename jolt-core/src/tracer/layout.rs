@@ -9,10 +9,17 @@
 //!   termination  ├──────────────────────┤  RAM_BASE − 4
 //!   RAM_BASE     ├──────────────────────┤  0x8000_0000
 //!                │ code, data, bss      │
+//!                │ stack ↓ (stack_size) │  sp starts at its top
 //!                │ heap ↑               │
-//!                │ stack ↓ (stack_size) │
 //!   ram_end      └──────────────────────┘  RAM_BASE + memory_size
 //! ```
+//!
+//! Everything a run can touch is one contiguous range from `input_start`
+//! up to the highest heap word it used: the proof's memory window covers
+//! that range only, so `memory_size` bounds the heap without costing
+//! anything a run does not use. The guest linker script places the stack
+//! directly after the image and declares it to the tracer, which stops a
+//! run whose sp goes below it (stack overflow into the image).
 //!
 //! Registers are not addressable by the guest; the proof later prepends
 //! them to this space. Everything outside `[input_start, ram_end)` is out of
@@ -26,9 +33,10 @@ pub const RAM_BASE: u32 = 0x8000_0000;
 /// Sizes of the guest's memory regions, in bytes (each a multiple of 4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct MemoryLayout {
-    /// RAM above [`RAM_BASE`]: program image, heap and stack.
+    /// RAM above [`RAM_BASE`]: program image, stack and heap.
     pub memory_size: u32,
-    /// Bytes at the top of RAM reserved for the stack; the heap stops below.
+    /// Bytes reserved for the stack, directly above the image; the heap
+    /// starts above it.
     pub stack_size: u32,
     pub max_input_size: u32,
     pub max_output_size: u32,
@@ -46,7 +54,9 @@ impl Default for MemoryLayout {
 }
 
 impl MemoryLayout {
-    pub const DEFAULT_MEMORY_SIZE: u32 = 4 << 20;
+    /// 256 MiB: a proof pays only for the words a run touches, so a large
+    /// heap limit is free.
+    pub const DEFAULT_MEMORY_SIZE: u32 = 256 << 20;
     pub const DEFAULT_STACK_SIZE: u32 = 64 << 10;
     pub const DEFAULT_MAX_INPUT_SIZE: u32 = 4096;
     pub const DEFAULT_MAX_OUTPUT_SIZE: u32 = 4096;
@@ -117,18 +127,6 @@ impl MemoryLayout {
     /// One past the last RAM byte (2^32 when RAM reaches the top).
     pub fn ram_end(&self) -> u64 {
         RAM_BASE as u64 + self.memory_size as u64
-    }
-
-    /// Initial stack pointer: the top of RAM, rounded down to the 16 bytes
-    /// the RISC-V calling convention aligns the stack to, and kept below
-    /// 2^32 so it is a 32-bit address.
-    pub fn stack_top(&self) -> u32 {
-        (self.ram_end().min(u32::MAX as u64) & !15) as u32
-    }
-
-    /// Lowest stack address; the heap may grow up to here.
-    pub fn stack_bottom(&self) -> u64 {
-        self.ram_end() - self.stack_size as u64
     }
 
     /// Number of addressable words, I/O region and RAM together.

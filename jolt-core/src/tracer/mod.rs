@@ -17,4 +17,6 @@ pub use emulator::{
 pub use error::{ElfError, LayoutError, TraceError};
 pub use io::ProgramIO;
 pub use layout::{MemoryLayout, RAM_BASE};
-pub use program::{CodeSegment, Program, Segment};
+pub use program::{
+    CodeSegment, Program, Segment, StackRegion, STACK_BOTTOM_SYMBOL, STACK_TOP_SYMBOL,
+};

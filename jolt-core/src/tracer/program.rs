@@ -43,6 +43,20 @@ impl CodeSegment {
     }
 }
 
+/// The stack an ELF declares with the symbols [`STACK_BOTTOM_SYMBOL`] and
+/// [`STACK_TOP_SYMBOL`]: sp starts at `top` and must stay at or above
+/// `bottom`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StackRegion {
+    pub bottom: u32,
+    pub top: u32,
+}
+
+/// The symbol the guest linker script puts at the lowest stack byte.
+pub const STACK_BOTTOM_SYMBOL: &str = "__jolt_stack_bottom";
+/// The symbol the guest linker script puts one past the highest stack byte.
+pub const STACK_TOP_SYMBOL: &str = "__jolt_stack_top";
+
 /// A loaded guest program.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Program {
@@ -50,6 +64,10 @@ pub struct Program {
     pub segments: Vec<Segment>,
     pub code: Vec<CodeSegment>,
     pub layout: MemoryLayout,
+    /// The stack, if the ELF declares one (guests built by the SDK do): the
+    /// tracer stops a run whose sp goes below it
+    /// ([`super::TraceError::StackOverflow`]).
+    pub stack: Option<StackRegion>,
 }
 
 const EI_CLASS: usize = 4;
@@ -67,6 +85,28 @@ fn goblin_error(e: goblin::error::Error) -> ElfError {
         },
         other => ElfError::Malformed(other.to_string()),
     }
+}
+
+/// The stack the symbol table declares, if it names both ends; a declared
+/// stack must be a range inside RAM.
+fn stack_region(elf: &Elf<'_>, layout: &MemoryLayout) -> Result<Option<StackRegion>, ElfError> {
+    let symbol = |name: &str| {
+        elf.syms
+            .iter()
+            .find(|s| elf.strtab.get_at(s.st_name) == Some(name))
+            .map(|s| s.st_value)
+    };
+    let (Some(bottom), Some(top)) = (symbol(STACK_BOTTOM_SYMBOL), symbol(STACK_TOP_SYMBOL)) else {
+        return Ok(None);
+    };
+    if bottom > top || bottom < RAM_BASE as u64 || top > layout.ram_end().min(u32::MAX as u64) {
+        return Err(ElfError::BadStack { bottom, top });
+    }
+    // Both were just checked to lie below 2^32.
+    Ok(Some(StackRegion {
+        bottom: bottom as u32,
+        top: top as u32,
+    }))
 }
 
 impl Program {
@@ -184,11 +224,13 @@ impl Program {
         if !entry.is_multiple_of(4) || !code.iter().any(|c| c.contains(entry)) {
             return Err(ElfError::EntryNotInCode { entry });
         }
+        let stack = stack_region(&elf, &layout)?;
         Ok(Program {
             entry,
             segments,
             code,
             layout,
+            stack,
         })
     }
 

@@ -8,6 +8,7 @@ use ark_serialize::CanonicalSerialize;
 use instructions::lookups::LookupParams;
 
 use super::registry::{input_owner, Registry};
+use super::shape::ProofShape;
 use super::ZkvmError;
 use crate::lasso::LassoLayout;
 use crate::memory::MemoryPreprocessing;
@@ -46,56 +47,57 @@ pub struct ProverKey<P: CommitmentScheme> {
     pub vk: VerifierKey<P>,
     pub program: Program,
     pub pcs: P::ProverKey,
-    /// The longest trace the PCS key fits.
-    pub max_trace_length: TraceLength,
+    /// The largest proof the PCS key fits: the longest trace and the
+    /// widest memory window.
+    pub max_shape: ProofShape,
 }
 
-/// Variables of the largest committed polynomial for traces of
-/// `trace_length` steps: a per-step column (T; the range memory has T
-/// cells too), the memory, the bytecode or a subtable, whichever is
-/// largest.
+/// Variables of the largest committed polynomial of a proof of `shape`: a
+/// per-step column (T; the range memory has T cells too), the memory
+/// window, the bytecode or a subtable, whichever is largest.
 pub fn pcs_num_vars(
     memory: &MemoryPreprocessing,
     params: &LookupParams,
-    trace_length: TraceLength,
+    shape: ProofShape,
 ) -> usize {
-    let log2_ceil = |n: usize| n.max(1).next_power_of_two().trailing_zeros() as usize;
-    trace_length
+    shape
+        .trace_length
         .log_t()
-        .max(log2_ceil(memory.space.size()))
+        .max(shape.memory_vars.max(memory.min_window_vars))
         .max(memory.bytecode.num_vars())
         .max(params.log_m())
 }
 
-/// Variables of the largest polynomial a prover key for traces of up to
-/// `max_trace_length` steps of `program` commits: the SRS [`preprocess`]
-/// needs 2^that G1 powers (at least 2^16, the lookup subtables' size).
-pub fn srs_num_vars(program: &Program, max_trace_length: TraceLength) -> usize {
+/// Variables of the largest polynomial a prover key for proofs up to
+/// `max_shape` of `program` commits: the SRS [`preprocess`] needs 2^that
+/// G1 powers (at least 2^16, the lookup subtables' size).
+pub fn srs_num_vars(program: &Program, max_shape: ProofShape) -> usize {
     let memory = MemoryPreprocessing::new(program);
-    pcs_num_vars(&memory, &LookupParams::RV32, max_trace_length)
+    pcs_num_vars(&memory, &LookupParams::RV32, max_shape)
 }
 
-/// Keys for proving traces of up to `max_trace_length` steps of
+/// Keys for proofs up to `max_shape` (see [`ProofShape::of`]) of
 /// `program`. `srs` must hold [`pcs_num_vars`] variables' worth of powers.
 pub fn preprocess<P: CommitmentScheme>(
     program: &Program,
     srs: &P::Srs,
-    max_trace_length: TraceLength,
+    max_shape: ProofShape,
 ) -> Result<(ProverKey<P>, VerifierKey<P>), ZkvmError> {
     let vk = verifier_key::<P>(program, srs)?;
-    let vars = pcs_num_vars(&vk.memory, &vk.params, max_trace_length);
+    let vars = pcs_num_vars(&vk.memory, &vk.params, max_shape);
     let (pcs, _) = P::setup(srs, vars)?;
     let pk = ProverKey {
         vk: vk.clone(),
         program: program.clone(),
         pcs,
-        max_trace_length,
+        max_shape,
     };
     Ok((pk, vk))
 }
 
 /// The verifier key of `program`: it needs only the few SRS elements the
-/// PCS verifier uses, and accepts traces of any length up to 2^29.
+/// PCS verifier uses, and accepts traces of any length up to 2^29 and any
+/// memory window up to the whole layout.
 pub fn verifier_key<P: CommitmentScheme>(
     program: &Program,
     srs: &P::Srs,
@@ -122,7 +124,11 @@ pub fn verifier_key<P: CommitmentScheme>(
                 .ok_or(ZkvmError::UnownedInput(format!("{input:?}")))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let pcs = P::verifier_setup(srs, pcs_num_vars(&memory, &params, TraceLength::MAX))?;
+    let largest = ProofShape {
+        trace_length: TraceLength::MAX,
+        memory_vars: memory.full_space().num_vars(),
+    };
+    let pcs = P::verifier_setup(srs, pcs_num_vars(&memory, &params, largest))?;
     let digest = digest::<P>(program, &params, &memory, entry_row, &pcs);
     Ok(VerifierKey {
         params,
@@ -138,13 +144,13 @@ pub fn verifier_key<P: CommitmentScheme>(
 }
 
 /// Keys from the INSECURE development SRS ([`DEV_SRS_SEED`]), sized for
-/// `max_trace_length` steps. Generating the powers takes about 5 µs each.
+/// proofs up to `max_shape`. Generating the powers takes about 5 µs each.
 pub fn dev_preprocess(
     program: &Program,
-    max_trace_length: TraceLength,
+    max_shape: ProofShape,
 ) -> Result<(ProverKey<HyperKzg>, VerifierKey<HyperKzg>), ZkvmError> {
-    let srs = Srs::insecure_dev_setup(srs_num_vars(program, max_trace_length), DEV_SRS_SEED);
-    preprocess::<HyperKzg>(program, &srs, max_trace_length)
+    let srs = Srs::insecure_dev_setup(srs_num_vars(program, max_shape), DEV_SRS_SEED);
+    preprocess::<HyperKzg>(program, &srs, max_shape)
 }
 
 /// The verifier key under the development SRS; needs only four powers.
@@ -174,7 +180,7 @@ fn digest<P: CommitmentScheme>(
         l.max_output_size as u64,
         program.entry as u64,
         entry_row as u64,
-        memory.space.size() as u64,
+        memory.min_window_vars as u64,
     ]
     .into();
     t.append_bytes(b"statement", &u64s_to_bytes(&words));

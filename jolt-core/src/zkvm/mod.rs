@@ -7,11 +7,13 @@
 //! - [`witness`]: trace → committed columns.
 //! - [`prover`] / [`verifier`]: the proof order below.
 //! - [`proof`]: the proof and its versioned file format.
+//! - [`shape`]: the sizes a proof is made at (T, the memory window).
 //!
 //! Transcript, in order (prover and verifier share [`protocol`]'s
 //! absorption and claim collection):
 //! 1. `protocol` ([`PROTOCOL_ID`]), `verifier key digest`, `inputs`,
-//!    `outputs`, `panicked`, `trace length`;
+//!    `outputs`, `panicked`, `trace length`, `memory window` (log2 M,
+//!    [`shape`]);
 //! 2. `commitments` (their number), then each `commitment` in registry order;
 //! 3. memory checking (bytecode, then read-write with the timestamp range
 //!    check and the I/O check), Lasso, Spartan — each absorbing its own
@@ -28,6 +30,7 @@ pub mod proof;
 pub mod protocol;
 pub mod prover;
 pub mod registry;
+pub mod shape;
 pub mod verifier;
 pub mod witness;
 
@@ -44,6 +47,7 @@ pub use proof::{Proof, ProofFile, ProofFileError};
 pub use protocol::PROTOCOL_ID;
 pub use prover::{prove, prove_trace, Phases, ProveOptions, ProveOutput};
 pub use registry::{Registry, WitnessColumn};
+pub use shape::{padded_trace_length, ProofShape};
 pub use verifier::verify;
 
 use crate::lasso::LassoError;
@@ -58,6 +62,8 @@ pub enum ZkvmError {
     Trace(#[from] TraceError),
     #[error("the run has {steps} steps; this prover key fits at most {max}")]
     TraceTooLong { steps: usize, max: TraceLength },
+    #[error("the run needs a proof of {needed}; this prover key fits {key} (make a key for the run's ProofShape)")]
+    KeyTooSmall { needed: ProofShape, key: ProofShape },
     #[error("memory witness: {0}")]
     Memory(#[from] WitnessError),
     #[error("lookup witness: {0}")]
@@ -72,13 +78,4 @@ pub enum ZkvmError {
     Parameters(crate::error::VerifyError),
     #[error("R1CS input {0} has no committed column under these lookup parameters")]
     UnownedInput(String),
-}
-
-/// The trace length a run of `steps` steps is proven at: padded with no-op
-/// steps to a power of two (at least 2).
-pub fn padded_trace_length(steps: usize) -> Result<TraceLength, ZkvmError> {
-    TraceLength::padded(steps).ok_or(ZkvmError::TraceTooLong {
-        steps,
-        max: TraceLength::MAX,
-    })
 }

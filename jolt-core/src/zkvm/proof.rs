@@ -1,7 +1,7 @@
 //! The proof and its file format.
 //!
 //! A [`Proof`] carries only what the prover sends: the trace length, the
-//! commitments (in registry order), each subprotocol's messages and
+//! memory window, the commitments (in registry order), each subprotocol's messages and
 //! evaluations, and the batched opening. Everything about the statement
 //! (program, layout, constraints, column list) comes from the verifier key.
 //!
@@ -25,13 +25,16 @@ use crate::tracer::ProgramIO;
 /// First bytes of a proof file.
 pub const MAGIC: &[u8; 8] = b"JOLTPRF\0";
 /// The file format and protocol version this build reads and writes.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// A zkVM proof.
 #[derive(Clone, Debug, PartialEq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct Proof<P: CommitmentScheme> {
     /// T, the padded number of steps (a power of two).
     pub trace_length: u64,
+    /// log2 M: the memory window covers words [0, 2^memory_vars) of the
+    /// address space (checked against the layout by the verifier).
+    pub memory_vars: u8,
     /// One per registry column, in registry order.
     pub commitments: ProofVec<P::Commitment>,
     pub memory: MemoryProof<P::Field>,

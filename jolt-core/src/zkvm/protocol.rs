@@ -6,7 +6,7 @@
 use crate::field::JoltField;
 use crate::lasso::LassoColumn;
 use crate::memory::bytecode::BytecodeColumn;
-use crate::memory::MemoryColumn;
+use crate::memory::{AddressSpace, MemoryColumn};
 use crate::opening::OpeningClaim;
 use crate::pcs::CommitmentScheme;
 use crate::r1cs::R1csColumn;
@@ -18,7 +18,7 @@ use super::keys::VerifierKey;
 use super::registry::WitnessColumn;
 
 /// The protocol and its version, absorbed first.
-pub const PROTOCOL_ID: &[u8] = b"jolt-rv32im/bn254/hyperkzg v3";
+pub const PROTOCOL_ID: &[u8] = b"jolt-rv32im/bn254/hyperkzg v4";
 
 /// Step 1 of the transcript: what the proof is about.
 pub fn absorb_statement(
@@ -26,6 +26,7 @@ pub fn absorb_statement(
     digest: &[u8; 32],
     io: &ProgramIO,
     trace_length: TraceLength,
+    memory: &AddressSpace,
 ) {
     transcript.append_bytes(b"protocol", PROTOCOL_ID);
     transcript.append_bytes(b"verifier key digest", digest);
@@ -33,6 +34,7 @@ pub fn absorb_statement(
     transcript.append_bytes(b"outputs", &io.outputs);
     transcript.append_u64(b"panicked", io.panicked as u64);
     transcript.append_u64(b"trace length", trace_length.t() as u64);
+    transcript.append_u64(b"memory window", memory.num_vars() as u64);
 }
 
 /// Step 2 of the transcript: every commitment in registry order.

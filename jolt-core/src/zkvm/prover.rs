@@ -15,6 +15,7 @@ use super::progress::{report as progress, Progress};
 use super::proof::Proof;
 use super::protocol::{absorb_commitments, absorb_statement, collect_claims, SubprotocolClaims};
 use super::registry::WitnessColumn;
+use super::shape::ProofShape;
 use super::witness::Witness;
 use super::ZkvmError;
 
@@ -96,18 +97,29 @@ pub(crate) fn prove_trace_with<P: CommitmentScheme, H: WitnessHook<P::Field>>(
     let start = Instant::now();
     let vk = &pk.vk;
     let steps = trace.steps.len();
-    let trace_length = super::padded_trace_length(steps)?;
-    if trace_length > pk.max_trace_length {
-        return Err(ZkvmError::TraceTooLong {
-            steps,
-            max: pk.max_trace_length,
+    let shape = ProofShape::of(vk.memory.layout, &trace)?;
+    if !pk.max_shape.covers(&shape) {
+        return Err(ZkvmError::KeyTooSmall {
+            needed: shape,
+            key: pk.max_shape,
         });
     }
+    let trace_length = shape.trace_length;
     let mut witness = Witness::owned_columns(vk, &trace, trace_length)?;
     let cycles = trace.cycles;
     let mut io = trace.io.clone();
     drop(trace);
     hook.owned(&mut witness, &mut io);
+    let space = *witness.memory.space();
+    if space.num_vars() > pk.max_shape.memory_vars {
+        return Err(ZkvmError::KeyTooSmall {
+            needed: ProofShape {
+                trace_length,
+                memory_vars: space.num_vars(),
+            },
+            key: pk.max_shape,
+        });
+    }
     witness.compute_aux(vk);
     hook.aux(&mut witness);
     let mut phases = Phases::default();
@@ -115,7 +127,7 @@ pub(crate) fn prove_trace_with<P: CommitmentScheme, H: WitnessHook<P::Field>>(
     progress(&options.progress, start, 2, &format!("T = {trace_length}"));
 
     let mut transcript = Transcript::new(b"jolt zkvm");
-    absorb_statement(&mut transcript, &vk.digest, &io, trace_length);
+    absorb_statement(&mut transcript, &vk.digest, &io, trace_length, &space);
     let columns: Vec<_> = vk
         .registry
         .columns()
@@ -172,6 +184,8 @@ pub(crate) fn prove_trace_with<P: CommitmentScheme, H: WitnessHook<P::Field>>(
         io,
         proof: Proof {
             trace_length: trace_length.t() as u64,
+            // At most log2(2^32 / 4 + 64) < 31.
+            memory_vars: space.num_vars() as u8,
             commitments: commitments.into(),
             memory: memory_proof,
             lasso: lasso_proof,

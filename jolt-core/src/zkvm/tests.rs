@@ -12,7 +12,7 @@ use ark_ff::One;
 use super::keys::{dev_preprocess, ProverKey, VerifierKey};
 use super::proof::{ProofFile, ProofFileError};
 use super::registry::WitnessColumn;
-use super::{verify, ProveOptions, ProveOutput, TraceLength};
+use super::{verify, ProofShape, ProveOptions, ProveOutput, TraceLength};
 use crate::error::VerifyError;
 use crate::memory::MemoryColumn;
 use crate::pcs::HyperKzg;
@@ -30,7 +30,10 @@ fn fixture() -> &'static (Keys, Trace) {
     static F: OnceLock<(Keys, Trace)> = OnceLock::new();
     F.get_or_init(|| {
         let (program, trace) = program_in(layout());
-        let max = TraceLength::from_log(10).unwrap();
+        let max = ProofShape {
+            trace_length: TraceLength::from_log(10).unwrap(),
+            ..ProofShape::of(program.layout, &trace).unwrap()
+        };
         (dev_preprocess(&program, max).unwrap(), trace)
     })
 }
@@ -77,7 +80,7 @@ fn every_committed_column_change_is_rejected() {
             WitnessColumn::Memory(c) => c.len(
                 trace_length,
                 vk.memory.bytecode.rows().len(),
-                vk.memory.space.size(),
+                1 << honest().proof.memory_vars,
             ),
             WitnessColumn::Lasso(crate::lasso::LassoColumn::FinalCount(_)) => {
                 vk.params.subtable_size()
@@ -156,6 +159,28 @@ fn shape_fields_are_checked_first() {
     let mut proof = out.proof.clone();
     proof.trace_length *= 2;
     assert!(verify(vk, &out.io, &proof).is_err());
+    // Memory windows the layout rules out: smaller than the registers, I/O
+    // and image, larger than the layout.
+    let full = vk.memory.full_space().num_vars();
+    for m in [0, vk.memory.min_window_vars - 1, full + 1, u8::MAX as usize] {
+        let mut proof = out.proof.clone();
+        proof.memory_vars = m as u8;
+        assert!(
+            matches!(verify(vk, &out.io, &proof), Err(VerifyError::Shape { .. })),
+            "window 2^{m}"
+        );
+    }
+    // Windows the layout allows but the proof was not made for.
+    let honest_m = out.proof.memory_vars as usize;
+    assert!(honest_m < full);
+    for m in [honest_m - 1, honest_m + 1, full] {
+        if vk.memory.window(m).is_none() {
+            continue;
+        }
+        let mut proof = out.proof.clone();
+        proof.memory_vars = m as u8;
+        assert!(verify(vk, &out.io, &proof).is_err(), "window 2^{m}");
+    }
     let mut proof = out.proof.clone();
     proof.commitments.pop();
     assert!(matches!(
@@ -226,18 +251,18 @@ fn flipped_proof_bytes_are_rejected() {
     }
     // A file of the previous format version is refused by name.
     let mut old_version = bytes.clone();
-    old_version[8..12].copy_from_slice(&2u32.to_le_bytes());
+    old_version[8..12].copy_from_slice(&3u32.to_le_bytes());
     let err = ProofFile::<HyperKzg>::from_bytes(&old_version).unwrap_err();
     assert!(matches!(
         err,
         ProofFileError::UnsupportedVersion {
-            found: 2,
-            supported: 3
+            found: 3,
+            supported: 4
         }
     ));
     assert_eq!(
         err.to_string(),
-        "proof file version 2; this build reads version 3"
+        "proof file version 3; this build reads version 4"
     );
     let mut trailing = bytes.clone();
     trailing.push(0);
@@ -256,7 +281,7 @@ fn truncated_run_is_rejected() {
     let mut cut = trace.clone();
     cut.steps.truncate(trace.steps.len() - 1);
     assert!(super::prove_trace(pk, cut, &ProveOptions::default()).is_err());
-    let term = vk.memory.space.termination_word();
+    let term = vk.memory.full_space().termination_word();
     let out = prove_with(vec![Tamper::Witness {
         column: WitnessColumn::Memory(MemoryColumn::FinalValue),
         index: term,

@@ -30,7 +30,16 @@ pub fn verify<P: CommitmentScheme>(
     // I/O that does not fit its regions is rejected before it is hashed;
     // outputs must be in canonical form (trailing zeros trimmed, as
     // `ProgramIO` defines them) so that one run has one statement.
-    memory::io::check_io_shape(PROTOCOL, &vk.memory.space, io)?;
+    let space = vk
+        .memory
+        .window(proof.memory_vars as usize)
+        .ok_or(VerifyError::Shape {
+        protocol: PROTOCOL,
+        what: "memory window variables (at least the registers, I/O and image; at most the layout)",
+        expected: vk.memory.min_window_vars,
+        got: proof.memory_vars as usize,
+    })?;
+    memory::io::check_io_shape(PROTOCOL, &space, io)?;
     if io.outputs.last() == Some(&0) {
         return Err(VerifyError::OutputMismatch {
             protocol: PROTOCOL,
@@ -45,9 +54,16 @@ pub fn verify<P: CommitmentScheme>(
     )?;
 
     let mut transcript = Transcript::new(b"jolt zkvm");
-    absorb_statement(&mut transcript, &vk.digest, io, trace_length);
+    absorb_statement(&mut transcript, &vk.digest, io, trace_length, &space);
     absorb_commitments::<P>(&mut transcript, &proof.commitments);
-    let memory = memory::verify(&vk.memory, trace_length, io, &proof.memory, &mut transcript)?;
+    let memory = memory::verify(
+        &vk.memory,
+        &space,
+        trace_length,
+        io,
+        &proof.memory,
+        &mut transcript,
+    )?;
     let lasso = lasso::verify(&vk.lasso, trace_length, &proof.lasso, &mut transcript)?;
     let r1cs = spartan::verify(&vk.cpu.r1cs, trace_length, &proof.r1cs, &mut transcript)?;
 

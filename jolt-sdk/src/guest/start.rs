@@ -1,5 +1,9 @@
 //! `_start`: set gp and sp, zero .bss, call the guest's `__jolt_main`
 //! (defined by `jolt_sdk::entry!`), then terminate normally.
+//!
+//! sp is written once, with its final value: the tracer checks every write
+//! to sp against the stack's bottom, and `la sp` would pass through an
+//! intermediate value.
 
 core::arch::global_asm!(
     r#"
@@ -10,7 +14,8 @@ _start:
     .option norelax
     la gp, __global_pointer$
     .option pop
-    la sp, __jolt_stack_top
+    la t0, __jolt_stack_top
+    mv sp, t0
     la t0, __bss_start
     la t1, __bss_end
 1:

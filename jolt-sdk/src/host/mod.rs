@@ -103,9 +103,9 @@ where
     let start = Instant::now();
     let trace = trace(program, &bytes, max_cycles)?;
     let trace_time = start.elapsed();
-    let trace_length = zkvm::padded_trace_length(trace.steps.len())?;
+    let shape = zkvm::ProofShape::of(program.layout, &trace)?;
     let start = Instant::now();
-    let (pk, vk) = zkvm::dev_preprocess(program, trace_length)?;
+    let (pk, vk) = zkvm::dev_preprocess(program, shape)?;
     let preprocess_time = start.elapsed();
     let start = Instant::now();
     let options = ProveOptions {
@@ -140,13 +140,6 @@ pub(crate) fn env_progress() -> Progress {
         Some(_) => Progress::Lines,
         None => Progress::Off,
     }
-}
-
-/// The layout the example guests are built for: 992 KiB of RAM, so the
-/// proof's address space (registers, I/O, RAM) is just under 2^18 words.
-pub fn example_layout() -> MemoryLayout {
-    // Sizes are multiples of 4 and fit the address space.
-    MemoryLayout::new(992 << 10, 64 << 10, 4096, 4096).expect("valid layout")
 }
 
 /// Runs `program` on `input` without recording a trace and decodes its

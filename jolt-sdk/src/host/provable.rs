@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use instructions::Opcode;
 use jolt_core::pcs::{HyperKzg, PcsError, Srs};
 use jolt_core::tracer::io::trim_trailing_zeros;
-use jolt_core::zkvm::{self, ProofFile, ProofFileError, ProveOptions, TraceLength};
+use jolt_core::zkvm::{self, ProofFile, ProofFileError, ProofShape, ProveOptions};
 
 use super::{
     deserialize_output, serialize_input, trace, GuestBuilder, HostError, MemoryLayout, Program,
@@ -173,16 +173,13 @@ impl Keys {
         self.srs.as_deref()
     }
 
-    /// A prover key for traces of 2^log_t steps.
-    fn prover_key(
-        &self,
-        max_trace_length: TraceLength,
-    ) -> Result<zkvm::ProverKey<HyperKzg>, HostError> {
+    /// A prover key for proofs up to `max_shape`.
+    fn prover_key(&self, max_shape: ProofShape) -> Result<zkvm::ProverKey<HyperKzg>, HostError> {
         Ok(match &self.srs {
-            None => zkvm::dev_preprocess(&self.program, max_trace_length)?.0,
+            None => zkvm::dev_preprocess(&self.program, max_shape)?.0,
             Some(path) => {
-                let srs = open_srs(path, zkvm::srs_num_vars(&self.program, max_trace_length))?;
-                zkvm::preprocess::<HyperKzg>(&self.program, &srs, max_trace_length)?.0
+                let srs = open_srs(path, zkvm::srs_num_vars(&self.program, max_shape))?;
+                zkvm::preprocess::<HyperKzg>(&self.program, &srs, max_shape)?.0
             }
         })
     }
@@ -294,13 +291,13 @@ where
     let start = Instant::now();
     let trace = trace(&keys.program, &bytes, keys.max_cycles)?;
     let trace_time = start.elapsed();
-    let trace_length = zkvm::padded_trace_length(trace.steps.len())?;
+    let shape = ProofShape::of(keys.program.layout, &trace)?;
     let mut prover = keys.prover.lock().unwrap_or_else(|p| p.into_inner());
-    if prover
-        .as_ref()
-        .is_none_or(|pk| pk.max_trace_length < trace_length)
-    {
-        *prover = Some(keys.prover_key(trace_length)?);
+    match prover.as_ref() {
+        Some(pk) if pk.max_shape.covers(&shape) => {}
+        // A key for this run and every earlier one.
+        Some(pk) => *prover = Some(keys.prover_key(pk.max_shape.max(shape))?),
+        None => *prover = Some(keys.prover_key(shape)?),
     }
     // Set just above.
     let pk = prover.as_ref().expect("prover key");
@@ -389,6 +386,7 @@ mod tests {
     use instructions::{Instruction, Opcode::*};
     use jolt_core::testing::elf::{build_elf, ElfSegment};
     use jolt_core::tracer::RAM_BASE;
+    use jolt_core::zkvm::TraceLength;
 
     /// Adds one to the first input word and writes it as the first output
     /// word, in 64 KiB of RAM (the smallest SRS a proof can use: 2^16).
@@ -458,7 +456,11 @@ mod tests {
         let program = increment();
         let dir = std::env::temp_dir().join(format!("jolt-sdk-srs-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let vars = zkvm::srs_num_vars(&program, TraceLength::from_log(2).unwrap());
+        let shape = ProofShape {
+            trace_length: TraceLength::from_log(2).unwrap(),
+            memory_vars: 0,
+        };
+        let vars = zkvm::srs_num_vars(&program, shape);
         assert_eq!(vars, 16);
         let srs = Srs::insecure_dev_setup(vars, 11);
         let ptau = dir.join("ceremony.bin");

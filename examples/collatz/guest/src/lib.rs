@@ -26,7 +26,7 @@ pub fn steps(mut n: u64) -> u32 {
     count
 }
 
-#[jolt::provable(memory_size = 1015808, max_cycles = 100_000_000)]
+#[jolt::provable(max_cycles = 100_000_000)]
 pub fn collatz(query: Query) -> Answer {
     match query {
         Query::Steps(n) => Answer { n, steps: steps(n) },

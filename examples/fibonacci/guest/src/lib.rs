@@ -1,7 +1,7 @@
 //! Guest: the n-th Fibonacci number, wrapping at 2^128.
 #![cfg_attr(feature = "guest", no_std)]
 
-#[jolt::provable(memory_size = 1015808, max_cycles = 100_000_000)]
+#[jolt::provable(max_cycles = 100_000_000)]
 pub fn fib(n: u32) -> u128 {
     let (mut a, mut b) = (0u128, 1u128);
     for _ in 0..n {

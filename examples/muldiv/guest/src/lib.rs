@@ -45,7 +45,7 @@ macro_rules! r_type {
 }
 
 /// For each (a, b): [mul, mulh, mulhsu, mulhu, div, divu, rem, remu].
-#[jolt::provable(memory_size = 1015808, max_cycles = 100_000_000)]
+#[jolt::provable(max_cycles = 100_000_000)]
 pub fn muldiv(pairs: Vec<(u32, u32)>) -> Vec<[u32; 8]> {
     pairs
         .into_iter()

@@ -6,7 +6,7 @@ extern crate alloc;
 use alloc::vec::Vec;
 use sha2::{Digest, Sha256};
 
-#[jolt::provable(memory_size = 1015808, max_cycles = 100_000_000)]
+#[jolt::provable(max_cycles = 100_000_000)]
 pub fn digest(input: Vec<u8>) -> [u8; 32] {
     Sha256::digest(&input).into()
 }

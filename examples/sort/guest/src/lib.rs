@@ -7,7 +7,7 @@ extern crate alloc;
 use alloc::vec::Vec;
 
 /// (number of values, Σ i·v over the sorted values (wrapping), sorted?)
-#[jolt::provable(memory_size = 1015808, max_cycles = 100_000_000)]
+#[jolt::provable(max_cycles = 100_000_000)]
 pub fn sort(seed: u32, count: u32) -> (u32, u64, bool) {
     let mut x = seed | 1;
     let mut values: Vec<u32> = (0..count)

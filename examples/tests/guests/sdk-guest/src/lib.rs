@@ -83,3 +83,18 @@ pub fn tracked(v: Vec<u32>) -> u64 {
     jolt::cycle_tracker::end("square");
     square
 }
+
+/// Recurses `depth` times with a 256-byte frame: overflows the 4 KiB stack
+/// for a depth above about 15.
+#[jolt::provable(stack_size = 4096)]
+pub fn descend(depth: u32) -> u32 {
+    fn go(depth: u32) -> u32 {
+        let frame = core::hint::black_box([depth as u8; 256]);
+        if depth == 0 {
+            0
+        } else {
+            frame[depth as usize % 256] as u32 % 2 + go(depth - 1)
+        }
+    }
+    go(depth)
+}
