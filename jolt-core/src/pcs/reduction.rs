@@ -95,13 +95,16 @@ pub fn prove_openings<P: CommitmentScheme>(
             None,
         )
     } else {
+        // Each G_j at its members' own size: the lifted table is zero
+        // beyond it, and the sumcheck never reads those zeros.
         let groups: Vec<Vec<P::Field>> = setup
             .groups
             .par_iter()
             .map(|(_, members)| {
                 let member_polys: Vec<_> = members.iter().map(|&i| polys[i]).collect();
                 let member_coeffs: Vec<_> = members.iter().map(|&i| setup.rho[i]).collect();
-                linear_combination_of_columns(&member_polys, &member_coeffs, setup.num_vars)
+                let vars = member_polys.iter().map(|p| p.num_vars()).max().unwrap_or(0);
+                linear_combination_of_columns(&member_polys, &member_coeffs, vars)
                     .evals()
                     .to_vec()
             })
@@ -121,7 +124,7 @@ pub fn prove_openings<P: CommitmentScheme>(
         drop(instance);
         // P* = Σ_j eq(z_j, s)·G_j: the groups already hold Σ_{i∈j} ρ^i·P'_i.
         let eq_at_s = setup.eq_at(&s);
-        let combined = weighted_sum(&groups, &eq_at_s);
+        let combined = weighted_sum(&groups, &eq_at_s, setup.num_vars);
         let coeffs = setup.final_coeffs(&s);
         (sumcheck, s, coeffs, Some(combined))
     };
@@ -171,6 +174,13 @@ pub fn verify_openings<P: CommitmentScheme>(
 /// for each group's q_j(0), q_j(1) and one to bind G_j; no eq table is
 /// ever bound. The first round reads the groups unbound and binds into new
 /// half-size tables, so the caller keeps the G_j for the final opening.
+///
+/// A group smaller than the largest (2^{n_j} < 2^n entries) is stored at
+/// its own size: its lifted table is zero wherever a top variable is 1, so
+/// while the rounds bind those variables its q_j(1) is 0, q_j(0) reads only
+/// its 2^{n_j} entries, and binding scales them by 1 − r. Small programs,
+/// whose columns are shorter than the 2^16-cell lookup tables, skip most
+/// of the work; the messages are the same.
 struct GroupSumcheck<'a, F> {
     eqs: Vec<SplitEqPolynomial<F>>,
     unbound: &'a [Vec<F>],
@@ -209,15 +219,22 @@ impl<F: JoltField> SumcheckInstance<F> for GroupSumcheck<'_, F> {
             .map(|(eq, g)| {
                 let table = eq.current_table();
                 let half = table.len();
-                let dot = |offset: usize| -> F {
-                    table
+                // Tables are powers of two: g is the whole pair of halves,
+                // or fits in the low one (the high half is zero).
+                let (lo, hi) = if g.len() > half {
+                    g.split_at(half)
+                } else {
+                    (&g[..], &g[..0])
+                };
+                let dot = |values: &[F]| -> F {
+                    table[..values.len()]
                         .par_iter()
                         .with_min_len(PAR_THRESHOLD)
-                        .zip(g[offset..offset + half].par_iter())
+                        .zip(values.par_iter())
                         .map(|(e, v)| *e * v)
                         .sum()
                 };
-                eq.round_evals_full(&[dot(0), dot(half)])
+                eq.round_evals_full(&[dot(lo), dot(hi)])
             })
             .reduce(
                 || vec![F::zero(); 3],
@@ -226,8 +243,16 @@ impl<F: JoltField> SumcheckInstance<F> for GroupSumcheck<'_, F> {
     }
 
     fn bind(&mut self, r_j: F, _round: usize) {
-        let bind = |g: &[F]| -> Vec<F> {
-            let half = g.len() / 2;
+        let bind = |g: &[F], half: usize| -> Vec<F> {
+            if g.len() <= half {
+                // The bound variable is one of the group's zero top ones.
+                let keep = F::one() - r_j;
+                return g
+                    .par_iter()
+                    .with_min_len(PAR_THRESHOLD)
+                    .map(|v| keep * v)
+                    .collect();
+            }
             let (lo, hi) = g.split_at(half);
             lo.par_iter()
                 .with_min_len(PAR_THRESHOLD)
@@ -235,22 +260,29 @@ impl<F: JoltField> SumcheckInstance<F> for GroupSumcheck<'_, F> {
                 .map(|(l, h)| *l + r_j * (*h - *l))
                 .collect()
         };
-        self.bound = self.tables().par_iter().map(|g| bind(g)).collect();
+        self.bound = self
+            .tables()
+            .par_iter()
+            .zip(self.eqs.par_iter())
+            .map(|(g, eq)| bind(g, eq.current_table().len()))
+            .collect();
         self.eqs.par_iter_mut().for_each(|eq| eq.bind(r_j));
     }
 }
 
-/// Σ_j weights\[j]·tables\[j] (equal lengths).
-fn weighted_sum<F: JoltField>(tables: &[Vec<F>], weights: &[F]) -> Vec<F> {
-    let len = tables.first().map_or(0, |t| t.len());
-    let mut out = vec![F::zero(); len];
+/// Σ_j weights\[j]·tables\[j] over 2^num_vars entries, each table zero
+/// padded.
+fn weighted_sum<F: JoltField>(tables: &[Vec<F>], weights: &[F], num_vars: usize) -> Vec<F> {
+    let mut out = vec![F::zero(); 1 << num_vars];
     out.par_chunks_mut(1 << 12)
         .enumerate()
         .for_each(|(k, out)| {
             let start = k * (1 << 12);
             for (t, w) in tables.iter().zip(weights) {
-                for (o, v) in out.iter_mut().zip(&t[start..]) {
-                    *o += *w * v;
+                if let Some(values) = t.get(start..) {
+                    for (o, v) in out.iter_mut().zip(values) {
+                        *o += *w * v;
+                    }
                 }
             }
         });
