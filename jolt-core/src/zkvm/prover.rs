@@ -110,6 +110,9 @@ pub(crate) fn prove_trace_with<P: CommitmentScheme, H: WitnessHook<P::Field>>(
     let mut io = trace.io.clone();
     drop(trace);
     hook.owned(&mut witness, &mut io);
+    // The witness's window also honours the key's minimum (registers, I/O,
+    // image); a trace from the tracer covers its image, so this agrees
+    // with `shape` and only a foreign trace can trip it.
     let space = *witness.memory.space();
     if space.num_vars() > pk.max_shape.memory_vars {
         return Err(ZkvmError::KeyTooSmall {
