@@ -151,3 +151,49 @@ fn stack_overflow_is_a_trace_error() {
         other => panic!("expected a stack overflow, got {other:?}"),
     }
 }
+
+/// An ELF whose stack symbols do not describe a range inside RAM is an
+/// `ElfError::BadStack` at load time, not a run with a wrong stack check:
+/// the descend guest with its stack bottom moved above its top, or below
+/// RAM.
+#[test]
+fn a_declared_stack_outside_ram_is_refused_at_load() {
+    use jolt_core::tracer::{ElfError, MemoryLayout, Program, STACK_BOTTOM_SYMBOL};
+    let layout = MemoryLayout {
+        stack_size: 4096,
+        ..MemoryLayout::default()
+    };
+    let dir = format!("{}/guests/sdk-guest", env!("CARGO_MANIFEST_DIR"));
+    let path = jolt_sdk::host::GuestBuilder::new(dir)
+        .layout(layout)
+        .function("descend")
+        .build_elf()
+        .unwrap();
+    let bytes = std::fs::read(path).unwrap();
+    let program = Program::from_elf(&bytes, layout).unwrap();
+    let stack = program.stack.unwrap();
+    // The file offset of the bottom symbol's st_value (ELF32: name, value).
+    let elf = goblin::elf::Elf::parse(&bytes).unwrap();
+    let index = elf
+        .syms
+        .iter()
+        .position(|s| elf.strtab.get_at(s.st_name) == Some(STACK_BOTTOM_SYMBOL))
+        .unwrap();
+    let symtab = elf
+        .section_headers
+        .iter()
+        .find(|h| h.sh_type == goblin::elf::section_header::SHT_SYMTAB)
+        .unwrap();
+    let at = symtab.sh_offset as usize + 16 * index + 4;
+    for bottom in [stack.top + 16, 0x1000] {
+        let mut bad = bytes.clone();
+        bad[at..at + 4].copy_from_slice(&bottom.to_le_bytes());
+        assert_eq!(
+            Program::from_elf(&bad, layout),
+            Err(ElfError::BadStack {
+                bottom: bottom as u64,
+                top: stack.top as u64
+            })
+        );
+    }
+}
