@@ -191,10 +191,10 @@ fn proves_verifies_and_rejects_tampering() {
     );
     // A file of the previous format version names both versions.
     let mut old_version = bytes.clone();
-    old_version[8] = 3;
+    old_version[8] = 4;
     rejected(
-        &verify(&elf, &write_temp("v3.proof", &old_version), &[]),
-        "proof file version 3; this build reads version 4",
+        &verify(&elf, &write_temp("v4.proof", &old_version), &[]),
+        "proof file version 4; this build reads version 5",
     );
     rejected(
         &verify(

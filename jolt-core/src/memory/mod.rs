@@ -78,8 +78,9 @@ pub enum MemoryColumn {
     RamWriteValue,
     /// The value written to rd or the sink (T, u32).
     RdWriteValue,
-    /// When the value a slot reads was written (T, u32).
-    ReadTimestamp(Slot),
+    /// The range memory cell q of a read's distance
+    /// t_now − t_read − 1 = 4q + m (T, u32); t_read is derived from it.
+    RangeCell(Slot),
     /// Range-memory read counts (T, u32).
     RangeReadCount(Slot),
     /// Bit 0 of the range check's remainder m = d mod 4 (T, bits).
@@ -108,7 +109,7 @@ impl MemoryColumn {
         all.extend(Slot::ALL.map(MemoryColumn::ReadValue));
         all.push(MemoryColumn::RamWriteValue);
         all.push(MemoryColumn::RdWriteValue);
-        all.extend(Slot::ALL.map(MemoryColumn::ReadTimestamp));
+        all.extend(Slot::ALL.map(MemoryColumn::RangeCell));
         all.extend(Slot::ALL.map(MemoryColumn::RangeReadCount));
         all.extend(Slot::ALL.map(MemoryColumn::RangeRemainderLow));
         all.extend(Slot::ALL.map(MemoryColumn::RangeRemainderHigh));

@@ -37,7 +37,7 @@ use super::io::{
     check_io_shape, init_eval, initial_memory, prove_outputs, verify_outputs, OutputProof,
 };
 use super::layout::{interval_mle, AddressSpace};
-use super::timestamps::{now, SLOTS};
+use super::timestamps::{now, read_timestamp, SLOTS};
 use super::{MemoryColumn, MemoryPreprocessing, MemoryWitness, Slot};
 use crate::codec::ProofVec;
 use crate::error::VerifyError;
@@ -69,8 +69,9 @@ pub struct ReadWriteWitness {
     /// The value written to rd (to the sink for rows that write no
     /// register).
     pub rd_write_value: Vec<u32>,
-    /// t_read per slot (u32).
-    pub read_timestamp: [Vec<u32>; SLOTS],
+    /// The range memory cell q of each read, per slot (u32): the read's
+    /// distance t_now − t_read − 1 is 4q + m.
+    pub range_cell: [Vec<u32>; SLOTS],
     /// Range-memory read counts per slot (u32).
     pub range_read_count: [Vec<u32>; SLOTS],
     /// The remainder m = d mod 4 of each read's range check, bit 0 and
@@ -83,6 +84,25 @@ pub struct ReadWriteWitness {
     pub final_value: Vec<u32>,
     /// Final timestamps: when each address was last accessed (M entries).
     pub final_timestamp: Vec<u32>,
+}
+
+impl ReadWriteWitness {
+    /// The remainder m of `slot`'s read at `step`, from its two bits.
+    pub fn range_remainder(&self, slot: Slot, step: usize) -> u8 {
+        let s = slot.index();
+        self.range_remainder_low[s][step] as u8 + 2 * self.range_remainder_high[s][step] as u8
+    }
+
+    /// The read timestamp the committed cell and remainder stand for,
+    /// t_now − 1 − 4q − m (negative only for a cell past the range memory).
+    pub fn read_timestamp(&self, slot: Slot, step: usize) -> i64 {
+        read_timestamp(
+            step,
+            slot,
+            self.range_cell[slot.index()][step],
+            self.range_remainder(slot, step),
+        )
+    }
 }
 
 /// The address column of each slot: the bytecode's register fields, the
@@ -105,7 +125,7 @@ pub struct StepEvals<F: JoltField> {
     pub read_value: [F; SLOTS],
     pub ram_write_value: F,
     pub rd_write_value: F,
-    pub read_timestamp: [F; SLOTS],
+    pub range_cell: [F; SLOTS],
     pub range_read_count: [F; SLOTS],
     pub range_remainder_low: [F; SLOTS],
     pub range_remainder_high: [F; SLOTS],
@@ -119,7 +139,7 @@ impl<F: JoltField> StepEvals<F> {
             read_value: Slot::ALL.map(|s| eval(MemoryColumn::ReadValue(s))),
             ram_write_value: eval(MemoryColumn::RamWriteValue),
             rd_write_value: eval(MemoryColumn::RdWriteValue),
-            read_timestamp: Slot::ALL.map(|s| eval(MemoryColumn::ReadTimestamp(s))),
+            range_cell: Slot::ALL.map(|s| eval(MemoryColumn::RangeCell(s))),
             range_read_count: Slot::ALL.map(|s| eval(MemoryColumn::RangeReadCount(s))),
             range_remainder_low: Slot::ALL.map(|s| eval(MemoryColumn::RangeRemainderLow(s))),
             range_remainder_high: Slot::ALL.map(|s| eval(MemoryColumn::RangeRemainderHigh(s))),
@@ -138,10 +158,7 @@ impl<F: JoltField> StepEvals<F> {
         out.push((MemoryColumn::RamWriteValue, self.ram_write_value));
         out.push((MemoryColumn::RdWriteValue, self.rd_write_value));
         for s in Slot::ALL {
-            out.push((
-                MemoryColumn::ReadTimestamp(s),
-                self.read_timestamp[s.index()],
-            ));
+            out.push((MemoryColumn::RangeCell(s), self.range_cell[s.index()]));
         }
         for s in Slot::ALL {
             out.push((
@@ -302,37 +319,30 @@ pub fn prove<F: JoltField>(
     };
     // Slot-major: operation i is slot i / T of step i % T.
     let op = |i: usize| (Slot::ALL[i / n], i % n);
+    // t_read = t_now − 1 − 4q − m, as the verifier derives it: negative
+    // (a field element no write has) only for a cell past the range memory.
     let reads = build_leaves(SLOTS * n, |i| {
         let (s, t) = op(i);
         let v = rw.read_value[s.index()][t] as u64;
-        fp.hash_u64(
-            address(s, t),
-            &[v, slot_tag(s)],
-            rw.read_timestamp[s.index()][t] as u64,
-        )
+        let read_ts = rw.read_timestamp(s, t);
+        if read_ts >= 0 {
+            fp.hash_u64(address(s, t), &[v, slot_tag(s)], read_ts as u64)
+        } else {
+            fp.hash_u64(address(s, t), &[v, slot_tag(s)], 0)
+                + fp.time_coeff() * F::from_i64(read_ts)
+        }
     });
     let writes = build_leaves(SLOTS * n, |i| {
         let (s, t) = op(i);
         fp.hash_u64(address(s, t), &[write_value(s, t), slot_tag(s)], now(t, s))
     });
-    // The range memory: cell q = (t_now − t_read − 1 − m)/4 in the field,
-    // so a tampered t_read ≥ t_now or remainder gives a cell no Init tuple
-    // matches.
-    let inv4 = F::from_u64(4).inverse().expect("4 is invertible");
     let range_reads = build_leaves(SLOTS * n, |i| {
         let (s, t) = op(i);
-        let m = rw.range_remainder_low[s.index()][t] as i64
-            + 2 * rw.range_remainder_high[s.index()][t] as i64;
-        let d = now(t, s) as i64 - 1 - rw.read_timestamp[s.index()][t] as i64;
-        let q = if d >= m && (d - m) % 4 == 0 {
-            F::from_u64(((d - m) / 4) as u64)
-        } else {
-            (F::from_i64(d) - F::from_i64(m)) * inv4
-        };
-        q + range_fp
-            .time_coeff()
-            .mul_u64(rw.range_read_count[s.index()][t] as u64)
-            - range_fp.tau()
+        range_fp.hash_u64(
+            rw.range_cell[s.index()][t] as u64,
+            &[],
+            rw.range_read_count[s.index()][t] as u64,
+        )
     });
     let range_writes = build_leaves(SLOTS * n, |i| range_reads[i] + range_fp.time_coeff());
     let range_init = build_leaves(n, |i| range_fp.hash_u64(i as u64, &[], 0));
@@ -500,7 +510,7 @@ pub fn verify<F: JoltField>(
     let addresses = over_slots(&|s| e.address[s.index()]);
     let read_values = over_slots(&|s| e.read_value[s.index()]);
     let write_values = over_slots(&|s| e.write_value(s));
-    let read_ts = over_slots(&|s| e.read_timestamp[s.index()]);
+    let cells = over_slots(&|s| e.range_cell[s.index()]);
     let range_counts = over_slots(&|s| e.range_read_count[s.index()]);
     let remainders = over_slots(&|s| {
         e.range_remainder_low[s.index()] + e.range_remainder_high[s.index()].double()
@@ -508,6 +518,9 @@ pub fn verify<F: JoltField>(
     // Σ_s eq_s·(4·I(r_t) + s + 1) = 4·I(r_t) + 1 + (2·r_s0 + r_s1).
     let now =
         IdentityPolynomial::new(r_t.len()).evaluate(r_t) * F::from_u64(4) + one + r0.double() + r1;
+    // t_read is derived, never committed: t_now − 1 − (4q + m) is linear in
+    // the columns, so it is the same combination of their evaluations.
+    let read_ts = now - one - cells * F::from_u64(4) - remainders;
     let ram_tag = eq_slot[Slot::Ram.index()];
     let memory_point = &rw_claims.init.point;
     let memory_identity = IdentityPolynomial::new(memory_point.len()).evaluate(memory_point);
@@ -529,18 +542,16 @@ pub fn verify<F: JoltField>(
 
     // Its reads are 4T long too (same batch, same point); its cells, T
     // long, are a batch of their own.
-    let inv4 = F::from_u64(4).inverse().expect("4 is invertible");
-    let cell = (now - one - read_ts - remainders) * inv4;
-    let range_read = range_fp.hash(cell, &[], range_counts);
+    let range_read = range_fp.hash(cells, &[], range_counts);
     let cells_point = &range_claims.init.point;
-    let cells = IdentityPolynomial::new(cells_point.len()).evaluate(cells_point);
+    let cell_identity = IdentityPolynomial::new(cells_point.len()).evaluate(cells_point);
     range_claims.check_leaves(
         RANGE_PROTOCOL,
         Multisets {
-            init: range_fp.hash(cells, &[], F::zero()),
+            init: range_fp.hash(cell_identity, &[], F::zero()),
             reads: range_read,
             writes: range_read + range_fp.time_coeff(),
-            finals: range_fp.hash(cells, &[], proof.range_final_count_eval),
+            finals: range_fp.hash(cell_identity, &[], proof.range_final_count_eval),
         },
     )?;
     absorb_evals(

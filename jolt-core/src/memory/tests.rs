@@ -8,7 +8,7 @@
 
 use super::bytecode::BytecodeReadEvals;
 use super::read_write::StepEvals;
-use super::timestamps::{now, range_counts};
+use super::timestamps::{now, range_cell, range_counts};
 use super::*;
 use crate::memory::io::initial_memory;
 use crate::testing::programs::ProgramGenerator;
@@ -184,17 +184,20 @@ fn op_address(w: &MemoryWitness, t: usize, s: usize) -> usize {
 /// Recomputes a consistent memory history for the (possibly tampered)
 /// addresses and written values: read values, read timestamps, final
 /// memory and range counts. RAM operations of non-store rows stay reads.
+// The step index t addresses several columns at once.
+#[allow(clippy::needless_range_loop)]
 fn replay(pre: &MemoryPreprocessing, w: &mut MemoryWitness) {
     let n = w.trace_length().t();
     let mut memory = initial_memory(&w.space, &pre.image, &w.io.inputs);
     let mut last = vec![0u32; w.space.size()];
+    let mut read_timestamps: [Vec<u32>; 4] = std::array::from_fn(|_| vec![0; n]);
     for t in 0..n {
         for slot in Slot::ALL {
             let s = slot.index();
             let a = op_address(w, t, s);
             let rw = &mut w.read_write;
             rw.read_value[s][t] = memory[a];
-            rw.read_timestamp[s][t] = last[a];
+            read_timestamps[s][t] = last[a];
             last[a] = now(t, slot) as u32;
             match slot {
                 Slot::Ram if CircuitFlag::Store.is_set(w.bytecode.flags[t]) => {
@@ -208,14 +211,26 @@ fn replay(pre: &MemoryPreprocessing, w: &mut MemoryWitness) {
     }
     w.read_write.final_value = memory;
     w.read_write.final_timestamp = last;
-    recount(w);
+    set_read_timestamps(w, &read_timestamps);
 }
 
-/// Recomputes the range-memory counts and remainders from the read
-/// timestamps.
-fn recount(w: &mut MemoryWitness) {
-    let range = range_counts(&w.read_write.read_timestamp);
+/// The read timestamps the committed cells and remainders stand for
+/// (t_now − 1 − 4q − m; negative only for a cell past the range memory).
+fn read_timestamps(w: &MemoryWitness) -> [Vec<i64>; 4] {
+    Slot::ALL.map(|slot| {
+        (0..w.trace_length().t())
+            .map(|t| w.read_write.read_timestamp(slot, t))
+            .collect()
+    })
+}
+
+/// Commits the given read timestamps: the range cells, remainders and
+/// counts recomputed from them (a read from the future gets the
+/// out-of-range placeholder cell T).
+fn set_read_timestamps(w: &mut MemoryWitness, read_timestamps: &[Vec<u32>; 4]) {
+    let range = range_counts(read_timestamps);
     let rw = &mut w.read_write;
+    rw.range_cell = range.cell;
     rw.range_read_count = range.read_count;
     rw.range_remainder_low = range
         .remainder
@@ -236,15 +251,32 @@ fn read_write_multisets_balance(
     w: &MemoryWitness,
     tagged: bool,
 ) -> bool {
+    multisets_balance_with(pre, w, tagged, &read_timestamps(w))
+}
+
+/// [`read_write_multisets_balance`] with the reads' timestamps given.
+// The step index t addresses several columns at once.
+#[allow(clippy::needless_range_loop)]
+fn multisets_balance_with(
+    pre: &MemoryPreprocessing,
+    w: &MemoryWitness,
+    tagged: bool,
+    read_ts: &[Vec<i64>; 4],
+) -> bool {
     let rw = &w.read_write;
     let init = initial_memory(&w.space, &pre.image, &w.io.inputs);
     let ram = w.space.ram_region();
     let region = |a: usize| tagged && ram.contains(&a);
-    let mut count: HashMap<(usize, u32, u32, bool), i64> = HashMap::new();
+    let mut count: HashMap<(usize, u32, i64, bool), i64> = HashMap::new();
     for (a, &initial) in init.iter().enumerate() {
         *count.entry((a, initial, 0, region(a))).or_default() += 1;
         *count
-            .entry((a, rw.final_value[a], rw.final_timestamp[a], region(a)))
+            .entry((
+                a,
+                rw.final_value[a],
+                rw.final_timestamp[a] as i64,
+                region(a),
+            ))
             .or_default() -= 1;
     }
     for t in 0..w.trace_length().t() {
@@ -258,10 +290,10 @@ fn read_write_multisets_balance(
                 _ => rw.read_value[s][t],
             };
             *count
-                .entry((a, written, now(t, slot) as u32, tag))
+                .entry((a, written, now(t, slot) as i64, tag))
                 .or_default() += 1;
             *count
-                .entry((a, rw.read_value[s][t], rw.read_timestamp[s][t], tag))
+                .entry((a, rw.read_value[s][t], read_ts[s][t], tag))
                 .or_default() -= 1;
         }
     }
@@ -330,11 +362,10 @@ fn a_wrong_or_stale_read_value_is_rejected() {
     }
     // A stale read: a load of a word accessed before takes the value and
     // timestamp the previous access read.
+    let honest_ts: [Vec<u32>; 4] =
+        read_timestamps(&c.witness).map(|ts| ts.iter().map(|&t| t as u32).collect());
     let t = (0..c.trace.steps.len())
-        .find(|&t| {
-            c.trace.steps[t].instruction.opcode == Lw
-                && c.witness.read_write.read_timestamp[2][t] != 0
-        })
+        .find(|&t| c.trace.steps[t].instruction.opcode == Lw && honest_ts[2][t] != 0)
         .expect("a load of a word accessed before");
     let address = c.witness.read_write.ram_address[t] as usize;
     let ops = accesses(&c.witness, address);
@@ -342,8 +373,9 @@ fn a_wrong_or_stale_read_value_is_rejected() {
     let (pt, ps) = ops[k - 1];
     let mut w = c.witness.clone();
     w.read_write.read_value[2][t] = w.read_write.read_value[ps.index()][pt];
-    w.read_write.read_timestamp[2][t] = w.read_write.read_timestamp[ps.index()][pt];
-    recount(&mut w);
+    let mut ts: [Vec<u32>; 4] = honest_ts.clone();
+    ts[2][t] = honest_ts[ps.index()][pt];
+    set_read_timestamps(&mut w, &ts);
     assert_rejected(&c, &w, "stale read");
 }
 
@@ -359,12 +391,17 @@ fn both_reads_of_an_aliased_step_must_agree() {
     assert_rejected(&c, &w, "rs2 differs from rs1 for rs1 == rs2");
 }
 
+/// A read from the future: three consecutive accesses o1 < o2 < o3 to one
+/// register, o1 and o2 reads; o1 reads the tuple o2 writes, o2 what o1
+/// read, o3 what o1 writes. Values agree, so the read-write multisets
+/// balance over those timestamps. But o1's distance t_now − t_read − 1 is
+/// negative: no range cell q < T and remainder m give its t_read, so the
+/// committed columns cannot state this history with cells of the range
+/// memory, and any cell past it is rejected.
 #[test]
-fn a_read_from_the_future_is_caught_by_the_range_check() {
+fn a_read_from_the_future_has_no_range_cell() {
     let c = case(202, 30, false, 1);
-    // Three consecutive accesses o1 < o2 < o3 to one register, o1 and o2
-    // reads. o1 reads the tuple o2 writes (the future), o2 what o1 read, o3
-    // what o1 writes: values agree, so the multisets still balance.
+    let n = c.witness.trace_length().t();
     let w0 = &c.witness;
     let (o1, o2, o3) = (1..NUM_REGS)
         .flat_map(|a| {
@@ -375,16 +412,26 @@ fn a_read_from_the_future_is_caught_by_the_range_check() {
         })
         .find(|&((t1, s1), (t2, s2), _)| is_read_only(w0, t1, s1) && is_read_only(w0, t2, s2))
         .expect("a register is read twice in a row");
+    let honest = read_timestamps(w0);
+    let mut ts = honest.clone();
+    ts[o1.1.index()][o1.0] = now(o2.0, o2.1) as i64;
+    ts[o2.1.index()][o2.0] = honest[o1.1.index()][o1.0];
+    ts[o3.1.index()][o3.0] = now(o1.0, o1.1) as i64;
+    assert!(multisets_balance_with(&c.pre, w0, true, &ts));
+    let future = ts[o1.1.index()][o1.0] as u32;
+    assert_eq!(range_cell(o1.0, o1.1, future, n), None);
+
+    // Committed, o1 gets the placeholder cell T.
     let mut w = c.witness.clone();
-    let ts = &mut w.read_write.read_timestamp;
-    let original = ts[o1.1.index()][o1.0];
-    ts[o1.1.index()][o1.0] = now(o2.0, o2.1) as u32;
-    ts[o2.1.index()][o2.0] = original;
-    ts[o3.1.index()][o3.0] = now(o1.0, o1.1) as u32;
-    recount(&mut w);
-    assert!(read_write_multisets_balance(&c.pre, &w, true));
-    let (_, _, verified) = prove_and_verify(&c.pre, &w, &c.trace.io);
-    assert!(is_range_mismatch(&verified), "{verified:?}");
+    set_read_timestamps(&mut w, &ts.map(|v| v.iter().map(|&t| t as u32).collect()));
+    assert_eq!(w.read_write.range_cell[o1.1.index()][o1.0], n as u32);
+    assert_rejected(&c, &w, "a read from the future");
+    // Any cell past the range memory, on the honest history.
+    for q in [n as u32, n as u32 + 1, u32::MAX] {
+        let mut w = c.witness.clone();
+        w.read_write.range_cell[o1.1.index()][o1.0] = q;
+        assert_rejected(&c, &w, &format!("range cell {q}"));
+    }
     assert!(read_write_multisets_balance(&c.pre, &c.witness, true));
 }
 
@@ -399,11 +446,22 @@ fn is_range_mismatch<T>(verified: &Result<T, VerifyError>) -> bool {
     )
 }
 
-/// The range check reads cell (d − m)/4: a remainder bit that disagrees
-/// with d mod 4 makes that a field element no cell has, and a read count
-/// that was not the cell's makes the range memory's multisets differ.
+/// Whether verification failed on the read-write memory's multisets.
+fn is_read_write_mismatch<T>(verified: &Result<T, VerifyError>) -> bool {
+    matches!(
+        verified,
+        Err(VerifyError::MultisetMismatch {
+            memory: "read-write memory",
+            ..
+        })
+    )
+}
+
+/// t_read is derived as t_now − 1 − 4q − m: a wrong remainder bit or cell
+/// moves it to a time no write has, so the read-write multisets differ; a
+/// read count that was not the cell's makes the range memory's differ.
 #[test]
-fn a_wrong_range_remainder_or_count_is_rejected() {
+fn a_wrong_range_cell_remainder_or_count_is_rejected() {
     let c = case(206, 20, false, 1);
     for slot in Slot::ALL {
         for t in [0, c.trace.steps.len() / 2] {
@@ -412,15 +470,26 @@ fn a_wrong_range_remainder_or_count_is_rejected() {
             w.read_write.range_remainder_low[s][t] ^= true;
             let (_, _, verified) = prove_and_verify(&c.pre, &w, &c.trace.io);
             assert!(
-                is_range_mismatch(&verified),
+                is_read_write_mismatch(&verified),
                 "low bit, slot {slot:?}, step {t}: {verified:?}"
             );
             let mut w = c.witness.clone();
             w.read_write.range_remainder_high[s][t] ^= true;
             assert_rejected(&c, &w, "a flipped high remainder bit");
             let mut w = c.witness.clone();
+            w.read_write.range_cell[s][t] ^= 1;
+            let (_, _, verified) = prove_and_verify(&c.pre, &w, &c.trace.io);
+            assert!(
+                is_read_write_mismatch(&verified),
+                "cell, slot {slot:?}, step {t}: {verified:?}"
+            );
+            let mut w = c.witness.clone();
             w.read_write.range_read_count[s][t] += 1;
-            assert_rejected(&c, &w, "a range read count");
+            let (_, _, verified) = prove_and_verify(&c.pre, &w, &c.trace.io);
+            assert!(
+                is_range_mismatch(&verified),
+                "count, slot {slot:?}, step {t}: {verified:?}"
+            );
         }
     }
     // A final count moved from one cell to another.

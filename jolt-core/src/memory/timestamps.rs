@@ -1,23 +1,29 @@
 //! Timestamps of the read-write memory and their validity.
 //!
 //! Step t's slot s (0: rs1, 1: rs2, 2: RAM, 3: rd) happens at
-//! t_now = 4t + s + 1; Init is time 0. Only read timestamps are committed;
-//! the verifier derives t_now, whose multilinear extension over the 4T
-//! slot-major operations (index s·T + t) is 4·I(t) + s + 1.
+//! t_now = 4t + s + 1; Init is time 0. The verifier derives t_now, whose
+//! multilinear extension over the 4T slot-major operations (index s·T + t)
+//! is 4·I(t) + s + 1.
 //!
 //! **Range check.** Memory checking alone would accept a read "from the
-//! future" (a tuple written later), so every read proves
-//! d = t_now − t_read − 1 ∈ [0, 4T). It writes d = 4q + m with m ∈ [0, 4)
-//! committed as two bits (whose booleanity the R1CS enforces) and q the
-//! cell of a *range memory* of T cells, cell i holding i: a second,
-//! read-only memory checking instance whose read of cell q has count c,
-//! tuples (q, c) → (q, c + 1), Init (i, 0), Final (i, final_count_i),
-//! fingerprint q + γ·c − τ. The verifier computes q = (d − m)/4 in the
-//! field from the claimed t_read and bits: a read from the future (d a
-//! "negative" field element) or a wrong remainder makes q a field element
-//! no Init tuple has, and the multisets cannot agree. Nothing committed is
-//! longer than T: four u32 count columns and eight bit columns per step,
-//! and T final counts.
+//! future" (a tuple written later), so every read's distance
+//! d = t_now − t_read − 1 must lie in [0, 4T). The prover commits d as
+//! d = 4q + m: the cell q (u32) of a *range memory* of T cells, cell i
+//! holding i, and m ∈ [0, 4) as two bits (whose booleanity the R1CS
+//! enforces). The range memory is a second, read-only memory checking
+//! instance whose read of cell q has count c: tuples (q, c) → (q, c + 1),
+//! Init (i, 0), Final (i, final_count_i), fingerprint q + γ·c − τ. It holds
+//! q to [0, T), so d ∈ [0, 4T); the read timestamp is not committed but
+//! derived, t_read = t_now − 1 − 4q − m, and so always lies before t_now.
+//! A q outside the range memory has no Init tuple, and the multisets
+//! cannot agree.
+//!
+//! Committing q rather than t_read keeps the columns small: a register
+//! read soon after its last access has a small q, and the RAM slot of a
+//! step without a load or store, which reads the termination word the
+//! previous step's RAM slot read, has q = 0. Nothing committed is longer
+//! than T: four u32 cell and four u32 count columns and eight bit columns
+//! per step, and T final counts.
 
 use super::Slot;
 
@@ -38,27 +44,38 @@ pub fn range_cell(step: usize, slot: Slot, read_timestamp: u32, t: usize) -> Opt
         .then_some(((d / 4) as usize, (d % 4) as u8))
 }
 
-/// What the range check commits: per slot and step the read count and
-/// the remainder m, and the T final counts.
+/// t_read of a read whose distance is 4·`cell` + `remainder`, as an
+/// integer: negative only for a cell outside the range memory (a tampered
+/// witness), which the caller maps into the field.
+pub fn read_timestamp(step: usize, slot: Slot, cell: u32, remainder: u8) -> i64 {
+    now(step, slot) as i64 - 1 - 4 * cell as i64 - remainder as i64
+}
+
+/// What the range check commits: per slot and step the cell q, the read
+/// count and the remainder m, and the T final counts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RangeCounts {
+    pub cell: [Vec<u32>; SLOTS],
     pub read_count: [Vec<u32>; SLOTS],
     pub remainder: [Vec<u8>; SLOTS],
     pub final_count: Vec<u32>,
 }
 
-/// The range memory's counts and the remainders for the read timestamps.
-/// Reads outside the range (only in a tampered witness) get count 0 and
-/// remainder 0, and count nothing.
+/// The range memory's cells, counts and the remainders for the read
+/// timestamps. Reads outside the range (only in a tampered witness) get
+/// cell T, count 0 and remainder 0, and count nothing: their cell is none
+/// of the range memory's.
 pub fn range_counts(read_timestamps: &[Vec<u32>; SLOTS]) -> RangeCounts {
     let t = read_timestamps[0].len();
     let mut final_count = vec![0u32; t];
+    let mut cell: [Vec<u32>; SLOTS] = std::array::from_fn(|_| vec![t as u32; t]);
     let mut read_count: [Vec<u32>; SLOTS] = std::array::from_fn(|_| vec![0u32; t]);
     let mut remainder: [Vec<u8>; SLOTS] = std::array::from_fn(|_| vec![0u8; t]);
     for step in 0..t {
         for slot in Slot::ALL {
             let ts = read_timestamps[slot.index()][step];
             if let Some((q, m)) = range_cell(step, slot, ts, t) {
+                cell[slot.index()][step] = q as u32;
                 read_count[slot.index()][step] = final_count[q];
                 remainder[slot.index()][step] = m;
                 final_count[q] += 1;
@@ -66,6 +83,7 @@ pub fn range_counts(read_timestamps: &[Vec<u32>; SLOTS]) -> RangeCounts {
         }
     }
     RangeCounts {
+        cell,
         read_count,
         remainder,
         final_count,
@@ -94,5 +112,23 @@ mod tests {
         assert_eq!(range_cell(3, Slot::Ram, t - 6, n), Some((1, 1)));
         assert_eq!(range_cell(3, Slot::Ram, t, n), None);
         assert_eq!(range_cell(3, Slot::Ram, t + 5, n), None);
+    }
+
+    #[test]
+    fn the_read_timestamp_is_recovered_from_cell_and_remainder() {
+        let n = 16;
+        for step in 0..n {
+            for slot in Slot::ALL {
+                for ts in 0..now(step, slot) as u32 {
+                    let (q, m) = range_cell(step, slot, ts, n).expect("a past read");
+                    assert_eq!(read_timestamp(step, slot, q as u32, m), ts as i64);
+                }
+            }
+        }
+        // Every cell of the range memory gives a time before t_now.
+        assert!(read_timestamp(0, Slot::Rs1, 0, 0) < now(0, Slot::Rs1) as i64);
+        assert!(read_timestamp(n - 1, Slot::Rd, n as u32 - 1, 3) >= 0);
+        // A cell past the memory (the tampered placeholder) is negative.
+        assert!(read_timestamp(n - 1, Slot::Rd, n as u32, 3) < 0);
     }
 }

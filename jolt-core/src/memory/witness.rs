@@ -249,7 +249,7 @@ impl MemoryWitness {
             read_value: replay.read_value,
             ram_write_value,
             rd_write_value,
-            read_timestamp: replay.read_timestamp,
+            range_cell: range.cell,
             range_read_count: range.read_count,
             range_remainder_low: range
                 .remainder
@@ -298,7 +298,7 @@ impl MemoryWitness {
             MemoryColumn::ReadValue(s) => Column::U32(&rw.read_value[s.index()]),
             MemoryColumn::RamWriteValue => Column::U32(&rw.ram_write_value),
             MemoryColumn::RdWriteValue => Column::U32(&rw.rd_write_value),
-            MemoryColumn::ReadTimestamp(s) => Column::U32(&rw.read_timestamp[s.index()]),
+            MemoryColumn::RangeCell(s) => Column::U32(&rw.range_cell[s.index()]),
             MemoryColumn::RangeReadCount(s) => Column::U32(&rw.range_read_count[s.index()]),
             MemoryColumn::RangeRemainderLow(s) => Column::Bits(&rw.range_remainder_low[s.index()]),
             MemoryColumn::RangeRemainderHigh(s) => {

@@ -108,7 +108,7 @@ fn flip<F: JoltField>(w: &mut Witness<F>, column: WitnessColumn, i: usize) {
                 MemoryColumn::ReadValue(s) => rw.read_value[s.index()][i] ^= 1,
                 MemoryColumn::RamWriteValue => rw.ram_write_value[i] ^= 1,
                 MemoryColumn::RdWriteValue => rw.rd_write_value[i] ^= 1,
-                MemoryColumn::ReadTimestamp(s) => rw.read_timestamp[s.index()][i] ^= 1,
+                MemoryColumn::RangeCell(s) => rw.range_cell[s.index()][i] ^= 1,
                 MemoryColumn::RangeReadCount(s) => rw.range_read_count[s.index()][i] ^= 1,
                 MemoryColumn::RangeRemainderLow(s) => rw.range_remainder_low[s.index()][i] ^= true,
                 MemoryColumn::RangeRemainderHigh(s) => {

@@ -251,18 +251,18 @@ fn flipped_proof_bytes_are_rejected() {
     }
     // A file of the previous format version is refused by name.
     let mut old_version = bytes.clone();
-    old_version[8..12].copy_from_slice(&3u32.to_le_bytes());
+    old_version[8..12].copy_from_slice(&4u32.to_le_bytes());
     let err = ProofFile::<HyperKzg>::from_bytes(&old_version).unwrap_err();
     assert!(matches!(
         err,
         ProofFileError::UnsupportedVersion {
-            found: 3,
-            supported: 4
+            found: 4,
+            supported: 5
         }
     ));
     assert_eq!(
         err.to_string(),
-        "proof file version 3; this build reads version 4"
+        "proof file version 4; this build reads version 5"
     );
     let mut trailing = bytes.clone();
     trailing.push(0);
