@@ -316,24 +316,34 @@ pub fn operand_reads(p: &LookupParams) -> Vec<(SubtableId, usize)> {
         .collect()
 }
 
-/// Reads of the low half of a one-operand query: the chunks C/2..C.
-fn low_half(p: &LookupParams) -> Vec<(SubtableId, usize)> {
-    (p.chunks / 2..p.chunks)
-        .map(|i| (SubtableId::Identity, i))
+/// Reads of one-operand query chunks: LEFT_ID_i and RIGHT_ID_i of each,
+/// the two b-bit halves of the 2b-bit chunk z_i = 2^b·LEFT_ID_i +
+/// RIGHT_ID_i. Every step reads them anyway (`operand_reads`), so a chunk's
+/// value costs no memory of its own.
+fn query_chunk_reads(chunks: std::ops::Range<usize>) -> Vec<(SubtableId, usize)> {
+    chunks
+        .flat_map(|i| [(SubtableId::LeftId, i), (SubtableId::RightId, i)])
         .collect()
 }
 
-/// Σ_j v_j · 2^(2b·(C−1−i_j)) over the given one-operand chunks: the bits
-/// of z those chunks hold, in place.
+/// Reads of the low half of a one-operand query: the chunks C/2..C.
+fn low_half(p: &LookupParams) -> Vec<(SubtableId, usize)> {
+    query_chunk_reads(p.chunks / 2..p.chunks)
+}
+
+/// Σ_j z_{i_j} · 2^(2b·(C−1−i_j)) over the given one-operand chunks, each
+/// z_i from its (LEFT_ID_i, RIGHT_ID_i) pair of `values` (the order
+/// [`query_chunk_reads`] gives): the bits of z those chunks hold, in place.
 fn pack_query_chunks<F: Field>(
     values: &[F],
     chunks: impl Iterator<Item = usize>,
     p: &LookupParams,
 ) -> F {
+    let half = crate::subtables::pow2::<F>(p.operand_chunk_bits());
     values
-        .iter()
+        .chunks_exact(2)
         .zip(chunks)
-        .map(|(v, i)| *v * p.query_chunk_weight::<F>(i))
+        .map(|(pair, i)| (pair[0] * half + pair[1]) * p.query_chunk_weight::<F>(i))
         .sum()
 }
 

@@ -1,8 +1,9 @@
 //! MULHU: z = x·y < 2^(2W); the result is the high word, chunks 0..C/2,
-//! each moved down by W bits: g = Σ_{i < C/2} ID(z_i) · 2^(2b·(C/2−1−i)).
+//! each moved down by W bits: g = Σ_{i < C/2} z_i · 2^(2b·(C/2−1−i)), each
+//! chunk z_i = 2^b·LEFT_ID_i + RIGHT_ID_i from its two halves.
 //! Degree 1: MULHU is one lookup, and MULH/MULHSU build on it.
 
-use super::{LookupInstruction, LookupParams, QueryForm};
+use super::{query_chunk_reads, LookupInstruction, LookupParams, QueryForm};
 use crate::subtables::{pow2, SubtableId};
 use ark_ff::Field;
 
@@ -13,16 +14,17 @@ impl LookupInstruction for Mulhu {
         QueryForm::Product
     }
     fn reads(&self, p: &LookupParams) -> Vec<(SubtableId, usize)> {
-        (0..p.chunks / 2)
-            .map(|i| (SubtableId::Identity, i))
-            .collect()
+        query_chunk_reads(0..p.chunks / 2)
     }
     fn combine<F: Field>(&self, values: &[F], p: &LookupParams) -> F {
         let high = p.chunks / 2;
+        let half = pow2::<F>(p.operand_chunk_bits());
         values
-            .iter()
+            .chunks_exact(2)
             .enumerate()
-            .map(|(i, v)| *v * pow2::<F>(p.log_m() as u32 * (high - 1 - i) as u32))
+            .map(|(i, pair)| {
+                (pair[0] * half + pair[1]) * pow2::<F>(p.log_m() as u32 * (high - 1 - i) as u32)
+            })
             .sum()
     }
     fn degree(&self, _p: &LookupParams) -> usize {

@@ -1,6 +1,7 @@
 //! LEFT_ID: T[x ‖ y] = x. With RIGHT_ID it hands the R1CS the operand
 //! bytes of an interleaved chunk, proven to be the chunk's halves (so the
-//! R1CS can pack them into the operands without range checks of its own).
+//! R1CS can pack them into the operands without range checks of its own),
+//! and gives the one-operand lookups each chunk's value 2^b·x + y.
 //! MLE: Σ_k 2^(b−1−k) · x_k.
 
 use super::{pack, split, Subtable};

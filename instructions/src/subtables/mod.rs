@@ -12,7 +12,6 @@
 
 mod and;
 mod eq;
-mod identity;
 mod is_zero;
 mod left_id;
 mod left_is_zero;
@@ -52,7 +51,6 @@ pub enum SubtableId {
     Eq,
     Ltu,
     Lts,
-    Identity,
     Lsb,
     IsZero,
     LeftMsb,
@@ -90,10 +88,6 @@ macro_rules! dispatch {
             }
             SubtableId::Lts => {
                 let $s = lts::Lts;
-                $body
-            }
-            SubtableId::Identity => {
-                let $s = identity::Identity;
                 $body
             }
             SubtableId::Lsb => {
@@ -167,7 +161,6 @@ impl SubtableId {
             Eq,
             Ltu,
             Lts,
-            Identity,
             Lsb,
             IsZero,
             LeftMsb,

@@ -1,4 +1,5 @@
-//! RIGHT_ID: T[x ‖ y] = y. MLE: Σ_k 2^(b−1−k) · y_k.
+//! RIGHT_ID: T[x ‖ y] = y: the low half of a chunk (see LEFT_ID).
+//! MLE: Σ_k 2^(b−1−k) · y_k.
 
 use super::{pack, split, Subtable};
 use crate::lookups::LookupParams;

@@ -46,8 +46,7 @@ pub struct LassoLayout {
     /// order `LookupKind::combine` takes the values.
     pub kind_reads: Vec<Vec<usize>>,
     /// The memories some kind's g reads (ascending): the primary sumcheck
-    /// claims E_m(r') for these only (the operand bytes LEFT_ID_i enter no
-    /// g).
+    /// claims E_m(r') for these only.
     pub primary_memories: Vec<usize>,
     /// `kind_reads` as positions in `primary_memories`.
     pub kind_primary_reads: Vec<Vec<usize>>,
@@ -347,7 +346,6 @@ pub fn entry_bits(table: SubtableId, p: &LookupParams) -> u32 {
     match table {
         Eq | Ltu | Lts | Lsb | IsZero | LeftMsb | LeftIsZero | RightIsZero => 1,
         And | Or | Xor | LeftId | RightId => b,
-        Identity => 2 * b,
         Sll(_) | Srl(_) | SraSign => p.word_bits,
     }
 }

@@ -397,6 +397,6 @@ fn registry_counts() {
         count(|c| matches!(c, WitnessColumn::Lasso(_))),
         count(|c| matches!(c, WitnessColumn::Aux(_))),
     ];
-    assert_eq!(counts, [50, 87, 13]);
-    assert_eq!(vk.registry.len(), 150);
+    assert_eq!(counts, [50, 83, 13]);
+    assert_eq!(vk.registry.len(), 146);
 }
