@@ -43,6 +43,10 @@ const BATCH: usize = 1024;
 /// pass to about 2^21 · (4 + 36) bytes.
 const MAX_ENTRIES_PER_PASS: usize = 1 << 21;
 
+/// A full-width column with fewer than 1/SPARSE_FRACTION non-zero scalars
+/// is committed over those alone.
+const SPARSE_FRACTION: usize = 8;
+
 /// Smallest output slice handed to one rayon task in a reduction level.
 const MIN_LEVEL_CHUNK: usize = 1 << 11;
 
@@ -72,16 +76,28 @@ pub fn msm_small<S: Scalars + ?Sized>(bases: &[G1Affine], scalars: &S) -> G1Proj
 
 /// Σ s_i·G_i for field elements: the small-value kernel if every scalar
 /// fits in 64 bits (a field column that happens to hold small values),
-/// otherwise the full-width bucket kernel.
+/// otherwise the full-width bucket kernel — over the non-zero scalars
+/// only when they are few (an R1CS hint that is an inverse on a handful
+/// of steps and 0 elsewhere would otherwise pay every window's pass over
+/// all of its zeros).
 pub fn msm_field(bases: &[G1Affine], scalars: &[Fr]) -> G1Projective {
     let bigints: Vec<BigInt<4>> = scalars.par_iter().map(|s| s.into_bigint()).collect();
     let num_bits = bigints.par_iter().map(|b| b.num_bits()).max().unwrap_or(0) as usize;
     if num_bits <= 64 {
         let small: Vec<u64> = bigints.par_iter().map(|b| b.0[0]).collect();
-        bucket_msm(bases, small.as_slice(), num_bits)
-    } else {
-        bucket_msm(bases, bigints.as_slice(), num_bits)
+        return bucket_msm(bases, small.as_slice(), num_bits);
     }
+    let nonzero = bigints.par_iter().filter(|b| !b.is_zero()).count();
+    if nonzero * SPARSE_FRACTION < bigints.len() {
+        let (sparse_bases, sparse_scalars): (Vec<G1Affine>, Vec<BigInt<4>>) = bigints
+            .iter()
+            .zip(bases)
+            .filter(|(b, _)| !b.is_zero())
+            .map(|(b, g)| (*g, *b))
+            .unzip();
+        return bucket_msm(&sparse_bases, sparse_scalars.as_slice(), num_bits);
+    }
+    bucket_msm(bases, bigints.as_slice(), num_bits)
 }
 
 /// Σ s_i·G_i by ark-ec's generic Pippenger (the reference the small-value
@@ -677,6 +693,31 @@ mod tests {
             })
             .collect();
         assert_eq!(msm_field(&bases, &extremes), reference(&bases, &extremes));
+        // Sparse full-width columns (the non-zero path) at both ends of the
+        // threshold, with the non-zeros first, last and scattered.
+        for nonzero in [
+            1usize,
+            7,
+            5000 / SPARSE_FRACTION - 1,
+            5000 / SPARSE_FRACTION,
+        ] {
+            for place in [0usize, 1, 2] {
+                let mut sparse = vec![Fr::zero(); 5000];
+                for k in 0..nonzero {
+                    let i = match place {
+                        0 => k,
+                        1 => 4999 - k,
+                        _ => (k * 7919) % 5000,
+                    };
+                    sparse[i] = Fr::rand(&mut rng);
+                }
+                assert_eq!(
+                    msm_field(&bases, &sparse),
+                    reference(&bases, &sparse),
+                    "{nonzero} non-zeros, placement {place}"
+                );
+            }
+        }
         let i64_extremes: Vec<i64> = (0..5000)
             .map(|i| [i64::MIN, i64::MAX, -1, 0, 1][i % 5])
             .collect();
