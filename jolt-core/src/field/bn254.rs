@@ -85,8 +85,75 @@ fn sub_p(r: &mut [u64; 4]) {
     }
 }
 
+/// A 6-limb unsigned integer: each product a·n of a representative
+/// a < p < 2^254 and n < 2^64 is below 2^318, so 2^66 of them fit.
+type Wide = [u64; 6];
+
+#[inline(always)]
+fn mac_wide(acc: &mut Wide, a: &[u64; 4], n: u64) {
+    let mut carry = 0u64;
+    for i in 0..4 {
+        // a_i·n + acc_i + carry ≤ (2^64 − 1)² + 2·(2^64 − 1) = 2^128 − 1.
+        let w = (a[i] as u128) * (n as u128) + acc[i] as u128 + carry as u128;
+        acc[i] = w as u64;
+        carry = (w >> 64) as u64;
+    }
+    let w = acc[4] as u128 + carry as u128;
+    acc[4] = w as u64;
+    acc[5] = acc[5].wrapping_add((w >> 64) as u64);
+}
+
+/// The element whose Montgomery representative is x mod p. With R = 2^256,
+/// x = lo + x_4·2^256 + x_5·2^320 and the representative x_4·2^256 = x_4·R
+/// is that of the element x_4 (and x_5·2^320 that of x_5·2^64).
+fn reduce_wide(x: &Wide) -> Fr {
+    let mut lo = [x[0], x[1], x[2], x[3]];
+    // lo < 2^256 < 6p.
+    while geq_p(&lo) {
+        sub_p(&mut lo);
+    }
+    let mut sum = Fr::new_unchecked(BigInt::new(lo));
+    if x[4] != 0 {
+        sum += Fr::from_u64(x[4]);
+    }
+    if x[5] != 0 {
+        sum += Fr::from_u64(x[5]).mul_u64(1 << 32).mul_u64(1 << 32);
+    }
+    sum
+}
+
+/// [`super::ProductSum`] for BN254: the products' representatives summed
+/// as plain integers, positive and negative apart. Since a's
+/// representative is a·R, Σ (a_i·R)·n_i = (Σ a_i·n_i)·R is the sum's
+/// representative once reduced mod p.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Bn254ProductSum {
+    positive: Wide,
+    negative: Wide,
+}
+
+impl super::ProductSum<Fr> for Bn254ProductSum {
+    #[inline(always)]
+    fn add_product(&mut self, a: &Fr, n: u64) {
+        mac_wide(&mut self.positive, &a.0 .0, n);
+    }
+
+    #[inline(always)]
+    fn sub_product(&mut self, a: &Fr, n: u64) {
+        mac_wide(&mut self.negative, &a.0 .0, n);
+    }
+
+    fn reduce(&self) -> Fr {
+        if self.negative == [0; 6] {
+            return reduce_wide(&self.positive);
+        }
+        reduce_wide(&self.positive) - reduce_wide(&self.negative)
+    }
+}
+
 impl JoltField for Fr {
     const NUM_BYTES: usize = 32;
+    type ProductSum = Bn254ProductSum;
 
     #[inline]
     fn from_u8(n: u8) -> Self {

@@ -8,6 +8,8 @@
 
 mod bn254;
 
+pub use bn254::Bn254ProductSum;
+
 use ark_ff::PrimeField;
 
 /// A prime field with fast conversions from, and multiplication by, small
@@ -63,6 +65,33 @@ pub trait JoltField: PrimeField {
     fn batch_inverse(values: &mut [Self]) {
         ark_ff::batch_inversion(values);
     }
+
+    /// An unreduced Σ a_i·n_i over small integers n_i (see
+    /// [`ProductSum`]).
+    type ProductSum: ProductSum<Self>;
+}
+
+/// Σ a_i·n_i for field elements a_i and integers |n_i| < 2^64, with one
+/// reduction at the end instead of one per product: a sum of k products
+/// costs k small multiply-adds and a single reduction. For the weighted
+/// sums of small witness values (an R1CS row's ρ^i times its integer
+/// value, a random combination of byte columns), where reducing each
+/// product would be most of the work.
+pub trait ProductSum<F>: Default + Copy + Send + Sync {
+    /// Adds a·n.
+    fn add_product(&mut self, a: &F, n: u64);
+    /// Subtracts a·n.
+    fn sub_product(&mut self, a: &F, n: u64);
+    /// Adds a·n for a signed n.
+    fn add_signed_product(&mut self, a: &F, n: i64) {
+        if n < 0 {
+            self.sub_product(a, n.unsigned_abs());
+        } else {
+            self.add_product(a, n as u64);
+        }
+    }
+    /// The sum as a field element.
+    fn reduce(&self) -> F;
 }
 
 #[cfg(test)]
@@ -131,6 +160,43 @@ mod tests {
                 assert_eq!(a.mul_i64(n as i64), *a * Fr::from_i64(n as i64));
             }
         }
+    }
+
+    #[test]
+    fn product_sums_match_field_arithmetic() {
+        let mut rng = ChaCha20Rng::seed_from_u64(5);
+        let mut elems: Vec<Fr> = (0..100).map(|_| Fr::rand(&mut rng)).collect();
+        elems.extend([Fr::zero(), Fr::one(), -Fr::one(), -Fr::from(2u64)]);
+        let mut scalars: Vec<i64> = edge_u64().into_iter().map(|n| n as i64).collect();
+        scalars.extend([i64::MIN, i64::MAX, -1, -255]);
+        // Sums of every length up to a few hundred terms, with the largest
+        // representatives and the largest |n| (the top limb's carries).
+        for len in [0usize, 1, 2, 5, 43, 300] {
+            for trial in 0..20 {
+                let mut sum = <Fr as JoltField>::ProductSum::default();
+                let mut expected = Fr::zero();
+                for k in 0..len {
+                    let a = elems[(k * 7 + trial * 13) % elems.len()];
+                    let n = scalars[(k * 3 + trial) % scalars.len()];
+                    sum.add_signed_product(&a, n);
+                    expected += a * Fr::from_i64(n);
+                    if k % 5 == 0 {
+                        let u = rand::Rng::gen::<u64>(&mut rng);
+                        sum.add_product(&a, u);
+                        sum.sub_product(&-a, u);
+                        expected += a * Fr::from(u) + a * Fr::from(u);
+                    }
+                }
+                assert_eq!(sum.reduce(), expected, "length {len}, trial {trial}");
+            }
+        }
+        // 2^16 products of the largest factors: the sum's top limbs fill.
+        let mut sum = <Fr as JoltField>::ProductSum::default();
+        let a = -Fr::one();
+        for _ in 0..1 << 16 {
+            sum.add_product(&a, u64::MAX);
+        }
+        assert_eq!(sum.reduce(), a * Fr::from(u64::MAX) * Fr::from(1u64 << 16));
     }
 
     #[test]

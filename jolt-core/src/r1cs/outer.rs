@@ -23,7 +23,7 @@ use rayon::prelude::*;
 
 use super::builder::{field_from_i128, LinearCombination, UniformR1cs, Variable};
 use super::witness::{column_value, R1csWitness, Value};
-use crate::field::JoltField;
+use crate::field::{JoltField, ProductSum};
 use crate::poly::{par_chunk_len, SplitEqPolynomial, PAR_THRESHOLD};
 use crate::subprotocols::SumcheckInstance;
 
@@ -221,6 +221,8 @@ impl<'a, 'w, F: JoltField> Outer<'a, 'w, F> {
         self.load(t, lo, lo_f);
         self.load(t + half, hi, hi_f);
         let mut out = [F::zero(); 3];
+        // Σ_i ρ^i·q_i over the integer rows, reduced once per pair.
+        let mut sums = [F::ProductSum::default(); 3];
         for row in &self.rows {
             let small = if row.reads_field {
                 None
@@ -229,9 +231,11 @@ impl<'a, 'w, F: JoltField> Outer<'a, 'w, F> {
             };
             match small {
                 Some(q) => {
-                    for (o, q) in out.iter_mut().zip(q) {
-                        if q != 0 {
-                            *o += mul_i128(row.rho, q);
+                    for ((o, sum), q) in out.iter_mut().zip(&mut sums).zip(q) {
+                        match u64::try_from(q.unsigned_abs()) {
+                            Ok(n) if q < 0 => sum.sub_product(&row.rho, n),
+                            Ok(n) => sum.add_product(&row.rho, n),
+                            Err(_) => *o += mul_i128(row.rho, q),
                         }
                     }
                 }
@@ -264,6 +268,9 @@ impl<'a, 'w, F: JoltField> Outer<'a, 'w, F> {
                     }
                 }
             }
+        }
+        for (o, sum) in out.iter_mut().zip(&sums) {
+            *o += sum.reduce();
         }
         out
     }
