@@ -30,7 +30,7 @@ pub use hyperkzg::{
 pub use reduction::{OpeningsProof, ProverOpening, VerifierOpening};
 pub use srs::Srs;
 
-use crate::field::JoltField;
+use crate::field::{JoltField, ProductSum};
 use crate::poly::{DensePolynomial, PAR_THRESHOLD};
 use crate::transcript::Transcript;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
@@ -133,13 +133,42 @@ impl<F: JoltField> Column<'_, F> {
                 .map(block)
                 .sum()
         }
+        // Σ eq_t·v_t for integer values: one unreduced sum per block,
+        // reduced once (`ProductSum`), instead of a reduction per entry.
+        fn small_dot<F: JoltField, T: Copy + Sync>(
+            eq: &[F],
+            values: &[T],
+            add: impl Fn(&mut F::ProductSum, &F, T) + Sync,
+        ) -> F {
+            let block = |(e, v): (&[F], &[T])| {
+                let mut sum = F::ProductSum::default();
+                for (e, &x) in e.iter().zip(v) {
+                    add(&mut sum, e, x);
+                }
+                sum.reduce()
+            };
+            let eq = &eq[..values.len()];
+            eq.par_chunks(PAR_THRESHOLD)
+                .zip(values.par_chunks(PAR_THRESHOLD))
+                .map(block)
+                .sum()
+        }
+        fn add_unsigned<F: JoltField>(sum: &mut F::ProductSum, e: &F, x: u64) {
+            if x != 0 {
+                sum.add_product(e, x);
+            }
+        }
         match *self {
             Column::Bits(v) => dot(eq, v, |e, b| if b { e } else { F::zero() }),
             Column::U8(v) => byte_dot(eq, v),
-            Column::U16(v) => dot(eq, v, |e, x| e.mul_u64(x as u64)),
-            Column::U32(v) => dot(eq, v, |e, x| e.mul_u64(x as u64)),
-            Column::U64(v) => dot(eq, v, |e, x| e.mul_u64(x)),
-            Column::I64(v) => dot(eq, v, |e, x| e.mul_i64(x)),
+            Column::U16(v) => small_dot(eq, v, |s, e, x| add_unsigned(s, e, x as u64)),
+            Column::U32(v) => small_dot(eq, v, |s, e, x| add_unsigned(s, e, x as u64)),
+            Column::U64(v) => small_dot(eq, v, add_unsigned),
+            Column::I64(v) => small_dot(eq, v, |s, e, x| {
+                if x != 0 {
+                    s.add_signed_product(e, x)
+                }
+            }),
             Column::Field(v) => dot(eq, v, |e, x| e * x),
         }
     }
@@ -335,4 +364,51 @@ fn absorb_batch<P: CommitmentScheme>(
     transcript.append_scalars(b"pcs batch point", point);
     transcript.append_scalars(b"pcs batch evals", evals);
     Ok(transcript.challenge_powers(b"pcs batch rho", commitments.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_bn254::Fr;
+    use ark_ff::UniformRand;
+    use rand::Rng;
+    use rand_chacha::rand_core::SeedableRng;
+    use rand_chacha::ChaCha20Rng;
+
+    /// Every width, below and above the parallel block size, with extreme
+    /// values: Σ eq_t·v_t equals the sum taken entry by entry in the field.
+    #[test]
+    fn evaluate_with_eq_matches_the_field_at_every_width() {
+        let mut rng = ChaCha20Rng::seed_from_u64(11);
+        for n in [1usize, 37, 3 * PAR_THRESHOLD + 5] {
+            let eq: Vec<Fr> = (0..n + 3).map(|_| Fr::rand(&mut rng)).collect();
+            let bits: Vec<bool> = (0..n).map(|_| rng.gen()).collect();
+            let u8s: Vec<u8> = (0..n).map(|_| rng.gen()).collect();
+            let u16s: Vec<u16> = (0..n)
+                .map(|i| if i % 3 == 0 { u16::MAX } else { rng.gen() })
+                .collect();
+            let u32s: Vec<u32> = (0..n)
+                .map(|i| if i % 3 == 0 { u32::MAX } else { rng.gen() })
+                .collect();
+            let u64s: Vec<u64> = (0..n)
+                .map(|i| if i % 2 == 0 { u64::MAX } else { rng.gen() })
+                .collect();
+            let i64s: Vec<i64> = (0..n)
+                .map(|i| [i64::MIN, i64::MAX, -1, 0, rng.gen()][i % 5])
+                .collect();
+            let fields: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
+            for column in [
+                Column::Bits(&bits),
+                Column::U8(&u8s),
+                Column::U16(&u16s),
+                Column::U32(&u32s),
+                Column::U64(&u64s),
+                Column::I64(&i64s),
+                Column::Field(&fields),
+            ] {
+                let expected: Fr = (0..n).map(|i| eq[i] * column.value(i)).sum();
+                assert_eq!(column.evaluate_with_eq(&eq), expected, "length {n}");
+            }
+        }
+    }
 }
