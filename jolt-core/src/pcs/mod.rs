@@ -367,13 +367,61 @@ fn absorb_batch<P: CommitmentScheme>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use ark_bn254::Fr;
     use ark_ff::UniformRand;
     use rand::Rng;
     use rand_chacha::rand_core::SeedableRng;
     use rand_chacha::ChaCha20Rng;
+
+    /// One column of every width, n entries each, with the extreme values
+    /// of each width mixed in: what the small-value kernels must get right.
+    pub(crate) struct EveryWidth {
+        pub bits: Vec<bool>,
+        pub u8s: Vec<u8>,
+        pub u16s: Vec<u16>,
+        pub u32s: Vec<u32>,
+        pub u64s: Vec<u64>,
+        pub i64s: Vec<i64>,
+        pub fields: Vec<Fr>,
+    }
+
+    impl EveryWidth {
+        pub(crate) fn random(n: usize, rng: &mut ChaCha20Rng) -> Self {
+            EveryWidth {
+                bits: (0..n).map(|_| rng.gen()).collect(),
+                u8s: (0..n).map(|_| rng.gen()).collect(),
+                u16s: (0..n)
+                    .map(|i| if i % 3 == 0 { u16::MAX } else { rng.gen() })
+                    .collect(),
+                u32s: (0..n)
+                    .map(|i| if i % 3 == 0 { u32::MAX } else { rng.gen() })
+                    .collect(),
+                u64s: (0..n)
+                    .map(|i| if i % 2 == 0 { u64::MAX } else { rng.gen() })
+                    .collect(),
+                i64s: (0..n)
+                    .map(|i| [i64::MIN, i64::MAX, -1, 0, rng.gen()][i % 5])
+                    .collect(),
+                fields: (0..n).map(|_| Fr::rand(rng)).collect(),
+            }
+        }
+
+        /// The columns in the order bits, u8, u16, u32, u64, i64, field,
+        /// each cut to its entry of `lens`.
+        pub(crate) fn columns(&self, lens: [usize; 7]) -> Vec<Column<'_, Fr>> {
+            vec![
+                Column::Bits(&self.bits[..lens[0]]),
+                Column::U8(&self.u8s[..lens[1]]),
+                Column::U16(&self.u16s[..lens[2]]),
+                Column::U32(&self.u32s[..lens[3]]),
+                Column::U64(&self.u64s[..lens[4]]),
+                Column::I64(&self.i64s[..lens[5]]),
+                Column::Field(&self.fields[..lens[6]]),
+            ]
+        }
+    }
 
     /// Every width, below and above the parallel block size, with extreme
     /// values: Σ eq_t·v_t equals the sum taken entry by entry in the field.
@@ -382,30 +430,8 @@ mod tests {
         let mut rng = ChaCha20Rng::seed_from_u64(11);
         for n in [1usize, 37, 3 * PAR_THRESHOLD + 5] {
             let eq: Vec<Fr> = (0..n + 3).map(|_| Fr::rand(&mut rng)).collect();
-            let bits: Vec<bool> = (0..n).map(|_| rng.gen()).collect();
-            let u8s: Vec<u8> = (0..n).map(|_| rng.gen()).collect();
-            let u16s: Vec<u16> = (0..n)
-                .map(|i| if i % 3 == 0 { u16::MAX } else { rng.gen() })
-                .collect();
-            let u32s: Vec<u32> = (0..n)
-                .map(|i| if i % 3 == 0 { u32::MAX } else { rng.gen() })
-                .collect();
-            let u64s: Vec<u64> = (0..n)
-                .map(|i| if i % 2 == 0 { u64::MAX } else { rng.gen() })
-                .collect();
-            let i64s: Vec<i64> = (0..n)
-                .map(|i| [i64::MIN, i64::MAX, -1, 0, rng.gen()][i % 5])
-                .collect();
-            let fields: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
-            for column in [
-                Column::Bits(&bits),
-                Column::U8(&u8s),
-                Column::U16(&u16s),
-                Column::U32(&u32s),
-                Column::U64(&u64s),
-                Column::I64(&i64s),
-                Column::Field(&fields),
-            ] {
+            let values = EveryWidth::random(n, &mut rng);
+            for column in values.columns([n; 7]) {
                 let expected: Fr = (0..n).map(|i| eq[i] * column.value(i)).sum();
                 assert_eq!(column.evaluate_with_eq(&eq), expected, "length {n}");
             }

@@ -400,48 +400,54 @@ pub fn linear_combination_of_columns<F: JoltField>(
     }
     let mut out = vec![F::zero(); 1 << num_vars];
     let chunk = 1 << 12;
-    out.par_chunks_mut(chunk).enumerate().for_each(|(k, out)| {
-        let start = k * chunk;
-        let mut sums = vec![F::ProductSum::default(); out.len()];
-        let mut any_small = false;
-        for (column, c) in columns.iter().zip(coeffs) {
-            if start >= column.len() {
-                continue;
-            }
-            let end = (start + out.len()).min(column.len());
-            match column {
-                Column::Bits(v) => {
-                    for (o, &b) in out.iter_mut().zip(&v[start..end]) {
-                        if b {
-                            *o += *c;
+    // The unreduced sums (96 bytes an entry at BN254) are allocated once
+    // per rayon job, not once per chunk.
+    let new_sums = || vec![F::ProductSum::default(); chunk];
+    out.par_chunks_mut(chunk)
+        .enumerate()
+        .for_each_init(new_sums, |sums, (k, out)| {
+            let start = k * chunk;
+            let sums = &mut sums[..out.len()];
+            sums.fill(F::ProductSum::default());
+            let mut any_small = false;
+            for (column, c) in columns.iter().zip(coeffs) {
+                if start >= column.len() {
+                    continue;
+                }
+                let end = (start + out.len()).min(column.len());
+                match column {
+                    Column::Bits(v) => {
+                        for (o, &b) in out.iter_mut().zip(&v[start..end]) {
+                            if b {
+                                *o += *c;
+                            }
+                        }
+                    }
+                    Column::Field(v) => {
+                        for (o, x) in out.iter_mut().zip(&v[start..end]) {
+                            *o += *c * x;
+                        }
+                    }
+                    Column::U8(v) => add_small(sums, c, &v[start..end]),
+                    Column::U16(v) => add_small(sums, c, &v[start..end]),
+                    Column::U32(v) => add_small(sums, c, &v[start..end]),
+                    Column::U64(v) => add_small(sums, c, &v[start..end]),
+                    Column::I64(v) => {
+                        for (sum, &x) in sums.iter_mut().zip(&v[start..end]) {
+                            if x != 0 {
+                                sum.add_signed_product(c, x);
+                            }
                         }
                     }
                 }
-                Column::Field(v) => {
-                    for (o, x) in out.iter_mut().zip(&v[start..end]) {
-                        *o += *c * x;
-                    }
-                }
-                Column::U8(v) => add_small(&mut sums, c, &v[start..end]),
-                Column::U16(v) => add_small(&mut sums, c, &v[start..end]),
-                Column::U32(v) => add_small(&mut sums, c, &v[start..end]),
-                Column::U64(v) => add_small(&mut sums, c, &v[start..end]),
-                Column::I64(v) => {
-                    for (sum, &x) in sums.iter_mut().zip(&v[start..end]) {
-                        if x != 0 {
-                            sum.add_signed_product(c, x);
-                        }
-                    }
+                any_small |= !matches!(column, Column::Bits(_) | Column::Field(_));
+            }
+            if any_small {
+                for (o, sum) in out.iter_mut().zip(sums.iter()) {
+                    *o += sum.reduce();
                 }
             }
-            any_small |= !matches!(column, Column::Bits(_) | Column::Field(_));
-        }
-        if any_small {
-            for (o, sum) in out.iter_mut().zip(&sums) {
-                *o += sum.reduce();
-            }
-        }
-    });
+        });
     DensePolynomial::new(out)
 }
 
@@ -459,32 +465,11 @@ mod tests {
     /// with the combination computed entry by entry in the field.
     #[test]
     fn linear_combination_of_every_width_matches_the_field() {
-        use rand::Rng;
         let mut rng = ChaCha20Rng::seed_from_u64(9);
-        let n = 5000;
-        let bits: Vec<bool> = (0..n).map(|_| rng.gen()).collect();
-        let u8s: Vec<u8> = (0..n).map(|_| rng.gen()).collect();
-        let u16s: Vec<u16> = (0..3000).map(|_| rng.gen()).collect();
-        let u32s: Vec<u32> = (0..n)
-            .map(|i| if i % 3 == 0 { u32::MAX } else { rng.gen() })
-            .collect();
-        let u64s: Vec<u64> = (0..n)
-            .map(|i| if i % 2 == 0 { u64::MAX } else { rng.gen() })
-            .collect();
-        let i64s: Vec<i64> = (0..n)
-            .map(|i| [i64::MIN, i64::MAX, -1, 0, rng.gen()][i % 5])
-            .collect();
-        let fields: Vec<Fr> = (0..100).map(|_| Fr::rand(&mut rng)).collect();
-        let columns = [
-            Column::Bits(&bits),
-            Column::U8(&u8s),
-            Column::U16(&u16s),
-            Column::U32(&u32s),
-            Column::U64(&u64s),
-            Column::I64(&i64s),
-            Column::Field(&fields),
-            Column::U64(&u64s),
-        ];
+        let values = crate::pcs::tests::EveryWidth::random(5000, &mut rng);
+        // Shorter columns are zero padded; the u64 column appears twice.
+        let mut columns = values.columns([5000, 5000, 3000, 5000, 5000, 5000, 100]);
+        columns.push(Column::U64(&values.u64s));
         let mut coeffs: Vec<Fr> = (0..columns.len()).map(|_| Fr::rand(&mut rng)).collect();
         coeffs[4] = -Fr::one();
         let num_vars = 13;
