@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use super::layout::{entry_bits, LassoLayout};
 use super::LassoColumn;
 use crate::field::JoltField;
-use crate::pcs::Column;
+use crate::pcs::{Column, StepIndex, TableRead};
 use crate::poly::PAR_THRESHOLD;
 use crate::trace_length::TraceLength;
 
@@ -304,6 +304,22 @@ impl LassoWitness {
         }
         columns.push((LassoColumn::Output, Column::U32(&self.outputs)));
         columns
+    }
+
+    /// E_m as the read of memory m's subtable at its chunk's index (a
+    /// commitment hint, [`crate::pcs::table_read`]); `None` for the other
+    /// columns.
+    pub fn table_read<F: JoltField>(&self, column: LassoColumn) -> Option<TableRead<'_, F>> {
+        match column {
+            LassoColumn::ReadValue(m) => {
+                let &(_, chunk) = self.layout.memories.get(m)?;
+                Some(TableRead {
+                    index: StepIndex::U16(&self.dims[chunk]),
+                    table: self.table(m).as_column(),
+                })
+            }
+            _ => None,
+        }
     }
 
     /// The column's values (for tests and for the caller's PCS prover).

@@ -48,7 +48,7 @@ use crate::codec::ProofVec;
 use crate::error::VerifyError;
 use crate::field::JoltField;
 use crate::opening::OpeningClaim;
-use crate::pcs::Column;
+use crate::pcs::{Column, StepIndex, TableRead};
 use crate::poly::{EqPolynomial, IdentityPolynomial};
 use crate::subprotocols::multiset::{
     build_leaves, prove_memories, verify_memories, Fingerprint, MemoryShape, Multisets,
@@ -355,6 +355,43 @@ impl BytecodeWitness {
             BytecodeColumn::SequenceRemaining => Column::U16(&self.sequence_remaining),
             BytecodeColumn::ReadCount => Column::U32(&self.read_count),
             BytecodeColumn::FinalCount => Column::U32(&self.final_count),
+        }
+    }
+
+    /// The table itself in column form, as if step a read row a: the
+    /// tables that the per-step bytecode columns read (the commitment's
+    /// table-read hints, [`crate::pcs::table_read`]). No read counts.
+    pub fn of_rows(rows: &[BytecodeRow]) -> Self {
+        let field = |f: fn(&BytecodeRow) -> u32| rows.iter().map(f).collect::<Vec<u32>>();
+        let flags: Vec<u64> = rows.iter().map(|r| r.flags).collect();
+        BytecodeWitness {
+            address: (0..rows.len() as u32).collect(),
+            pc: field(|r| r.pc),
+            flag_bits: Self::unpack(&flags),
+            flags,
+            rd: rows.iter().map(|r| r.rd).collect(),
+            rs1: rows.iter().map(|r| r.rs1).collect(),
+            rs2: rows.iter().map(|r| r.rs2).collect(),
+            imm: field(|r| r.imm),
+            sequence_remaining: rows.iter().map(|r| r.sequence_remaining).collect(),
+            read_count: Vec::new(),
+            final_count: Vec::new(),
+        }
+    }
+
+    /// Column `column` as a read of `rows` (built by [`Self::of_rows`]) at
+    /// the step's row, for every column that is a field of the row.
+    pub fn table_read<'a, F>(
+        &'a self,
+        rows: &'a BytecodeWitness,
+        column: BytecodeColumn,
+    ) -> Option<TableRead<'a, F>> {
+        match column {
+            BytecodeColumn::ReadCount | BytecodeColumn::FinalCount => None,
+            _ => Some(TableRead {
+                index: StepIndex::U32(&self.address),
+                table: rows.column(column),
+            }),
         }
     }
 

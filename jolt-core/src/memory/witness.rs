@@ -21,7 +21,7 @@ use super::read_write::ReadWriteWitness;
 use super::timestamps::{now, range_counts, SLOTS};
 use super::{MemoryColumn, MemoryPreprocessing, Slot};
 use crate::field::JoltField;
-use crate::pcs::Column;
+use crate::pcs::{Column, TableRead};
 use crate::trace_length::TraceLength;
 use crate::tracer::{ProgramIO, RamAccess, Trace, NUM_REGISTERS};
 
@@ -60,6 +60,9 @@ pub struct MemoryWitness {
     pub(crate) space: AddressSpace,
     pub(crate) io: ProgramIO,
     pub(crate) bytecode: BytecodeWitness,
+    /// The bytecode table in column form ([`BytecodeWitness::of_rows`]):
+    /// public, not committed; the tables the bytecode columns read.
+    pub(crate) bytecode_rows: BytecodeWitness,
     pub(crate) read_write: ReadWriteWitness,
 }
 
@@ -267,6 +270,7 @@ impl MemoryWitness {
             space: *space,
             io: trace.io.clone(),
             bytecode: bc,
+            bytecode_rows: BytecodeWitness::of_rows(table.rows()),
             read_write,
         })
     }
@@ -307,6 +311,16 @@ impl MemoryWitness {
             MemoryColumn::RangeFinalCount => Column::U32(&rw.range_final_count),
             MemoryColumn::FinalValue => Column::U32(&rw.final_value),
             MemoryColumn::FinalTimestamp => Column::U32(&rw.final_timestamp),
+        }
+    }
+
+    /// The table `column` reads per step, if it is a field of the
+    /// bytecode row the step reads (a commitment hint,
+    /// [`crate::pcs::table_read`]).
+    pub fn table_read<F>(&self, column: MemoryColumn) -> Option<TableRead<'_, F>> {
+        match column {
+            MemoryColumn::Bytecode(c) => self.bytecode.table_read(&self.bytecode_rows, c),
+            _ => None,
         }
     }
 

@@ -39,7 +39,7 @@ use super::error::{check_len, PcsError};
 use super::kzg;
 use super::msm;
 use super::srs::{self, Srs};
-use super::{Column, CommitmentScheme};
+use super::{Column, CommitmentScheme, TableRead};
 use crate::codec::ProofVec;
 use crate::poly::DensePolynomial;
 use crate::transcript::Transcript;
@@ -184,6 +184,51 @@ impl CommitmentScheme for HyperKzg {
         Ok(HyperKzgCommitment(
             msm::msm_column(&pk.g1_powers, column).into_affine(),
         ))
+    }
+
+    /// Columns whose hint holds are committed through the bucket sums of
+    /// their index ([`msm::index_buckets`], once per distinct index), the
+    /// rest as in [`CommitmentScheme::batch_commit`].
+    fn batch_commit_with_reads(
+        pk: &HyperKzgProverKey,
+        columns: &[Column<'_, Fr>],
+        reads: &[Option<TableRead<'_, Fr>>],
+    ) -> Result<Vec<HyperKzgCommitment>, PcsError> {
+        check_len("table-read hints", columns.len(), reads.len())?;
+        for column in columns {
+            check_commit_len(pk, column.len())?;
+        }
+        let held: Vec<Option<&TableRead<'_, Fr>>> = columns
+            .par_iter()
+            .zip(reads)
+            .map(|(column, read)| read.as_ref().filter(|r| r.holds_for(column)))
+            .collect();
+        let mut keys: Vec<(usize, usize)> = held.iter().flatten().map(|r| r.index.key()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let buckets: Vec<msm::IndexBuckets> = keys
+            .iter()
+            .map(|key| {
+                // Invariant: every key came from a held read.
+                let read = held.iter().flatten().find(|r| r.index.key() == *key).unwrap();
+                msm::index_buckets(&pk.g1_powers, read.index)
+            })
+            .collect();
+        Ok(columns
+            .par_iter()
+            .zip(&held)
+            .map(|(column, read)| {
+                let point = match read {
+                    Some(read) => {
+                        // Invariant: the key is in `keys` (collected above).
+                        let k = keys.binary_search(&read.index.key()).unwrap();
+                        msm::msm_table_read(&buckets[k], read.table)
+                    }
+                    None => msm::msm_column(&pk.g1_powers, *column),
+                };
+                HyperKzgCommitment(point.into_affine())
+            })
+            .collect())
     }
 
     fn combine_commitments(
@@ -471,6 +516,7 @@ fn batch_polys(polys: &[&[Fr]], q_powers: &[Fr]) -> Vec<Fr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pcs::StepIndex;
     use ark_ff::UniformRand;
     use rand::Rng;
     use rand_chacha::rand_core::SeedableRng;
@@ -614,6 +660,49 @@ mod tests {
             let padded = DensePolynomial::new_padded(field);
             assert_eq!(*c, HyperKzg::commit(pk, (&padded).into()).unwrap());
         }
+    }
+
+    #[test]
+    fn table_reads_commit_like_their_columns() {
+        let mut rng = ChaCha20Rng::seed_from_u64(5);
+        let (pk, _) = keys();
+        let n = 1 << 10;
+        // Rows 0..300 of which some are never read; one index of each width.
+        let index16: Vec<u16> = (0..n).map(|_| rng.gen_range(0..300u16)).collect();
+        let index32: Vec<u32> = (0..n).map(|_| rng.gen_range(0..7u32)).collect();
+        let bits: Vec<bool> = (0..300).map(|_| rng.gen()).collect();
+        let u16s: Vec<u16> = (0..300).map(|_| rng.gen()).collect();
+        let i64s: Vec<i64> = (0..7).map(|_| rng.gen()).collect();
+        let field: Vec<Fr> = (0..7).map(|_| Fr::rand(&mut rng)).collect();
+        let read = |index: StepIndex<'_>, table: &[Fr]| -> Vec<Fr> {
+            (0..n).map(|t| table[index.get(t)]).collect()
+        };
+        let tables: Vec<(StepIndex<'_>, Column<'_, Fr>)> = vec![
+            (StepIndex::U16(&index16), Column::Bits(&bits)),
+            (StepIndex::U16(&index16), Column::U16(&u16s)),
+            (StepIndex::U32(&index32), Column::I64(&i64s)),
+            (StepIndex::U32(&index32), Column::Field(&field)),
+        ];
+        let mut values: Vec<Vec<Fr>> = tables
+            .iter()
+            .map(|(index, table)| read(*index, &table.to_field()))
+            .collect();
+        // A column that is not the read it is hinted as (a tampered
+        // witness) is committed as itself.
+        values.push(values[1].clone());
+        values[4][17] += Fr::from(1u64);
+        let mut reads: Vec<Option<TableRead<'_, Fr>>> = tables
+            .iter()
+            .map(|&(index, table)| Some(TableRead { index, table }))
+            .collect();
+        reads.push(reads[1]);
+        values.push((0..n).map(|_| Fr::rand(&mut rng)).collect());
+        reads.push(None);
+
+        let columns: Vec<Column<'_, Fr>> = values.iter().map(|v| Column::Field(v)).collect();
+        let hinted = HyperKzg::batch_commit_with_reads(pk, &columns, &reads).unwrap();
+        assert_eq!(hinted, HyperKzg::batch_commit(pk, &columns).unwrap());
+        assert!(HyperKzg::batch_commit_with_reads(pk, &columns, &reads[1..]).is_err());
     }
 
     #[test]

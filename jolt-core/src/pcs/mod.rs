@@ -10,7 +10,8 @@
 //!   to one opening ([`reduction`]).
 //! - [`hyperkzg`] implements it over BN254 with [`kzg`] openings of the
 //!   successive folds; [`srs`] holds the powers of τ it needs; [`msm`] is
-//!   the small-value commitment kernel.
+//!   the small-value commitment kernel; [`table_read`] lets it commit a
+//!   column that reads a public table per step over the rows read.
 //!
 //! Points follow the convention of [`crate::poly`]: `point\[0]` is the top
 //! variable (the most significant bit of the table index).
@@ -22,6 +23,7 @@ pub mod msm;
 pub mod ptau;
 pub mod reduction;
 pub mod srs;
+pub mod table_read;
 
 pub use error::PcsError;
 pub use hyperkzg::{
@@ -29,6 +31,7 @@ pub use hyperkzg::{
 };
 pub use reduction::{OpeningsProof, ProverOpening, VerifierOpening};
 pub use srs::Srs;
+pub use table_read::{StepIndex, TableRead};
 
 use crate::field::{JoltField, ProductSum};
 use crate::poly::{DensePolynomial, PAR_THRESHOLD};
@@ -255,6 +258,19 @@ pub trait CommitmentScheme: Clone + Debug + Send + Sync + 'static {
             .par_iter()
             .map(|column| Self::commit(pk, *column))
             .collect()
+    }
+
+    /// Commits many columns, some with a hint that they read a public
+    /// table at per-step indices (`reads[i]` for `columns[i]`). The
+    /// commitments are those of [`Self::batch_commit`]: a hint only lets the
+    /// scheme compute them faster, and one that does not hold is ignored.
+    fn batch_commit_with_reads(
+        pk: &Self::ProverKey,
+        columns: &[Column<'_, Self::Field>],
+        reads: &[Option<TableRead<'_, Self::Field>>],
+    ) -> Result<Vec<Self::Commitment>, PcsError> {
+        error::check_len("table-read hints", columns.len(), reads.len())?;
+        Self::batch_commit(pk, columns)
     }
 
     /// Σ_i coeffs\[i]·commitments\[i]: the commitment to Σ_i coeffs\[i]·P_i.

@@ -24,7 +24,7 @@
 //! Hands on: [`msm_column`], the commitment kernel behind
 //! [`super::Column`].
 
-use super::Column;
+use super::{Column, StepIndex};
 use ark_bn254::{Fq, Fr, G1Affine, G1Projective};
 use ark_ec::{AffineRepr, CurveGroup, PrimeGroup};
 use ark_ff::{AdditiveGroup, BigInt, BigInteger, Field, One, PrimeField, Zero};
@@ -98,6 +98,80 @@ pub fn msm_field(bases: &[G1Affine], scalars: &[Fr]) -> G1Projective {
         return bucket_msm(&sparse_bases, sparse_scalars.as_slice(), num_bits);
     }
     bucket_msm(bases, bigints.as_slice(), num_bits)
+}
+
+/// The bucket sums of a step index (see [`super::table_read`]): for each
+/// table row a that some step reads, B_a = Σ_{t: index\[t] = a} G_t.
+pub struct IndexBuckets {
+    /// The rows read at least once, increasing.
+    rows: Vec<u32>,
+    /// B_a for each of `rows`.
+    sums: Vec<G1Affine>,
+}
+
+/// One counting sort of the steps by row and one tree of batch-affine
+/// additions: about T additions, whatever the number of rows.
+///
+/// # Panics
+/// If `bases` is shorter than the index (callers check the key first).
+pub fn index_buckets(bases: &[G1Affine], index: StepIndex<'_>) -> IndexBuckets {
+    let n = index.len();
+    assert!(bases.len() >= n, "more steps than bases");
+    let num_rows = (0..n).map(|t| index.get(t)).max().map_or(0, |m| m + 1);
+    let mut offsets = vec![0u32; num_rows + 1];
+    for t in 0..n {
+        offsets[index.get(t) + 1] += 1;
+    }
+    for a in 0..num_rows {
+        offsets[a + 1] += offsets[a];
+    }
+    let mut next = offsets[..num_rows].to_vec();
+    let mut sorted = vec![0u32; n];
+    for t in 0..n {
+        let a = index.get(t);
+        sorted[next[a] as usize] = t as u32;
+        next[a] += 1;
+    }
+    let rows: Vec<u32> = (0..num_rows as u32)
+        .filter(|&a| offsets[a as usize + 1] > offsets[a as usize])
+        .collect();
+    let all = segmented_sums(
+        &Indexed {
+            bases,
+            sorted: &sorted,
+        },
+        offsets,
+    );
+    let sums = rows.iter().map(|&a| all[a as usize]).collect();
+    IndexBuckets { rows, sums }
+}
+
+/// Σ_t table\[index\[t]]·G_t = Σ_a table\[a]·B_a over the rows read.
+///
+/// # Panics
+/// If a row read lies past the table's end (callers check the read first
+/// with [`TableRead::holds_for`](super::TableRead::holds_for)).
+pub fn msm_table_read(buckets: &IndexBuckets, table: Column<'_, Fr>) -> G1Projective {
+    let rows = &buckets.rows;
+    let gather_u64 = |value: &dyn Fn(usize) -> u64| -> Vec<u64> {
+        rows.iter().map(|&a| value(a as usize)).collect()
+    };
+    let scalars: Vec<u64> = match table {
+        Column::Bits(v) => gather_u64(&|a| v[a] as u64),
+        Column::U8(v) => gather_u64(&|a| v[a] as u64),
+        Column::U16(v) => gather_u64(&|a| v[a] as u64),
+        Column::U32(v) => gather_u64(&|a| v[a] as u64),
+        Column::U64(v) => gather_u64(&|a| v[a]),
+        Column::I64(v) => {
+            let signed: Vec<i64> = rows.iter().map(|&a| v[a as usize]).collect();
+            return msm_small(&buckets.sums, signed.as_slice());
+        }
+        Column::Field(v) => {
+            let field: Vec<Fr> = rows.iter().map(|&a| v[a as usize]).collect();
+            return msm_field(&buckets.sums, &field);
+        }
+    };
+    msm_small(&buckets.sums, scalars.as_slice())
 }
 
 /// Σ s_i·G_i by ark-ec's generic Pippenger (the reference the small-value

@@ -137,7 +137,13 @@ pub(crate) fn prove_trace_with<P: CommitmentScheme, H: WitnessHook<P::Field>>(
         .iter()
         .map(|&c| witness.column(c))
         .collect();
-    let commitments = P::batch_commit(&pk.pcs, &columns)?;
+    let reads: Vec<_> = vk
+        .registry
+        .columns()
+        .iter()
+        .map(|&c| witness.table_read(c))
+        .collect();
+    let commitments = P::batch_commit_with_reads(&pk.pcs, &columns, &reads)?;
     absorb_commitments::<P>(&mut transcript, &commitments);
     phases.mark("commit", start);
     let detail = format!("{} columns", commitments.len());

@@ -102,6 +102,36 @@ fn every_committed_column_change_is_rejected() {
     assert!(accepted.is_empty(), "accepted after a change: {accepted:?}");
 }
 
+/// The commitment's table-read hints hold for an honest witness, so the
+/// fast kernel is the one that runs: every Lasso read value, every Lasso
+/// flag and every bytecode field but the counts is a read of its table.
+#[test]
+fn table_read_hints_hold_for_an_honest_witness() {
+    use super::witness::Witness;
+    use crate::lasso::LassoColumn;
+    use crate::memory::BytecodeColumn;
+    let ((_, vk), trace) = fixture();
+    let trace_length = TraceLength::from_proof("test", honest().proof.trace_length).unwrap();
+    let witness = Witness::<Fr>::owned_columns(vk, trace, trace_length).unwrap();
+    let mut hinted = 0;
+    for &column in vk.registry.columns() {
+        let expected = match column {
+            WitnessColumn::Lasso(LassoColumn::ReadValue(_) | LassoColumn::Flag(_)) => true,
+            WitnessColumn::Memory(MemoryColumn::Bytecode(c)) => {
+                !matches!(c, BytecodeColumn::ReadCount | BytecodeColumn::FinalCount)
+            }
+            _ => false,
+        };
+        let read = witness.table_read(column);
+        assert_eq!(read.is_some(), expected, "{column:?}");
+        if let Some(read) = read {
+            assert!(read.holds_for(&witness.column(column)), "{column:?}");
+            hinted += 1;
+        }
+    }
+    assert!(hinted > 50, "{hinted} hinted columns");
+}
+
 /// The proof's I/O must be the run's: other outputs, panic flag or inputs
 /// are rejected, whether the honest proof is checked against them or the
 /// prover claims them from the start.

@@ -9,9 +9,9 @@ use super::keys::VerifierKey;
 use super::registry::WitnessColumn;
 use super::ZkvmError;
 use crate::field::JoltField;
-use crate::lasso::{LassoWitness, LookupRow};
-use crate::memory::MemoryWitness;
-use crate::pcs::{Column, CommitmentScheme};
+use crate::lasso::{LassoColumn, LassoWitness, LookupRow};
+use crate::memory::{BytecodeColumn, MemoryColumn, MemoryWitness};
+use crate::pcs::{Column, CommitmentScheme, TableRead};
 use crate::r1cs::{compute_aux, NarrowColumn, R1csWitness};
 use crate::trace_length::TraceLength;
 use crate::tracer::Trace;
@@ -99,6 +99,23 @@ impl<F: JoltField> Witness<F> {
             // The registry lists only columns the layout has.
             WitnessColumn::Lasso(c) => self.lasso.column(c).expect("registered Lasso column"),
             WitnessColumn::Aux(k) => self.aux[k].as_column(),
+        }
+    }
+
+    /// The public table `column` reads per step, if it is one: Lasso's
+    /// read values (their subtables at the chunk index), the bytecode
+    /// fields, and Lasso's flags, which are the bytecode row's lookup
+    /// flags. A hint for the commitment kernel only
+    /// ([`crate::pcs::table_read`]): it is checked against the column
+    /// before it is used.
+    pub fn table_read(&self, column: WitnessColumn) -> Option<TableRead<'_, F>> {
+        match column {
+            WitnessColumn::Memory(c) => self.memory.table_read(c),
+            WitnessColumn::Lasso(LassoColumn::Flag(k)) => self
+                .memory
+                .table_read(MemoryColumn::Bytecode(BytecodeColumn::LookupFlag(k))),
+            WitnessColumn::Lasso(c) => self.lasso.table_read(c),
+            WitnessColumn::Aux(_) => None,
         }
     }
 
