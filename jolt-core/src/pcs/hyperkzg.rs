@@ -39,7 +39,7 @@ use super::error::{check_len, PcsError};
 use super::kzg;
 use super::msm;
 use super::srs::{self, Srs};
-use super::{Column, CommitmentScheme, TableRead};
+use super::{Column, CommitmentScheme, StepIndex, TableRead};
 use crate::codec::ProofVec;
 use crate::poly::DensePolynomial;
 use crate::transcript::Transcript;
@@ -206,14 +206,15 @@ impl CommitmentScheme for HyperKzg {
         let mut keys: Vec<(usize, usize)> = held.iter().flatten().map(|r| r.index.key()).collect();
         keys.sort_unstable();
         keys.dedup();
-        let buckets: Vec<msm::IndexBuckets> = keys
+        let indices: Vec<StepIndex<'_>> = keys
             .iter()
             .map(|key| {
                 // Invariant: every key came from a held read.
                 let read = held.iter().flatten().find(|r| r.index.key() == *key).unwrap();
-                msm::index_buckets(&pk.g1_powers, read.index)
+                read.index
             })
             .collect();
+        let buckets = msm::index_buckets(&pk.g1_powers, &indices);
         Ok(columns
             .par_iter()
             .zip(&held)
@@ -516,7 +517,6 @@ fn batch_polys(polys: &[&[Fr]], q_powers: &[Fr]) -> Vec<Fr> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pcs::StepIndex;
     use ark_ff::UniformRand;
     use rand::Rng;
     use rand_chacha::rand_core::SeedableRng;

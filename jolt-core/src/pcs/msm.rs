@@ -109,41 +109,65 @@ pub struct IndexBuckets {
     sums: Vec<G1Affine>,
 }
 
-/// One counting sort of the steps by row and one tree of batch-affine
-/// additions: about T additions, whatever the number of rows.
+/// The bucket sums of several step indices at once: one counting sort of
+/// the steps by row per index, then one tree of batch-affine additions over
+/// all of their buckets (about T additions per index, whatever the number
+/// of rows; one tree keeps both threads busy on the small indices too).
 ///
 /// # Panics
-/// If `bases` is shorter than the index (callers check the key first).
-pub fn index_buckets(bases: &[G1Affine], index: StepIndex<'_>) -> IndexBuckets {
-    let n = index.len();
-    assert!(bases.len() >= n, "more steps than bases");
-    let num_rows = (0..n).map(|t| index.get(t)).max().map_or(0, |m| m + 1);
-    let mut offsets = vec![0u32; num_rows + 1];
-    for t in 0..n {
-        offsets[index.get(t) + 1] += 1;
-    }
-    for a in 0..num_rows {
-        offsets[a + 1] += offsets[a];
-    }
-    let mut next = offsets[..num_rows].to_vec();
-    let mut sorted = vec![0u32; n];
-    for t in 0..n {
-        let a = index.get(t);
-        sorted[next[a] as usize] = t as u32;
-        next[a] += 1;
-    }
-    let rows: Vec<u32> = (0..num_rows as u32)
-        .filter(|&a| offsets[a as usize + 1] > offsets[a as usize])
+/// If `bases` is shorter than an index (callers check the key first).
+pub fn index_buckets(bases: &[G1Affine], indices: &[StepIndex<'_>]) -> Vec<IndexBuckets> {
+    // Per index: its rows' offsets into its own sorted steps.
+    let sorts: Vec<(Vec<u32>, Vec<u32>)> = indices
+        .par_iter()
+        .map(|index| {
+            let n = index.len();
+            assert!(bases.len() >= n, "more steps than bases");
+            let num_rows = (0..n).map(|t| index.get(t)).max().map_or(0, |m| m + 1);
+            let mut offsets = vec![0u32; num_rows + 1];
+            for t in 0..n {
+                offsets[index.get(t) + 1] += 1;
+            }
+            for a in 0..num_rows {
+                offsets[a + 1] += offsets[a];
+            }
+            let mut next = offsets[..num_rows].to_vec();
+            let mut sorted = vec![0u32; n];
+            for t in 0..n {
+                let a = index.get(t);
+                sorted[next[a] as usize] = t as u32;
+                next[a] += 1;
+            }
+            (offsets, sorted)
+        })
         .collect();
+    let mut all_offsets = vec![0u32];
+    let mut all_sorted = Vec::with_capacity(sorts.iter().map(|(_, s)| s.len()).sum());
+    for (offsets, sorted) in &sorts {
+        let base = all_sorted.len() as u32;
+        all_offsets.extend(offsets[1..].iter().map(|o| o + base));
+        all_sorted.extend_from_slice(sorted);
+    }
     let all = segmented_sums(
         &Indexed {
             bases,
-            sorted: &sorted,
+            sorted: &all_sorted,
         },
-        offsets,
+        all_offsets,
     );
-    let sums = rows.iter().map(|&a| all[a as usize]).collect();
-    IndexBuckets { rows, sums }
+    let mut first = 0;
+    sorts
+        .iter()
+        .map(|(offsets, _)| {
+            let num_rows = offsets.len() - 1;
+            let rows: Vec<u32> = (0..num_rows as u32)
+                .filter(|&a| offsets[a as usize + 1] > offsets[a as usize])
+                .collect();
+            let sums = rows.iter().map(|&a| all[first + a as usize]).collect();
+            first += num_rows;
+            IndexBuckets { rows, sums }
+        })
+        .collect()
 }
 
 /// Σ_t table\[index\[t]]·G_t = Σ_a table\[a]·B_a over the rows read.

@@ -72,24 +72,49 @@ impl<F: JoltField> TableRead<'_, F> {
     /// Whether `column` is this table read at every step: same length as
     /// the index, every index inside the table, every value equal.
     pub fn holds_for(&self, column: &Column<'_, F>) -> bool {
-        let n = self.index.len();
-        if column.len() != n {
+        if column.len() != self.index.len() {
             return false;
         }
+        // Columns and their tables are built at the same width: compare
+        // those as plain slices, one loop per type.
+        macro_rules! same_width {
+            ($($variant:ident),*) => {
+                match (column, &self.table) {
+                    $((Column::$variant(c), Column::$variant(table)) => {
+                        return match self.index {
+                            StepIndex::U16(index) => reads_match(c, table, index),
+                            StepIndex::U32(index) => reads_match(c, table, index),
+                        };
+                    })*
+                    _ => {}
+                }
+            };
+        }
+        same_width!(Bits, U8, U16, U32, U64, I64, Field);
         let table_len = self.table.len();
         let matches = |t: usize| {
             let a = self.index.get(t);
             a < table_len && same_entry(column, t, &self.table, a)
         };
-        if n < PAR_THRESHOLD {
-            (0..n).all(matches)
-        } else {
-            (0..n)
-                .into_par_iter()
-                .with_min_len(PAR_THRESHOLD)
-                .all(matches)
-        }
+        (0..column.len())
+            .into_par_iter()
+            .with_min_len(PAR_THRESHOLD)
+            .all(matches)
     }
+}
+
+/// column\[t] = table\[index\[t]] for every t (equal lengths of column and
+/// index checked by the caller).
+fn reads_match<T, I>(column: &[T], table: &[T], index: &[I]) -> bool
+where
+    T: PartialEq + Sync,
+    I: Copy + Into<u64> + Sync,
+{
+    column
+        .par_iter()
+        .zip(index.par_iter())
+        .with_min_len(PAR_THRESHOLD)
+        .all(|(v, &a)| table.get(a.into() as usize) == Some(v))
 }
 
 /// Whether entry i of `x` and entry j of `y` are the same value, compared
@@ -138,6 +163,11 @@ mod tests {
         changed[3] += 1;
         assert!(!read.holds_for(&Column::U32(&changed)));
         assert!(!read.holds_for(&Column::U32(&column[..4])));
+        // The same width as the table: the plain-slice comparison.
+        let mut same: Vec<u8> = index.iter().map(|&a| table[a as usize]).collect();
+        assert!(read.holds_for(&Column::U8(&same)));
+        same[0] ^= 1;
+        assert!(!read.holds_for(&Column::U8(&same)));
         // An index past the table's end is no read of it.
         let past = vec![4u16; 5];
         let zeros = vec![0u32; 5];
@@ -146,5 +176,6 @@ mod tests {
             table: Column::U8(&table),
         };
         assert!(!outside.holds_for(&Column::U32(&zeros)));
+        assert!(!outside.holds_for(&Column::U8(&[0u8; 5])));
     }
 }
