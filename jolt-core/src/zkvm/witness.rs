@@ -53,8 +53,13 @@ impl<F: JoltField> Witness<F> {
         trace: &Trace,
         trace_length: TraceLength,
     ) -> Result<Self, ZkvmError> {
-        let memory = MemoryWitness::new(&vk.memory, trace, trace_length)?;
-        let lasso = LassoWitness::new(&lookup_rows(trace, trace_length), vk.params)?;
+        // The memory replay is one sequential pass over the steps; the
+        // Lasso columns are built in parallel beside it.
+        let (memory, lasso) = rayon::join(
+            || MemoryWitness::new(&vk.memory, trace, trace_length),
+            || LassoWitness::new(&lookup_rows(trace, trace_length), vk.params),
+        );
+        let (memory, lasso) = (memory?, lasso?);
         Ok(Witness {
             memory,
             lasso,
