@@ -131,18 +131,13 @@ pub(crate) fn prove_trace_with<P: CommitmentScheme, H: WitnessHook<P::Field>>(
 
     let mut transcript = Transcript::new(b"jolt zkvm");
     absorb_statement(&mut transcript, &vk.digest, &io, trace_length, &space);
-    let columns: Vec<_> = vk
+    // Each column with its table-read hint, if it reads a public table.
+    let (columns, reads): (Vec<_>, Vec<_>) = vk
         .registry
         .columns()
         .iter()
-        .map(|&c| witness.column(c))
-        .collect();
-    let reads: Vec<_> = vk
-        .registry
-        .columns()
-        .iter()
-        .map(|&c| witness.table_read(c))
-        .collect();
+        .map(|&c| (witness.column(c), witness.table_read(c)))
+        .unzip();
     let commitments = P::batch_commit_with_reads(&pk.pcs, &columns, &reads)?;
     absorb_commitments::<P>(&mut transcript, &commitments);
     phases.mark("commit", start);
