@@ -203,14 +203,19 @@ impl CommitmentScheme for HyperKzg {
             .zip(reads)
             .map(|(column, read)| read.as_ref().filter(|r| r.holds_for(column)))
             .collect();
-        let mut keys: Vec<(usize, usize)> = held.iter().flatten().map(|r| r.index.key()).collect();
+        let mut keys: Vec<(u8, usize, usize)> =
+            held.iter().flatten().map(|r| r.index.key()).collect();
         keys.sort_unstable();
         keys.dedup();
         let indices: Vec<StepIndex<'_>> = keys
             .iter()
             .map(|key| {
                 // Invariant: every key came from a held read.
-                let read = held.iter().flatten().find(|r| r.index.key() == *key).unwrap();
+                let read = held
+                    .iter()
+                    .flatten()
+                    .find(|r| r.index.key() == *key)
+                    .unwrap();
                 read.index
             })
             .collect();

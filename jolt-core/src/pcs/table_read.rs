@@ -52,10 +52,10 @@ impl StepIndex<'_> {
 
     /// Identifies the index slice, so that columns read at the same index
     /// share its bucket sums.
-    pub(crate) fn key(&self) -> (usize, usize) {
+    pub(crate) fn key(&self) -> (u8, usize, usize) {
         match self {
-            StepIndex::U16(v) => (v.as_ptr() as usize, v.len()),
-            StepIndex::U32(v) => (v.as_ptr() as usize, v.len()),
+            StepIndex::U16(v) => (16, v.as_ptr() as usize, v.len()),
+            StepIndex::U32(v) => (32, v.as_ptr() as usize, v.len()),
         }
     }
 }
