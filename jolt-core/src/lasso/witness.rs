@@ -165,7 +165,7 @@ pub struct LassoWitness {
     pub(crate) outputs: Vec<u32>,
     /// Every subtable some memory reads, materialized at its entries' width
     /// (public data, not committed: the prover's init and final
-    /// fingerprints use it).
+    /// fingerprints use it, and the read values' table-read hints).
     tables: BTreeMap<SubtableId, SmallColumn>,
 }
 

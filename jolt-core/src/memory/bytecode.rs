@@ -316,7 +316,10 @@ impl BytecodeTable {
 
 /// The per-step bytecode reads and the counts (all T entries but
 /// `final_count`, K entries). `flags` is the row's packed flags word (not
-/// committed); `flag_bits` its bits, one column per flag.
+/// committed); `flag_bits` its bits, one column per flag. The same struct
+/// also holds the table itself ([`BytecodeWitness::of_rows`]: K entries
+/// per field, no counts), which is never proven and only serves as the
+/// tables of the commitment's table-read hints.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BytecodeWitness {
     pub address: Vec<u32>,

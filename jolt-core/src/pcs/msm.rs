@@ -109,20 +109,56 @@ pub struct IndexBuckets {
     sums: Vec<G1Affine>,
 }
 
-/// The bucket sums of several step indices at once: one counting sort of
-/// the steps by row per index, then one tree of batch-affine additions over
-/// all of their buckets (about T additions per index, whatever the number
-/// of rows; one tree keeps both threads busy on the small indices too).
+/// Most steps summed in one tree of [`index_buckets`]: bounds the
+/// temporary memory (about 60 bytes per step) and keeps the concatenated
+/// offsets within u32.
+const MAX_STEPS_PER_TREE: usize = 1 << 22;
+
+/// The bucket sums of several step indices: one counting sort of the steps
+/// by row per index, then trees of batch-affine additions over the buckets
+/// of as many indices as fit in [`MAX_STEPS_PER_TREE`] (about T additions
+/// per index, whatever the number of rows; a shared tree keeps every
+/// thread busy on the small indices too).
 ///
 /// # Panics
-/// If `bases` is shorter than an index (callers check the key first).
+/// If `bases` is shorter than an index (callers check each column's
+/// length against the prover key's powers first), or an index has 2^31
+/// steps or more (T ≤ 2^29).
 pub fn index_buckets(bases: &[G1Affine], indices: &[StepIndex<'_>]) -> Vec<IndexBuckets> {
+    buckets_in_trees(bases, indices, MAX_STEPS_PER_TREE)
+}
+
+fn buckets_in_trees(
+    bases: &[G1Affine],
+    indices: &[StepIndex<'_>],
+    max_steps: usize,
+) -> Vec<IndexBuckets> {
+    let mut out = Vec::with_capacity(indices.len());
+    let mut first = 0;
+    while first < indices.len() {
+        let mut end = first + 1;
+        let mut steps = indices[first].len();
+        while end < indices.len() && steps + indices[end].len() <= max_steps {
+            steps += indices[end].len();
+            end += 1;
+        }
+        out.extend(index_buckets_tree(bases, &indices[first..end]));
+        first = end;
+    }
+    out
+}
+
+/// [`index_buckets`] for indices whose steps are summed in one tree (at
+/// most [`MAX_STEPS_PER_TREE`] steps, or one index).
+fn index_buckets_tree(bases: &[G1Affine], indices: &[StepIndex<'_>]) -> Vec<IndexBuckets> {
     // Per index: its rows' offsets into its own sorted steps.
     let sorts: Vec<(Vec<u32>, Vec<u32>)> = indices
         .par_iter()
         .map(|index| {
             let n = index.len();
             assert!(bases.len() >= n, "more steps than bases");
+            // The top bit of an entry of `Indexed` is its sign.
+            assert!(n < 1 << 31, "an index of 2^31 steps or more");
             let num_rows = (0..n).map(|t| index.get(t)).max().map_or(0, |m| m + 1);
             let mut offsets = vec![0u32; num_rows + 1];
             for t in 0..n {
@@ -143,10 +179,14 @@ pub fn index_buckets(bases: &[G1Affine], indices: &[StepIndex<'_>]) -> Vec<Index
         .collect();
     let mut all_offsets = vec![0u32];
     let mut all_sorted = Vec::with_capacity(sorts.iter().map(|(_, s)| s.len()).sum());
-    for (offsets, sorted) in &sorts {
+    let mut row_offsets = Vec::with_capacity(sorts.len());
+    for (offsets, sorted) in sorts {
+        // At most 2^22 steps in a tree of several indices, under 2^31 in
+        // a tree of one: the sums fit u32.
         let base = all_sorted.len() as u32;
         all_offsets.extend(offsets[1..].iter().map(|o| o + base));
-        all_sorted.extend_from_slice(sorted);
+        all_sorted.extend_from_slice(&sorted);
+        row_offsets.push(offsets);
     }
     let all = segmented_sums(
         &Indexed {
@@ -156,9 +196,9 @@ pub fn index_buckets(bases: &[G1Affine], indices: &[StepIndex<'_>]) -> Vec<Index
         all_offsets,
     );
     let mut first = 0;
-    sorts
+    row_offsets
         .iter()
-        .map(|(offsets, _)| {
+        .map(|offsets| {
             let num_rows = offsets.len() - 1;
             let rows: Vec<u32> = (0..num_rows as u32)
                 .filter(|&a| offsets[a as usize + 1] > offsets[a as usize])
@@ -867,6 +907,31 @@ mod tests {
             msm_small(&bases, u16s.as_slice()),
             reference(&bases, &as_fr)
         );
+    }
+
+    #[test]
+    fn index_buckets_are_the_sums_per_row_in_any_grouping() {
+        let mut rng = ChaCha20Rng::seed_from_u64(11);
+        let bases = random_bases(64, &mut rng);
+        let a: Vec<u16> = (0..64).map(|_| rng.gen_range(0..9u16)).collect();
+        let b: Vec<u32> = (0..40).map(|_| rng.gen_range(0..300u32)).collect();
+        let c: Vec<u16> = vec![5; 33];
+        let indices = [StepIndex::U16(&a), StepIndex::U32(&b), StepIndex::U16(&c)];
+        let one_tree = buckets_in_trees(&bases, &indices, 1 << 10);
+        // A cap below two indices' steps: one tree per index.
+        let apart = buckets_in_trees(&bases, &indices, 64);
+        for ((index, x), y) in indices.iter().zip(&one_tree).zip(&apart) {
+            let mut expected = std::collections::BTreeMap::new();
+            for t in 0..index.len() {
+                *expected
+                    .entry(index.get(t) as u32)
+                    .or_insert(G1Projective::zero()) += bases[t];
+            }
+            let rows: Vec<u32> = expected.keys().copied().collect();
+            let sums: Vec<G1Affine> = expected.values().map(|p| p.into_affine()).collect();
+            assert_eq!((&x.rows, &x.sums), (&rows, &sums));
+            assert_eq!((&y.rows, &y.sums), (&rows, &sums));
+        }
     }
 
     #[test]
