@@ -922,10 +922,10 @@ mod tests {
         let apart = buckets_in_trees(&bases, &indices, 64);
         for ((index, x), y) in indices.iter().zip(&one_tree).zip(&apart) {
             let mut expected = std::collections::BTreeMap::new();
-            for t in 0..index.len() {
+            for (t, base) in bases.iter().enumerate().take(index.len()) {
                 *expected
                     .entry(index.get(t) as u32)
-                    .or_insert(G1Projective::zero()) += bases[t];
+                    .or_insert(G1Projective::zero()) += base;
             }
             let rows: Vec<u32> = expected.keys().copied().collect();
             let sums: Vec<G1Affine> = expected.values().map(|p| p.into_affine()).collect();
