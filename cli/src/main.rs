@@ -87,11 +87,15 @@ struct NewArgs {
     /// (default: the one this `jolt` was built from).
     #[arg(long)]
     jolt_path: Option<PathBuf>,
+    /// A guest that uses the standard library (built for
+    /// riscv32im-risc0-zkvm-elf with std compiled from rust-src).
+    #[arg(long)]
+    std: bool,
 }
 
 fn new_project(args: NewArgs) -> Result<(), String> {
     let jolt = args.jolt_path.unwrap_or_else(new::default_jolt_path);
-    let dir = new::create(Path::new("."), &args.name, &jolt)?;
+    let dir = new::create(Path::new("."), &args.name, &jolt, args.std)?;
     println!("created {}", dir.display());
     println!("next: cd {} && cargo run --release", args.name);
     Ok(())

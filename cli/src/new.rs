@@ -1,7 +1,8 @@
-//! `jolt new <name>`: a ready-to-run host + guest project — a host binary
-//! that builds, proves and verifies a `#[jolt::provable]` function of its
-//! guest crate — pinned to the same toolchain (with the RISC-V target) and,
-//! when the Jolt checkout has one, the same dependency versions.
+//! `jolt new <name> [--std]`: a ready-to-run host + guest project — a host
+//! binary that builds, proves and verifies a `#[jolt::provable]` function
+//! of its guest crate (a no_std guest, or with `--std` one that uses std) —
+//! pinned to the same toolchain (with the RISC-V target) and, when the Jolt
+//! checkout has one, the same dependency versions.
 
 use std::path::{Path, PathBuf};
 
@@ -49,6 +50,32 @@ fn main() {
 }
 "#;
 
+const STD_HOST_MAIN: &str = r#"//! Builds the std guest, shows what it prints, proves word_lengths(text)
+//! and verifies the proof.
+
+use guest::{
+    compile_word_lengths, execute_word_lengths, preprocess_word_lengths, prove_word_lengths,
+    verify_word_lengths,
+};
+use jolt::host::{run_main, timed};
+
+fn main() {
+    let text = std::env::args().nth(1).unwrap_or_else(|| "std on the zkVM".to_string());
+    run_main(|| {
+        let (_, summary) = execute_word_lengths(text.clone())?;
+        print!("the guest printed: {}", summary.stdout);
+        let keys = preprocess_word_lengths(&compile_word_lengths()?)?;
+        let (output, proof) = prove_word_lengths(&keys, text.clone())?;
+        let (verified, verify_time) =
+            timed(|| verify_word_lengths(keys.verifier_key(), text.clone(), output.clone(), &proof));
+        verified?;
+        println!("word_lengths({text:?}) = {output:?}: proof verified");
+        print!("{}", proof.report(verify_time));
+        Ok(())
+    });
+}
+"#;
+
 const GUEST_MANIFEST: &str = r#"[package]
 name = "{name}-guest"
 version = "0.1.0"
@@ -63,7 +90,7 @@ guest = []
 host = ["jolt/host"]
 
 [dependencies]
-jolt = { package = "jolt-sdk", path = "{jolt}/jolt-sdk" }
+jolt = { package = "jolt-sdk", path = "{jolt}/jolt-sdk"{sdk_features} }
 "#;
 
 const GUEST_LIB: &str = r#"//! The guest: functions marked `#[jolt::provable]` run on the zkVM.
@@ -79,6 +106,31 @@ pub fn fib(n: u32) -> u128 {
 }
 "#;
 
+const STD_GUEST_LIB: &str = r#"//! The guest: functions marked `#[jolt::provable]` run on the zkVM. It uses
+//! std (feature `guest-std` of jolt-sdk): collections, String, format!,
+//! println! (printed output goes to the host's `execute_*` summary, not
+//! into the proof).
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, DefaultHasher};
+
+/// How many words of each length `text` has, shortest first.
+#[jolt::provable(max_cycles = 10_000_000)]
+pub fn word_lengths(text: String) -> Vec<(u32, u32)> {
+    // A fixed hasher: HashMap::new() seeds from randomness, which a proof
+    // cannot have (the guest would panic saying so).
+    let mut counts: HashMap<u32, u32, BuildHasherDefault<DefaultHasher>> = HashMap::default();
+    for word in text.split_whitespace() {
+        *counts.entry(word.chars().count() as u32).or_insert(0) += 1;
+    }
+    let mut lengths: Vec<(u32, u32)> = counts.into_iter().collect();
+    lengths.sort();
+    let shown: Vec<String> = lengths.iter().map(|(l, n)| format!("{n}×{l}")).collect();
+    println!("{}", shown.join(", "));
+    lengths
+}
+"#;
+
 /// The checkout's own toolchain pin (with the RISC-V target).
 const TOOLCHAIN: &str = include_str!("../../rust-toolchain.toml");
 
@@ -87,8 +139,9 @@ pub fn default_jolt_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Writes the project `name` into `parent/name`.
-pub fn create(parent: &Path, name: &str, jolt: &Path) -> Result<PathBuf, String> {
+/// Writes the project `name` into `parent/name`: with a std guest when
+/// `std`.
+pub fn create(parent: &Path, name: &str, jolt: &Path, std: bool) -> Result<PathBuf, String> {
     let valid = !name.is_empty()
         && name
             .chars()
@@ -115,15 +168,25 @@ pub fn create(parent: &Path, name: &str, jolt: &Path) -> Result<PathBuf, String>
     if dir.exists() {
         return Err(format!("{} already exists", dir.display()));
     }
+    let sdk_features = if std {
+        ", features = [\"guest-std\"]"
+    } else {
+        ""
+    };
     let fill = |t: &str| {
         t.replace("{name}", name)
             .replace("{jolt}", &jolt.display().to_string())
+            .replace("{sdk_features}", sdk_features)
+    };
+    let (host_main, guest_lib) = match std {
+        true => (STD_HOST_MAIN, STD_GUEST_LIB),
+        false => (HOST_MAIN, GUEST_LIB),
     };
     let files = [
         ("Cargo.toml", fill(HOST_MANIFEST)),
-        ("src/main.rs", HOST_MAIN.to_string()),
+        ("src/main.rs", host_main.to_string()),
         ("guest/Cargo.toml", fill(GUEST_MANIFEST)),
-        ("guest/src/lib.rs", GUEST_LIB.to_string()),
+        ("guest/src/lib.rs", guest_lib.to_string()),
         ("rust-toolchain.toml", TOOLCHAIN.to_string()),
         (".gitignore", "target/\n".to_string()),
     ];

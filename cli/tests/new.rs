@@ -1,22 +1,32 @@
 //! `jolt new demo` creates a project that builds its guest, proves and
-//! verifies on `cargo run --release` (against this checkout's crates);
-//! bad names and existing directories are one-line errors.
+//! verifies on `cargo run --release` (against this checkout's crates), and
+//! so does `jolt new demo --std` with a std guest; bad names and existing
+//! directories are one-line errors.
 
 mod common;
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
 
-#[test]
-fn new_project_proves_and_verifies() {
-    let parent = std::env::temp_dir().join(format!("jolt-new-{}", std::process::id()));
+/// A fresh directory for one test's projects.
+fn scratch(test: &str) -> PathBuf {
+    let parent = std::env::temp_dir().join(format!("jolt-new-{test}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&parent);
     std::fs::create_dir_all(&parent).unwrap();
+    parent
+}
+
+/// `jolt new <args>` in `parent`, then `cargo run --release -- <run_args>`
+/// in the project; returns what the run printed.
+fn create_and_run(parent: &Path, args: &[&str], run_args: &[&str]) -> String {
     let checkout = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     let out = Command::new(env!("CARGO_BIN_EXE_jolt"))
-        .current_dir(&parent)
-        .args(["new", "demo", "--jolt-path", checkout])
+        .current_dir(parent)
+        .arg("new")
+        .args(args)
+        .args(["--jolt-path", checkout])
         .output()
         .unwrap();
     assert!(
@@ -24,7 +34,7 @@ fn new_project_proves_and_verifies() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let demo = parent.join("demo");
+    let demo = parent.join(args[0]);
     for file in [
         "Cargo.toml",
         "src/main.rs",
@@ -36,7 +46,7 @@ fn new_project_proves_and_verifies() {
     }
     // Build in this workspace's target directory so the dependencies
     // compiled for the tests are reused (same versions, profile and features).
-    let target = std::path::Path::new(env!("CARGO_BIN_EXE_jolt"))
+    let target = Path::new(env!("CARGO_BIN_EXE_jolt"))
         .parent()
         .unwrap()
         .parent()
@@ -44,22 +54,30 @@ fn new_project_proves_and_verifies() {
         .to_path_buf();
     let run = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .current_dir(&demo)
-        .args(["run", "--release", "--", "20"])
+        .args(["run", "--release", "--"])
+        .args(run_args)
         .env("CARGO_TARGET_DIR", &target)
         .env_remove("RUSTFLAGS")
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
     assert!(
         run.status.success(),
         "{stdout}\n{}",
         String::from_utf8_lossy(&run.stderr)
     );
+    assert!(stdout.contains("proof size:"), "{stdout}");
+    stdout
+}
+
+#[test]
+fn new_project_proves_and_verifies() {
+    let parent = scratch("nostd");
+    let stdout = create_and_run(&parent, &["demo"], &["20"]);
     assert!(
         stdout.contains("fib(20) = 6765: proof verified"),
         "{stdout}"
     );
-    assert!(stdout.contains("proof size:"), "{stdout}");
 
     let again = Command::new(env!("CARGO_BIN_EXE_jolt"))
         .current_dir(&parent)
@@ -74,5 +92,18 @@ fn new_project_proves_and_verifies() {
         .output()
         .unwrap();
     assert!(stderr_line(&bad).contains("not a valid package name"));
+    let _ = std::fs::remove_dir_all(&parent);
+}
+
+#[test]
+fn new_std_project_proves_and_verifies() {
+    let parent = scratch("std");
+    // Another name: the two tests' binaries share one target directory.
+    let stdout = create_and_run(&parent, &["demo-std", "--std"], &["to be or not to be"]);
+    assert!(stdout.contains("the guest printed: 5×2, 1×3\n"), "{stdout}");
+    assert!(
+        stdout.contains("word_lengths(\"to be or not to be\") = [(2, 5), (3, 1)]: proof verified"),
+        "{stdout}"
+    );
     let _ = std::fs::remove_dir_all(&parent);
 }

@@ -22,7 +22,7 @@ pub fn end(label: &'static str) {
 
 #[inline(always)]
 fn marker<const START: bool>(label: &'static str) {
-    #[cfg(all(target_arch = "riscv32", target_os = "none"))]
+    #[cfg(all(target_arch = "riscv32", any(target_os = "none", target_os = "zkvm")))]
     // SAFETY: writes only x0 (no effect); reads two registers.
     unsafe {
         if START {
@@ -31,6 +31,6 @@ fn marker<const START: bool>(label: &'static str) {
             core::arch::asm!("sltu x0, {0}, {1}", in(reg) label.as_ptr(), in(reg) label.len(), options(nomem, nostack, preserves_flags));
         }
     }
-    #[cfg(not(all(target_arch = "riscv32", target_os = "none")))]
+    #[cfg(not(all(target_arch = "riscv32", any(target_os = "none", target_os = "zkvm"))))]
     let _ = label;
 }

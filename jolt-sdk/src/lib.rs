@@ -62,11 +62,15 @@
 //! Feature `host`: [`host::GuestBuilder`] compiles a guest for the RISC-V
 //! target and loads it for the tracer; [`host::prove_and_verify`] and the
 //! functions above prove and verify runs.
-#![cfg_attr(not(feature = "host"), no_std)]
+// A std guest (target os `zkvm`) links std; every other guest build is no_std.
+#![cfg_attr(not(any(feature = "host", target_os = "zkvm")), no_std)]
+// The std runtime makes running out of heap a panic, as in no_std guests
+// (the guest builder's std builds run with RUSTC_BOOTSTRAP).
+#![cfg_attr(target_os = "zkvm", feature(alloc_error_hook))]
 
-#[cfg(all(target_arch = "riscv32", target_os = "none"))]
+#[cfg(all(target_arch = "riscv32", any(target_os = "none", target_os = "zkvm")))]
 mod guest;
-#[cfg(all(target_arch = "riscv32", target_os = "none"))]
+#[cfg(all(target_arch = "riscv32", any(target_os = "none", target_os = "zkvm")))]
 pub use guest::io::{input_bytes, read_input, write_output};
 
 #[cfg(feature = "host")]

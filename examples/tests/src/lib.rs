@@ -11,6 +11,7 @@ pub fn function_of(example: &str) -> &'static str {
         "collatz" => "collatz",
         "muldiv" => "muldiv",
         "sort" => "sort",
+        "std-words" => "top_words",
         other => panic!("no example guest named {other}"),
     }
 }

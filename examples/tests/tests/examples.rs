@@ -99,6 +99,18 @@ fn sort() {
     assert_eq!((count, sorted), (300, true));
 }
 
+/// A std guest (HashMap, String, format!, println!) agrees with QEMU too.
+#[test]
+fn std_words() {
+    let top: Vec<(String, u32)> = run("std-words", &("Ab ab, cd! ab cd e".to_string(), 3u32));
+    let words = |w: &[(&str, u32)]| {
+        w.iter()
+            .map(|&(s, n)| (s.to_string(), n))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(top, words(&[("ab", 3), ("cd", 2), ("e", 1)]));
+}
+
 /// A guest whose input does not deserialize panics: the run ends normally
 /// with the panic flag set, and QEMU agrees on every step up to there.
 #[test]

@@ -43,6 +43,8 @@ fn every_example_proves_and_verifies() {
     assert_eq!(results.len(), pairs.len());
     let (sorted_count, _, ok): (u32, u64, bool) = proves("sort", &(5u32, 40u32));
     assert_eq!((sorted_count, ok), (40, true));
+    let top: Vec<(String, u32)> = proves("std-words", &("a b a c a b".to_string(), 2u32));
+    assert_eq!(top, [("a".to_string(), 3), ("b".to_string(), 2)]);
 }
 
 /// A proof of fib(20) verifies for fib(20) only: not against fib(21)'s

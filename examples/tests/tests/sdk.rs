@@ -74,7 +74,10 @@ fn types_round_trip_through_execute_prove_and_verify() {
 #[test]
 fn a_panic_is_reported_and_proven() {
     assert!(matches!(execute_checked(0), Ok((7, _))));
-    assert!(matches!(execute_checked(1), Err(HostError::Panicked)));
+    assert!(matches!(
+        execute_checked(1),
+        Err(HostError::Panicked { .. })
+    ));
     let keys = preprocess_checked(&compile_checked().unwrap()).unwrap();
     match prove_checked(&keys, 1) {
         Err(HostError::PanickedWithProof(proof)) => {

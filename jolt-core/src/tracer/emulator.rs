@@ -442,10 +442,15 @@ impl<'p> Emulator<'p> {
     /// Runs until the guest halts, handing each step to `record`.
     fn run(&mut self, max_cycles: u64, mut record: impl FnMut(Step)) -> Result<(), TraceError> {
         while !self.halted {
-            if self.cycles >= max_cycles {
-                return Err(TraceError::CycleLimit { max_cycles });
-            }
+            self.check_cycle_limit(max_cycles)?;
             self.step(&mut record)?;
+        }
+        Ok(())
+    }
+
+    fn check_cycle_limit(&self, max_cycles: u64) -> Result<(), TraceError> {
+        if self.cycles >= max_cycles {
+            return Err(TraceError::CycleLimit { max_cycles });
         }
         Ok(())
     }
@@ -478,23 +483,30 @@ pub struct Execution {
 
 /// Runs `program` on `inputs` to termination without keeping the steps.
 pub fn execute(program: &Program, inputs: &[u8], max_cycles: u64) -> Result<Execution, TraceError> {
-    execute_with(program, inputs, max_cycles, |_| {})
+    execute_with(program, inputs, max_cycles, |_, _| {})
 }
 
 /// [`execute`], showing every step to `on_step` as it runs (e.g. to find
-/// marker instructions) without keeping them.
+/// marker instructions) without keeping them, with the emulator as the
+/// step's instruction left it (its memory, to read what a marker names).
 pub fn execute_with(
     program: &Program,
     inputs: &[u8],
     max_cycles: u64,
-    mut on_step: impl FnMut(&Step),
+    mut on_step: impl FnMut(&Step, &Emulator<'_>),
 ) -> Result<Execution, TraceError> {
     let mut emulator = Emulator::new(program, inputs)?;
     let mut counts = [0u64; Opcode::ALL.len()];
-    emulator.run(max_cycles, |step| {
-        counts[step.instruction.opcode as usize] += 1;
-        on_step(&step);
-    })?;
+    // The steps of one instruction (several for a virtual sequence).
+    let mut steps = Vec::new();
+    while !emulator.halted {
+        emulator.check_cycle_limit(max_cycles)?;
+        emulator.step(|step| steps.push(step))?;
+        for step in steps.drain(..) {
+            counts[step.instruction.opcode as usize] += 1;
+            on_step(&step, &emulator);
+        }
+    }
     let opcode_counts = Opcode::ALL
         .iter()
         .zip(counts)

@@ -15,7 +15,7 @@ use core::cell::Cell;
 
 use super::symbol_address;
 
-struct BumpAllocator {
+pub(super) struct BumpAllocator {
     /// Next free byte; 0 until the first allocation reads the heap start.
     next: Cell<usize>,
     /// One past the highest byte ever handed out (0 before the first
@@ -27,7 +27,7 @@ struct BumpAllocator {
 unsafe impl Sync for BumpAllocator {}
 
 #[global_allocator]
-static ALLOCATOR: BumpAllocator = BumpAllocator {
+pub(super) static ALLOCATOR: BumpAllocator = BumpAllocator {
     next: Cell::new(0),
     fresh: Cell::new(0),
 };

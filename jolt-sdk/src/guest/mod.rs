@@ -1,10 +1,16 @@
-//! The guest runtime: startup, heap, panics and I/O for RV32IM bare metal.
+//! The guest runtime: startup, heap, panics and I/O for RV32IM bare metal
+//! (`riscv32im-unknown-none-elf`), and for std guests
+//! (`riscv32im-risc0-zkvm-elf`) the platform functions std calls.
 //!
 //! Region addresses come from symbols the guest builder's linker script
 //! defines from the host's `MemoryLayout`, so host and guest agree on them.
 
 mod alloc;
+#[cfg(target_os = "zkvm")]
+mod console;
 pub mod io;
+#[cfg(target_os = "zkvm")]
+mod platform;
 mod start;
 
 /// The address of a linker-script symbol, with its provenance exposed: the
@@ -39,6 +45,7 @@ pub(crate) fn terminate(panicked: bool) -> ! {
     }
 }
 
+#[cfg(target_os = "none")]
 #[panic_handler]
 fn panic(_info: &core::panic::PanicInfo) -> ! {
     terminate(true)

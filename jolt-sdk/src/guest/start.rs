@@ -1,12 +1,15 @@
 //! `_start`: set gp and sp, zero .bss, call the guest's `__jolt_main`
-//! (defined by `jolt_sdk::entry!`), then terminate normally.
+//! (defined by `jolt_sdk::entry!` or the generated entry crate), then
+//! terminate normally. A std guest first installs its panic hook and
+//! flushes stdout before terminating (`platform.rs`).
 //!
 //! sp is written once, with its final value: the tracer checks every write
 //! to sp against the stack's bottom, and `la sp` would pass through an
 //! intermediate value.
 
-core::arch::global_asm!(
-    r#"
+macro_rules! boot {
+    () => {
+        r#"
     .section .text.boot, "ax"
     .globl _start
 _start:
@@ -24,12 +27,24 @@ _start:
     addi t0, t0, 4
     j 1b
 2:
-    call __jolt_main
-    call {finish}
-"#,
+"#
+    };
+}
+
+#[cfg(target_os = "none")]
+core::arch::global_asm!(
+    concat!(boot!(), "    call __jolt_main\n    call {finish}\n"),
     finish = sym finish,
 );
 
+#[cfg(target_os = "none")]
 extern "C" fn finish() -> ! {
     super::terminate(false)
 }
+
+#[cfg(target_os = "zkvm")]
+core::arch::global_asm!(
+    concat!(boot!(), "    call {init}\n    call __jolt_main\n    call {finish}\n"),
+    init = sym super::platform::init,
+    finish = sym super::platform::finish,
+);

@@ -1,5 +1,7 @@
 //! The guest builder: compiles a guest crate for `riscv32im-unknown-none-elf`
-//! with a linker script generated from a [`MemoryLayout`], and loads the ELF.
+//! (or, when it uses std, for `riscv32im-risc0-zkvm-elf` with std built from
+//! source) with a linker script generated from a [`MemoryLayout`], and
+//! loads the ELF.
 //!
 //! The same `MemoryLayout` then drives the tracer, so guest and machine
 //! agree on where input, output, the panic and termination words, the heap
@@ -15,11 +17,23 @@ use jolt_core::tracer::{
 /// The Rust target guests are compiled for.
 pub const GUEST_TARGET: &str = "riscv32im-unknown-none-elf";
 
+/// The Rust target std guests are compiled for: RV32IM with the platform
+/// layer of std that the guest runtime provides. Tier 3: std is built from
+/// the `rust-src` component (`-Zbuild-std`).
+pub const GUEST_STD_TARGET: &str = "riscv32im-risc0-zkvm-elf";
+
+/// The feature of `jolt-sdk` a guest crate enables to ask for std.
+pub const GUEST_STD_FEATURE: &str = "guest-std";
+
 /// Why a guest could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     #[error("the Rust target {GUEST_TARGET} is missing and `rustup target add {GUEST_TARGET}` failed: {0}")]
     TargetMissing(String),
+    #[error("the guest uses std, which is built from the Rust sources, and `rustup component add rust-src` failed: {0}")]
+    RustSrcMissing(String),
+    #[error("`cargo metadata` could not read the guest at {path}: {detail}")]
+    Metadata { path: PathBuf, detail: String },
     #[error("could not run `{command}`: {source}")]
     Spawn {
         command: String,
@@ -50,6 +64,7 @@ pub struct GuestBuilder {
     layout: MemoryLayout,
     target_dir: Option<PathBuf>,
     function: Option<String>,
+    std: Option<bool>,
 }
 
 impl GuestBuilder {
@@ -60,6 +75,26 @@ impl GuestBuilder {
             layout: MemoryLayout::default(),
             target_dir: None,
             function: None,
+            std: None,
+        }
+    }
+
+    /// Builds for [`GUEST_STD_TARGET`] (`true`) or [`GUEST_TARGET`]
+    /// (`false`) whatever the guest's manifest says. Without it, a guest
+    /// whose `jolt-sdk` dependency has feature `guest-std` is a std guest.
+    pub fn std(mut self, std: bool) -> Self {
+        self.std = Some(std);
+        self
+    }
+
+    /// Whether the guest is built with std: as set by [`GuestBuilder::std`],
+    /// else from its manifest: feature `guest-std` on its `jolt-sdk`
+    /// dependency, or in its `default` feature (or, for a provable
+    /// function's build, its `guest` feature) as `jolt/guest-std`.
+    pub fn uses_std(&self) -> Result<bool, BuildError> {
+        match self.std {
+            Some(std) => Ok(std),
+            None => manifest_asks_for_std(&self.manifest_dir, self.function.is_some()),
         }
     }
 
@@ -96,7 +131,14 @@ impl GuestBuilder {
 
     /// Compiles the guest and returns the path of its ELF.
     pub fn build_elf(&self) -> Result<PathBuf, BuildError> {
-        ensure_target(&self.manifest_dir)?;
+        let std = self.uses_std()?;
+        let target = if std {
+            ensure_rust_src(&self.manifest_dir)?;
+            GUEST_STD_TARGET
+        } else {
+            ensure_target(&self.manifest_dir)?;
+            GUEST_TARGET
+        };
         let target_dir = self
             .target_dir
             .clone()
@@ -116,19 +158,32 @@ impl GuestBuilder {
         })?;
 
         let manifest_dir = match &self.function {
-            Some(function) => self.write_entry_crate(&target_dir, function)?,
+            Some(function) => self.write_entry_crate(&target_dir, function, std)?,
             None => self.manifest_dir.clone(),
         };
-        let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        let mut rustflags = vec![format!("-Clink-arg=-T{}", script.display())];
+        let mut cargo = Command::new(cargo_program());
+        cargo.current_dir(&manifest_dir).args([
+            "build",
+            "--release",
+            "--message-format=json-render-diagnostics",
+            "--target",
+            target,
+        ]);
+        if std {
+            // std for a tier-3 target is compiled here from rust-src; the
+            // pinned stable toolchain accepts the unstable flags (and the
+            // runtime's `alloc_error_hook`) with RUSTC_BOOTSTRAP. One hart:
+            // atomics become plain loads and stores.
+            cargo
+                .args([
+                    "-Zbuild-std=std,panic_abort",
+                    "-Zbuild-std-features=compiler-builtins-mem",
+                ])
+                .env("RUSTC_BOOTSTRAP", "1");
+            rustflags.push("-Cpasses=lower-atomic".into());
+        }
         cargo
-            .current_dir(&manifest_dir)
-            .args([
-                "build",
-                "--release",
-                "--message-format=json-render-diagnostics",
-                "--target",
-                GUEST_TARGET,
-            ])
             .arg("--manifest-path")
             .arg(manifest_dir.join("Cargo.toml"))
             .arg("--target-dir")
@@ -138,10 +193,7 @@ impl GuestBuilder {
             .env_remove("CARGO_BUILD_RUSTFLAGS")
             .env_remove("CARGO_BUILD_TARGET")
             .env_remove("CARGO_TARGET_DIR")
-            .env(
-                "CARGO_ENCODED_RUSTFLAGS",
-                format!("-Clink-arg=-T{}", script.display()),
-            )
+            .env("CARGO_ENCODED_RUSTFLAGS", rustflags.join("\x1f"))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         let output = cargo.output().map_err(|source| BuildError::Spawn {
@@ -159,9 +211,14 @@ impl GuestBuilder {
     }
 
     /// Writes `<target>/jolt-entries/<function>/`: a binary crate whose
-    /// `__jolt_main` calls the library's entry for `function`. Returns its
-    /// directory.
-    fn write_entry_crate(&self, target_dir: &Path, function: &str) -> Result<PathBuf, BuildError> {
+    /// `__jolt_main` calls the library's entry for `function` (no_std
+    /// unless `std`). Returns its directory.
+    fn write_entry_crate(
+        &self,
+        target_dir: &Path,
+        function: &str,
+        std: bool,
+    ) -> Result<PathBuf, BuildError> {
         let io = |path: &Path| {
             let path = path.to_path_buf();
             move |source| BuildError::Io { path, source }
@@ -182,8 +239,9 @@ impl GuestBuilder {
              [profile.release]\nopt-level = 3\ncodegen-units = 1\nlto = true\npanic = \"abort\"\n",
             guest_dir = guest_dir.display().to_string(),
         );
+        let no_std = if std { "" } else { "#![no_std]\n" };
         let main = format!(
-            "#![no_std]\n#![no_main]\n\n\
+            "{no_std}#![no_main]\n\n\
              #[no_mangle]\npub extern \"C\" fn __jolt_main() {{\n    guest::__jolt_entry_{function}();\n}}\n"
         );
         write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
@@ -234,10 +292,107 @@ fn executable_from_messages(stdout: &[u8]) -> Option<PathBuf> {
         .next_back()
 }
 
-/// Makes sure the guest target's standard library is installed, adding it
-/// with rustup when it is missing. Runs in `dir` so a `rust-toolchain.toml`
-/// there picks the toolchain.
-fn ensure_target(dir: &Path) -> Result<(), BuildError> {
+fn cargo_program() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// Whether the guest crate at `dir` asks for std (see
+/// [`GuestBuilder::uses_std`]), read with `cargo metadata`.
+fn manifest_asks_for_std(dir: &Path, provable_function: bool) -> Result<bool, BuildError> {
+    let manifest = dir.join("Cargo.toml");
+    let failed = |detail: String| BuildError::Metadata {
+        path: dir.to_path_buf(),
+        detail,
+    };
+    let output = Command::new(cargo_program())
+        .current_dir(dir)
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--offline",
+        ])
+        .arg("--manifest-path")
+        .arg(&manifest)
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|source| BuildError::Spawn {
+            command: "cargo metadata".into(),
+            source,
+        })?;
+    if !output.status.success() {
+        return Err(failed(
+            String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        ));
+    }
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| failed(e.to_string()))?;
+    let manifest = std::fs::canonicalize(&manifest).map_err(|source| BuildError::Io {
+        path: manifest.clone(),
+        source,
+    })?;
+    let package = metadata["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| {
+            p["manifest_path"]
+                .as_str()
+                .and_then(|m| std::fs::canonicalize(m).ok())
+                .is_some_and(|m| m == manifest)
+        })
+        .ok_or_else(|| failed("the manifest's own package is not listed".into()))?;
+    Ok(asks_for_std(package, provable_function))
+}
+
+/// [`manifest_asks_for_std`] on one package of `cargo metadata`'s output.
+fn asks_for_std(package: &serde_json::Value, provable_function: bool) -> bool {
+    let has_std = |features: &serde_json::Value| {
+        features
+            .as_array()
+            .is_some_and(|f| f.iter().any(|f| f == GUEST_STD_FEATURE))
+    };
+    let sdk: Vec<&serde_json::Value> = package["dependencies"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["name"] == "jolt-sdk")
+        .collect();
+    if sdk.iter().any(|d| has_std(&d["features"])) {
+        return true;
+    }
+    let names: Vec<&str> = sdk
+        .iter()
+        .map(|d| d["rename"].as_str().unwrap_or("jolt-sdk"))
+        .collect();
+    let enabling = if provable_function {
+        &["default", "guest"][..]
+    } else {
+        &["default"][..]
+    };
+    enabling.iter().any(|feature| {
+        package["features"][feature]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f.as_str())
+            .any(|f| {
+                names.iter().any(|name| {
+                    [
+                        format!("{name}/{GUEST_STD_FEATURE}"),
+                        format!("{name}?/{GUEST_STD_FEATURE}"),
+                    ]
+                    .iter()
+                    .any(|e| e == f)
+                })
+            })
+    })
+}
+
+/// The toolchain's sysroot, asked in `dir` so a `rust-toolchain.toml` there
+/// picks the toolchain.
+fn sysroot(dir: &Path) -> Result<PathBuf, BuildError> {
     let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
     let sysroot = Command::new(&rustc)
         .current_dir(dir)
@@ -247,8 +402,39 @@ fn ensure_target(dir: &Path) -> Result<(), BuildError> {
             command: "rustc --print sysroot".into(),
             source,
         })?;
-    let sysroot = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim());
-    if sysroot
+    Ok(PathBuf::from(
+        String::from_utf8_lossy(&sysroot.stdout).trim(),
+    ))
+}
+
+/// Makes sure the Rust sources std is built from are installed, adding the
+/// `rust-src` component with rustup when they are missing.
+fn ensure_rust_src(dir: &Path) -> Result<(), BuildError> {
+    if sysroot(dir)?
+        .join("lib/rustlib/src/rust/library/Cargo.lock")
+        .is_file()
+    {
+        return Ok(());
+    }
+    eprintln!("jolt: installing the rust-src component with rustup (std guests build std from it)");
+    let added = Command::new("rustup")
+        .current_dir(dir)
+        .args(["component", "add", "rust-src"])
+        .output()
+        .map_err(|e| BuildError::RustSrcMissing(format!("could not run rustup: {e}")))?;
+    if added.status.success() {
+        Ok(())
+    } else {
+        Err(BuildError::RustSrcMissing(
+            String::from_utf8_lossy(&added.stderr).trim().to_string(),
+        ))
+    }
+}
+
+/// Makes sure the guest target's standard library is installed, adding it
+/// with rustup when it is missing.
+fn ensure_target(dir: &Path) -> Result<(), BuildError> {
+    if sysroot(dir)?
         .join("lib/rustlib")
         .join(GUEST_TARGET)
         .join("lib")
@@ -343,4 +529,39 @@ ASSERT(__jolt_heap_start <= __jolt_heap_end, "the program image and its stack do
         panic = layout.panic_address(),
         termination = layout.termination_address(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A package as `cargo metadata` lists it: a jolt-sdk dependency
+    /// (renamed `jolt`) with `features`, and the package's `features` map.
+    fn package(sdk_features: &[&str], features: serde_json::Value) -> serde_json::Value {
+        serde_json::json!({
+            "dependencies": [
+                { "name": "serde", "rename": null, "features": ["guest-std"] },
+                { "name": "jolt-sdk", "rename": "jolt", "features": sdk_features },
+            ],
+            "features": features,
+        })
+    }
+
+    #[test]
+    fn a_guest_asks_for_std_through_the_sdk_feature() {
+        let none = serde_json::json!({ "guest": [], "host": ["jolt/host"] });
+        // On the dependency itself.
+        assert!(asks_for_std(&package(&["guest-std"], none.clone()), false));
+        // Not at all: another crate's feature of the same name does not count.
+        assert!(!asks_for_std(&package(&[], none.clone()), true));
+        // Through the `guest` feature, which only a provable function's
+        // build enables; through `default` always; by the dependency's name.
+        let guest = serde_json::json!({ "guest": ["jolt/guest-std"] });
+        assert!(asks_for_std(&package(&[], guest.clone()), true));
+        assert!(!asks_for_std(&package(&[], guest), false));
+        let default = serde_json::json!({ "default": ["jolt?/guest-std"] });
+        assert!(asks_for_std(&package(&[], default), false));
+        let unrenamed = serde_json::json!({ "guest": ["jolt-sdk/guest-std"] });
+        assert!(!asks_for_std(&package(&[], unrenamed), true));
+    }
 }

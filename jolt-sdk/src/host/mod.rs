@@ -2,8 +2,8 @@
 //! prove and verify their runs.
 
 mod builder;
+mod markers;
 mod provable;
-mod tracker;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -12,7 +12,9 @@ use jolt_core::error::VerifyError;
 use jolt_core::pcs::PcsError;
 use jolt_core::zkvm::{self, Progress, ProveOptions, ZkvmError};
 
-pub use builder::{linker_script, BuildError, GuestBuilder, GUEST_TARGET};
+pub use builder::{
+    linker_script, BuildError, GuestBuilder, GUEST_STD_FEATURE, GUEST_STD_TARGET, GUEST_TARGET,
+};
 pub use jolt_core::tracer::{
     execute, trace, ElfError, Execution, MemoryLayout, Program, ProgramIO, Trace, TraceError,
     DEFAULT_MAX_CYCLES,
@@ -31,8 +33,10 @@ pub enum HostError {
     Input(postcard::Error),
     #[error(transparent)]
     Trace(#[from] TraceError),
-    #[error("the guest panicked")]
-    Panicked,
+    /// `message`: what the guest wrote to stderr (a std guest's panic hook
+    /// writes the panic message there; empty for no_std guests).
+    #[error("the guest panicked{}", panic_detail(.message))]
+    Panicked { message: String },
     #[error("the guest panicked; the proof of the panicking run is attached")]
     PanickedWithProof(Box<Proof>),
     #[error("invalid memory layout: {0}")]
@@ -47,6 +51,13 @@ pub enum HostError {
     Srs { path: PathBuf, source: PcsError },
     #[error("the proof does not verify: {0}")]
     Verify(#[from] VerifyError),
+}
+
+fn panic_detail(message: &str) -> String {
+    match message.trim_end() {
+        "" => String::new(),
+        m => format!(": {m}"),
+    }
 }
 
 /// What proving and verifying a run cost.
@@ -118,7 +129,9 @@ where
     zkvm::verify(&vk, &out.io, &out.proof)?;
     let verify_time = start.elapsed();
     if out.io.panicked {
-        return Err(HostError::Panicked);
+        return Err(HostError::Panicked {
+            message: String::new(),
+        });
     }
     let output = deserialize_output(&out.io.outputs, &program.layout).map_err(HostError::Output)?;
     let run = ProvedRun {
@@ -143,7 +156,8 @@ pub(crate) fn env_progress() -> Progress {
 }
 
 /// Runs `program` on `input` without recording a trace and decodes its
-/// output; also returns the execution summary (cycles, opcode counts).
+/// output; also returns the execution summary (cycles, opcode counts). A
+/// panic is [`HostError::Panicked`] with what the guest wrote to stderr.
 pub fn execute_guest<I, O>(
     program: &Program,
     input: &I,
@@ -154,9 +168,12 @@ where
     O: serde::de::DeserializeOwned,
 {
     let bytes = serialize_input(input).map_err(HostError::Input)?;
-    let execution = execute(program, &bytes, max_cycles)?;
+    let run = markers::execute_marked(program, &bytes, max_cycles)?;
+    let execution = run.execution;
     if execution.io.panicked {
-        return Err(HostError::Panicked);
+        return Err(HostError::Panicked {
+            message: String::from_utf8_lossy(&run.stderr).into_owned(),
+        });
     }
     let output =
         deserialize_output(&execution.io.outputs, &program.layout).map_err(HostError::Output)?;

@@ -85,9 +85,15 @@ pub struct Summary {
     pub instruction_counts: Vec<(Opcode, u64)>,
     /// Cycles per cycle-tracker label, in order of first start.
     pub cycle_tracker: Vec<CycleSpan>,
+    /// What a std guest printed to stdout and stderr (`print!`,
+    /// `eprintln!`, ...), invalid UTF-8 replaced. Printing is not part of
+    /// what a proof states.
+    pub stdout: String,
+    pub stderr: String,
 }
 
-/// Runs the program on `input` without proving.
+/// Runs the program on `input` without proving. A panic is
+/// [`HostError::Panicked`] with what the guest wrote to stderr.
 pub fn execute_provable<I, O>(
     program: &Program,
     input: &I,
@@ -98,7 +104,7 @@ where
     O: serde::de::DeserializeOwned,
 {
     let bytes = serialize_input(input).map_err(HostError::Input)?;
-    let run = super::tracker::execute_tracked(program, &bytes, max_cycles)?;
+    let run = super::markers::execute_marked(program, &bytes, max_cycles)?;
     let mut counts = run.execution.opcode_counts;
     counts.sort_by_key(|c| std::cmp::Reverse(c.1));
     let summary = Summary {
@@ -107,9 +113,13 @@ where
         steps: run.execution.steps,
         instruction_counts: counts,
         cycle_tracker: run.spans,
+        stdout: String::from_utf8_lossy(&run.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&run.stderr).into_owned(),
     };
     if summary.io.panicked {
-        return Err(HostError::Panicked);
+        return Err(HostError::Panicked {
+            message: summary.stderr,
+        });
     }
     let output =
         deserialize_output(&summary.io.outputs, &program.layout).map_err(HostError::Output)?;

@@ -1,0 +1,74 @@
+//! Std guests (`jolt-sdk` feature `guest-std`), end to end: printed output
+//! reaches the host and is not part of what a proof states; stdin reads the
+//! input, arguments and environment are empty; a panic is a proven panic
+//! with its message; asking for randomness and running out of heap fail
+//! with messages that say why.
+
+use jolt_sdk::host::{serialize_input, verify_claimed, HostError};
+use std_guest::*;
+
+/// The message of an `execute_*` call that must panic.
+fn panic_message<T: std::fmt::Debug>(result: Result<T, HostError>) -> String {
+    match result {
+        Err(HostError::Panicked { message }) => message,
+        other => panic!("expected a panic, got {other:?}"),
+    }
+}
+
+#[test]
+fn printed_output_reaches_the_host_and_not_the_proof() {
+    let word = String::from("zk");
+    let (out, summary) = execute_console(word.clone()).unwrap();
+    assert_eq!(summary.stdout, "to stdout: zk\n");
+    assert_eq!(summary.stderr, "to stderr: 2\n");
+    // stdin is the input region: the serialized arguments.
+    assert_eq!(out.0, serialize_input(&(word.clone(),)).unwrap());
+    assert_eq!((out.1, out.2, out.3.as_str()), (0, false, "ZK"));
+
+    let keys = preprocess_console(&compile_console().unwrap()).unwrap();
+    let (proved, proof) = prove_console(&keys, word.clone()).unwrap();
+    assert_eq!(proved, out);
+    // The statement is the arguments and the return value only.
+    verify_console(keys.verifier_key(), word.clone(), proved.clone(), &proof).unwrap();
+    let mut wrong = proved;
+    wrong.1 = 1;
+    assert!(verify_console(keys.verifier_key(), word, wrong, &proof).is_err());
+}
+
+#[test]
+fn a_panic_is_reported_with_its_message_and_proven() {
+    assert_eq!(execute_half(10).unwrap().0, 5);
+    let message = panic_message(execute_half(7));
+    assert!(message.contains("7 is odd"), "{message}");
+    assert!(message.contains("src/lib.rs"), "{message}");
+    let keys = preprocess_half(&compile_half().unwrap()).unwrap();
+    match prove_half(&keys, 7) {
+        Err(HostError::PanickedWithProof(proof)) => {
+            assert!(proof.io.panicked);
+            verify_claimed(keys.verifier_key(), &proof).unwrap();
+            assert!(verify_half(keys.verifier_key(), 7, 3, &proof).is_err());
+        }
+        other => panic!(
+            "expected a proof of the panic, got {:?}",
+            other.map(|(o, _)| o)
+        ),
+    }
+}
+
+#[test]
+fn randomness_is_refused_with_the_reason_and_the_way_out() {
+    let message = panic_message(execute_random_map(10));
+    for needle in ["sys_rand", "HashMap::new()", "BuildHasherDefault"] {
+        assert!(message.contains(needle), "{needle} missing from: {message}");
+    }
+}
+
+#[test]
+fn running_out_of_heap_is_a_panic() {
+    assert_eq!(execute_allocate(16).unwrap().0, 16 * 1024);
+    let message = panic_message(execute_allocate(4096));
+    assert!(
+        message.contains("memory allocation of 4194304 bytes failed"),
+        "{message}"
+    );
+}

@@ -1,0 +1,127 @@
+//! The guest's HINT instructions, read by the host's executor. Each writes
+//! x0 only (no effect on the machine or the proof) and names bytes in
+//! guest memory with two registers:
+//!
+//! | instruction | guest side | meaning |
+//! |---|---|---|
+//! | `slt x0, ptr, len` | `jolt::cycle_tracker::start` | span `label` starts |
+//! | `sltu x0, ptr, len` | `jolt::cycle_tracker::end` | span `label` ends |
+//! | `and x0, ptr, len` | std's stdout | `len` bytes at `ptr` printed |
+//! | `or x0, ptr, len` | std's stderr | `len` bytes at `ptr` printed |
+//!
+//! Span labels are string literals, read from the program image; console
+//! bytes are read from memory as the instruction finds it. The executor
+//! sums the real cycles between matching span markers.
+
+use jolt_core::tracer::{execute_with, Emulator, Execution, Program, Step, TraceError};
+
+use super::provable::CycleSpan;
+
+/// An execution, its cycle-tracker spans and what it printed.
+pub struct MarkedRun {
+    pub execution: Execution,
+    pub spans: Vec<CycleSpan>,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+enum Marker {
+    SpanStart,
+    SpanEnd,
+    Stdout,
+    Stderr,
+}
+
+/// Which marker a step is, with the address and length it names.
+fn marker(step: &Step) -> Option<(Marker, u32, u32)> {
+    use instructions::Opcode;
+    let inst = step.instruction;
+    if inst.rd != 0 || step.virtual_sequence_remaining.is_some() {
+        return None;
+    }
+    let marker = match inst.opcode {
+        Opcode::Slt => Marker::SpanStart,
+        Opcode::Sltu => Marker::SpanEnd,
+        Opcode::And => Marker::Stdout,
+        Opcode::Or => Marker::Stderr,
+        _ => return None,
+    };
+    Some((marker, step.rs1?.value, step.rs2?.value))
+}
+
+/// The label bytes at `address` in the program's loaded image.
+fn label(program: &Program, address: u32, len: u32) -> String {
+    let bytes: Option<Vec<u8>> = (0..len)
+        .map(|k| {
+            let a = address.checked_add(k)?;
+            program.segments.iter().find_map(|s| {
+                let offset = a.checked_sub(s.vaddr)? as usize;
+                s.data.get(offset).copied()
+            })
+        })
+        .collect();
+    match bytes {
+        Some(b) => String::from_utf8_lossy(&b).into_owned(),
+        None => format!("<label at {address:#x}>"),
+    }
+}
+
+/// Appends the `len` bytes at `address` to `out`, stopping at the first
+/// byte outside guest memory.
+fn copy_out(emulator: &Emulator<'_>, address: u32, len: u32, out: &mut Vec<u8>) {
+    for k in 0..len {
+        let Some(a) = address.checked_add(k) else {
+            return;
+        };
+        let Some(word) = emulator.read_word(a) else {
+            return;
+        };
+        out.push(word.to_le_bytes()[(a % 4) as usize]);
+    }
+}
+
+pub fn execute_marked(
+    program: &Program,
+    inputs: &[u8],
+    max_cycles: u64,
+) -> Result<MarkedRun, TraceError> {
+    let mut cycles = 0u64;
+    let mut open: Vec<(u32, u32, u64)> = Vec::new();
+    let mut totals: Vec<((u32, u32), u64)> = Vec::new();
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let execution = execute_with(program, inputs, max_cycles, |step, emulator| {
+        match marker(step) {
+            Some((Marker::SpanStart, address, len)) => open.push((address, len, cycles)),
+            Some((Marker::SpanEnd, address, len)) => {
+                if let Some(k) = open.iter().rposition(|&(a, l, _)| (a, l) == (address, len)) {
+                    let (_, _, began) = open.remove(k);
+                    let spent = cycles - began;
+                    match totals.iter_mut().find(|(key, _)| *key == (address, len)) {
+                        Some((_, total)) => *total += spent,
+                        None => totals.push(((address, len), spent)),
+                    }
+                }
+            }
+            Some((Marker::Stdout, address, len)) => copy_out(emulator, address, len, &mut stdout),
+            Some((Marker::Stderr, address, len)) => copy_out(emulator, address, len, &mut stderr),
+            None => {}
+        }
+        // A real instruction ends with its last (or only) step.
+        if step.virtual_sequence_remaining.is_none_or(|r| r == 0) {
+            cycles += 1;
+        }
+    })?;
+    let spans = totals
+        .into_iter()
+        .map(|((address, len), cycles)| CycleSpan {
+            label: label(program, address, len),
+            cycles,
+        })
+        .collect();
+    Ok(MarkedRun {
+        execution,
+        spans,
+        stdout,
+        stderr,
+    })
+}
