@@ -32,12 +32,12 @@
 //! |---|---|
 //! | `compile_fib() -> Result<Program, HostError>` | builds the guest ELF of `fib` (cargo caches it) |
 //! | `preprocess_fib(&Program) -> Result<Keys, HostError>` | verifier key now, prover keys on first proof, sized to the run |
-//! | `execute_fib(n) -> Result<(u128, Summary), HostError>` | runs without proving: cycles, steps, per-instruction counts, cycle-tracker spans |
+//! | `execute_fib(n) -> Result<(u128, Summary), HostError>` | runs without proving: cycles, steps, per-instruction counts, cycle-tracker spans, what the guest printed |
 //! | `prove_fib(&Keys, n) -> Result<(u128, Proof), HostError>` | runs and proves |
 //! | `verify_fib(&VerifierKey, n, output, &Proof) -> Result<(), HostError>` | checks the proof against these arguments and output |
 //!
 //! (`Keys::verifier_key()` gives the `VerifierKey`.) A panicking guest is
-//! `HostError::Panicked` from `execute_*` and
+//! `HostError::Panicked { message }` from `execute_*` and
 //! `HostError::PanickedWithProof(proof)` from `prove_*`; that proof's I/O
 //! says `panicked` and [`host::verify_claimed`] accepts it. Unsupported
 //! signatures are compile errors at the offending span: generics, `async`,
@@ -56,6 +56,13 @@
 //! panic word, typed I/O (`read_input`, `write_output`) through the I/O
 //! region with `postcard`, and [`cycle_tracker`] markers. The lower-level
 //! [`entry!`] names the entry of a guest *binary* crate directly.
+//!
+//! A guest crate that enables this crate's feature `guest-std` is built
+//! for `riscv32im-risc0-zkvm-elf` with std compiled from source; the
+//! runtime then also provides the platform functions that std calls
+//! (heap, console output to the host, stdin from the input region, no
+//! environment, no randomness) and a panic hook that ends the run through
+//! the panic word (docs/sdk.md, "Guests that use std").
 //!
 //! # Host side
 //!

@@ -18,6 +18,12 @@ fn main() {
     run_main(|| {
         let (_, summary) = execute_top_words(text.clone(), 5)?;
         print!("the guest printed:\n{}", summary.stdout);
+        for span in &summary.cycle_tracker {
+            println!(
+                "{}: {} of {} cycles",
+                span.label, span.cycles, summary.cycles
+            );
+        }
         let keys = preprocess_top_words(&compile_top_words()?)?;
         let (output, proof) = prove_top_words(&keys, text.clone(), 5)?;
         let (verified, verify_time) = timed(|| {

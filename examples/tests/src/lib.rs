@@ -19,9 +19,13 @@ pub fn function_of(example: &str) -> &'static str {
 /// Builds `example`'s guest for RV32IM in the default layout (the one its
 /// `compile_*` function uses).
 pub fn build(example: &str) -> Program {
-    let dir = format!("{}/../{example}/guest", env!("CARGO_MANIFEST_DIR"));
-    GuestBuilder::new(dir)
-        .function(function_of(example))
+    builder(example)
         .build()
         .unwrap_or_else(|e| panic!("building {example}: {e}"))
+}
+
+/// The builder of `example`'s guest, as [`build`] uses it.
+pub fn builder(example: &str) -> GuestBuilder {
+    let dir = format!("{}/../{example}/guest", env!("CARGO_MANIFEST_DIR"));
+    GuestBuilder::new(dir).function(function_of(example))
 }

@@ -2,9 +2,11 @@
 //! reaches the host and is not part of what a proof states; stdin reads the
 //! input, arguments and environment are empty; a panic is a proven panic
 //! with its message; asking for randomness and running out of heap fail
-//! with messages that say why.
+//! with messages that say why. A no_std guest linked with std instead
+//! computes the same thing (and the test prints what std costs it).
 
-use jolt_sdk::host::{serialize_input, verify_claimed, HostError};
+use example_tests::builder;
+use jolt_sdk::host::{execute_guest, serialize_input, verify_claimed, HostError};
 use std_guest::*;
 
 /// The message of an `execute_*` call that must panic.
@@ -71,4 +73,28 @@ fn running_out_of_heap_is_a_panic() {
         message.contains("memory allocation of 4194304 bytes failed"),
         "{message}"
     );
+}
+
+/// The sha2 example's no_std library, linked once as today and once with
+/// std (its entry built for the std target): the same digest, and what
+/// std costs in cycles and code (`--nocapture` prints it; docs/sdk.md
+/// records it).
+#[test]
+fn a_no_std_guest_linked_with_std_agrees() {
+    let message: Vec<u8> = (0..=255u8).collect();
+    let plain = builder("sha2").build().unwrap();
+    let dir = format!("{}/../sha2/guest/target/std", env!("CARGO_MANIFEST_DIR"));
+    let with_std = builder("sha2").std(true).target_dir(dir).build().unwrap();
+    let (digest, plain_run) = execute_guest::<_, [u8; 32]>(&plain, &message, 1_000_000).unwrap();
+    let (std_digest, std_run) =
+        execute_guest::<_, [u8; 32]>(&with_std, &message, 1_000_000).unwrap();
+    assert_eq!(digest, std_digest);
+    eprintln!(
+        "sha2 of 256 bytes: no_std {} cycles, {} code words; std {} cycles, {} code words",
+        plain_run.cycles,
+        plain.code_len(),
+        std_run.cycles,
+        with_std.code_len()
+    );
+    assert!(std_run.cycles >= plain_run.cycles);
 }

@@ -17,10 +17,12 @@ pub fn top_words(text: String, top: u32) -> Vec<(String, u32)> {
     let (ranked, total) = rank(&text);
     let distinct = ranked.len();
     let top: Vec<(String, u32)> = ranked.into_iter().take(top as usize).collect();
+    jolt::cycle_tracker::start("printing");
     for (word, count) in &top {
         println!("{}", format!("{word:>12} {count}"));
     }
     println!("{total} words, {distinct} distinct");
+    jolt::cycle_tracker::end("printing");
     top
 }
 
