@@ -26,6 +26,11 @@ fn printed_output_reaches_the_host_and_not_the_proof() {
     // stdin is the input region: the serialized arguments.
     assert_eq!(out.0, serialize_input(&(word.clone(),)).unwrap());
     assert_eq!((out.1, out.2, out.3.as_str()), (0, false, "ZK"));
+    // Inputs ending inside a word, at a word's end, and past the first.
+    for word in ["abc", "abcdefg", "abcdefgh"] {
+        let (out, _) = execute_console(word.to_string()).unwrap();
+        assert_eq!(out.0, serialize_input(&(word,)).unwrap(), "{word}");
+    }
 
     let keys = preprocess_console(&compile_console().unwrap()).unwrap();
     let (proved, proof) = prove_console(&keys, word.clone()).unwrap();

@@ -32,13 +32,29 @@ fn stdin_bytes() -> &'static [u8] {
     let input = super::io::input_bytes();
     let len = match LEN.load(Ordering::Relaxed) {
         0 => {
-            let len = input.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
+            let len = significant_len(input);
             LEN.store(len + 1, Ordering::Relaxed);
             len
         }
         n => n - 1,
     };
     &input[..len]
+}
+
+/// One past the last nonzero byte of `bytes`. Scans whole words (one step
+/// each; a byte load is a virtual sequence of several).
+fn significant_len(bytes: &[u8]) -> usize {
+    // SAFETY: every bit pattern is a valid u32.
+    let (head, words, tail) = unsafe { bytes.align_to::<u32>() };
+    if let Some(i) = tail.iter().rposition(|&b| b != 0) {
+        return head.len() + 4 * words.len() + i + 1;
+    }
+    if let Some(w) = words.iter().rposition(|&w| w != 0) {
+        // Little endian: the highest nonzero byte of the word.
+        let in_word = 4 - words[w].leading_zeros() as usize / 8;
+        return head.len() + 4 * w + in_word;
+    }
+    head.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1)
 }
 
 /// How much of stdin has been read.
@@ -52,6 +68,9 @@ unsafe extern "C" fn sys_read(fd: u32, recv_buf: *mut u8, nrequested: usize) -> 
     let input = stdin_bytes();
     let at = STDIN_READ.load(Ordering::Relaxed).min(input.len());
     let n = nrequested.min(input.len() - at);
+    if n == 0 {
+        return 0;
+    }
     // SAFETY: std passes a writable buffer of `nrequested` bytes, and `n`
     // is at most that; the input region does not overlap it.
     unsafe { core::ptr::copy_nonoverlapping(input[at..].as_ptr(), recv_buf, n) };
@@ -82,8 +101,8 @@ unsafe extern "C" fn sys_log(msg_ptr: *const u8, len: usize) {
 #[no_mangle]
 unsafe extern "C" fn sys_alloc_aligned(bytes: usize, align: usize) -> *mut u8 {
     match Layout::from_size_align(bytes, align) {
-        // SAFETY: a zero-size layout is never requested by std (System
-        // handles those itself), and the allocator accepts any other.
+        // SAFETY: the bump allocator serves any layout, zero-sized ones
+        // included (it never reads the block).
         Ok(layout) => unsafe { super::alloc::ALLOCATOR.alloc(layout) },
         Err(_) => core::ptr::null_mut(),
     }

@@ -66,9 +66,14 @@ fn label(program: &Program, address: u32, len: u32) -> String {
     }
 }
 
+/// How much console output one stream keeps: a guest that names more (a
+/// bogus length, or a print loop) cannot exhaust the host's memory.
+pub const CONSOLE_LIMIT: usize = 16 << 20;
+
 /// Appends the `len` bytes at `address` to `out`, stopping at the first
-/// byte outside guest memory.
+/// byte outside guest memory and at [`CONSOLE_LIMIT`] bytes in all.
 fn copy_out(emulator: &Emulator<'_>, address: u32, len: u32, out: &mut Vec<u8>) {
+    let len = len.min(CONSOLE_LIMIT.saturating_sub(out.len()) as u32);
     for k in 0..len {
         let Some(a) = address.checked_add(k) else {
             return;

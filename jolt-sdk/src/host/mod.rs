@@ -34,7 +34,8 @@ pub enum HostError {
     #[error(transparent)]
     Trace(#[from] TraceError),
     /// `message`: what the guest wrote to stderr (a std guest's panic hook
-    /// writes the panic message there; empty for no_std guests).
+    /// writes the panic message there; empty for no_std guests, and from
+    /// [`prove_and_verify`], which does not run the executor's console).
     #[error("the guest panicked{}", panic_detail(.message))]
     Panicked { message: String },
     #[error("the guest panicked; the proof of the panicking run is attached")]
