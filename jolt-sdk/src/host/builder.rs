@@ -410,50 +410,39 @@ fn sysroot(dir: &Path) -> Result<PathBuf, BuildError> {
 /// Makes sure the Rust sources std is built from are installed, adding the
 /// `rust-src` component with rustup when they are missing.
 fn ensure_rust_src(dir: &Path) -> Result<(), BuildError> {
-    if sysroot(dir)?
-        .join("lib/rustlib/src/rust/library/Cargo.lock")
-        .is_file()
-    {
+    let library = sysroot(dir)?.join("lib/rustlib/src/rust/library/Cargo.lock");
+    if library.is_file() {
         return Ok(());
     }
     eprintln!("jolt: installing the rust-src component with rustup (std guests build std from it)");
-    let added = Command::new("rustup")
-        .current_dir(dir)
-        .args(["component", "add", "rust-src"])
-        .output()
-        .map_err(|e| BuildError::RustSrcMissing(format!("could not run rustup: {e}")))?;
-    if added.status.success() {
-        Ok(())
-    } else {
-        Err(BuildError::RustSrcMissing(
-            String::from_utf8_lossy(&added.stderr).trim().to_string(),
-        ))
-    }
+    rustup(dir, &["component", "add", "rust-src"]).map_err(BuildError::RustSrcMissing)
 }
 
 /// Makes sure the guest target's standard library is installed, adding it
 /// with rustup when it is missing.
 fn ensure_target(dir: &Path) -> Result<(), BuildError> {
-    if sysroot(dir)?
+    let std_lib = sysroot(dir)?
         .join("lib/rustlib")
         .join(GUEST_TARGET)
-        .join("lib")
-        .is_dir()
-    {
+        .join("lib");
+    if std_lib.is_dir() {
         return Ok(());
     }
     eprintln!("jolt: installing the Rust target {GUEST_TARGET} with rustup");
-    let added = Command::new("rustup")
+    rustup(dir, &["target", "add", GUEST_TARGET]).map_err(BuildError::TargetMissing)
+}
+
+/// Runs `rustup args` in `dir` (whose `rust-toolchain.toml` picks the
+/// toolchain); the error is rustup's message.
+fn rustup(dir: &Path, args: &[&str]) -> Result<(), String> {
+    let out = Command::new("rustup")
         .current_dir(dir)
-        .args(["target", "add", GUEST_TARGET])
+        .args(args)
         .output()
-        .map_err(|e| BuildError::TargetMissing(format!("could not run rustup: {e}")))?;
-    if added.status.success() {
-        Ok(())
-    } else {
-        Err(BuildError::TargetMissing(
-            String::from_utf8_lossy(&added.stderr).trim().to_string(),
-        ))
+        .map_err(|e| format!("could not run rustup: {e}"))?;
+    match out.status.success() {
+        true => Ok(()),
+        false => Err(String::from_utf8_lossy(&out.stderr).trim().to_string()),
     }
 }
 

@@ -24,7 +24,7 @@ pub fn console(word: String) -> (Vec<u8>, u32, bool, String) {
 /// Panics with a formatted message when `x` is odd.
 #[jolt::provable(max_cycles = 10_000_000)]
 pub fn half(x: u32) -> u32 {
-    assert!(x % 2 == 0, "{x} is odd");
+    assert!(x.is_multiple_of(2), "{x} is odd");
     x / 2
 }
 
