@@ -1,11 +1,12 @@
 //! `jolt`: the command line of the Jolt zkVM.
 //!
 //! - `jolt run <ELF>` runs a bare RV32IM ELF on the tracer and prints its
-//!   outputs, panic flag and cycle count.
+//!   outputs, panic flag and cycle count, after what the guest printed (a
+//!   std guest's stdout and stderr, passed through).
 //! - `jolt prove <ELF> -o proof.bin` runs and proves it, printing outputs,
 //!   cycles, prove time and proof size (progress on stderr: a bar on a
 //!   terminal, plain lines otherwise).
-//! - `jolt new <name>` creates a host + guest project around a
+//! - `jolt new <name> [--std]` creates a host + guest project around a
 //!   `#[jolt::provable]` function (`cargo run --release` proves it).
 //! - `jolt verify <ELF> proof.bin` checks a proof file against the ELF and
 //!   the given (or claimed) I/O; exit 0 only when the proof is valid.
@@ -20,7 +21,7 @@
 mod new;
 
 use std::fs::File;
-use std::io::{BufReader, IsTerminal, Read};
+use std::io::{BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -31,7 +32,9 @@ use jolt_core::error::VerifyError;
 use jolt_core::pcs::ptau::SrsFileFormat;
 use jolt_core::pcs::{HyperKzg, PcsError, Srs};
 use jolt_core::tracer::io::trim_trailing_zeros;
-use jolt_core::tracer::{execute, trace, MemoryLayout, Program, ProgramIO, DEFAULT_MAX_CYCLES};
+use jolt_core::tracer::{
+    execute_with_hints, trace, MemoryLayout, Program, ProgramIO, DEFAULT_MAX_CYCLES,
+};
 use jolt_core::zkvm::{self, Progress, ProofFile, ProveOptions, PROVE_PHASES};
 
 #[derive(Parser)]
@@ -268,7 +271,14 @@ fn parse_size(s: &str) -> Result<u64, String> {
 fn run(args: RunArgs) -> Result<(), String> {
     let program = args.layout.load(&args.elf)?;
     let inputs = hex::decode(args.input.trim()).map_err(|e| format!("--input: {e}"))?;
-    let execution = execute(&program, &inputs, args.max_cycles).map_err(|e| e.to_string())?;
+    let run = execute_with_hints(&program, &inputs, args.max_cycles).map_err(|e| e.to_string())?;
+    // What a std guest printed, passed through before the run's figures.
+    let mut out = std::io::stdout();
+    out.write_all(&run.stdout).map_err(|e| e.to_string())?;
+    std::io::stderr()
+        .write_all(&run.stderr)
+        .map_err(|e| e.to_string())?;
+    let execution = run.execution;
     println!("outputs: {}", hex::encode(&execution.io.outputs));
     println!("panicked: {}", execution.io.panicked);
     println!("cycles: {}", execution.cycles);

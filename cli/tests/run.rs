@@ -1,5 +1,5 @@
-//! `jolt run` end to end: prints outputs and cycles for a good program, and
-//! exits non-zero with a one-line reason for each kind of bad input.
+//! `jolt run` end to end: prints outputs and cycles for a good program
+//! (after what the guest printed), and exits non-zero with a one-line reason for each kind of bad input.
 
 mod common;
 
@@ -25,6 +25,20 @@ fn runs_a_program_and_prints_outputs_and_cycles() {
             "{flag}"
         );
     }
+}
+
+/// A guest's console writes (std guests' print!) pass through.
+#[test]
+fn passes_through_what_the_guest_prints() {
+    let elf = write_temp("hints.elf", &jolt_core::testing::programs::hints_elf());
+    let out = jolt(&["run", &elf]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("hi\noutputs: \npanicked: false\n"),
+        "{stdout}"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "oops\n");
 }
 
 #[test]

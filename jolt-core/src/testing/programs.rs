@@ -41,6 +41,34 @@ pub fn halt(layout: &MemoryLayout, scratch: u8) -> Vec<Instruction> {
     code
 }
 
+/// A program that speaks through the guest's HINTs (docs/machine.md):
+/// prints "hi\n" to stdout and "oops\n" to stderr from a data segment,
+/// runs a cycle-tracker span "span" around two instructions, and halts.
+pub fn hints_elf() -> Vec<u8> {
+    let data_at = RAM_BASE + 0x1000;
+    let data = b"hi\noops\nspan".to_vec();
+    let mut code = Vec::new();
+    let mut say = |op: Opcode, offset: u32, len: u32| {
+        code.extend(li(5, data_at + offset));
+        code.extend(li(6, len));
+        code.push(i(op, 0, 5, 6, 0));
+    };
+    say(And, 0, 3);
+    say(Or, 3, 5);
+    say(Slt, 8, 4);
+    code.push(i(Addi, 7, 0, 0, 1));
+    code.push(i(Addi, 7, 7, 0, 1));
+    code.push(i(Sltu, 0, 5, 6, 0));
+    code.extend(halt(&MemoryLayout::default(), 28));
+    build_elf(
+        RAM_BASE,
+        &[
+            ElfSegment::code(RAM_BASE, &code),
+            ElfSegment::data(data_at, data),
+        ],
+    )
+}
+
 /// Register values that often break arithmetic.
 pub const EDGES: [u32; 9] = [
     0,

@@ -6,6 +6,7 @@
 
 pub mod emulator;
 pub mod error;
+pub mod hints;
 pub mod io;
 pub mod layout;
 pub mod program;
@@ -15,6 +16,7 @@ pub use emulator::{
     Step, Trace, DEFAULT_MAX_CYCLES, NUM_REGISTERS,
 };
 pub use error::{ElfError, LayoutError, TraceError};
+pub use hints::{execute_with_hints, HintedRun};
 pub use io::ProgramIO;
 pub use layout::{MemoryLayout, RAM_BASE};
 pub use program::{

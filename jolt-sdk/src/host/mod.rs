@@ -2,7 +2,6 @@
 //! prove and verify their runs.
 
 mod builder;
-mod markers;
 mod provable;
 
 use std::path::PathBuf;
@@ -16,8 +15,8 @@ pub use builder::{
     linker_script, BuildError, GuestBuilder, GUEST_STD_FEATURE, GUEST_STD_TARGET, GUEST_TARGET,
 };
 pub use jolt_core::tracer::{
-    execute, trace, ElfError, Execution, MemoryLayout, Program, ProgramIO, Trace, TraceError,
-    DEFAULT_MAX_CYCLES,
+    execute, execute_with_hints, trace, ElfError, Execution, MemoryLayout, Program, ProgramIO,
+    Trace, TraceError, DEFAULT_MAX_CYCLES,
 };
 pub use provable::{
     arg_or, compile_provable, execute_provable, prove_provable, run_main, timed, verify_claimed,
@@ -169,7 +168,7 @@ where
     O: serde::de::DeserializeOwned,
 {
     let bytes = serialize_input(input).map_err(HostError::Input)?;
-    let run = markers::execute_marked(program, &bytes, max_cycles)?;
+    let run = execute_with_hints(program, &bytes, max_cycles)?;
     let execution = run.execution;
     if execution.io.panicked {
         return Err(HostError::Panicked {

@@ -104,7 +104,7 @@ where
     O: serde::de::DeserializeOwned,
 {
     let bytes = serialize_input(input).map_err(HostError::Input)?;
-    let run = super::markers::execute_marked(program, &bytes, max_cycles)?;
+    let run = super::execute_with_hints(program, &bytes, max_cycles)?;
     let mut counts = run.execution.opcode_counts;
     counts.sort_by_key(|c| std::cmp::Reverse(c.1));
     let summary = Summary {
@@ -112,7 +112,11 @@ where
         cycles: run.execution.cycles,
         steps: run.execution.steps,
         instruction_counts: counts,
-        cycle_tracker: run.spans,
+        cycle_tracker: run
+            .spans
+            .into_iter()
+            .map(|(label, cycles)| CycleSpan { label, cycles })
+            .collect(),
         stdout: String::from_utf8_lossy(&run.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&run.stderr).into_owned(),
     };

@@ -10,17 +10,21 @@
 //! | `or x0, ptr, len` | std's stderr | `len` bytes at `ptr` printed |
 //!
 //! Span labels are string literals, read from the program image; console
-//! bytes are read from memory as the instruction finds it. The executor
-//! sums the real cycles between matching span markers.
+//! bytes are read from memory as the instruction finds it.
+//! [`execute_with_hints`] sums the real cycles between matching span
+//! markers and collects the console output.
 
-use jolt_core::tracer::{execute_with, Emulator, Execution, Program, Step, TraceError};
-
-use super::provable::CycleSpan;
+use super::emulator::{execute_with, Emulator, Execution, Step};
+use super::error::TraceError;
+use super::program::Program;
 
 /// An execution, its cycle-tracker spans and what it printed.
-pub struct MarkedRun {
+#[derive(Clone, Debug)]
+pub struct HintedRun {
     pub execution: Execution,
-    pub spans: Vec<CycleSpan>,
+    /// (label, real cycles between its markers, summed over every time the
+    /// span ran), in order of first start.
+    pub spans: Vec<(String, u64)>,
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
 }
@@ -85,11 +89,12 @@ fn copy_out(emulator: &Emulator<'_>, address: u32, len: u32, out: &mut Vec<u8>) 
     }
 }
 
-pub fn execute_marked(
+/// [`super::execute`], reading the guest's HINTs as it runs.
+pub fn execute_with_hints(
     program: &Program,
     inputs: &[u8],
     max_cycles: u64,
-) -> Result<MarkedRun, TraceError> {
+) -> Result<HintedRun, TraceError> {
     let mut cycles = 0u64;
     let mut open: Vec<(u32, u32, u64)> = Vec::new();
     let mut totals: Vec<((u32, u32), u64)> = Vec::new();
@@ -118,15 +123,34 @@ pub fn execute_marked(
     })?;
     let spans = totals
         .into_iter()
-        .map(|((address, len), cycles)| CycleSpan {
-            label: label(program, address, len),
-            cycles,
-        })
+        .map(|((address, len), cycles)| (label(program, address, len), cycles))
         .collect();
-    Ok(MarkedRun {
+    Ok(HintedRun {
         execution,
         spans,
         stdout,
         stderr,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::programs::hints_elf;
+    use crate::tracer::MemoryLayout;
+
+    #[test]
+    fn console_writes_and_spans_reach_the_host() {
+        let program = Program::from_elf(&hints_elf(), MemoryLayout::default()).unwrap();
+        let run = execute_with_hints(&program, &[], 1000).unwrap();
+        assert_eq!(run.stdout, b"hi\n");
+        assert_eq!(run.stderr, b"oops\n");
+        // From the start marker up to the end marker: it and the two ADDIs.
+        assert_eq!(run.spans, [("span".to_string(), 3)]);
+        // The HINTs changed nothing a plain execution reports.
+        assert_eq!(
+            run.execution,
+            super::super::execute(&program, &[], 1000).unwrap()
+        );
+    }
 }
