@@ -410,8 +410,15 @@ fn sysroot(dir: &Path) -> Result<PathBuf, BuildError> {
 /// Makes sure the Rust sources std is built from are installed, adding the
 /// `rust-src` component with rustup when they are missing.
 fn ensure_rust_src(dir: &Path) -> Result<(), BuildError> {
-    let library = sysroot(dir)?.join("lib/rustlib/src/rust/library/Cargo.lock");
-    if library.is_file() {
+    let present = || -> Result<bool, BuildError> {
+        let library = sysroot(dir)?.join("lib/rustlib/src/rust/library/Cargo.lock");
+        Ok(library.is_file())
+    };
+    if present()? {
+        return Ok(());
+    }
+    let _lock = rustup_lock();
+    if present()? {
         return Ok(());
     }
     eprintln!("jolt: installing the rust-src component with rustup (std guests build std from it)");
@@ -421,15 +428,37 @@ fn ensure_rust_src(dir: &Path) -> Result<(), BuildError> {
 /// Makes sure the guest target's standard library is installed, adding it
 /// with rustup when it is missing.
 fn ensure_target(dir: &Path) -> Result<(), BuildError> {
-    let std_lib = sysroot(dir)?
-        .join("lib/rustlib")
-        .join(GUEST_TARGET)
-        .join("lib");
-    if std_lib.is_dir() {
+    let present = || -> Result<bool, BuildError> {
+        let std_lib = sysroot(dir)?
+            .join("lib/rustlib")
+            .join(GUEST_TARGET)
+            .join("lib");
+        Ok(std_lib.is_dir())
+    };
+    if present()? {
+        return Ok(());
+    }
+    let _lock = rustup_lock();
+    if present()? {
         return Ok(());
     }
     eprintln!("jolt: installing the Rust target {GUEST_TARGET} with rustup");
     rustup(dir, &["target", "add", GUEST_TARGET]).map_err(BuildError::TargetMissing)
+}
+
+/// One install at a time: guests built in parallel (tests, several
+/// processes) would otherwise run rustup on the same component at once.
+/// The lock is released when the file is dropped; without a lock file the
+/// install runs unserialized.
+fn rustup_lock() -> Option<std::fs::File> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(std::env::temp_dir().join("jolt-rustup.lock"))
+        .ok()?;
+    file.lock().ok()?;
+    Some(file)
 }
 
 /// Runs `rustup args` in `dir` (whose `rust-toolchain.toml` picks the
