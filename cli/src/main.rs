@@ -271,14 +271,14 @@ fn parse_size(s: &str) -> Result<u64, String> {
 fn run(args: RunArgs) -> Result<(), String> {
     let program = args.layout.load(&args.elf)?;
     let inputs = hex::decode(args.input.trim()).map_err(|e| format!("--input: {e}"))?;
-    let run = execute_with_hints(&program, &inputs, args.max_cycles).map_err(|e| e.to_string())?;
+    let (execution, hints) =
+        execute_with_hints(&program, &inputs, args.max_cycles).map_err(|e| e.to_string())?;
     // What a std guest printed, passed through before the run's figures.
     let mut out = std::io::stdout();
-    out.write_all(&run.stdout).map_err(|e| e.to_string())?;
+    out.write_all(&hints.stdout).map_err(|e| e.to_string())?;
     std::io::stderr()
-        .write_all(&run.stderr)
+        .write_all(&hints.stderr)
         .map_err(|e| e.to_string())?;
-    let execution = run.execution;
     println!("outputs: {}", hex::encode(&execution.io.outputs));
     println!("panicked: {}", execution.io.panicked);
     println!("cycles: {}", execution.cycles);

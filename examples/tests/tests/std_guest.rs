@@ -35,6 +35,10 @@ fn printed_output_reaches_the_host_and_not_the_proof() {
     let keys = preprocess_console(&compile_console().unwrap()).unwrap();
     let (proved, proof) = prove_console(&keys, word.clone()).unwrap();
     assert_eq!(proved, out);
+    assert_eq!(
+        (proof.stdout.as_str(), proof.stderr.as_str()),
+        ("to stdout: zk\n", "to stderr: 2\n")
+    );
     // The statement is the arguments and the return value only.
     verify_console(keys.verifier_key(), word.clone(), proved.clone(), &proof).unwrap();
     let mut wrong = proved;
@@ -52,6 +56,7 @@ fn a_panic_is_reported_with_its_message_and_proven() {
     match prove_half(&keys, 7) {
         Err(HostError::PanickedWithProof(proof)) => {
             assert!(proof.io.panicked);
+            assert!(proof.stderr.contains("7 is odd"), "{}", proof.stderr);
             verify_claimed(keys.verifier_key(), &proof).unwrap();
             assert!(verify_half(keys.verifier_key(), 7, 3, &proof).is_err());
         }

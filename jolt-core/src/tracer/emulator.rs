@@ -461,13 +461,40 @@ pub fn trace(program: &Program, inputs: &[u8], max_cycles: u64) -> Result<Trace,
     let mut emulator = Emulator::new(program, inputs)?;
     let mut steps = Vec::new();
     emulator.run(max_cycles, |step| steps.push(step))?;
-    Ok(Trace {
-        steps,
-        cycles: emulator.cycles,
-        io: emulator.io(),
-        final_registers: emulator.registers,
-        final_memory: emulator.memory,
-    })
+    Ok(emulator.into_trace(steps))
+}
+
+/// [`trace`], showing every step to `on_step` as it is recorded, with the
+/// emulator as the step's instruction left it (as [`execute_with`]).
+pub fn trace_with(
+    program: &Program,
+    inputs: &[u8],
+    max_cycles: u64,
+    mut on_step: impl FnMut(&Step, &Emulator<'_>),
+) -> Result<Trace, TraceError> {
+    let mut emulator = Emulator::new(program, inputs)?;
+    let mut steps = Vec::new();
+    while !emulator.halted {
+        emulator.check_cycle_limit(max_cycles)?;
+        let first = steps.len();
+        emulator.step(|step| steps.push(step))?;
+        for step in &steps[first..] {
+            on_step(step, &emulator);
+        }
+    }
+    Ok(emulator.into_trace(steps))
+}
+
+impl Emulator<'_> {
+    fn into_trace(self, steps: Vec<Step>) -> Trace {
+        Trace {
+            steps,
+            cycles: self.cycles,
+            io: self.io(),
+            final_registers: self.registers,
+            final_memory: self.memory,
+        }
+    }
 }
 
 /// What [`execute`] reports: the I/O, how many real instructions ran

@@ -11,23 +11,12 @@
 //!
 //! Span labels are string literals, read from the program image; console
 //! bytes are read from memory as the instruction finds it.
-//! [`execute_with_hints`] sums the real cycles between matching span
-//! markers and collects the console output.
+//! [`execute_with_hints`] and [`trace_with_hints`] sum the real cycles
+//! between matching span markers and collect the console output.
 
-use super::emulator::{execute_with, Emulator, Execution, Step};
+use super::emulator::{execute_with, trace_with, Emulator, Execution, Step, Trace};
 use super::error::TraceError;
 use super::program::Program;
-
-/// An execution, its cycle-tracker spans and what it printed.
-#[derive(Clone, Debug)]
-pub struct HintedRun {
-    pub execution: Execution,
-    /// (label, real cycles between its markers, summed over every time the
-    /// span ran), in order of first start.
-    pub spans: Vec<(String, u64)>,
-    pub stdout: Vec<u8>,
-    pub stderr: Vec<u8>,
-}
 
 enum Marker {
     SpanStart,
@@ -89,48 +78,98 @@ fn copy_out(emulator: &Emulator<'_>, address: u32, len: u32, out: &mut Vec<u8>) 
     }
 }
 
+/// What the HINTs of a run said: its cycle-tracker spans and console.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Hints {
+    /// (label, real cycles between its markers, summed over every time the
+    /// span ran), in order of first start.
+    pub spans: Vec<(String, u64)>,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+/// Reads the HINTs of a run step by step.
+#[derive(Default)]
+struct HintReader {
+    /// Real instructions so far.
+    cycles: u64,
+    /// Open spans: label address and length, and the cycle they began.
+    open: Vec<(u32, u32, u64)>,
+    totals: Vec<((u32, u32), u64)>,
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+}
+
+impl HintReader {
+    /// `step` with the emulator as its instruction left it.
+    fn observe(&mut self, step: &Step, emulator: &Emulator<'_>) {
+        match marker(step) {
+            Some((Marker::SpanStart, address, len)) => {
+                self.open.push((address, len, self.cycles));
+            }
+            Some((Marker::SpanEnd, address, len)) => {
+                let key = (address, len);
+                if let Some(k) = self.open.iter().rposition(|&(a, l, _)| (a, l) == key) {
+                    let (_, _, began) = self.open.remove(k);
+                    let spent = self.cycles - began;
+                    match self.totals.iter_mut().find(|(k, _)| *k == key) {
+                        Some((_, total)) => *total += spent,
+                        None => self.totals.push((key, spent)),
+                    }
+                }
+            }
+            Some((Marker::Stdout, address, len)) => {
+                copy_out(emulator, address, len, &mut self.stdout);
+            }
+            Some((Marker::Stderr, address, len)) => {
+                copy_out(emulator, address, len, &mut self.stderr);
+            }
+            None => {}
+        }
+        // A real instruction ends with its last (or only) step.
+        if step.virtual_sequence_remaining.is_none_or(|r| r == 0) {
+            self.cycles += 1;
+        }
+    }
+
+    fn finish(self, program: &Program) -> Hints {
+        let spans = self
+            .totals
+            .into_iter()
+            .map(|((address, len), cycles)| (label(program, address, len), cycles))
+            .collect();
+        Hints {
+            spans,
+            stdout: self.stdout,
+            stderr: self.stderr,
+        }
+    }
+}
+
 /// [`super::execute`], reading the guest's HINTs as it runs.
 pub fn execute_with_hints(
     program: &Program,
     inputs: &[u8],
     max_cycles: u64,
-) -> Result<HintedRun, TraceError> {
-    let mut cycles = 0u64;
-    let mut open: Vec<(u32, u32, u64)> = Vec::new();
-    let mut totals: Vec<((u32, u32), u64)> = Vec::new();
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+) -> Result<(Execution, Hints), TraceError> {
+    let mut reader = HintReader::default();
     let execution = execute_with(program, inputs, max_cycles, |step, emulator| {
-        match marker(step) {
-            Some((Marker::SpanStart, address, len)) => open.push((address, len, cycles)),
-            Some((Marker::SpanEnd, address, len)) => {
-                if let Some(k) = open.iter().rposition(|&(a, l, _)| (a, l) == (address, len)) {
-                    let (_, _, began) = open.remove(k);
-                    let spent = cycles - began;
-                    match totals.iter_mut().find(|(key, _)| *key == (address, len)) {
-                        Some((_, total)) => *total += spent,
-                        None => totals.push(((address, len), spent)),
-                    }
-                }
-            }
-            Some((Marker::Stdout, address, len)) => copy_out(emulator, address, len, &mut stdout),
-            Some((Marker::Stderr, address, len)) => copy_out(emulator, address, len, &mut stderr),
-            None => {}
-        }
-        // A real instruction ends with its last (or only) step.
-        if step.virtual_sequence_remaining.is_none_or(|r| r == 0) {
-            cycles += 1;
-        }
+        reader.observe(step, emulator)
     })?;
-    let spans = totals
-        .into_iter()
-        .map(|((address, len), cycles)| (label(program, address, len), cycles))
-        .collect();
-    Ok(HintedRun {
-        execution,
-        spans,
-        stdout,
-        stderr,
-    })
+    Ok((execution, reader.finish(program)))
+}
+
+/// [`super::trace`], reading the guest's HINTs as it runs.
+pub fn trace_with_hints(
+    program: &Program,
+    inputs: &[u8],
+    max_cycles: u64,
+) -> Result<(Trace, Hints), TraceError> {
+    let mut reader = HintReader::default();
+    let trace = trace_with(program, inputs, max_cycles, |step, emulator| {
+        reader.observe(step, emulator)
+    })?;
+    Ok((trace, reader.finish(program)))
 }
 
 #[cfg(test)]
@@ -142,15 +181,18 @@ mod tests {
     #[test]
     fn console_writes_and_spans_reach_the_host() {
         let program = Program::from_elf(&hints_elf(), MemoryLayout::default()).unwrap();
-        let run = execute_with_hints(&program, &[], 1000).unwrap();
-        assert_eq!(run.stdout, b"hi\n");
-        assert_eq!(run.stderr, b"oops\n");
+        let (execution, hints) = execute_with_hints(&program, &[], 1000).unwrap();
+        assert_eq!(hints.stdout, b"hi\n");
+        assert_eq!(hints.stderr, b"oops\n");
         // From the start marker up to the end marker: it and the two ADDIs.
-        assert_eq!(run.spans, [("span".to_string(), 3)]);
+        assert_eq!(hints.spans, [("span".to_string(), 3)]);
         // The HINTs changed nothing a plain execution reports.
-        assert_eq!(
-            run.execution,
-            super::super::execute(&program, &[], 1000).unwrap()
-        );
+        let plain = super::super::execute(&program, &[], 1000).unwrap();
+        assert_eq!(execution, plain);
+        // Tracing reads them the same way, and records the same steps.
+        let (trace, traced) = trace_with_hints(&program, &[], 1000).unwrap();
+        assert_eq!(traced, hints);
+        let plain = super::super::trace(&program, &[], 1000).unwrap();
+        assert_eq!(trace.steps, plain.steps);
     }
 }

@@ -12,11 +12,11 @@ pub mod layout;
 pub mod program;
 
 pub use emulator::{
-    execute, execute_with, trace, Emulator, Execution, RamAccess, RegisterRead, RegisterWrite,
-    Step, Trace, DEFAULT_MAX_CYCLES, NUM_REGISTERS,
+    execute, execute_with, trace, trace_with, Emulator, Execution, RamAccess, RegisterRead,
+    RegisterWrite, Step, Trace, DEFAULT_MAX_CYCLES, NUM_REGISTERS,
 };
 pub use error::{ElfError, LayoutError, TraceError};
-pub use hints::{execute_with_hints, HintedRun};
+pub use hints::{execute_with_hints, trace_with_hints, Hints};
 pub use io::ProgramIO;
 pub use layout::{MemoryLayout, RAM_BASE};
 pub use program::{

@@ -15,8 +15,8 @@ pub use builder::{
     linker_script, BuildError, GuestBuilder, GUEST_STD_FEATURE, GUEST_STD_TARGET, GUEST_TARGET,
 };
 pub use jolt_core::tracer::{
-    execute, execute_with_hints, trace, ElfError, Execution, MemoryLayout, Program, ProgramIO,
-    Trace, TraceError, DEFAULT_MAX_CYCLES,
+    execute, execute_with_hints, trace, trace_with_hints, ElfError, Execution, MemoryLayout,
+    Program, ProgramIO, Trace, TraceError, DEFAULT_MAX_CYCLES,
 };
 pub use provable::{
     arg_or, compile_provable, execute_provable, prove_provable, run_main, timed, verify_claimed,
@@ -33,11 +33,12 @@ pub enum HostError {
     #[error(transparent)]
     Trace(#[from] TraceError),
     /// `message`: what the guest wrote to stderr (a std guest's panic hook
-    /// writes the panic message there; empty for no_std guests, and from
-    /// [`prove_and_verify`], which does not run the executor's console).
+    /// writes the panic message there; empty for no_std guests).
     #[error("the guest panicked{}", panic_detail(.message))]
     Panicked { message: String },
-    #[error("the guest panicked; the proof of the panicking run is attached")]
+    /// The proof's `stderr` holds what the guest wrote there (its panic
+    /// message).
+    #[error("the guest panicked{}; the proof of the panicking run is attached", panic_detail(&.0.stderr))]
     PanickedWithProof(Box<Proof>),
     #[error("invalid memory layout: {0}")]
     Layout(jolt_core::tracer::LayoutError),
@@ -112,7 +113,7 @@ where
 {
     let bytes = serialize_input(input).map_err(HostError::Input)?;
     let start = Instant::now();
-    let trace = trace(program, &bytes, max_cycles)?;
+    let (trace, hints) = trace_with_hints(program, &bytes, max_cycles)?;
     let trace_time = start.elapsed();
     let shape = zkvm::ProofShape::of(program.layout, &trace)?;
     let start = Instant::now();
@@ -130,7 +131,7 @@ where
     let verify_time = start.elapsed();
     if out.io.panicked {
         return Err(HostError::Panicked {
-            message: String::new(),
+            message: String::from_utf8_lossy(&hints.stderr).into_owned(),
         });
     }
     let output = deserialize_output(&out.io.outputs, &program.layout).map_err(HostError::Output)?;
@@ -168,11 +169,10 @@ where
     O: serde::de::DeserializeOwned,
 {
     let bytes = serialize_input(input).map_err(HostError::Input)?;
-    let run = execute_with_hints(program, &bytes, max_cycles)?;
-    let execution = run.execution;
+    let (execution, hints) = execute_with_hints(program, &bytes, max_cycles)?;
     if execution.io.panicked {
         return Err(HostError::Panicked {
-            message: String::from_utf8_lossy(&run.stderr).into_owned(),
+            message: String::from_utf8_lossy(&hints.stderr).into_owned(),
         });
     }
     let output =

@@ -13,8 +13,8 @@ use jolt_core::tracer::io::trim_trailing_zeros;
 use jolt_core::zkvm::{self, ProofFile, ProofFileError, ProofShape, ProveOptions};
 
 use super::{
-    deserialize_output, serialize_input, trace, GuestBuilder, HostError, MemoryLayout, Program,
-    ProgramIO, DEFAULT_MAX_CYCLES,
+    deserialize_output, serialize_input, trace_with_hints, GuestBuilder, HostError, MemoryLayout,
+    Program, ProgramIO, DEFAULT_MAX_CYCLES,
 };
 
 /// The verifier key of a provable function's program.
@@ -104,21 +104,21 @@ where
     O: serde::de::DeserializeOwned,
 {
     let bytes = serialize_input(input).map_err(HostError::Input)?;
-    let run = super::execute_with_hints(program, &bytes, max_cycles)?;
-    let mut counts = run.execution.opcode_counts;
+    let (execution, hints) = super::execute_with_hints(program, &bytes, max_cycles)?;
+    let mut counts = execution.opcode_counts;
     counts.sort_by_key(|c| std::cmp::Reverse(c.1));
     let summary = Summary {
-        io: run.execution.io,
-        cycles: run.execution.cycles,
-        steps: run.execution.steps,
+        io: execution.io,
+        cycles: execution.cycles,
+        steps: execution.steps,
         instruction_counts: counts,
-        cycle_tracker: run
+        cycle_tracker: hints
             .spans
             .into_iter()
             .map(|(label, cycles)| CycleSpan { label, cycles })
             .collect(),
-        stdout: String::from_utf8_lossy(&run.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&run.stderr).into_owned(),
+        stdout: String::from_utf8_lossy(&hints.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&hints.stderr).into_owned(),
     };
     if summary.io.panicked {
         return Err(HostError::Panicked {
@@ -219,6 +219,10 @@ pub struct Proof {
     pub prove_time: Duration,
     /// Tracing, then each prover phase.
     pub phases: Vec<(&'static str, Duration)>,
+    /// What a std guest printed while the proven run was traced (not part
+    /// of the proof or its file; empty in a proof read from bytes).
+    pub stdout: String,
+    pub stderr: String,
 }
 
 impl Proof {
@@ -241,6 +245,8 @@ impl Proof {
             steps: 0,
             prove_time: Duration::ZERO,
             phases: Vec::new(),
+            stdout: String::new(),
+            stderr: String::new(),
         })
     }
 
@@ -303,7 +309,7 @@ where
 {
     let bytes = serialize_input(input).map_err(HostError::Input)?;
     let start = Instant::now();
-    let trace = trace(&keys.program, &bytes, keys.max_cycles)?;
+    let (trace, hints) = trace_with_hints(&keys.program, &bytes, keys.max_cycles)?;
     let trace_time = start.elapsed();
     let shape = ProofShape::of(keys.program.layout, &trace)?;
     let mut prover = keys.prover.lock().unwrap_or_else(|p| p.into_inner());
@@ -331,6 +337,8 @@ where
         phases,
         // Tracing and proving; key generation is not part of it.
         prove_time: trace_time + start_prove.elapsed(),
+        stdout: String::from_utf8_lossy(&hints.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&hints.stderr).into_owned(),
     };
     if proof.io.panicked {
         return Err(HostError::PanickedWithProof(Box::new(proof)));
