@@ -83,6 +83,16 @@ fn running_out_of_heap_is_a_panic() {
         message.contains("memory allocation of 4194304 bytes failed"),
         "{message}"
     );
+    // Filled up by small blocks: the end is still a proven panic.
+    let message = panic_message(execute_exhaust(1000));
+    assert!(message.contains("memory allocation of"), "{message}");
+    let keys = preprocess_exhaust(&compile_exhaust().unwrap()).unwrap();
+    match prove_exhaust(&keys, 1000) {
+        Err(HostError::PanickedWithProof(proof)) => {
+            verify_claimed(keys.verifier_key(), &proof).unwrap();
+        }
+        other => panic!("expected a proven panic, got {:?}", other.map(|(o, _)| o)),
+    }
 }
 
 /// The sha2 example's no_std library, linked once as today and once with

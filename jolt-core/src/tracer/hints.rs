@@ -59,6 +59,11 @@ fn label(program: &Program, address: u32, len: u32) -> String {
     }
 }
 
+/// How many spans can be open at once, and how many distinct labels are
+/// counted: markers beyond are ignored, so a guest cannot make the host's
+/// bookkeeping grow with its cycles.
+pub const SPAN_LIMIT: usize = 1024;
+
 /// How much console output one stream keeps: a guest that names more (a
 /// bogus length, or a print loop) cannot exhaust the host's memory.
 pub const CONSOLE_LIMIT: usize = 16 << 20;
@@ -104,7 +109,7 @@ impl HintReader {
     /// `step` with the emulator as its instruction left it.
     fn observe(&mut self, step: &Step, emulator: &Emulator<'_>) {
         match marker(step) {
-            Some((Marker::SpanStart, address, len)) => {
+            Some((Marker::SpanStart, address, len)) if self.open.len() < SPAN_LIMIT => {
                 self.open.push((address, len, self.cycles));
             }
             Some((Marker::SpanEnd, address, len)) => {
@@ -112,9 +117,11 @@ impl HintReader {
                 if let Some(k) = self.open.iter().rposition(|&(a, l, _)| (a, l) == key) {
                     let (_, _, began) = self.open.remove(k);
                     let spent = self.cycles - began;
+                    let full = self.totals.len() >= SPAN_LIMIT;
                     match self.totals.iter_mut().find(|(k, _)| *k == key) {
                         Some((_, total)) => *total += spent,
-                        None => self.totals.push((key, spent)),
+                        None if !full => self.totals.push((key, spent)),
+                        None => {}
                     }
                 }
             }
@@ -124,7 +131,7 @@ impl HintReader {
             Some((Marker::Stderr, address, len)) => {
                 copy_out(emulator, address, len, &mut self.stderr);
             }
-            None => {}
+            Some((Marker::SpanStart, ..)) | None => {}
         }
         // A real instruction ends with its last (or only) step.
         if step.virtual_sequence_remaining.is_none_or(|r| r == 0) {

@@ -12,9 +12,13 @@
 //! | `sys_panic` | the message to stderr, then the panic word |
 //! | `sys_halt` | normal termination |
 //!
-//! Running out of heap panics, as in the no_std runtime (std's default
-//! would print and abort). The panic hook writes the message to stderr
-//! and ends the run through the panic word, so a panic is a proven panic.
+//! Running out of heap ends the run as a panic, as in the no_std runtime
+//! (std's default would print and abort): the allocation-error hook writes
+//! its message to stderr and sets the panic word itself, without the
+//! panic machinery, which would need heap to format the message. The
+//! panic hook writes the message to stderr and ends the run through the
+//! panic word, so a panic is a proven panic; if formatting a panic's
+//! message runs out of heap, the allocation-error hook ends the run.
 //! `std::process::exit` and `abort` execute an illegal instruction on this
 //! target: the run stops with a trace error and cannot be proven.
 
@@ -25,7 +29,8 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 use super::console::{self, Stream, Writer};
 
 /// What stdin reads: the input region up to its last nonzero byte (the
-/// region is zero padded, so this is the canonical form the verifier fixes).
+/// region is zero padded, so this is the canonical form the verifier fixes;
+/// input that ends in zero bytes loses them).
 fn stdin_bytes() -> &'static [u8] {
     /// One past the last nonzero input byte, plus one; 0 until computed.
     static LEN: AtomicUsize = AtomicUsize::new(0);
@@ -155,21 +160,28 @@ extern "C" fn sys_halt() -> ! {
     finish()
 }
 
-/// Installs the panic and allocation-error hooks; `_start` calls it
-/// before the guest's main.
+/// Installs the panic and allocation-error hooks and creates stdout;
+/// `_start` calls it before the guest's main.
 pub(super) extern "C" fn init() {
     std::alloc::set_alloc_error_hook(|layout| {
-        panic!(
+        // Formats into the console, not the heap.
+        let _ = writeln!(
+            Writer(Stream::Stderr),
             "memory allocation of {} bytes failed: the heap is full (raise memory_size)",
             layout.size()
-        )
+        );
+        super::terminate(true)
     });
     std::panic::set_hook(std::boxed::Box::new(|info| {
-        // Formatting goes straight to the console, so the hook works with
-        // the heap full and never re-enters the panicking code's stdout.
+        // Formatting goes straight to the console, and never re-enters
+        // the panicking code's stdout.
         let _ = writeln!(Writer(Stream::Stderr), "{info}");
         super::terminate(true)
     }));
+    // stdout's buffer is allocated now, on an empty heap, so that flushing
+    // it at the end never allocates (a run that filled its heap and
+    // returned must not fail there).
+    let _ = std::io::stdout();
 }
 
 /// Normal termination, with stdout's buffered line written out first.

@@ -152,10 +152,9 @@ impl GuestBuilder {
             "jolt-{:x}-{:x}-{:x}-{:x}.ld",
             l.memory_size, l.stack_size, l.max_input_size, l.max_output_size
         ));
-        std::fs::write(&script, linker_script(l)).map_err(|source| BuildError::Io {
-            path: script.clone(),
-            source,
-        })?;
+        // Unchanged scripts are not rewritten: a build running in parallel
+        // may be linking with this one.
+        write_if_changed(&script, &linker_script(l))?;
 
         let manifest_dir = match &self.function {
             Some(function) => self.write_entry_crate(&target_dir, function, std)?,
@@ -357,7 +356,8 @@ fn asks_for_std(package: &serde_json::Value, provable_function: bool) -> bool {
         .as_array()
         .into_iter()
         .flatten()
-        .filter(|d| d["name"] == "jolt-sdk")
+        // A normal dependency: not a dev- or build-dependency.
+        .filter(|d| d["name"] == "jolt-sdk" && d["kind"].is_null())
         .collect();
     if sdk.iter().any(|d| has_std(&d["features"])) {
         return true;
@@ -414,9 +414,8 @@ fn ensure_rust_src(dir: &Path) -> Result<(), BuildError> {
         let library = sysroot(dir)?.join("lib/rustlib/src/rust/library/Cargo.lock");
         Ok(library.is_file())
     };
-    if present()? {
-        return Ok(());
-    }
+    // Checked under the lock: a tree another build is installing is not
+    // complete yet.
     let _lock = rustup_lock();
     if present()? {
         return Ok(());
@@ -435,9 +434,8 @@ fn ensure_target(dir: &Path) -> Result<(), BuildError> {
             .join("lib");
         Ok(std_lib.is_dir())
     };
-    if present()? {
-        return Ok(());
-    }
+    // Checked under the lock: a tree another build is installing is not
+    // complete yet.
     let _lock = rustup_lock();
     if present()? {
         return Ok(());
@@ -581,5 +579,10 @@ mod tests {
         assert!(asks_for_std(&package(&[], default), false));
         let unrenamed = serde_json::json!({ "guest": ["jolt-sdk/guest-std"] });
         assert!(!asks_for_std(&package(&[], unrenamed), true));
+        // A dev-dependency's features are not the guest's.
+        let mut dev = package(&[], none);
+        dev["dependencies"][1]["kind"] = "dev".into();
+        dev["dependencies"][1]["features"] = serde_json::json!(["guest-std"]);
+        assert!(!asks_for_std(&dev, false));
     }
 }

@@ -44,3 +44,17 @@ pub fn allocate(kib: u32) -> u32 {
     let v = vec![1u8; kib as usize * 1024];
     v.iter().map(|&b| b as u32).sum()
 }
+
+/// Keeps allocating `chunk`-byte blocks in a 1 MiB memory until the heap
+/// is full (zeroed blocks: fresh heap is already zero, so they cost no
+/// stores).
+#[jolt::provable(max_cycles = 10_000_000, memory_size = 1048576)]
+pub fn exhaust(chunk: u32) -> u32 {
+    let mut kept = Vec::new();
+    loop {
+        kept.push(vec![0u8; chunk as usize]);
+        if kept.len() == usize::MAX {
+            return 0;
+        }
+    }
+}
