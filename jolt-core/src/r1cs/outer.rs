@@ -17,7 +17,9 @@
 //! **Later rounds in the field.** Binding the first challenge turns each
 //! column into T/2 field elements; the remaining rounds evaluate the
 //! constraints on them with the matrices' small coefficients (additions
-//! for ±1) and bind in place.
+//! for ±1) and bind in place. A row whose A (or B) is zero on both halves
+//! of a pair — a flag off at every step the pair binds, as most flags are —
+//! contributes −C only, so its other combination and products are skipped.
 
 use rayon::prelude::*;
 
@@ -317,8 +319,34 @@ impl<'a, 'w, F: JoltField> Outer<'a, 'w, F> {
                     let mut q = [F::zero(); 3];
                     for row in &self.rows {
                         let (a0, ad) = (row.a.field(&lo), row.a.field_linear(&d));
+                        // A vanishes on the whole pair (a flag off at every
+                        // step it binds): only −C is left, and rows without
+                        // C add nothing.
+                        if a0.is_zero() && ad.is_zero() {
+                            if row.c.terms.is_empty() && row.c.constant == 0 {
+                                continue;
+                            }
+                            let (c0, cd) = (row.c.field(&lo), row.c.field_linear(&d));
+                            q[0] -= row.rho * c0;
+                            q[1] -= row.rho * (c0 + cd.double());
+                            if with_one {
+                                q[2] -= row.rho * (c0 + cd);
+                            }
+                            continue;
+                        }
                         let (b0, bd) = (row.b.field(&lo), row.b.field_linear(&d));
                         let (c0, cd) = (row.c.field(&lo), row.c.field_linear(&d));
+                        if b0.is_zero() && bd.is_zero() {
+                            if c0.is_zero() && cd.is_zero() {
+                                continue;
+                            }
+                            q[0] -= row.rho * c0;
+                            q[1] -= row.rho * (c0 + cd.double());
+                            if with_one {
+                                q[2] -= row.rho * (c0 + cd);
+                            }
+                            continue;
+                        }
                         let q0 = a0 * b0 - c0;
                         let q2 = (a0 + ad.double()) * (b0 + bd.double()) - (c0 + cd.double());
                         if !q0.is_zero() {
