@@ -20,6 +20,10 @@ pub struct Row {
     pub cycles: u64,
     /// Trace steps after virtual sequences are expanded, and T.
     pub steps: u64,
+    /// Steps per real instruction: what virtual sequences cost the class.
+    /// (Absent from reports written before it existed.)
+    #[serde(default)]
+    pub steps_per_cycle: f64,
     pub trace_length: u64,
     pub prove_s: f64,
     pub cycles_per_s: f64,
@@ -59,6 +63,7 @@ impl Row {
             size,
             cycles,
             steps,
+            steps_per_cycle: steps as f64 / cycles.max(1) as f64,
             trace_length,
             prove_s: prove.as_secs_f64(),
             cycles_per_s: cycles as f64 / prove.as_secs_f64().max(1e-9),
@@ -162,11 +167,12 @@ impl Report {
             &self.machine.git_commit[..self.machine.git_commit.len().min(12)]
         );
         out += &format!(
-            "{:<18} {:>9} {:>10} {:>8} {:>8} {:>10} {:>9} {:>9} {:>8} {:>3}",
+            "{:<18} {:>9} {:>10} {:>8} {:>6} {:>8} {:>10} {:>9} {:>9} {:>8} {:>3}",
             "case",
             "size",
             "cycles",
             "steps",
+            "st/cyc",
             "T",
             "prove s",
             "cycles/s",
@@ -181,11 +187,12 @@ impl Report {
         out += "\n";
         for r in &self.rows {
             out += &format!(
-                "{:<18} {:>9} {:>10} {:>8} {:>8} {:>10.3} {:>9.0} {:>9.1} {:>8.1} {:>3} {:>7.0}",
+                "{:<18} {:>9} {:>10} {:>8} {:>6.2} {:>8} {:>10.3} {:>9.0} {:>9.1} {:>8.1} {:>3} {:>7.0}",
                 r.name,
                 r.size,
                 r.cycles,
                 r.steps,
+                r.steps_per_cycle,
                 r.trace_length,
                 r.prove_s,
                 r.cycles_per_s,

@@ -33,13 +33,25 @@ fn check(report: &serde_json::Value, suite: &str, rows: usize) {
         for field in ["size", "cycles", "steps", "trace_length", "proof_bytes"] {
             assert!(row[field].as_u64().is_some_and(|v| v > 0), "{field}: {row}");
         }
-        for field in ["prove_s", "cycles_per_s", "verify_ms", "peak_rss_mb"] {
+        for field in [
+            "prove_s",
+            "cycles_per_s",
+            "verify_ms",
+            "peak_rss_mb",
+            "steps_per_cycle",
+        ] {
             assert!(
                 row[field].as_f64().is_some_and(|v| v > 0.0),
                 "{field}: {row}"
             );
         }
         assert!(row["steps"].as_u64() <= row["trace_length"].as_u64());
+        let (steps, cycles) = (
+            row["steps"].as_f64().unwrap(),
+            row["cycles"].as_f64().unwrap(),
+        );
+        let steps_per_cycle = row["steps_per_cycle"].as_f64().unwrap();
+        assert!((steps_per_cycle - steps / cycles).abs() < 1e-9, "{row}");
         let phases: Vec<&str> = row["phases"]
             .as_array()
             .expect("phases")

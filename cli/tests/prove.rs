@@ -191,10 +191,10 @@ fn proves_verifies_and_rejects_tampering() {
     );
     // A file of the previous format version names both versions.
     let mut old_version = bytes.clone();
-    old_version[8] = 4;
+    old_version[8] = 5;
     rejected(
-        &verify(&elf, &write_temp("v4.proof", &old_version), &[]),
-        "proof file version 4; this build reads version 5",
+        &verify(&elf, &write_temp("v5.proof", &old_version), &[]),
+        "proof file version 5; this build reads version 6",
     );
     rejected(
         &verify(

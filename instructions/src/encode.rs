@@ -64,11 +64,14 @@ fn major_and_functs(op: Opcode) -> (u32, u32, u32) {
         | VirtualAssertLte
         | VirtualAssertValidUnsignedRemainder
         | VirtualAssertMulNoOverflow
-        | VirtualAssertHalfwordAligned
         | VirtualDivZeroSelect
         | VirtualSll
         | VirtualSrl
-        | VirtualSra => (0, 0, 0),
+        | VirtualSra
+        | VirtualPlaceByte
+        | VirtualPlaceHalf
+        | VirtualMergeByte
+        | VirtualMergeHalf => (0, 0, 0),
     }
 }
 

@@ -17,9 +17,11 @@ pub enum CircuitFlag {
     LeftOperandIsPc,
     /// The lookup's right operand is the immediate, not rs2.
     RightOperandIsImm,
-    /// The RAM slot reads the word at the lookup output (LW).
+    /// The RAM slot reads the word holding the address (loads, and the
+    /// place step of a sub-word store).
     Load,
-    /// The RAM slot writes rs2 to the word at the lookup output (SW).
+    /// The RAM slot writes the word holding the address (SW, and the merge
+    /// step of a sub-word store).
     Store,
     /// The pc jumps to the lookup output (JAL, JALR).
     Jump,
@@ -95,14 +97,10 @@ pub fn circuit_flags(inst: &Instruction, position: Option<SequencePosition>) -> 
     set(CircuitFlag::LeftOperandIsPc, matches!(op, Auipc | Jal))
         | set(
             CircuitFlag::RightOperandIsImm,
-            op.is_alu_imm()
-                || matches!(
-                    op,
-                    Lui | Auipc | Jal | Jalr | Lw | Sw | VirtualAssertHalfwordAligned
-                ),
+            op.is_alu_imm() || matches!(op, Lui | Auipc | Jal | Jalr | Lw | Sw),
         )
-        | set(CircuitFlag::Load, op == Lw)
-        | set(CircuitFlag::Store, op == Sw)
+        | set(CircuitFlag::Load, op.is_load() || op.is_place())
+        | set(CircuitFlag::Store, op.is_store())
         | set(CircuitFlag::Jump, matches!(op, Jal | Jalr))
         | set(CircuitFlag::Branch, op.is_branch())
         | set(CircuitFlag::WriteLookupOutputToRd, writes && lookup_to_rd)

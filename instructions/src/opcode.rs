@@ -69,8 +69,6 @@ pub enum Opcode {
     VirtualAssertValidUnsignedRemainder,
     /// Asserts rs1 · rs2 < 2^32 (unsigned, no overflow).
     VirtualAssertMulNoOverflow,
-    /// Asserts rs1 + imm is even.
-    VirtualAssertHalfwordAligned,
     /// rd ← all ones if rs1 = 0, else rs2 (the quotient of a division by rs1).
     VirtualDivZeroSelect,
     /// rd ← rs1 shifted by rs2, where rs2 < 32 (register shifts mask their
@@ -79,6 +77,16 @@ pub enum Opcode {
     VirtualSll,
     VirtualSrl,
     VirtualSra,
+    /// First step of SB / SH: reads the aligned word holding rs1 + imm (the
+    /// access pins the byte offset o) and sets rd ← the low byte / halfword
+    /// of rs2 shifted to o, i.e. to where the store puts it.
+    VirtualPlaceByte,
+    VirtualPlaceHalf,
+    /// Second step of SB / SH: rewrites the aligned word holding rs1 + imm
+    /// as the word with its byte / halfword at o cleared, plus rs2 (the
+    /// placed value of the first step).
+    VirtualMergeByte,
+    VirtualMergeHalf,
 }
 
 /// The encoding format, which says which operand fields are meaningful.
@@ -100,7 +108,7 @@ pub enum Format {
 
 impl Opcode {
     /// All opcodes, in declaration order (for exhaustive tests and tables).
-    pub const ALL: [Opcode; 59] = [
+    pub const ALL: [Opcode; 62] = [
         Opcode::Lui,
         Opcode::Auipc,
         Opcode::Jal,
@@ -155,11 +163,14 @@ impl Opcode {
         Opcode::VirtualAssertLte,
         Opcode::VirtualAssertValidUnsignedRemainder,
         Opcode::VirtualAssertMulNoOverflow,
-        Opcode::VirtualAssertHalfwordAligned,
         Opcode::VirtualDivZeroSelect,
         Opcode::VirtualSll,
         Opcode::VirtualSrl,
         Opcode::VirtualSra,
+        Opcode::VirtualPlaceByte,
+        Opcode::VirtualPlaceHalf,
+        Opcode::VirtualMergeByte,
+        Opcode::VirtualMergeHalf,
     ];
 
     /// Lower-case assembler mnemonic.
@@ -220,11 +231,14 @@ impl Opcode {
             VirtualAssertLte => "virtual.assert_lte",
             VirtualAssertValidUnsignedRemainder => "virtual.assert_valid_unsigned_remainder",
             VirtualAssertMulNoOverflow => "virtual.assert_mul_no_overflow",
-            VirtualAssertHalfwordAligned => "virtual.assert_halfword_aligned",
             VirtualDivZeroSelect => "virtual.div_zero_select",
             VirtualSll => "virtual.sll",
             VirtualSrl => "virtual.srl",
             VirtualSra => "virtual.sra",
+            VirtualPlaceByte => "virtual.place_byte",
+            VirtualPlaceHalf => "virtual.place_half",
+            VirtualMergeByte => "virtual.merge_byte",
+            VirtualMergeHalf => "virtual.merge_half",
         }
     }
 
@@ -240,7 +254,10 @@ impl Opcode {
             | Srli | Srai | Fence | Ecall | Ebreak => Format::I,
             Add | Sub | Sll | Slt | Sltu | Xor | Srl | Sra | Or | And | Mul | Mulh | Mulhsu
             | Mulhu | Div | Divu | Rem | Remu => Format::R,
-            VirtualMovsign | VirtualAssertHalfwordAligned => Format::I,
+            VirtualMovsign => Format::I,
+            // Both read rs1 + imm and rs2; the place steps also write rd
+            // (see `writes_rd`).
+            VirtualPlaceByte | VirtualPlaceHalf | VirtualMergeByte | VirtualMergeHalf => Format::S,
             VirtualAdvice => Format::U,
             VirtualAssertEq
             | VirtualAssertLte
@@ -267,7 +284,6 @@ impl Opcode {
                 | VirtualAssertLte
                 | VirtualAssertValidUnsignedRemainder
                 | VirtualAssertMulNoOverflow
-                | VirtualAssertHalfwordAligned
         )
     }
 
@@ -294,8 +310,16 @@ impl Opcode {
         matches!(self, Lb | Lh | Lw | Lbu | Lhu)
     }
 
+    /// Whether the instruction writes RAM (the real stores and the merge
+    /// steps of sub-word stores).
     pub fn is_store(self) -> bool {
-        self.format() == Format::S
+        use Opcode::*;
+        matches!(self, Sb | Sh | Sw | VirtualMergeByte | VirtualMergeHalf)
+    }
+
+    /// The place steps of sub-word stores: they read RAM and write rd.
+    pub fn is_place(self) -> bool {
+        matches!(self, Opcode::VirtualPlaceByte | Opcode::VirtualPlaceHalf)
     }
 
     /// Whether the instruction writes its `rd` field.
@@ -304,6 +328,7 @@ impl Opcode {
             && (matches!(self.format(), Format::R | Format::U | Format::J)
                 || self.is_alu_imm()
                 || self.is_load()
+                || self.is_place()
                 || matches!(self, Opcode::Jalr | Opcode::VirtualMovsign))
     }
 
@@ -312,10 +337,7 @@ impl Opcode {
         matches!(self.format(), Format::R | Format::S | Format::B)
             || self.is_alu_imm()
             || self.is_load()
-            || matches!(
-                self,
-                Opcode::Jalr | Opcode::VirtualMovsign | Opcode::VirtualAssertHalfwordAligned
-            )
+            || matches!(self, Opcode::Jalr | Opcode::VirtualMovsign)
     }
 
     /// Whether the instruction reads `rs2`.
@@ -364,9 +386,7 @@ impl core::fmt::Display for Instruction {
             _ if self.opcode.is_assert() && self.opcode.format() == Format::R => {
                 write!(f, "{m} x{rs1}, x{rs2}")
             }
-            _ if self.opcode == Opcode::VirtualAssertHalfwordAligned => {
-                write!(f, "{m} {imm}(x{rs1})")
-            }
+            _ if self.opcode.is_place() => write!(f, "{m} x{rd}, x{rs2}, {imm}(x{rs1})"),
             Format::R => write!(f, "{m} x{rd}, x{rs1}, x{rs2}"),
             Format::I if self.opcode.is_load() || self.opcode == Opcode::Jalr => {
                 write!(f, "{m} x{rd}, {imm}(x{rs1})")

@@ -25,6 +25,13 @@ pub enum Effect {
         width: u32,
         value: u32,
     },
+    /// A sub-word store's place step: read (and keep) the aligned word
+    /// holding the `width` bytes at `address`, and write `value` to rd.
+    Place {
+        address: u32,
+        width: u32,
+        value: u32,
+    },
     /// FENCE: nothing observable on a single hart without devices.
     Nop,
     /// ECALL/EBREAK: a request to the environment, defined by the guest ABI.
@@ -83,6 +90,26 @@ pub fn execute(inst: &Instruction, pc: u32, rs1: u32, rs2: u32) -> Effect {
             width: 4,
             value: rs2,
         },
+        // The two steps of SB / SH: rs2's low bytes moved to the byte offset
+        // o, then stored from there (the value a store of `width` bytes at
+        // o keeps is the placed value shifted back down).
+        VirtualPlaceByte | VirtualPlaceHalf => {
+            let address = rs1.wrapping_add(imm);
+            let width = sub_word_width(op);
+            Effect::Place {
+                address,
+                width,
+                value: store_merge(0, address & 3, width, rs2),
+            }
+        }
+        VirtualMergeByte | VirtualMergeHalf => {
+            let address = rs1.wrapping_add(imm);
+            Effect::Store {
+                address,
+                width: sub_word_width(op),
+                value: rs2 >> (8 * (address & 3)),
+            }
+        }
         Addi | Slti | Sltiu | Xori | Ori | Andi | Slli | Srli | Srai | VirtualMovsign => {
             Effect::WriteRd(alu(op, rs1, imm))
         }
@@ -93,9 +120,6 @@ pub fn execute(inst: &Instruction, pc: u32, rs1: u32, rs2: u32) -> Effect {
         Fence => Effect::Nop,
         Ecall | Ebreak => Effect::EnvironmentCall,
         VirtualAdvice => Effect::Advice,
-        VirtualAssertHalfwordAligned => Effect::Assert {
-            holds: alu(op, rs1, imm) == 1,
-        },
         VirtualAssertEq
         | VirtualAssertLte
         | VirtualAssertValidUnsignedRemainder
@@ -179,7 +203,6 @@ pub fn alu_w(op: Opcode, a: u64, b: u64, w: u32) -> u64 {
         VirtualAssertLte => (a <= b) as u64,
         VirtualAssertValidUnsignedRemainder => (b == 0 || a < b) as u64,
         VirtualAssertMulNoOverflow => ((a as u128 * b as u128) >> w == 0) as u64,
-        VirtualAssertHalfwordAligned => (a.wrapping_add(b) & 1 == 0) as u64,
         _ => 0,
     };
     value & mask
@@ -218,6 +241,14 @@ pub fn load_extend(op: Opcode, word: u32, byte_offset: u32) -> u32 {
         Opcode::Lh => shifted as u16 as i16 as i32 as u32,
         Opcode::Lhu => shifted as u16 as u32,
         _ => word,
+    }
+}
+
+/// Bytes a sub-word place or merge step moves.
+fn sub_word_width(op: Opcode) -> u32 {
+    match op {
+        Opcode::VirtualPlaceHalf | Opcode::VirtualMergeHalf => 2,
+        _ => 1,
     }
 }
 
@@ -418,8 +449,6 @@ mod tests {
         assert_eq!(alu(VirtualAssertValidUnsignedRemainder, 9, 9), 0);
         assert_eq!(alu(VirtualAssertMulNoOverflow, 0x1_0000, 0xffff), 1);
         assert_eq!(alu(VirtualAssertMulNoOverflow, 0x1_0000, 0x1_0000), 0);
-        assert_eq!(alu(VirtualAssertHalfwordAligned, 3, NEG1), 1);
-        assert_eq!(alu(VirtualAssertHalfwordAligned, 3, 0), 0);
     }
 
     /// The width-generic semantics at 8 bits behave like i8/u8 arithmetic.

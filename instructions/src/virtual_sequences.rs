@@ -16,10 +16,10 @@
 //! | MULHSU | 4 | MULHU(x, y) − [x<0]·y (mod 2^32) |
 //! | DIVU, REMU | 9 | advice q, r; r < y (or y = 0), r ≤ x, q·y < 2^32, q·y = x − r |
 //! | DIV, REM | 18, 16 | the DIVU checks on \|x\|, \|y\|, then the signs restored |
-//! | LB, LBU | 8 | aligned LW, shift the byte to the top, shift back (arith./logical) |
-//! | LH, LHU | 9 | as LB with an alignment assertion |
-//! | SB | 12 | aligned LW, merge the byte under a mask, aligned SW |
-//! | SH | 14 | as SB with an alignment assertion and a 16-bit mask |
+//! | SB, SH | 2 | place rs2's low bytes at the byte offset, then write them over the cleared bytes of the word |
+//!
+//! LB, LBU, LH and LHU are single steps (one select lookup on the word the
+//! RAM slot reads, docs/lookups.md), as are LW and SW.
 
 use crate::opcode::{Instruction, Opcode, Opcode::*};
 
@@ -99,50 +99,6 @@ impl Builder {
             .push(Xor, dst, reg, mask, 0)
             .push(Sub, dst, dst, mask, 0)
     }
-
-    /// rd ← the aligned word holding the bytes at rs1 + imm, shifted so the
-    /// accessed `width`-byte value sits in the top bits: v0 = address,
-    /// v1 = aligned address, v2 = word.
-    fn load_to_top(&mut self, rs1: u8, imm: i32, width: i32) -> &mut Self {
-        self.push(Addi, v(0), rs1, 0, imm);
-        if width == 2 {
-            self.push(VirtualAssertHalfwordAligned, 0, v(0), 0, 0);
-        }
-        // Byte offset o of the value; it must move up by 8·(4 − width − o)
-        // bits, and o ⊕ (4 − width) = 4 − width − o for the offsets allowed.
-        // The amount stays below 32, as a shift lookup's amount must.
-        self.push(Andi, v(1), v(0), 0, -4)
-            .push(Lw, v(2), v(1), 0, 0)
-            .push(Andi, v(3), v(0), 0, 3)
-            .push(Xori, v(3), v(3), 0, 4 - width)
-            .push(Slli, v(3), v(3), 0, 3)
-            .push(VirtualSll, v(2), v(2), v(3), 0)
-    }
-
-    /// Stores the low `width` bytes of rs2 at rs1 + imm by rewriting the
-    /// aligned word: new = old ⊕ ((old ⊕ (value ≪ s)) ∧ (mask ≪ s)).
-    fn store_merge(&mut self, rs1: u8, rs2: u8, imm: i32, width: i32) -> &mut Self {
-        self.push(Addi, v(0), rs1, 0, imm);
-        if width == 2 {
-            self.push(VirtualAssertHalfwordAligned, 0, v(0), 0, 0);
-        }
-        self.push(Andi, v(1), v(0), 0, -4)
-            .push(Lw, v(2), v(1), 0, 0)
-            .push(Andi, v(3), v(0), 0, 3)
-            .push(Slli, v(3), v(3), 0, 3);
-        if width == 1 {
-            self.push(Addi, v(4), 0, 0, 0xff);
-        } else {
-            self.push(Lui, v(4), 0, 0, 0x1_0000)
-                .push(Addi, v(4), v(4), 0, -1);
-        }
-        self.push(VirtualSll, v(4), v(4), v(3), 0)
-            .push(VirtualSll, v(5), rs2, v(3), 0)
-            .push(Xor, v(5), v(5), v(2), 0)
-            .push(And, v(5), v(5), v(4), 0)
-            .push(Xor, v(2), v(2), v(5), 0)
-            .push(Sw, 0, v(1), v(2), 0)
-    }
 }
 
 /// The virtual sequence an instruction executes as, or `None` when it is a
@@ -200,19 +156,16 @@ pub fn expand(inst: &Instruction) -> Option<VirtualSequence> {
             };
             b.push(Andi, v(0), y, 0, 31).push(shift, rd, x, v(0), 0);
         }
-        Lb | Lbu => {
-            let shift = if inst.opcode == Lb { Srai } else { Srli };
-            b.load_to_top(x, imm, 1).push(shift, rd, v(2), 0, 24);
-        }
-        Lh | Lhu => {
-            let shift = if inst.opcode == Lh { Srai } else { Srli };
-            b.load_to_top(x, imm, 2).push(shift, rd, v(2), 0, 16);
-        }
+        // The place step moves rs2's low bytes to the byte offset; the merge
+        // step writes them over the cleared bytes of the word. Both address
+        // rs1 + imm, so the R1CS gives both the same offset.
         Sb => {
-            b.store_merge(x, y, imm, 1);
+            b.push(VirtualPlaceByte, v(0), x, y, imm)
+                .push(VirtualMergeByte, 0, x, v(0), imm);
         }
         Sh => {
-            b.store_merge(x, y, imm, 2);
+            b.push(VirtualPlaceHalf, v(0), x, y, imm)
+                .push(VirtualMergeHalf, 0, x, v(0), imm);
         }
         _ => return None,
     }
@@ -241,7 +194,7 @@ pub fn advice(real: &Instruction, x: u32, y: u32, which: i32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::semantics::{alu, execute, load_extend, store_merge, Effect};
+    use crate::semantics::{alu, execute, store_merge, Effect};
     use rand::{Rng, SeedableRng};
 
     /// Runs a sequence on a register file of 40 registers and one memory
@@ -284,17 +237,24 @@ mod tests {
                     };
                     write(regs, step.rd, value);
                 }
-                Effect::Load { address, width: 4 } => {
-                    assert_eq!(address, word_addr, "sequences load the aligned word");
-                    write(regs, step.rd, *word);
+                // As in the tracer, a misaligned access is a fault (here the
+                // failing step's index).
+                Effect::Place { address, width, .. } | Effect::Store { address, width, .. }
+                    if address % width != 0 =>
+                {
+                    return Err(k);
+                }
+                Effect::Place { address, value, .. } => {
+                    assert_eq!(address & !3, word_addr, "sequences access one word");
+                    write(regs, step.rd, value);
                 }
                 Effect::Store {
                     address,
-                    width: 4,
+                    width,
                     value,
                 } => {
-                    assert_eq!(address, word_addr);
-                    *word = value;
+                    assert_eq!(address & !3, word_addr);
+                    *word = store_merge(*word, address & 3, width, value);
                 }
                 other => panic!("unexpected effect {other:?} in a sequence"),
             }
@@ -356,20 +316,19 @@ mod tests {
     }
 
     #[test]
-    fn loads_and_stores_equal_the_direct_semantics() {
+    fn stores_equal_the_direct_semantics() {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(6);
         let base = 0x8000_1000u32;
         for _ in 0..5_000 {
             let word: u32 = rng.gen();
             let value: u32 = rng.gen();
-            for (op, width) in [(Lb, 1), (Lbu, 1), (Lh, 2), (Lhu, 2), (Sb, 1), (Sh, 2)] {
+            for (op, width) in [(Sb, 1), (Sh, 2)] {
                 for offset in (0..4).step_by(width) {
                     // Address = rs1 + imm with a random (often negative) immediate.
                     let imm = rng.gen_range(-2048..2048);
                     let rs1_val = (base + offset as u32).wrapping_sub(imm as u32);
-                    for (rd, rs1, rs2) in ALIASING {
-                        let inst =
-                            Instruction::new(op, if op.is_store() { 0 } else { rd }, rs1, rs2, imm);
+                    for (_, rs1, rs2) in ALIASING {
+                        let inst = Instruction::new(op, 0, rs1, rs2, imm);
                         let mut regs = [0u32; 40];
                         regs[rs2 as usize] = value;
                         regs[rs1 as usize] = rs1_val;
@@ -377,26 +336,14 @@ mod tests {
                         let address = r1.wrapping_add(imm as u32);
                         let mut mem = word;
                         run(&inst, &mut regs, address & !3, &mut mem, None).unwrap();
-                        if op.is_store() {
-                            assert_eq!(
-                                mem,
-                                store_merge(word, address & 3, width as u32, v2),
-                                "{inst}"
-                            );
-                        } else {
-                            let expected = if inst.rd == 0 {
-                                0
-                            } else {
-                                load_extend(op, word, address & 3)
-                            };
-                            assert_eq!(
-                                regs[inst.rd as usize],
-                                expected,
-                                "{inst} at offset {}",
-                                address & 3
-                            );
-                            assert_eq!(mem, word);
-                        }
+                        assert_eq!(
+                            mem,
+                            store_merge(word, address & 3, width as u32, v2),
+                            "{inst}"
+                        );
+                        // Only virtual registers change.
+                        assert_eq!(regs[rs1 as usize], r1);
+                        assert_eq!(regs[rs2 as usize], v2);
                     }
                 }
             }
@@ -404,15 +351,15 @@ mod tests {
     }
 
     #[test]
-    fn misaligned_halfwords_fail_the_alignment_assertion() {
-        for op in [Lh, Lhu, Sh] {
-            let inst = Instruction::new(op, 10, 11, 12, 1);
+    fn misaligned_halfword_stores_fault_in_their_first_step() {
+        for offset in [1, 3] {
+            let inst = Instruction::new(Sh, 0, 11, 12, offset);
             let mut regs = [0u32; 40];
             regs[11] = 0x8000_1000;
             assert_eq!(
                 run(&inst, &mut regs, 0x8000_1000, &mut 0, None),
-                Err(1),
-                "{op:?}"
+                Err(0),
+                "offset {offset}"
             );
         }
     }
@@ -471,20 +418,7 @@ mod tests {
                 }
                 None => assert!(!matches!(
                     op,
-                    Sll | Srl
-                        | Sra
-                        | Mulh
-                        | Mulhsu
-                        | Div
-                        | Divu
-                        | Rem
-                        | Remu
-                        | Lb
-                        | Lh
-                        | Lbu
-                        | Lhu
-                        | Sb
-                        | Sh
+                    Sll | Srl | Sra | Mulh | Mulhsu | Div | Divu | Rem | Remu | Sb | Sh
                 )),
             }
         }

@@ -156,10 +156,9 @@ fn lookups_agree_with_the_traced_steps() {
             let Some(kind) = lookup_of(inst.opcode) else {
                 continue;
             };
-            let rs1 = step.rs1.map_or(0, |r| r.value);
-            let rs2 = step.rs2.map_or(0, |r| r.value);
-            let rd = step.rd.map_or(0, |r| r.after);
-            let (x, y) = lookup_operands(&inst, step.pc, rs1, rs2, rd);
+            let values = step.lookup_values();
+            let (x, y) = lookup_operands(&inst, &values);
+            let rd = values.rd;
             let value: Fr = kind.evaluate(x, y, &p);
             // The R1CS checks a shift amount against one byte of the chunks.
             if kind.query() == QueryForm::Shift {
@@ -177,6 +176,12 @@ fn lookups_agree_with_the_traced_steps() {
                         address as u64
                     }
                     RamAccess::None => panic!("{example}: {inst} without a RAM access"),
+                },
+                // A merge looks up the word with the stored bytes cleared;
+                // the placed value (rs2) fills them.
+                VirtualMergeByte | VirtualMergeHalf => match step.ram {
+                    RamAccess::Write { after, .. } => (after - values.rs2) as u64,
+                    _ => panic!("{example}: {inst} without a RAM write"),
                 },
                 op if op.is_assert() => 1,
                 _ if step.rd.is_some_and(|r| r.register != 0) => rd as u64,

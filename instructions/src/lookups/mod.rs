@@ -22,7 +22,6 @@ mod advice;
 mod and;
 mod div_zero_select;
 mod eq;
-mod halfword_aligned;
 mod jalr;
 mod lte;
 mod movsign;
@@ -31,6 +30,7 @@ mod mul_no_overflow;
 mod mulhu;
 mod ne;
 mod or;
+mod select;
 mod sge;
 mod sgeu;
 mod sll;
@@ -43,6 +43,8 @@ mod valid_remainder;
 mod xor;
 
 use ark_ff::Field;
+
+pub use select::Selection;
 
 use crate::opcode::{Instruction, Opcode};
 use crate::subtables::SubtableId;
@@ -90,6 +92,12 @@ impl LookupParams {
         self.word_bits.trailing_zeros()
     }
 
+    /// Select lookups (sub-word loads and stores) need byte chunks of a
+    /// 32-bit word: the byte offset and the selection fit one chunk.
+    pub fn supports_select(&self) -> bool {
+        self.word_bits == 32 && self.chunks == 4
+    }
+
     /// Shift lookups need the shift amount inside one operand chunk.
     pub fn supports_shifts(&self) -> bool {
         self.shift_bits() <= self.operand_chunk_bits()
@@ -108,6 +116,9 @@ pub enum QueryForm {
     Interleaved,
     /// Chunk i = x_i ‖ (y mod 2^b): the shift amount in every chunk.
     Shift,
+    /// Chunk i = x_i ‖ y with y = o + 4·v below 2^b: the byte offset of
+    /// a sub-word access and its [`Selection`] in every chunk.
+    Select,
     /// z = x + y.
     Sum,
     /// z = x + 2^W − y (non-negative, and ≡ x − y mod 2^W).
@@ -127,7 +138,7 @@ impl QueryForm {
             QueryForm::Difference => Some(x + (1u128 << p.word_bits) - y),
             QueryForm::Product => Some(x * y),
             QueryForm::Identity => Some(x),
-            QueryForm::Interleaved | QueryForm::Shift => None,
+            QueryForm::Interleaved | QueryForm::Shift | QueryForm::Select => None,
         }
     }
 
@@ -144,7 +155,7 @@ impl QueryForm {
                     None => {
                         let x_i = (x >> o) & operand_mask;
                         let y_i = match self {
-                            QueryForm::Shift => y & operand_mask,
+                            QueryForm::Shift | QueryForm::Select => y & operand_mask,
                             _ => (y >> o) & operand_mask,
                         };
                         (x_i << b) | y_i
@@ -231,11 +242,34 @@ lookup_kinds! {
     Lte => lte,
     ValidRemainder => valid_remainder,
     MulNoOverflow => mul_no_overflow,
-    HalfwordAligned => halfword_aligned,
     DivZeroSelect => div_zero_select,
+    LoadByteU => select,
+    LoadHalfU => select,
+    LoadByte => select,
+    LoadHalf => select,
+    ClearByte => select,
+    ClearHalf => select,
+    PlaceByte => select,
+    PlaceHalf => select,
 }
 
 impl LookupKind {
+    /// The selection of a select lookup (docs/lookups.md).
+    pub fn selection(self) -> Option<Selection> {
+        use LookupKind::*;
+        Some(match self {
+            LoadByteU => Selection::LoadByteU,
+            LoadHalfU => Selection::LoadHalfU,
+            LoadByte => Selection::LoadByte,
+            LoadHalf => Selection::LoadHalf,
+            ClearByte => Selection::ClearByte,
+            ClearHalf => Selection::ClearHalf,
+            PlaceByte => Selection::PlaceByte,
+            PlaceHalf => Selection::PlaceHalf,
+            _ => return None,
+        })
+    }
+
     /// The lookup's value on operands x, y, through chunks, subtable
     /// entries and g, computed in the field `F`.
     pub fn evaluate<F: Field>(self, x: u64, y: u64, p: &LookupParams) -> F {
@@ -279,28 +313,59 @@ pub fn lookup_of(op: Opcode) -> Option<LookupKind> {
         VirtualAssertLte => LookupKind::Lte,
         VirtualAssertValidUnsignedRemainder => LookupKind::ValidRemainder,
         VirtualAssertMulNoOverflow => LookupKind::MulNoOverflow,
-        VirtualAssertHalfwordAligned => LookupKind::HalfwordAligned,
         VirtualDivZeroSelect => LookupKind::DivZeroSelect,
-        Mulh | Mulhsu | Div | Divu | Rem | Remu | Lb | Lh | Lbu | Lhu | Sb | Sh | Sll | Srl
-        | Sra | Fence | Ecall | Ebreak => return None,
+        Lbu => LookupKind::LoadByteU,
+        Lhu => LookupKind::LoadHalfU,
+        Lb => LookupKind::LoadByte,
+        Lh => LookupKind::LoadHalf,
+        VirtualMergeByte => LookupKind::ClearByte,
+        VirtualMergeHalf => LookupKind::ClearHalf,
+        VirtualPlaceByte => LookupKind::PlaceByte,
+        VirtualPlaceHalf => LookupKind::PlaceHalf,
+        Mulh | Mulhsu | Div | Divu | Rem | Remu | Sb | Sh | Sll | Srl | Sra | Fence | Ecall
+        | Ebreak => return None,
     };
     Some(kind)
 }
 
-/// The lookup operands (x, y) of an instruction at `pc` with register
-/// values `rs1`, `rs2`, and (for advice, whose operand is the value
-/// written) `rd`.
-pub fn lookup_operands(inst: &Instruction, pc: u32, rs1: u32, rs2: u32, rd: u32) -> (u64, u64) {
+/// What a step's lookup operands are made of: the pc, the register values
+/// (rd: the value written, the operand of advice) and the word the RAM
+/// slot read (the operand of sub-word loads and merges).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StepValues {
+    pub pc: u32,
+    pub rs1: u32,
+    pub rs2: u32,
+    pub rd: u32,
+    pub ram_read: u32,
+}
+
+/// The lookup operands (x, y) of an instruction with the step's values.
+pub fn lookup_operands(inst: &Instruction, values: &StepValues) -> (u64, u64) {
     use Opcode::*;
+    let StepValues {
+        pc,
+        rs1,
+        rs2,
+        rd,
+        ram_read,
+    } = *values;
     let imm = inst.imm as u32;
+    if let Some(selection) = lookup_of(inst.opcode).and_then(LookupKind::selection) {
+        let word = if inst.opcode.is_place() {
+            rs2
+        } else {
+            ram_read
+        };
+        let offset = rs1.wrapping_add(imm) % 4;
+        return (word as u64, selection.code(offset));
+    }
     let (x, y) = match inst.opcode {
         Lui => (0, imm),
         Auipc | Jal => (pc, imm),
         VirtualAdvice => (rd, 0),
         VirtualMovsign => (rs1, 0),
-        op if op.is_alu_imm() || matches!(op, Jalr | Lw | Sw | VirtualAssertHalfwordAligned) => {
-            (rs1, imm)
-        }
+        op if op.is_alu_imm() || matches!(op, Jalr | Lw | Sw) => (rs1, imm),
         _ => (rs1, rs2),
     };
     (x as u64, y as u64)

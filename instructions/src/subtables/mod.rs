@@ -22,6 +22,7 @@ mod ltu;
 mod or;
 mod right_id;
 mod right_is_zero;
+mod select;
 mod sll;
 mod sra_sign;
 mod srl;
@@ -61,6 +62,7 @@ pub enum SubtableId {
     Sll(usize),
     Srl(usize),
     SraSign,
+    Select(usize),
 }
 
 macro_rules! dispatch {
@@ -130,6 +132,10 @@ macro_rules! dispatch {
                 let $s = sra_sign::SraSign;
                 $body
             }
+            SubtableId::Select(i) => {
+                let $s = select::Select { chunk: i };
+                $body
+            }
         }
     };
 }
@@ -173,6 +179,9 @@ impl SubtableId {
             all.extend((0..p.chunks).map(Sll));
             all.extend((0..p.chunks).map(Srl));
             all.push(SraSign);
+        }
+        if p.supports_select() {
+            all.extend((0..p.chunks).map(Select));
         }
         all
     }

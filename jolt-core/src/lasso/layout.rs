@@ -184,6 +184,7 @@ impl LassoLayout {
             .iter()
             .copied()
             .filter(|k| params.supports_shifts() || k.query() != QueryForm::Shift)
+            .filter(|k| params.supports_select() || k.query() != QueryForm::Select)
             .collect();
         let kind_indices = kinds.iter().map(|k| flag_index(*k)).collect();
 
@@ -346,7 +347,7 @@ pub fn entry_bits(table: SubtableId, p: &LookupParams) -> u32 {
     match table {
         Eq | Ltu | Lts | Lsb | IsZero | LeftMsb | LeftIsZero | RightIsZero => 1,
         And | Or | Xor | LeftId | RightId => b,
-        Sll(_) | Srl(_) | SraSign => p.word_bits,
+        Sll(_) | Srl(_) | SraSign | Select(_) => p.word_bits,
     }
 }
 

@@ -337,10 +337,7 @@ fn complete_on_a_traced_program() {
             let Some(kind) = lookup_of(inst.opcode) else {
                 return LookupRow::none();
             };
-            let rs1 = step.rs1.map_or(0, |r| r.value);
-            let rs2 = step.rs2.map_or(0, |r| r.value);
-            let rd = step.rd.map_or(0, |r| r.after);
-            let (x, y) = lookup_operands(&inst, step.pc, rs1, rs2, rd);
+            let (x, y) = lookup_operands(&inst, &step.lookup_values());
             LookupRow::new(kind, x, y)
         })
         .collect();

@@ -109,6 +109,17 @@ pub fn field_from_i128<F: JoltField>(c: i128) -> F {
     }
 }
 
+/// Bit k of x read as an integer: of its low 64 bits (the rule's values
+/// are below 2^64; anything else is not an honest witness).
+pub fn bit_of_field<F: JoltField>(x: F, k: u32) -> u64 {
+    let low = x.into_bigint().as_ref()[0];
+    if k < 64 {
+        (low >> k) & 1
+    } else {
+        0
+    }
+}
+
 /// One rank-1 constraint of a step: A·z · B·z = C·z.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Constraint {
@@ -126,6 +137,10 @@ pub enum AuxRule {
     /// cond · x⁻¹, or 0 where x = 0: a prover hint, bound only by the
     /// constraints that use it (see [`Builder::is_zero_if`]).
     InverseIf(LinearCombination, LinearCombination),
+    /// cond · (bit `k` of x), for x a non-negative integer below 2^64 where
+    /// cond ≠ 0: a prover hint, bound only by the constraints that use it
+    /// (see [`Builder::bit_if`]).
+    BitIf(LinearCombination, LinearCombination, u32),
 }
 
 /// The constraints of one step, and what the witness must supply.
@@ -232,6 +247,32 @@ impl Builder {
         v
     }
 
+    /// A new auxiliary variable: bit k of x where cond = 1, constrained to
+    /// be a bit there and 0 where cond = 0 (cond must be constrained
+    /// boolean elsewhere). Nothing here ties it to x: the caller's
+    /// constraints must.
+    pub fn bit_if(
+        &mut self,
+        label: &'static str,
+        cond: impl Into<LinearCombination>,
+        x: impl Into<LinearCombination>,
+        k: u32,
+    ) -> Variable {
+        let cond = cond.into();
+        let v = Variable::Aux(self.r1cs.aux.len());
+        self.r1cs
+            .aux
+            .push((label, AuxRule::BitIf(cond.clone(), x.into(), k)));
+        // v·(cond − v) = 0: v ∈ {0, 1} where cond = 1, v = 0 where cond = 0.
+        self.constrain(
+            label,
+            v,
+            cond.minus(&LinearCombination::var(v)),
+            LinearCombination::zero(),
+        );
+        v
+    }
+
     /// A linear combination equal to 1 when cond = 1 and x = 0, and to 0
     /// otherwise (cond must be constrained boolean elsewhere).
     ///
@@ -295,6 +336,14 @@ impl UniformR1cs {
                             x.evaluate(read)
                                 .inverse()
                                 .map_or(F::zero(), |inv| cond * inv)
+                        }
+                    }
+                    AuxRule::BitIf(cond, x, k) => {
+                        let cond = cond.evaluate(read);
+                        if cond.is_zero() {
+                            F::zero()
+                        } else {
+                            cond * F::from(bit_of_field(x.evaluate(read), *k))
                         }
                     }
                 }

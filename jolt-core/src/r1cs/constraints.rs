@@ -10,7 +10,7 @@
 //! lists them.
 
 use instructions::flags::CircuitFlag;
-use instructions::lookups::{LookupKind, LookupParams, QueryForm};
+use instructions::lookups::{LookupKind, LookupParams, QueryForm, Selection};
 
 use super::builder::{Builder, LinearCombination as Lc, UniformR1cs, Variable};
 
@@ -166,7 +166,7 @@ pub fn cpu_r1cs(p: &LookupParams, constants: CpuConstants) -> CpuR1cs {
         "x is the chunks' left bytes",
         interleaved.clone().plus(&shift),
         x.clone(),
-        left_bytes,
+        left_bytes.clone(),
     );
     b.constrain_eq_if(
         "y is the chunks' right bytes",
@@ -180,6 +180,74 @@ pub fn cpu_r1cs(p: &LookupParams, constants: CpuConstants) -> CpuR1cs {
         "the shift amount is every chunk's right byte",
         shift,
         y.scaled(replicated),
+        right_bytes.clone(),
+    );
+
+    // Sub-word accesses (select queries). The address is rs1 + imm wrapped
+    // to 32 bits, computed here rather than by the lookup, which selects
+    // bytes instead: 4·RamAddress + byte_offset + o = rs1 + imm − 2^32·carry
+    // with bits o0, o1 (o = o0 + 2·o1) and carry. Memory checking keeps
+    // RamAddress a RAM word index (region tag), so 4·RamAddress +
+    // byte_offset is an aligned byte address below 2^32 and the bits are
+    // the only ones that balance the equation.
+    let select = form_flag(QueryForm::Select);
+    let kind_flags = |pick: &dyn Fn(Selection) -> bool| {
+        Lc::sum(
+            LookupKind::ALL
+                .iter()
+                .enumerate()
+                .filter(|(_, kind)| kind.selection().is_some_and(pick))
+                .map(|(k, _)| (var(CpuInput::LookupFlag(k)), 1)),
+        )
+    };
+    let selection_code = Lc::sum(LookupKind::ALL.iter().enumerate().filter_map(|(k, kind)| {
+        kind.selection()
+            .map(|v| (var(CpuInput::LookupFlag(k)), v.code(0) as i128))
+    }));
+    let halfword = kind_flags(&|v| v.width() == 2);
+    let place = kind_flags(&|v| matches!(v, Selection::PlaceByte | Selection::PlaceHalf));
+    let merge = kind_flags(&|v| matches!(v, Selection::ClearByte | Selection::ClearHalf));
+    // The offset's bits are the address's: the layout places words at
+    // multiples of 4.
+    assert_eq!(constants.byte_offset % 4, 0, "words are 4-byte aligned");
+    let wide_address = rs1.clone().plus(&lc(CpuInput::Imm));
+    let label = "a sub-word offset or carry bit is a bit, and 0 elsewhere";
+    let o0 = b.bit_if(label, select.clone(), wide_address.clone(), 0);
+    let o1 = b.bit_if(label, select.clone(), wide_address.clone(), 1);
+    let carry = b.bit_if(label, select.clone(), wide_address.clone(), w as u32);
+    let offset = Lc::var(o0).plus(&Lc::var(o1).scaled(2));
+    b.constrain_eq_if(
+        "a sub-word access addresses rs1 + imm",
+        select.clone(),
+        lc(CpuInput::RamAddress)
+            .scaled(4)
+            .add_constant(constants.byte_offset)
+            .plus(&offset)
+            .plus(&Lc::var(carry).scaled(1 << w)),
+        wide_address,
+    );
+    b.constrain_eq_if(
+        "a halfword access is aligned",
+        halfword,
+        Lc::var(o0),
+        Lc::constant(0),
+    );
+    b.constrain_eq_if(
+        "a select's word is the RAM word's bytes",
+        select.clone().minus(&place),
+        lc(CpuInput::RamRead),
+        left_bytes.clone(),
+    );
+    b.constrain_eq_if(
+        "a place step's word is rs2's bytes",
+        place,
+        rs2.clone(),
+        left_bytes,
+    );
+    b.constrain_eq_if(
+        "the offset and selection are every chunk's right byte",
+        select.clone(),
+        offset.plus(&selection_code).scaled(replicated),
         right_bytes,
     );
     // The query index z from the chunk indices dim_i = LEFT_ID_i·2^b +
@@ -212,8 +280,9 @@ pub fn cpu_r1cs(p: &LookupParams, constants: CpuConstants) -> CpuR1cs {
     b.constrain_eq_if("z = x·y", product_form, z.clone(), product);
     b.constrain_eq_if("z = x (advice)", form_flag(QueryForm::Identity), z, x);
 
-    // RAM: loads and stores touch the word at the lookup output (rs1 + imm,
-    // wrapped); other steps read the termination word.
+    // RAM: word loads and stores touch the word at the lookup output (rs1 +
+    // imm, wrapped), sub-word accesses the one above; other steps read the
+    // termination word.
     let out = lc(CpuInput::LookupOutput);
     let load = flag(CircuitFlag::Load);
     let store = flag(CircuitFlag::Store);
@@ -223,7 +292,7 @@ pub fn cpu_r1cs(p: &LookupParams, constants: CpuConstants) -> CpuR1cs {
         .add_constant(constants.byte_offset);
     b.constrain_eq_if(
         "the RAM word is the lookup's address",
-        memory_op.clone(),
+        memory_op.clone().minus(&select),
         byte_address,
         out.clone(),
     );
@@ -239,7 +308,18 @@ pub fn cpu_r1cs(p: &LookupParams, constants: CpuConstants) -> CpuR1cs {
         lc(CpuInput::RamWrite),
         lc(CpuInput::RamRead),
     );
-    b.constrain_eq_if("a store writes rs2", store, lc(CpuInput::RamWrite), rs2);
+    b.constrain_eq_if(
+        "a store writes rs2",
+        store.minus(&merge),
+        lc(CpuInput::RamWrite),
+        rs2.clone(),
+    );
+    b.constrain_eq_if(
+        "a merge writes the cleared word plus the placed value",
+        merge,
+        lc(CpuInput::RamWrite),
+        out.clone().plus(&rs2),
+    );
 
     // rd: the lookup output, the loaded word, or pc + 4 — or nothing (0,
     // to x0) when no write flag is set, which the row does for rd = x0.

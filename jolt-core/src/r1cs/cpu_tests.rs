@@ -234,6 +234,46 @@ fn tampers<'a>(cpu: &'a CpuR1cs, inputs: &'a [Vec<Fr>]) -> impl Iterator<Item = 
         .chain(single_aux)
         .chain(aux_and_rd)
         .chain(termination_tampers(cpu, inputs))
+        .chain(misaligned_halfword_tampers(cpu, inputs))
+}
+
+/// A halfword load made misaligned: rs1 one higher, so the address is odd,
+/// with the chunks' right bytes carrying the new offset, the offset bits
+/// recomputed, and rd and the lookup output 0 (what the select subtables
+/// give a halfword at an odd offset). Only the alignment rule can object.
+fn misaligned_halfword_tampers(cpu: &CpuR1cs, inputs: &[Vec<Fr>]) -> Vec<Tamper> {
+    use instructions::lookups::LookupKind;
+    let steps = inputs[0].len();
+    let honest_aux = OwnedR1csWitness::new(&cpu.r1cs, inputs.to_vec()).aux;
+    let halfword_loads: Vec<usize> = LookupKind::ALL
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| matches!(k, LookupKind::LoadHalf | LookupKind::LoadHalfU))
+        .map(|(k, _)| cpu.index(CpuInput::LookupFlag(k)))
+        .collect();
+    let mut out = Vec::new();
+    for s in 0..steps {
+        if !halfword_loads
+            .iter()
+            .any(|&f| inputs[f][s] == Fr::from(1u64))
+        {
+            continue;
+        }
+        let mut t = inputs.to_vec();
+        t[cpu.index(CpuInput::Rs1Value)][s] += Fr::from(1u64);
+        for i in 0..4 {
+            t[cpu.index(CpuInput::RightId(i))][s] += Fr::from(1u64);
+        }
+        t[cpu.index(CpuInput::LookupOutput)][s] = Fr::from(0u64);
+        t[cpu.index(CpuInput::RdWrite)][s] = Fr::from(0u64);
+        let aux = aux_after(cpu, &t, &honest_aux, s);
+        out.push(Tamper {
+            inputs: t,
+            aux,
+            step: s,
+        });
+    }
+    out
 }
 
 /// The termination rule's two attacks: claiming a store hits the
@@ -323,13 +363,46 @@ fn every_constraint_is_needed() {
     assert!(missing.is_empty(), "no tamper isolates: {missing:?}");
 }
 
+/// A halfword load at an odd address, its witness consistent everywhere
+/// else, violates only the alignment rule, and Spartan's proof of it fails
+/// to verify: a misaligned access cannot be proven.
+#[test]
+fn a_misaligned_halfword_load_cannot_be_proven() {
+    let (cpu, inputs) = setup();
+    let tampers = misaligned_halfword_tampers(&cpu, &inputs);
+    assert!(!tampers.is_empty(), "the trace has halfword loads");
+    for tamper in tampers.iter().take(2) {
+        let violated: Vec<&str> = step_violations(&cpu, &tamper.inputs, &tamper.aux, tamper.step)
+            .into_iter()
+            .map(|(_, label)| label)
+            .collect();
+        assert_eq!(violated, ["a halfword access is aligned"]);
+        let witness = OwnedR1csWitness {
+            inputs: tamper.inputs.clone(),
+            aux: tamper.aux.clone(),
+        };
+        let (proof, _) = super::spartan::prove(
+            &cpu.r1cs,
+            &witness.narrowed().view(),
+            &mut Transcript::new(b"cpu"),
+        );
+        assert!(verify(
+            &cpu.r1cs,
+            witness.trace_length(),
+            &proof,
+            &mut Transcript::new(b"cpu"),
+        )
+        .is_err());
+    }
+}
+
 /// The sizes docs/r1cs.md states.
 #[test]
 fn constraint_and_column_counts() {
     let (cpu, _) = setup();
-    assert_eq!(cpu.r1cs.constraints.len(), 43);
-    assert_eq!(cpu.inputs.len(), 65);
-    assert_eq!(cpu.r1cs.num_aux(), 13);
+    assert_eq!(cpu.r1cs.constraints.len(), 52);
+    assert_eq!(cpu.inputs.len(), 72);
+    assert_eq!(cpu.r1cs.num_aux(), 16);
     assert_eq!(cpu.r1cs.shifted.len(), 4);
 }
 

@@ -3,7 +3,7 @@
 //! row; a step without a RAM access reads the termination word).
 
 use instructions::flags::{noop_flags, packed_flags, CircuitFlag, NUM_CIRCUIT_FLAGS};
-use instructions::lookups::{lookup_of, lookup_operands, LookupParams};
+use instructions::lookups::{lookup_of, lookup_operands, LookupParams, StepValues};
 
 use super::constraints::{CpuConstants, CpuInput, CpuR1cs};
 use crate::field::JoltField;
@@ -104,7 +104,14 @@ pub fn cpu_inputs<F: JoltField>(
         set(&mut columns, CpuInput::RamRead, s, F::from_u32(read));
         set(&mut columns, CpuInput::RamWrite, s, F::from_u32(write));
         if let Some(kind) = lookup_of(inst.opcode) {
-            let (x, y) = lookup_operands(&inst, step.pc, rs1, rs2, rd);
+            let values = StepValues {
+                pc: step.pc,
+                rs1,
+                rs2,
+                rd,
+                ram_read: read,
+            };
+            let (x, y) = lookup_operands(&inst, &values);
             for (i, dim) in kind.query().chunks(x, y, p).into_iter().enumerate() {
                 set(&mut columns, CpuInput::LeftId(i), s, F::from_u64(dim >> b));
                 set(

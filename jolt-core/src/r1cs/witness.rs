@@ -6,7 +6,9 @@
 
 use rayon::prelude::*;
 
-use super::builder::{field_from_i128, AuxRule, LinearCombination, UniformR1cs, Variable};
+use super::builder::{
+    bit_of_field, field_from_i128, AuxRule, LinearCombination, UniformR1cs, Variable,
+};
 use crate::field::JoltField;
 use crate::pcs::Column;
 use crate::poly::PAR_THRESHOLD;
@@ -178,6 +180,16 @@ fn evaluate_small(lc: &LinearCombination, value: impl Fn(Variable) -> Value<()>)
     Some(acc)
 }
 
+/// cond · (bit k of x) for field cond and x, where cond is 0 or 1 (the
+/// only values an honest witness gives it).
+fn field_bit_if<F: JoltField>(cond: F, x: F, k: u32) -> i128 {
+    if cond.is_zero() {
+        0
+    } else {
+        bit_of_field(x, k) as i128
+    }
+}
+
 /// The auxiliary columns of `r1cs` for the inputs `inputs` (T entries
 /// each), computed in integers where the values are integers.
 pub fn compute_aux<F: JoltField>(
@@ -220,6 +232,18 @@ pub fn compute_aux<F: JoltField>(
                                     * b.evaluate(|v| read(v).to_field()),
                             ),
                         }
+                    }
+                    AuxRule::BitIf(cond, x, k) => {
+                        let bit = match (evaluate_small(cond, shape), evaluate_small(x, shape)) {
+                            (Some(0), _) => 0,
+                            (Some(c), Some(x)) if (0..1 << 64).contains(&x) => c * ((x >> k) & 1),
+                            _ => {
+                                let cond: F = cond.evaluate(|v| read(v).to_field());
+                                let x: F = x.evaluate(|v| read(v).to_field());
+                                field_bit_if(cond, x, *k)
+                            }
+                        };
+                        Value::Small(bit)
                     }
                     AuxRule::InverseIf(cond, x) => {
                         let cond: F = cond.evaluate(|v| read(v).to_field());

@@ -79,6 +79,31 @@ pub struct Step {
     pub virtual_sequence_remaining: Option<u16>,
 }
 
+impl RamAccess {
+    /// The word the slot read (the word before a write; 0 when unused).
+    pub fn read_value(&self) -> u32 {
+        match *self {
+            RamAccess::None => 0,
+            RamAccess::Read { value, .. } => value,
+            RamAccess::Write { before, .. } => before,
+        }
+    }
+}
+
+impl Step {
+    /// The values the step's lookup operands are made of
+    /// (`instructions::lookups::lookup_operands`).
+    pub fn lookup_values(&self) -> instructions::lookups::StepValues {
+        instructions::lookups::StepValues {
+            pc: self.pc,
+            rs1: self.rs1.map_or(0, |r| r.value),
+            rs2: self.rs2.map_or(0, |r| r.value),
+            rd: self.rd.map_or(0, |r| r.after),
+            ram_read: self.ram.read_value(),
+        }
+    }
+}
+
 /// A complete run: the steps, the final machine state and the public I/O.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Trace {
@@ -292,8 +317,9 @@ impl<'p> Emulator<'p> {
         // failed assertion or aligned access of its sequence.
         let x = self.registers[instruction.rs1 as usize];
         let y = self.registers[instruction.rs2 as usize];
-        if let Effect::Load { address, width } | Effect::Store { address, width, .. } =
-            semantics::execute(&instruction, pc, x, y)
+        if let Effect::Load { address, width }
+        | Effect::Store { address, width, .. }
+        | Effect::Place { address, width, .. } = semantics::execute(&instruction, pc, x, y)
         {
             self.word_index(pc, address, width)?;
         }
@@ -361,6 +387,18 @@ impl<'p> Emulator<'p> {
                     value: word,
                 };
                 let value = semantics::load_extend(op, word, address & 3);
+                rd = Some(self.write_register(instruction.rd, value));
+            }
+            Effect::Place {
+                address,
+                width,
+                value,
+            } => {
+                let index = self.word_index(pc, address, width)?;
+                ram = RamAccess::Read {
+                    address: address & !3,
+                    value: self.memory[index],
+                };
                 rd = Some(self.write_register(instruction.rd, value));
             }
             Effect::Store {

@@ -25,7 +25,7 @@ use crate::tracer::ProgramIO;
 /// First bytes of a proof file.
 pub const MAGIC: &[u8; 8] = b"JOLTPRF\0";
 /// The file format and protocol version this build reads and writes.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 
 /// A zkVM proof.
 #[derive(Clone, Debug, PartialEq, CanonicalSerialize, CanonicalDeserialize)]

@@ -18,7 +18,7 @@ use super::keys::VerifierKey;
 use super::registry::WitnessColumn;
 
 /// The protocol and its version, absorbed first.
-pub const PROTOCOL_ID: &[u8] = b"jolt-rv32im/bn254/hyperkzg v5";
+pub const PROTOCOL_ID: &[u8] = b"jolt-rv32im/bn254/hyperkzg v6";
 
 /// Step 1 of the transcript: what the proof is about.
 pub fn absorb_statement(

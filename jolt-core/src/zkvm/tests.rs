@@ -281,18 +281,18 @@ fn flipped_proof_bytes_are_rejected() {
     }
     // A file of the previous format version is refused by name.
     let mut old_version = bytes.clone();
-    old_version[8..12].copy_from_slice(&4u32.to_le_bytes());
+    old_version[8..12].copy_from_slice(&5u32.to_le_bytes());
     let err = ProofFile::<HyperKzg>::from_bytes(&old_version).unwrap_err();
     assert!(matches!(
         err,
         ProofFileError::UnsupportedVersion {
-            found: 4,
-            supported: 5
+            found: 5,
+            supported: 6
         }
     ));
     assert_eq!(
         err.to_string(),
-        "proof file version 4; this build reads version 5"
+        "proof file version 5; this build reads version 6"
     );
     let mut trailing = bytes.clone();
     trailing.push(0);
@@ -427,6 +427,6 @@ fn registry_counts() {
         count(|c| matches!(c, WitnessColumn::Lasso(_))),
         count(|c| matches!(c, WitnessColumn::Aux(_))),
     ];
-    assert_eq!(counts, [50, 83, 13]);
-    assert_eq!(vk.registry.len(), 146);
+    assert_eq!(counts, [50, 94, 16]);
+    assert_eq!(vk.registry.len(), 160);
 }

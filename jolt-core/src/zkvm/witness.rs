@@ -32,10 +32,7 @@ pub fn lookup_rows(trace: &Trace, trace_length: TraceLength) -> Vec<LookupRow> {
         .iter()
         .map(|step| match lookup_of(step.instruction.opcode) {
             Some(kind) => {
-                let rs1 = step.rs1.map_or(0, |r| r.value);
-                let rs2 = step.rs2.map_or(0, |r| r.value);
-                let rd = step.rd.map_or(0, |r| r.after);
-                let (x, y) = lookup_operands(&step.instruction, step.pc, rs1, rs2, rd);
+                let (x, y) = lookup_operands(&step.instruction, &step.lookup_values());
                 LookupRow::new(kind, x, y)
             }
             None => LookupRow::none(),
