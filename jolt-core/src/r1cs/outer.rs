@@ -12,7 +12,8 @@
 //! are the products. The field is touched once per nonzero product (ρ^i
 //! times it), and an honest step's a·b − c is zero at X = 0. Columns of
 //! field values (an inverse hint) take a field path for the constraints
-//! that read them.
+//! that read them. A row whose A is 0 at both steps (a condition off, as
+//! on most pairs) is q = −C without evaluating B.
 //!
 //! **Later rounds in the field.** Binding the first challenge turns each
 //! column into T/2 field elements; the remaining rounds evaluate the
@@ -232,6 +233,7 @@ impl<'a, 'w, F: JoltField> Outer<'a, 'w, F> {
                 small_row(row, lo, hi, with_one)
             };
             match small {
+                Some([0, 0, 0]) => {}
                 Some(q) => {
                     for ((o, sum), q) in out.iter_mut().zip(&mut sums).zip(q) {
                         match u64::try_from(q.unsigned_abs()) {
@@ -468,8 +470,16 @@ fn small_row<F: JoltField>(
     with_one: bool,
 ) -> Option<[i128; 3]> {
     let (a0, a1) = (row.a.small(lo)?, row.a.small(hi)?);
-    let (b0, b1) = (row.b.small(lo)?, row.b.small(hi)?);
     let (c0, c1) = (row.c.small(lo)?, row.c.small(hi)?);
+    if a0 == 0 && a1 == 0 {
+        // A vanishes at both steps, so on the whole line through them: q is
+        // −C there, and B (often the longest combination) is not needed.
+        // Most constraints are conditional and their condition is 0 on most
+        // pairs.
+        let c2 = c1.checked_mul(2)?.checked_sub(c0)?;
+        return Some([-c0, -c2, if with_one { -c1 } else { 0 }]);
+    }
+    let (b0, b1) = (row.b.small(lo)?, row.b.small(hi)?);
     let q0 = a0.checked_mul(b0)?.checked_sub(c0)?;
     let two = |l: i128, h: i128| h.checked_mul(2)?.checked_sub(l);
     let (a2, b2, c2) = (two(a0, a1)?, two(b0, b1)?, two(c0, c1)?);
