@@ -59,12 +59,16 @@ fn major_and_functs(op: Opcode) -> (u32, u32, u32) {
         Ecall => (0x73, 0, 0),
         Ebreak => (0x73, 0, 0),
         VirtualAdvice
-        | VirtualMovsign
+        | VirtualAbs
         | VirtualAssertEq
-        | VirtualAssertLte
         | VirtualAssertValidUnsignedRemainder
-        | VirtualAssertMulNoOverflow
         | VirtualDivZeroSelect
+        | VirtualMulChecked
+        | VirtualSubChecked
+        | VirtualNegIfNegative
+        | VirtualDivSignCode
+        | VirtualDivApplySign
+        | VirtualMulSignCorrection
         | VirtualSll
         | VirtualSrl
         | VirtualSra

@@ -59,18 +59,31 @@ pub enum Opcode {
     // `virtual_sequences::expand`, and they operate on virtual registers too.
     /// rd ← a value the prover supplies (checked by later assertions).
     VirtualAdvice,
-    /// rd ← all ones if rs1 is negative, else 0.
-    VirtualMovsign,
+    /// rd ← |rs1| as a signed word (|−2^31| = 2^31).
+    VirtualAbs,
     /// Asserts rs1 = rs2.
     VirtualAssertEq,
-    /// Asserts rs1 ≤ rs2 (unsigned).
-    VirtualAssertLte,
     /// Asserts rs2 = 0 or rs1 < rs2 (unsigned): rs1 is a valid remainder for divisor rs2.
     VirtualAssertValidUnsignedRemainder,
-    /// Asserts rs1 · rs2 < 2^32 (unsigned, no overflow).
-    VirtualAssertMulNoOverflow,
     /// rd ← all ones if rs1 = 0, else rs2 (the quotient of a division by rs1).
     VirtualDivZeroSelect,
+    /// rd ← rs1 · rs2, which must be below 2^32 (unsigned): the run stops
+    /// otherwise, and the proof's lookup gives a value no later step accepts.
+    VirtualMulChecked,
+    /// rd ← rs1 − rs2, which must not borrow (rs2 ≤ rs1, unsigned), checked
+    /// as for VirtualMulChecked.
+    VirtualSubChecked,
+    /// rd ← −rs1 if rs2 is negative, else rs1 (mod 2^32).
+    VirtualNegIfNegative,
+    /// rd ← 0 if rs2 = 0, else 1 if rs1 and rs2 have the same sign, else all
+    /// ones: the sign of a quotient, or its absence.
+    VirtualDivSignCode,
+    /// rd ← all ones if rs2 = 0, else −rs1 if rs2 is negative, else rs1:
+    /// a quotient's magnitude with the sign code of VirtualDivSignCode.
+    VirtualDivApplySign,
+    /// rd ← −rs2 if rs1 is negative, else 0 (mod 2^32): what the sign of rs1
+    /// takes from the unsigned high product (MULH, MULHSU).
+    VirtualMulSignCorrection,
     /// rd ← rs1 shifted by rs2, where rs2 < 32 (register shifts mask their
     /// amount into a virtual register first, so the shift lookup sees a
     /// byte-sized amount the R1CS can check).
@@ -108,7 +121,7 @@ pub enum Format {
 
 impl Opcode {
     /// All opcodes, in declaration order (for exhaustive tests and tables).
-    pub const ALL: [Opcode; 62] = [
+    pub const ALL: [Opcode; 66] = [
         Opcode::Lui,
         Opcode::Auipc,
         Opcode::Jal,
@@ -158,12 +171,16 @@ impl Opcode {
         Opcode::Ecall,
         Opcode::Ebreak,
         Opcode::VirtualAdvice,
-        Opcode::VirtualMovsign,
+        Opcode::VirtualAbs,
         Opcode::VirtualAssertEq,
-        Opcode::VirtualAssertLte,
         Opcode::VirtualAssertValidUnsignedRemainder,
-        Opcode::VirtualAssertMulNoOverflow,
         Opcode::VirtualDivZeroSelect,
+        Opcode::VirtualMulChecked,
+        Opcode::VirtualSubChecked,
+        Opcode::VirtualNegIfNegative,
+        Opcode::VirtualDivSignCode,
+        Opcode::VirtualDivApplySign,
+        Opcode::VirtualMulSignCorrection,
         Opcode::VirtualSll,
         Opcode::VirtualSrl,
         Opcode::VirtualSra,
@@ -226,12 +243,16 @@ impl Opcode {
             Ecall => "ecall",
             Ebreak => "ebreak",
             VirtualAdvice => "virtual.advice",
-            VirtualMovsign => "virtual.movsign",
+            VirtualAbs => "virtual.abs",
             VirtualAssertEq => "virtual.assert_eq",
-            VirtualAssertLte => "virtual.assert_lte",
             VirtualAssertValidUnsignedRemainder => "virtual.assert_valid_unsigned_remainder",
-            VirtualAssertMulNoOverflow => "virtual.assert_mul_no_overflow",
             VirtualDivZeroSelect => "virtual.div_zero_select",
+            VirtualMulChecked => "virtual.mul_checked",
+            VirtualSubChecked => "virtual.sub_checked",
+            VirtualNegIfNegative => "virtual.neg_if_negative",
+            VirtualDivSignCode => "virtual.div_sign_code",
+            VirtualDivApplySign => "virtual.div_apply_sign",
+            VirtualMulSignCorrection => "virtual.mul_sign_correction",
             VirtualSll => "virtual.sll",
             VirtualSrl => "virtual.srl",
             VirtualSra => "virtual.sra",
@@ -254,16 +275,20 @@ impl Opcode {
             | Srli | Srai | Fence | Ecall | Ebreak => Format::I,
             Add | Sub | Sll | Slt | Sltu | Xor | Srl | Sra | Or | And | Mul | Mulh | Mulhsu
             | Mulhu | Div | Divu | Rem | Remu => Format::R,
-            VirtualMovsign => Format::I,
+            VirtualAbs => Format::I,
             // Both read rs1 + imm and rs2; the place steps also write rd
             // (see `writes_rd`).
             VirtualPlaceByte | VirtualPlaceHalf | VirtualMergeByte | VirtualMergeHalf => Format::S,
             VirtualAdvice => Format::U,
             VirtualAssertEq
-            | VirtualAssertLte
             | VirtualAssertValidUnsignedRemainder
-            | VirtualAssertMulNoOverflow
             | VirtualDivZeroSelect
+            | VirtualMulChecked
+            | VirtualSubChecked
+            | VirtualNegIfNegative
+            | VirtualDivSignCode
+            | VirtualDivApplySign
+            | VirtualMulSignCorrection
             | VirtualSll
             | VirtualSrl
             | VirtualSra => Format::R,
@@ -278,13 +303,7 @@ impl Opcode {
     /// Virtual assertions: their lookup must return 1, and they write nothing.
     pub fn is_assert(self) -> bool {
         use Opcode::*;
-        matches!(
-            self,
-            VirtualAssertEq
-                | VirtualAssertLte
-                | VirtualAssertValidUnsignedRemainder
-                | VirtualAssertMulNoOverflow
-        )
+        matches!(self, VirtualAssertEq | VirtualAssertValidUnsignedRemainder)
     }
 
     /// Register-register ALU operations (OP opcode, including M).
@@ -329,7 +348,7 @@ impl Opcode {
                 || self.is_alu_imm()
                 || self.is_load()
                 || self.is_place()
-                || matches!(self, Opcode::Jalr | Opcode::VirtualMovsign))
+                || matches!(self, Opcode::Jalr | Opcode::VirtualAbs))
     }
 
     /// Whether the instruction reads `rs1`.
@@ -337,7 +356,7 @@ impl Opcode {
         matches!(self.format(), Format::R | Format::S | Format::B)
             || self.is_alu_imm()
             || self.is_load()
-            || matches!(self, Opcode::Jalr | Opcode::VirtualMovsign)
+            || matches!(self, Opcode::Jalr | Opcode::VirtualAbs)
     }
 
     /// Whether the instruction reads `rs2`.

@@ -40,6 +40,9 @@ pub enum Effect {
     Assert { holds: bool },
     /// VIRTUAL_ADVICE: rd takes a value the prover supplies.
     Advice,
+    /// A checked virtual operation: write `value` to rd if `holds` (no
+    /// overflow, no borrow); an honest run never fails it.
+    CheckedWrite { value: u32, holds: bool },
 }
 
 /// The effect of `inst` at `pc` with register operands `rs1` and `rs2`.
@@ -110,22 +113,58 @@ pub fn execute(inst: &Instruction, pc: u32, rs1: u32, rs2: u32) -> Effect {
                 value: rs2 >> (8 * (address & 3)),
             }
         }
-        Addi | Slti | Sltiu | Xori | Ori | Andi | Slli | Srli | Srai | VirtualMovsign => {
+        Addi | Slti | Sltiu | Xori | Ori | Andi | Slli | Srli | Srai | VirtualAbs => {
             Effect::WriteRd(alu(op, rs1, imm))
         }
-        Add | Sub | Sll | Slt | Sltu | Xor | Srl | Sra | Or | And | Mul | Mulh | Mulhsu | Mulhu
-        | Div | Divu | Rem | Remu | VirtualDivZeroSelect | VirtualSll | VirtualSrl | VirtualSra => {
-            Effect::WriteRd(alu(op, rs1, rs2))
-        }
+        Add
+        | Sub
+        | Sll
+        | Slt
+        | Sltu
+        | Xor
+        | Srl
+        | Sra
+        | Or
+        | And
+        | Mul
+        | Mulh
+        | Mulhsu
+        | Mulhu
+        | Div
+        | Divu
+        | Rem
+        | Remu
+        | VirtualDivZeroSelect
+        | VirtualSll
+        | VirtualSrl
+        | VirtualSra
+        | VirtualNegIfNegative
+        | VirtualDivSignCode
+        | VirtualDivApplySign
+        | VirtualMulSignCorrection => Effect::WriteRd(alu(op, rs1, rs2)),
+        VirtualMulChecked | VirtualSubChecked => Effect::CheckedWrite {
+            value: alu(op, rs1, rs2),
+            holds: check_holds_w(op, rs1 as u64, rs2 as u64, 32),
+        },
         Fence => Effect::Nop,
         Ecall | Ebreak => Effect::EnvironmentCall,
         VirtualAdvice => Effect::Advice,
-        VirtualAssertEq
-        | VirtualAssertLte
-        | VirtualAssertValidUnsignedRemainder
-        | VirtualAssertMulNoOverflow => Effect::Assert {
+        VirtualAssertEq | VirtualAssertValidUnsignedRemainder => Effect::Assert {
             holds: alu(op, rs1, rs2) == 1,
         },
+    }
+}
+
+/// Whether a checked operation's result is exact at width `w`: the
+/// product below 2^w (VIRTUAL_MUL_CHECKED), no borrow
+/// (VIRTUAL_SUB_CHECKED). Other opcodes hold.
+pub fn check_holds_w(op: Opcode, a: u64, b: u64, w: u32) -> bool {
+    let mask = word_mask(w);
+    let (a, b) = (a & mask, b & mask);
+    match op {
+        Opcode::VirtualMulChecked => (a as u128 * b as u128) >> w == 0,
+        Opcode::VirtualSubChecked => b <= a,
+        _ => true,
     }
 }
 
@@ -190,8 +229,19 @@ pub fn alu_w(op: Opcode, a: u64, b: u64, w: u32) -> u64 {
             _ => (sa % sb) as u64,
         },
         Remu => a.checked_rem(b).unwrap_or(a),
-        VirtualMovsign if sa < 0 => mask,
-        VirtualMovsign => 0,
+        VirtualAbs => sa.unsigned_abs(),
+        VirtualMulChecked => a.wrapping_mul(b),
+        VirtualSubChecked => a.wrapping_sub(b),
+        VirtualNegIfNegative if sb < 0 => a.wrapping_neg(),
+        VirtualNegIfNegative => a,
+        VirtualDivSignCode if b == 0 => 0,
+        VirtualDivSignCode if (sa < 0) == (sb < 0) => 1,
+        VirtualDivSignCode => mask,
+        VirtualDivApplySign if b == 0 => mask,
+        VirtualDivApplySign if sb < 0 => a.wrapping_neg(),
+        VirtualDivApplySign => a,
+        VirtualMulSignCorrection if sa < 0 => b.wrapping_neg(),
+        VirtualMulSignCorrection => 0,
         VirtualDivZeroSelect => {
             if a == 0 {
                 mask
@@ -200,9 +250,7 @@ pub fn alu_w(op: Opcode, a: u64, b: u64, w: u32) -> u64 {
             }
         }
         VirtualAssertEq => (a == b) as u64,
-        VirtualAssertLte => (a <= b) as u64,
         VirtualAssertValidUnsignedRemainder => (b == 0 || a < b) as u64,
-        VirtualAssertMulNoOverflow => ((a as u128 * b as u128) >> w == 0) as u64,
         _ => 0,
     };
     value & mask
@@ -439,16 +487,28 @@ mod tests {
 
     #[test]
     fn virtual_operations() {
-        assert_eq!(alu(VirtualMovsign, MIN, 0), NEG1);
-        assert_eq!(alu(VirtualMovsign, 0x7fff_ffff, 0), 0);
+        assert_eq!(alu(VirtualAbs, MIN, 0), MIN);
+        assert_eq!(alu(VirtualAbs, NEG1, 0), 1);
+        assert_eq!(alu(VirtualAbs, 7, 0), 7);
+        assert_eq!(alu(VirtualNegIfNegative, 5, NEG1), (-5i32) as u32);
+        assert_eq!(alu(VirtualNegIfNegative, 5, 1), 5);
+        assert_eq!(alu(VirtualDivSignCode, 5, 0), 0);
+        assert_eq!(alu(VirtualDivSignCode, MIN, NEG1), 1);
+        assert_eq!(alu(VirtualDivSignCode, 5, NEG1), NEG1);
+        assert_eq!(alu(VirtualDivApplySign, 5, 0), NEG1);
+        assert_eq!(alu(VirtualDivApplySign, 5, NEG1), (-5i32) as u32);
+        assert_eq!(alu(VirtualDivApplySign, 5, 1), 5);
+        assert_eq!(alu(VirtualMulSignCorrection, MIN, 3), (-3i32) as u32);
+        assert_eq!(alu(VirtualMulSignCorrection, 1, 3), 0);
         assert_eq!(alu(VirtualDivZeroSelect, 0, 5), NEG1);
         assert_eq!(alu(VirtualDivZeroSelect, 3, 5), 5);
         assert_eq!(alu(VirtualAssertEq, 3, 3), 1);
-        assert_eq!(alu(VirtualAssertLte, 4, 3), 0);
         assert_eq!(alu(VirtualAssertValidUnsignedRemainder, 9, 0), 1);
         assert_eq!(alu(VirtualAssertValidUnsignedRemainder, 9, 9), 0);
-        assert_eq!(alu(VirtualAssertMulNoOverflow, 0x1_0000, 0xffff), 1);
-        assert_eq!(alu(VirtualAssertMulNoOverflow, 0x1_0000, 0x1_0000), 0);
+        assert!(check_holds_w(VirtualMulChecked, 0x1_0000, 0xffff, 32));
+        assert!(!check_holds_w(VirtualMulChecked, 0x1_0000, 0x1_0000, 32));
+        assert!(check_holds_w(VirtualSubChecked, 4, 4, 32));
+        assert!(!check_holds_w(VirtualSubChecked, 3, 4, 32));
     }
 
     /// The width-generic semantics at 8 bits behave like i8/u8 arithmetic.

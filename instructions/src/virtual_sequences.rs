@@ -3,19 +3,19 @@
 //! registers (x32 and up).
 //!
 //! A sequence depends only on the instruction, so preprocessing can place it
-//! in the bytecode. Values the prover supplies (`VirtualAdvice`: a quotient
-//! and remainder) are pinned down by virtual assertions whose lookups must
-//! return 1; each sequence below says why its assertions leave exactly one
-//! accepted advice. The destination rd is written only by the last step, so
+//! in the bytecode. Values the prover supplies (`VirtualAdvice`: a
+//! quotient) are pinned down by checked operations and virtual assertions;
+//! each sequence below says why its checks leave exactly one accepted
+//! advice. The destination rd is written only by the last step, so
 //! rd may alias rs1 or rs2.
 //!
 //! | instruction | steps | idea |
 //! |---|---|---|
 //! | SLL, SRL, SRA | 2 | mask the amount to 5 bits, then shift by it |
-//! | MULH | 7 | MULHU(x, y) − [x<0]·y − [y<0]·x (mod 2^32) |
-//! | MULHSU | 4 | MULHU(x, y) − [x<0]·y (mod 2^32) |
-//! | DIVU, REMU | 9 | advice q, r; r < y (or y = 0), r ≤ x, q·y < 2^32, q·y = x − r |
-//! | DIV, REM | 18, 16 | the DIVU checks on \|x\|, \|y\|, then the signs restored |
+//! | MULH | 5 | MULHU(x, y) − [x<0]·y − [y<0]·x (mod 2^32), each correction one lookup |
+//! | MULHSU | 3 | MULHU(x, y) − [x<0]·y (mod 2^32) |
+//! | DIVU, REMU | 5 | advice q; q·y checked below 2^32; r = x − q·y checked not to borrow; r < y (or y = 0) |
+//! | DIV, REM | 8, 7 | \|x\|, \|y\| (one lookup each), the DIVU checks on them, then the sign restored |
 //! | SB, SH | 2 | place rs2's low bytes at the byte offset, then write them over the cleared bytes of the word |
 //!
 //! LB, LBU, LH and LHU are single steps (one select lookup on the word the
@@ -28,11 +28,11 @@ pub const FIRST_VIRTUAL_REGISTER: u8 = 32;
 /// Virtual registers the sequences use (x32..x39).
 pub const NUM_VIRTUAL_REGISTERS: usize = 8;
 /// Length of the longest sequence.
-pub const MAX_SEQUENCE_LEN: usize = 18;
+pub const MAX_SEQUENCE_LEN: usize = 8;
 
-/// Which advice a `VirtualAdvice` step takes, in its `imm` field.
+/// Which advice a `VirtualAdvice` step takes, in its `imm` field: the
+/// quotient of the division sequences is the only one.
 pub const ADVICE_QUOTIENT: i32 = 0;
-pub const ADVICE_REMAINDER: i32 = 1;
 
 const fn v(k: u8) -> u8 {
     FIRST_VIRTUAL_REGISTER + k
@@ -74,30 +74,22 @@ impl Builder {
         self
     }
 
-    /// The unsigned division core on (x, y) in registers: advice q in v0 and
-    /// r in v1, checked so that x = q·y + r with r < y, or r = x when y = 0.
+    /// The unsigned division core on (x, y) in registers: advice q in v0,
+    /// v2 = q·y checked below 2^32, r = x − v2 checked not to borrow in v1,
+    /// and r < y or y = 0.
     ///
-    /// Why these checks suffice: q·y < 2^32 and r ≤ x make MUL and SUB exact,
-    /// so the assertion says q·y = x − r over the integers; with r < y that
-    /// is Euclidean division, whose (q, r) is unique. For y = 0 it forces
-    /// r = x and leaves q free, which the caller replaces by all ones.
+    /// Why these checks suffice: the checked product and difference are
+    /// exact, so x = q·y + r over the integers with r ≥ 0; with r < y that
+    /// is Euclidean division, whose (q, r) is unique. For y = 0 they force
+    /// r = x and leave q free, which the caller replaces by all ones. (A
+    /// failed check stops the tracer; in the proof the checked lookup then
+    /// returns a value of 2^32 or more, which the next step cannot take as
+    /// a word: docs/lookups.md.)
     fn unsigned_division_core(&mut self, x: u8, y: u8) -> &mut Self {
         self.push(VirtualAdvice, v(0), 0, 0, ADVICE_QUOTIENT)
-            .push(VirtualAdvice, v(1), 0, 0, ADVICE_REMAINDER)
+            .push(VirtualMulChecked, v(2), v(0), y, 0)
+            .push(VirtualSubChecked, v(1), x, v(2), 0)
             .push(VirtualAssertValidUnsignedRemainder, 0, v(1), y, 0)
-            .push(VirtualAssertLte, 0, v(1), x, 0)
-            .push(VirtualAssertMulNoOverflow, 0, v(0), y, 0)
-            .push(Mul, v(2), v(0), y, 0)
-            .push(Sub, v(3), x, v(1), 0)
-            .push(VirtualAssertEq, 0, v(2), v(3), 0)
-    }
-
-    /// |reg| into `dst` via the sign mask `mask` (all ones when negative):
-    /// (reg ⊕ mask) − mask. |−2^31| = 2^31 fits the unsigned register.
-    fn abs(&mut self, reg: u8, mask: u8, dst: u8) -> &mut Self {
-        self.push(VirtualMovsign, mask, reg, 0, 0)
-            .push(Xor, dst, reg, mask, 0)
-            .push(Sub, dst, dst, mask, 0)
     }
 }
 
@@ -107,20 +99,18 @@ pub fn expand(inst: &Instruction) -> Option<VirtualSequence> {
     let (rd, x, y, imm) = (inst.rd, inst.rs1, inst.rs2, inst.imm);
     let mut b = Builder::new();
     match inst.opcode {
+        // The signed high word is MULHU − [x<0]·y − [y<0]·x (mod 2^32).
         Mulh => {
-            b.push(VirtualMovsign, v(0), x, 0, 0)
-                .push(VirtualMovsign, v(1), y, 0, 0)
-                .push(Mulhu, v(2), x, y, 0)
-                .push(Mul, v(3), v(0), y, 0)
-                .push(Mul, v(4), v(1), x, 0)
-                .push(Add, v(2), v(2), v(3), 0)
-                .push(Add, rd, v(2), v(4), 0);
+            b.push(Mulhu, v(0), x, y, 0)
+                .push(VirtualMulSignCorrection, v(1), x, y, 0)
+                .push(VirtualMulSignCorrection, v(2), y, x, 0)
+                .push(Add, v(0), v(0), v(1), 0)
+                .push(Add, rd, v(0), v(2), 0);
         }
         Mulhsu => {
-            b.push(VirtualMovsign, v(0), x, 0, 0)
-                .push(Mulhu, v(1), x, y, 0)
-                .push(Mul, v(2), v(0), y, 0)
-                .push(Add, rd, v(1), v(2), 0);
+            b.push(Mulhu, v(0), x, y, 0)
+                .push(VirtualMulSignCorrection, v(1), x, y, 0)
+                .push(Add, rd, v(0), v(1), 0);
         }
         Divu => {
             b.unsigned_division_core(x, y)
@@ -130,20 +120,22 @@ pub fn expand(inst: &Instruction) -> Option<VirtualSequence> {
             b.unsigned_division_core(x, y).push(Addi, rd, v(1), 0, 0);
         }
         Div | Rem => {
-            // Magnitudes: v5 = |x| with sign mask v4, v7 = |y| with mask v6.
-            b.abs(x, v(4), v(5))
-                .abs(y, v(6), v(7))
-                .unsigned_division_core(v(5), v(7));
+            // The unsigned core on v4 = |x|, v5 = |y| (|−2^31| = 2^31 fits).
+            b.push(VirtualAbs, v(4), x, 0, 0)
+                .push(VirtualAbs, v(5), y, 0, 0)
+                .unsigned_division_core(v(4), v(5));
             if inst.opcode == Div {
-                // q = ±|q| with the sign of x·y; y = 0 gives all ones.
-                b.push(Xor, v(4), v(4), v(6), 0)
-                    .push(Xor, v(0), v(0), v(4), 0)
-                    .push(Sub, v(0), v(0), v(4), 0)
-                    .push(VirtualDivZeroSelect, rd, y, v(0), 0);
+                // q = ±|q| by the signs of x and y; y = 0 gives all ones.
+                b.push(VirtualDivSignCode, v(6), x, y, 0).push(
+                    VirtualDivApplySign,
+                    rd,
+                    v(0),
+                    v(6),
+                    0,
+                );
             } else {
                 // r = ±|r| with the sign of x (truncating division).
-                b.push(Xor, v(1), v(1), v(4), 0)
-                    .push(Sub, rd, v(1), v(4), 0);
+                b.push(VirtualNegIfNegative, rd, v(1), x, 0);
             }
         }
         // The amount is masked into a virtual register first, so the shift
@@ -174,21 +166,15 @@ pub fn expand(inst: &Instruction) -> Option<VirtualSequence> {
 
 /// The honest advice for a `VirtualAdvice` step (`which` is its imm) of the
 /// sequence of `real`, whose rs1 and rs2 held `x` and `y` when it began.
-/// DIV and REM take the quotient and remainder of the magnitudes.
+/// DIV and REM take the quotient of the magnitudes; y = 0 gives all ones
+/// (which the sequences' checks leave free and then replace).
 pub fn advice(real: &Instruction, x: u32, y: u32, which: i32) -> u32 {
+    debug_assert_eq!(which, ADVICE_QUOTIENT, "the only advice");
     let (x, y) = match real.opcode {
         Div | Rem => ((x as i32).unsigned_abs(), (y as i32).unsigned_abs()),
         _ => (x, y),
     };
-    let (q, r) = match y {
-        0 => (u32::MAX, x),
-        _ => (x / y, x % y),
-    };
-    if which == ADVICE_QUOTIENT {
-        q
-    } else {
-        r
-    }
+    x.checked_div(y).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]
@@ -206,7 +192,7 @@ mod tests {
         regs: &mut [u32; 40],
         word_addr: u32,
         word: &mut u32,
-        advice_override: Option<(u32, u32)>,
+        advice_override: Option<u32>,
     ) -> Result<(), usize> {
         let seq = expand(real).expect("a sequence");
         let (x0, y0) = (regs[real.rs1 as usize], regs[real.rs2 as usize]);
@@ -225,16 +211,13 @@ mod tests {
                     }
                 }
                 Effect::Advice => {
-                    let value = match advice_override {
-                        Some((q, r)) => {
-                            if step.imm == ADVICE_QUOTIENT {
-                                q
-                            } else {
-                                r
-                            }
-                        }
-                        None => advice(real, x0, y0, step.imm),
-                    };
+                    let value = advice_override.unwrap_or_else(|| advice(real, x0, y0, step.imm));
+                    write(regs, step.rd, value);
+                }
+                Effect::CheckedWrite { value, holds } => {
+                    if !holds {
+                        return Err(k);
+                    }
                     write(regs, step.rd, value);
                 }
                 // As in the tracer, a misaligned access is a fault (here the
@@ -364,33 +347,27 @@ mod tests {
         }
     }
 
-    /// Every wrong (quotient, remainder) advice the sequence could be given
-    /// near the honest one is caught by an assertion, or (division by zero
-    /// only) leaves the result unchanged.
+    /// Every wrong quotient the sequence could be given near the honest one
+    /// (and far from it) fails a check, or (division by zero only) leaves
+    /// the result unchanged.
     #[test]
-    fn wrong_advice_fails_an_assertion() {
+    fn wrong_advice_fails_a_check() {
         let deltas = [1u32, 2, 0x8000_0000, u32::MAX];
         for op in [Div, Divu, Rem, Remu] {
             for &(a, b) in operand_pairs().iter().take(2_000) {
                 let inst = Instruction::new(op, 10, 11, 12, 0);
                 let q = advice(&inst, a, b, ADVICE_QUOTIENT);
-                let r = advice(&inst, a, b, ADVICE_REMAINDER);
                 for d in deltas {
-                    for (q2, r2) in [
-                        (q.wrapping_add(d), r),
-                        (q, r.wrapping_add(d)),
-                        (q.wrapping_add(d), r.wrapping_add(d)),
-                    ] {
-                        let mut regs = [0u32; 40];
-                        regs[11] = a;
-                        regs[12] = b;
-                        match run(&inst, &mut regs, 0, &mut 0, Some((q2, r2))) {
-                            Err(_) => {}
-                            Ok(()) => assert!(
-                                b == 0 && r2 == r && regs[10] == alu(op, a, b),
-                                "{inst} on {a:#x}, {b:#x} accepted advice ({q2:#x}, {r2:#x})"
-                            ),
-                        }
+                    let q2 = q.wrapping_add(d);
+                    let mut regs = [0u32; 40];
+                    regs[11] = a;
+                    regs[12] = b;
+                    match run(&inst, &mut regs, 0, &mut 0, Some(q2)) {
+                        Err(_) => {}
+                        Ok(()) => assert!(
+                            b == 0 && regs[10] == alu(op, a, b),
+                            "{inst} on {a:#x}, {b:#x} accepted advice {q2:#x}"
+                        ),
                     }
                 }
             }

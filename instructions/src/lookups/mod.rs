@@ -17,28 +17,29 @@
 //! chunk is range-checked to 2b bits by the subtable memory checking, which
 //! makes the chunk decomposition of z unique.
 
+mod abs;
 mod add;
 mod advice;
 mod and;
 mod div_zero_select;
 mod eq;
 mod jalr;
-mod lte;
-mod movsign;
 mod mul;
-mod mul_no_overflow;
+mod mul_checked;
 mod mulhu;
 mod ne;
 mod or;
 mod select;
 mod sge;
 mod sgeu;
+mod signed;
 mod sll;
 mod slt;
 mod sltu;
 mod sra;
 mod srl;
 mod sub;
+mod sub_checked;
 mod valid_remainder;
 mod xor;
 
@@ -237,11 +238,15 @@ lookup_kinds! {
     Srl => srl,
     Sra => sra,
     JalrTarget => jalr,
-    Movsign => movsign,
+    Abs => abs,
     Advice => advice,
-    Lte => lte,
     ValidRemainder => valid_remainder,
-    MulNoOverflow => mul_no_overflow,
+    MulChecked => mul_checked,
+    SubChecked => sub_checked,
+    NegIfNegative => signed,
+    DivSignCode => signed,
+    DivApplySign => signed,
+    MulSignCorrection => signed,
     DivZeroSelect => div_zero_select,
     LoadByteU => select,
     LoadHalfU => select,
@@ -308,11 +313,15 @@ pub fn lookup_of(op: Opcode) -> Option<LookupKind> {
         Srli | VirtualSrl => LookupKind::Srl,
         Srai | VirtualSra => LookupKind::Sra,
         Jalr => LookupKind::JalrTarget,
-        VirtualMovsign => LookupKind::Movsign,
+        VirtualAbs => LookupKind::Abs,
         VirtualAdvice => LookupKind::Advice,
-        VirtualAssertLte => LookupKind::Lte,
         VirtualAssertValidUnsignedRemainder => LookupKind::ValidRemainder,
-        VirtualAssertMulNoOverflow => LookupKind::MulNoOverflow,
+        VirtualMulChecked => LookupKind::MulChecked,
+        VirtualSubChecked => LookupKind::SubChecked,
+        VirtualNegIfNegative => LookupKind::NegIfNegative,
+        VirtualDivSignCode => LookupKind::DivSignCode,
+        VirtualDivApplySign => LookupKind::DivApplySign,
+        VirtualMulSignCorrection => LookupKind::MulSignCorrection,
         VirtualDivZeroSelect => LookupKind::DivZeroSelect,
         Lbu => LookupKind::LoadByteU,
         Lhu => LookupKind::LoadHalfU,
@@ -364,7 +373,7 @@ pub fn lookup_operands(inst: &Instruction, values: &StepValues) -> (u64, u64) {
         Lui => (0, imm),
         Auipc | Jal => (pc, imm),
         VirtualAdvice => (rd, 0),
-        VirtualMovsign => (rs1, 0),
+        VirtualAbs => (rs1, 0),
         op if op.is_alu_imm() || matches!(op, Jalr | Lw | Sw) => (rs1, imm),
         _ => (rs1, rs2),
     };

@@ -3,7 +3,7 @@
 //! words, and on random and edge operands at 32 bits.
 
 use super::*;
-use crate::semantics::{alu_w, branch_taken_w, word_mask};
+use crate::semantics::{alu_w, branch_taken_w, check_holds_w, word_mask};
 use ark_bn254::Fr;
 use rand::{Rng, SeedableRng};
 
@@ -16,6 +16,10 @@ fn reference_value(op: Opcode, x: u64, y: u64, w: u32) -> u64 {
         Lui | Auipc | Jal | Lw | Sw => alu_w(Add, x, y, w),
         Jalr => alu_w(Add, x, y, w) & !1,
         VirtualAdvice => x & word_mask(w),
+        // A failed check reads as 2^w more than the wrapped result.
+        VirtualMulChecked | VirtualSubChecked => {
+            alu_w(op, x, y, w) + ((!check_holds_w(op, x, y, w) as u64) << w)
+        }
         _ => alu_w(op, x, y, w),
     }
 }

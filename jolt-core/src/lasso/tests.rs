@@ -42,6 +42,12 @@ fn random_rows(params: LookupParams, t: usize, rng: &mut ChaCha8Rng) -> Vec<Look
                 1 => rng.gen_range(0..32) & mask,
                 _ => rng.gen::<u64>() & mask,
             };
+            // Checked lookups only ever see operands that pass.
+            let y = match kind {
+                LookupKind::MulChecked => y % (mask / x.max(1) + 1),
+                LookupKind::SubChecked => y % (x + 1),
+                _ => y,
+            };
             LookupRow::new(kind, x, y)
         })
         .collect()
@@ -230,6 +236,28 @@ fn complete_on_random_rows_reduced() {
 fn complete_on_random_rows_rv32() {
     let w = witness(LookupParams::RV32, 1 << 8, 20);
     assert!(accepts(&w));
+}
+
+/// A checked lookup whose check fails has no witness: a typed error, not
+/// a panic (an honest trace never has one).
+#[test]
+fn a_failed_check_is_a_witness_error() {
+    for (kind, x, y) in [
+        (LookupKind::SubChecked, 3, 4),
+        (LookupKind::MulChecked, 1 << 16, 1 << 16),
+    ] {
+        let mut rows = vec![LookupRow::none(); 4];
+        rows[1] = LookupRow::new(kind, x, y);
+        let err = LassoWitness::new(&rows, LookupParams::RV32).unwrap_err();
+        assert_eq!(
+            err,
+            LassoError::OutputTooWide {
+                row: 1,
+                kind,
+                word_bits: 32
+            }
+        );
+    }
 }
 
 /// Kinds absent from the trace leave their memories unbound in the primary

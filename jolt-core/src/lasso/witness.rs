@@ -65,6 +65,16 @@ pub enum LassoError {
     UnsupportedKind { row: usize, kind: LookupKind },
     #[error("lasso: row {row}: operand wider than {word_bits} bits")]
     OperandTooWide { row: usize, word_bits: u32 },
+    /// A checked lookup (VIRTUAL_MUL_CHECKED, VIRTUAL_SUB_CHECKED) whose
+    /// check fails: no honest run has one.
+    #[error(
+        "lasso: row {row}: {kind:?} returns a value wider than {word_bits} bits (a failed check)"
+    )]
+    OutputTooWide {
+        row: usize,
+        kind: LookupKind,
+        word_bits: u32,
+    },
 }
 
 /// A column of small values, stored at its committed width.
@@ -225,7 +235,7 @@ impl LassoWitness {
             .into_par_iter()
             .map(|k| positions.iter().map(|&pos| pos == Some(k)).collect())
             .collect();
-        let outputs = compute_outputs(&layout, &positions, &read_values);
+        let outputs = compute_outputs(&layout, &positions, &read_values)?;
         let tables = tables
             .into_par_iter()
             .map(|(id, entries)| {
@@ -390,13 +400,13 @@ fn compute_outputs(
     layout: &LassoLayout,
     positions: &[Option<usize>],
     read_values: &[SmallColumn],
-) -> Vec<u32> {
+) -> Result<Vec<u32>, LassoError> {
     positions
         .par_iter()
         .with_min_len(PAR_THRESHOLD)
         .enumerate()
         .map(|(t, pos)| {
-            let Some(k) = *pos else { return 0 };
+            let Some(k) = *pos else { return Ok(0) };
             let reads = &layout.kind_reads[k];
             let out: u64 = match &layout.affine_g[k] {
                 Some(affine) => {
@@ -419,15 +429,17 @@ fn compute_outputs(
                     }
                 }
             };
-            // Invariant: every lookup's g returns a word (< 2^W ≤ 2^32) on
-            // subtable entries (the instructions crate tests this
-            // exhaustively).
-            assert!(
-                out < 1 << layout.params.word_bits,
-                "{:?}: g returned a value wider than a word",
-                layout.kinds[k]
-            );
-            out as u32
+            // Every g returns a word on honest operands (the instructions
+            // crate tests this exhaustively); the checked lookups return
+            // more exactly when their check fails.
+            if out >= 1 << layout.params.word_bits {
+                return Err(LassoError::OutputTooWide {
+                    row: t,
+                    kind: layout.kinds[k],
+                    word_bits: layout.params.word_bits,
+                });
+            }
+            Ok(out as u32)
         })
         .collect()
 }

@@ -401,7 +401,7 @@ fn a_misaligned_halfword_load_cannot_be_proven() {
 fn constraint_and_column_counts() {
     let (cpu, _) = setup();
     assert_eq!(cpu.r1cs.constraints.len(), 52);
-    assert_eq!(cpu.inputs.len(), 72);
+    assert_eq!(cpu.inputs.len(), 76);
     assert_eq!(cpu.r1cs.num_aux(), 16);
     assert_eq!(cpu.r1cs.shifted.len(), 4);
 }

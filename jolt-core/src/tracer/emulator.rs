@@ -431,6 +431,15 @@ impl<'p> Emulator<'p> {
                 };
                 return Err(TraceError::EnvironmentCall { pc, kind });
             }
+            Effect::CheckedWrite { value, holds } => {
+                if !holds {
+                    return Err(TraceError::AssertionFailed {
+                        pc,
+                        instruction: instruction.to_string(),
+                    });
+                }
+                rd = Some(self.write_register(instruction.rd, value));
+            }
             Effect::Assert { holds } => {
                 if !holds {
                     return Err(TraceError::AssertionFailed {
@@ -761,7 +770,7 @@ mod tests {
         let t = run_halting(code, vec![]);
         assert_eq!(t.cycles as usize, 5 + halt().len());
         let div_steps = t.steps.iter().filter(|s| s.pc == RAM_BASE + 12).count();
-        assert_eq!(div_steps, 18);
+        assert_eq!(div_steps, 8);
         let r = t.final_registers;
         assert_eq!((r[12], r[13]), (0x8000_0000, 0x4000_0000));
         let remaining: Vec<_> = t
@@ -770,7 +779,7 @@ mod tests {
             .filter(|s| s.pc == RAM_BASE + 16)
             .map(|s| s.virtual_sequence_remaining)
             .collect();
-        assert_eq!(remaining, (0..7).rev().map(Some).collect::<Vec<_>>());
+        assert_eq!(remaining, (0..5).rev().map(Some).collect::<Vec<_>>());
     }
 
     /// Each virtual sequence, run by the tracer, equals the direct
@@ -828,11 +837,12 @@ mod tests {
         code.extend([i(Addi, A1, 0, 0, 7), i(Divu, A2, A0, A1, 0)]);
         code.extend(halt());
         let p = program(&code, vec![]);
-        // Off by one in either direction, quotient or remainder.
+        // A quotient one too small (remainder too big), one too big (the
+        // subtraction borrows), and one whose product overflows.
         for wrong in [
-            |_: &Instruction, _, _, w| if w == 0 { 13 } else { 9 },
-            |_: &Instruction, _, _, w| if w == 0 { 15 } else { 2 },
-            |_: &Instruction, _, _, w| if w == 0 { 14 } else { 3 },
+            |_: &Instruction, _, _, _| 13,
+            |_: &Instruction, _, _, _| 15,
+            |_: &Instruction, _, _, _| u32::MAX,
         ] {
             let mut emulator = Emulator::new(&p, &[]).unwrap();
             emulator.set_advice(wrong);

@@ -427,6 +427,6 @@ fn registry_counts() {
         count(|c| matches!(c, WitnessColumn::Lasso(_))),
         count(|c| matches!(c, WitnessColumn::Aux(_))),
     ];
-    assert_eq!(counts, [50, 94, 16]);
-    assert_eq!(vk.registry.len(), 160);
+    assert_eq!(counts, [50, 98, 16]);
+    assert_eq!(vk.registry.len(), 164);
 }
