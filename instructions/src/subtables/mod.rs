@@ -210,9 +210,15 @@ pub(crate) fn eq_integer<F: Field>(bits: &[F], s: u64) -> F {
     })
 }
 
-/// 2^e as a field element.
+/// 2^e as a field element. The combining functions g call this for every
+/// pair of every sumcheck round, so below 2^64 it is one conversion, not an
+/// exponentiation.
 pub(crate) fn pow2<F: Field>(e: u32) -> F {
-    F::from(2u64).pow([e as u64])
+    if e < 64 {
+        F::from(1u64 << e)
+    } else {
+        F::from(2u64).pow([e as u64])
+    }
 }
 
 #[cfg(test)]
