@@ -11,7 +11,8 @@
 //! values the R1CS computes) use a *one-operand* query z — x+y, x+2^W−y,
 //! x·y or an advice value — split into C chunks of 2b bits; g reads the
 //! chunks holding the bits it needs. Shifts put the same low bits of y (the
-//! shift amount) in every chunk. The R1CS ties the chunks to the operands.
+//! shift amount) in every chunk, and sub-word accesses (*select*) the byte
+//! offset and selection. The R1CS ties the chunks to the operands.
 //!
 //! Every chunk is read by at least one subtable in every step, so every
 //! chunk is range-checked to 2b bits by the subtable memory checking, which

@@ -12,7 +12,7 @@
 //!
 //! **Fields.** (address = row index, pc, rd, rs1, rs2, imm as a 32-bit
 //! word, sequence_remaining, then every flag as a field of its own: the 15
-//! circuit flags and the 24 lookup flags, the bits of
+//! circuit flags and the 35 lookup flags, the bits of
 //! `instructions::flags::packed_flags`). Because each flag column a step
 //! reads must equal its row's bit, the flags are bits and the lookup flags
 //! one-hot (or all zero) without any constraint of the R1CS. Register
@@ -21,9 +21,9 @@
 //! when the instruction does not read them, rd is the sink register
 //! ([`SINK_REGISTER`]) when it writes x0 or nothing.
 //!
-//! **Memory checking.** Tuples (address, the 45 fields, count) with the
+//! **Memory checking.** Tuples (address, the 56 fields, count) with the
 //! shared fingerprint ([`crate::subprotocols::multiset`]), a + Σ_j γ^j·f_j
-//! \+ γ^46·count − τ. Read: (a, row, c) with c the read count; write:
+//! \+ γ^57·count − τ. Read: (a, row, c) with c the read count; write:
 //! (a, row, c + 1); Init: (i, row_i, 0); Final: (i, row_i, final_count_i).
 //! Init ∪ Writes = Reads ∪ Final holds only if every read tuple is a row
 //! of the table. The verifier evaluates Init and the row part of Final

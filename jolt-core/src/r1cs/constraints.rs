@@ -207,13 +207,13 @@ pub fn cpu_r1cs(p: &LookupParams, constants: CpuConstants) -> CpuR1cs {
     let halfword = kind_flags(&|v| v.width() == 2);
     let place = kind_flags(&|v| matches!(v, Selection::PlaceByte | Selection::PlaceHalf));
     let merge = kind_flags(&|v| matches!(v, Selection::ClearByte | Selection::ClearHalf));
-    // The offset's bits are the address's: the layout places words at
-    // multiples of 4.
-    assert_eq!(constants.byte_offset % 4, 0, "words are 4-byte aligned");
+    // Hints: o is (rs1 + imm − byte_offset) mod 4 and the carry is bit 32
+    // of rs1 + imm; the address equation below is what pins them.
     let wide_address = rs1.clone().plus(&lc(CpuInput::Imm));
+    let from_offset = wide_address.clone().add_constant(-constants.byte_offset);
     let label = "a sub-word offset or carry bit is a bit, and 0 elsewhere";
-    let o0 = b.bit_if(label, select.clone(), wide_address.clone(), 0);
-    let o1 = b.bit_if(label, select.clone(), wide_address.clone(), 1);
+    let o0 = b.bit_if(label, select.clone(), from_offset.clone(), 0);
+    let o1 = b.bit_if(label, select.clone(), from_offset, 1);
     let carry = b.bit_if(label, select.clone(), wide_address.clone(), w as u32);
     let offset = Lc::var(o0).plus(&Lc::var(o1).scaled(2));
     b.constrain_eq_if(
