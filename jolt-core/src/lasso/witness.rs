@@ -183,6 +183,26 @@ impl LassoWitness {
     /// Builds the witness for `rows` (T = rows.len(), a power of two; the
     /// caller pads with [`LookupRow::none`]).
     pub fn new(rows: &[LookupRow], params: LookupParams) -> Result<Self, LassoError> {
+        Self::build(rows, params, FailedCheck::Error)
+    }
+
+    /// The columns of `rows` as [`Self::new`] builds them, except that a
+    /// checked lookup whose check fails gets the low word of its g as its
+    /// output instead of an error: the witness a malicious prover would
+    /// commit for a run that breaks a check (the harness's forger; the
+    /// verifier must reject its proof).
+    pub(crate) fn new_wrapping(
+        rows: &[LookupRow],
+        params: LookupParams,
+    ) -> Result<Self, LassoError> {
+        Self::build(rows, params, FailedCheck::Wrap)
+    }
+
+    fn build(
+        rows: &[LookupRow],
+        params: LookupParams,
+        failed: FailedCheck,
+    ) -> Result<Self, LassoError> {
         let t = rows.len();
         if !t.is_power_of_two() || TraceLength::padded(t).is_none_or(|l| l.t() != t) {
             return Err(LassoError::RowCount(t));
@@ -235,7 +255,7 @@ impl LassoWitness {
             .into_par_iter()
             .map(|k| positions.iter().map(|&pos| pos == Some(k)).collect())
             .collect();
-        let outputs = compute_outputs(&layout, &positions, &read_values)?;
+        let outputs = compute_outputs(&layout, &positions, &read_values, failed)?;
         let tables = tables
             .into_par_iter()
             .map(|(id, entries)| {
@@ -393,6 +413,14 @@ fn counts(dim: &[u16], m: usize) -> (Vec<u32>, Vec<u32>) {
     (read_cts, final_cts)
 }
 
+/// What an output of 2^W or more (a checked lookup whose check failed)
+/// becomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FailedCheck {
+    Error,
+    Wrap,
+}
+
 /// g of each row's kind on its read values, as an integer: with the
 /// integer affine form where there is one, else evaluated in the field
 /// (g's definition) and converted back, since its value is a word.
@@ -400,6 +428,7 @@ fn compute_outputs(
     layout: &LassoLayout,
     positions: &[Option<usize>],
     read_values: &[SmallColumn],
+    failed: FailedCheck,
 ) -> Result<Vec<u32>, LassoError> {
     positions
         .par_iter()
@@ -433,6 +462,9 @@ fn compute_outputs(
             // crate tests this exhaustively); the checked lookups return
             // more exactly when their check fails.
             if out >= 1 << layout.params.word_bits {
+                if failed == FailedCheck::Wrap {
+                    return Ok((out & ((1u64 << layout.params.word_bits) - 1)) as u32);
+                }
                 return Err(LassoError::OutputTooWide {
                     row: t,
                     kind: layout.kinds[k],

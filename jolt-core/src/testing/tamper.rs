@@ -35,6 +35,10 @@ pub enum Tamper {
     /// bytecode checking still reads the row's own flag: a prover whose
     /// committed lookup flags are not its bytecode rows'.
     LassoFlagOnly { kind: usize, index: usize },
+    /// A checked lookup whose check fails (a forged trace's) gets the low
+    /// word of its g as its output, which is what the forger commits and
+    /// writes to rd, instead of stopping the prover.
+    WrapFailedChecks,
 }
 
 /// The honest prover on `trace`, except for `tampers`.
@@ -50,6 +54,10 @@ pub fn prove_tampered<P: CommitmentScheme>(
 struct Tampers<'a>(&'a [Tamper]);
 
 impl<F: JoltField> WitnessHook<F> for Tampers<'_> {
+    fn wraps_failed_checks(&self) -> bool {
+        self.0.contains(&Tamper::WrapFailedChecks)
+    }
+
     fn owned(&self, witness: &mut Witness<F>, io: &mut ProgramIO) {
         for tamper in self.0 {
             match tamper {
@@ -64,6 +72,7 @@ impl<F: JoltField> WitnessHook<F> for Tampers<'_> {
                     let k = flag_row(&witness.lasso, *kind);
                     witness.lasso.flags[k][*index] ^= true;
                 }
+                Tamper::WrapFailedChecks => {}
             }
         }
     }

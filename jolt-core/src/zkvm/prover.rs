@@ -82,6 +82,11 @@ pub fn prove_trace<P: CommitmentScheme>(
 /// owned columns are built (and the I/O claimed), and after the
 /// auxiliaries are computed from them. The honest prover's hook is `()`.
 pub(crate) trait WitnessHook<F> {
+    /// Whether a checked lookup whose check fails gets its output wrapped
+    /// to a word instead of stopping the prover (a forger's witness).
+    fn wraps_failed_checks(&self) -> bool {
+        false
+    }
     fn owned(&self, _witness: &mut Witness<F>, _io: &mut ProgramIO) {}
     fn aux(&self, _witness: &mut Witness<F>) {}
 }
@@ -105,7 +110,8 @@ pub(crate) fn prove_trace_with<P: CommitmentScheme, H: WitnessHook<P::Field>>(
         });
     }
     let trace_length = shape.trace_length;
-    let mut witness = Witness::owned_columns(vk, &trace, trace_length)?;
+    let mut witness =
+        Witness::owned_columns_with(vk, &trace, trace_length, hook.wraps_failed_checks())?;
     let cycles = trace.cycles;
     let mut io = trace.io.clone();
     drop(trace);

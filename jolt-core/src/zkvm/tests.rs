@@ -430,3 +430,86 @@ fn registry_counts() {
     assert_eq!(counts, [50, 98, 16]);
     assert_eq!(vk.registry.len(), 164);
 }
+
+/// A forger's DIVU 7 / 2: quotient advice 2^31 + 3, whose product with 2
+/// wraps to 6, so the difference and the remainder assertion hold exactly
+/// as for the honest 3 and only the checked product fails (2^32 + 6). The
+/// forger commits the wrapped product as the lookup's output, writes it to
+/// rd and carries the forged quotient through the trace consistently; the
+/// verifier rejects the proof. The same forger on the honest trace is
+/// accepted, so the rejection is the failed check's, not the harness's.
+#[test]
+fn a_division_with_a_wrapping_quotient_is_rejected() {
+    use crate::testing::elf::{build_elf, ElfSegment};
+    use crate::testing::programs::{halt, i, li};
+    use crate::tracer::{trace, Program, RAM_BASE};
+    use instructions::Opcode::{Divu, VirtualAdvice, VirtualDivZeroSelect};
+
+    let layout = layout();
+    let mut code = Vec::new();
+    code.extend(li(11, 7));
+    code.extend(li(12, 2));
+    code.push(i(Divu, 13, 11, 12, 0));
+    code.extend(halt(&layout, 5));
+    let elf = build_elf(RAM_BASE, &[ElfSegment::code(RAM_BASE, &code)]);
+    let program = Program::from_elf(&elf, layout).unwrap();
+    let honest_trace = trace(&program, &[], 1_000).unwrap();
+    let (pk, vk) =
+        dev_preprocess(&program, ProofShape::of(layout, &honest_trace).unwrap()).unwrap();
+
+    // The forgery: v0 (the advice register) and rd hold 2^31 + 3 from the
+    // advice step on; every later read and the final registers agree.
+    let forged_q = 0x8000_0003u32;
+    let mut forged = honest_trace.clone();
+    let advice = forged
+        .steps
+        .iter()
+        .position(|s| s.instruction.opcode == VirtualAdvice)
+        .expect("the DIVU sequence's advice step");
+    let v0 = forged.steps[advice].instruction.rd;
+    assert_eq!(forged.steps[advice].rd.unwrap().after, 3);
+    for step in &mut forged.steps[advice..] {
+        for read in [&mut step.rs1, &mut step.rs2].into_iter().flatten() {
+            if read.register == v0 {
+                read.value = forged_q;
+            }
+        }
+        let select = step.instruction.opcode == VirtualDivZeroSelect;
+        if let Some(write) = &mut step.rd {
+            if write.register == v0 || (select && write.register == 13) {
+                write.after = forged_q;
+            }
+        }
+        if select {
+            break;
+        }
+    }
+    forged.final_registers[v0 as usize] = forged_q;
+    forged.final_registers[13] = forged_q;
+
+    let prove = |t: &Trace| {
+        prove_tampered(
+            &pk,
+            t.clone(),
+            &ProveOptions::default(),
+            &[Tamper::WrapFailedChecks],
+        )
+        .unwrap()
+    };
+    let control = prove(&honest_trace);
+    verify(&vk, &control.io, &control.proof).unwrap();
+    // Without the wrapping the forged trace has no witness at all.
+    assert!(prove_tampered(&pk, forged.clone(), &ProveOptions::default(), &[]).is_err());
+    let out = prove(&forged);
+    // The committed output (the wrapped product) is not g of the reads.
+    let err = verify(&vk, &out.io, &out.proof).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            VerifyError::FinalClaimMismatch {
+                protocol: "lasso primary sumcheck"
+            }
+        ),
+        "{err:?}"
+    );
+}

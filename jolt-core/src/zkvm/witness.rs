@@ -50,11 +50,30 @@ impl<F: JoltField> Witness<F> {
         trace: &Trace,
         trace_length: TraceLength,
     ) -> Result<Self, ZkvmError> {
+        Self::owned_columns_with(vk, trace, trace_length, false)
+    }
+
+    /// [`Self::owned_columns`], or with the outputs of failed checked
+    /// lookups wrapped to a word (`wrap_failed_checks`, the forger of the
+    /// malicious-prover harness: `LassoWitness::new_wrapping`).
+    pub(crate) fn owned_columns_with<P: CommitmentScheme<Field = F>>(
+        vk: &VerifierKey<P>,
+        trace: &Trace,
+        trace_length: TraceLength,
+        wrap_failed_checks: bool,
+    ) -> Result<Self, ZkvmError> {
         // The memory replay is one sequential pass over the steps; the
         // Lasso columns are built in parallel beside it.
         let (memory, lasso) = rayon::join(
             || MemoryWitness::new(&vk.memory, trace, trace_length),
-            || LassoWitness::new(&lookup_rows(trace, trace_length), vk.params),
+            || {
+                let rows = lookup_rows(trace, trace_length);
+                if wrap_failed_checks {
+                    LassoWitness::new_wrapping(&rows, vk.params)
+                } else {
+                    LassoWitness::new(&rows, vk.params)
+                }
+            },
         );
         let (memory, lasso) = (memory?, lasso?);
         Ok(Witness {
