@@ -229,6 +229,13 @@ impl<'p> Emulator<'p> {
         Some(self.memory.get(index).copied().unwrap_or(0))
     }
 
+    /// How many steps the instruction at the pc takes: its virtual
+    /// sequence's length, or one.
+    pub(crate) fn next_instruction_steps(&mut self) -> Result<usize, TraceError> {
+        let instruction = self.fetch()?;
+        Ok(virtual_sequences::expand(&instruction).map_or(1, |s| s.len()))
+    }
+
     fn fetch(&mut self) -> Result<Instruction, TraceError> {
         let pc = self.pc;
         let code: &'p [CodeSegment] = &self.program.code;
@@ -495,7 +502,7 @@ impl<'p> Emulator<'p> {
         Ok(())
     }
 
-    fn check_cycle_limit(&self, max_cycles: u64) -> Result<(), TraceError> {
+    pub(crate) fn check_cycle_limit(&self, max_cycles: u64) -> Result<(), TraceError> {
         if self.cycles >= max_cycles {
             return Err(TraceError::CycleLimit { max_cycles });
         }
