@@ -121,6 +121,8 @@ pub struct SegmentStream<'p> {
     max_cycles: u64,
     next_index: usize,
     steps_so_far: u64,
+    /// Set by an error: the machine may be partway through an instruction.
+    stopped: bool,
 }
 
 impl<'p> SegmentStream<'p> {
@@ -142,23 +144,33 @@ impl<'p> SegmentStream<'p> {
             max_cycles,
             next_index: 0,
             steps_so_far: 0,
+            stopped: false,
         })
     }
 
     /// The next segment, or `None` once the segment that halts has been
     /// handed out. An error (a fault of the guest, the cycle limit) ends
-    /// the stream.
+    /// the stream: later calls return `None`. Segments handed out before
+    /// an error are segments of a run that does not end.
     pub fn next_segment(&mut self) -> Result<Option<RunSegment>, SegmentError> {
-        if self.emulator.halted() {
+        if self.stopped || self.emulator.halted() {
             return Ok(None);
         }
+        let segment = self.run_segment();
+        self.stopped = segment.is_err();
+        segment.map(Some)
+    }
+
+    fn run_segment(&mut self) -> Result<RunSegment, SegmentError> {
         let entry = MachineState::of(&self.emulator);
-        let mut steps = Vec::with_capacity(self.max_steps);
+        // Not 2^k up front: a small run in large segments stays small.
+        let mut steps = Vec::with_capacity(self.max_steps.min(1 << 16));
         while !self.emulator.halted() {
+            // In `trace`'s order: the cycle limit before the next fetch.
+            self.emulator.check_cycle_limit(self.max_cycles)?;
             if steps.len() + self.emulator.next_instruction_steps()? > self.max_steps {
                 break;
             }
-            self.emulator.check_cycle_limit(self.max_cycles)?;
             self.emulator.step(|step| steps.push(step))?;
         }
         let end = self.emulator.halted().then(|| RunEnd {
@@ -175,7 +187,7 @@ impl<'p> SegmentStream<'p> {
         };
         self.next_index += 1;
         self.steps_so_far += segment.steps.len() as u64;
-        Ok(Some(segment))
+        Ok(segment)
     }
 }
 
@@ -285,6 +297,7 @@ mod tests {
         // segment's register and RAM writes applied.
         let program = generated(7);
         let segments = all_segments(&program, &INPUTS, 5).unwrap();
+        assert!(segments.len() > 2, "the run spans several segments");
         for pair in segments.windows(2) {
             let mut state = pair[0].entry.clone();
             for step in &pair[0].steps {
@@ -323,8 +336,9 @@ mod tests {
 
     #[test]
     fn a_sequence_is_never_split() {
-        // 16-step segments and a run of DIVs (8 steps each) after a
-        // 3-step prologue: every segment but the first ends early.
+        // 16-step segments and six DIVs (8 steps each) after a 5-step
+        // prologue: the first segment ends early, the middle ones hold two
+        // DIVs each.
         let layout = MemoryLayout::default();
         let mut code = li(5, 100).to_vec();
         code.extend(li(6, 7));
@@ -370,6 +384,10 @@ mod tests {
             Some(SegmentError::Trace(TraceError::CycleLimit {
                 max_cycles: 50
             }))
+        );
+        assert!(
+            matches!(stream.next_segment(), Ok(None)),
+            "an error ends the stream"
         );
         // A misaligned load faults as in the whole-trace tracer.
         let layout = MemoryLayout::default();
