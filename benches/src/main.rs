@@ -6,6 +6,7 @@
 //! cargo run --release -p benches -- programs [--json out.json] ...
 //! cargo run --release -p benches -- programs --case collatz:30:1M --case collatz:30:256M
 //! cargo run --release -p benches -- instructions --quick   # under a minute
+//! cargo run --release -p benches -- programs --case sha2-chain:7000 --segment-log-steps 20
 //! ```
 //!
 //! Each case runs in a child process (this binary, `case ...`), so its
@@ -51,6 +52,10 @@ struct Output {
     /// subprotocol, opening, verify).
     #[arg(long)]
     breakdown: bool,
+    /// Example programs longer than 2^K steps are proven in segments of
+    /// at most 2^K steps (default: the SDK's, from the machine's memory).
+    #[arg(long, value_name = "K")]
+    segment_log_steps: Option<u32>,
 }
 
 #[derive(Subcommand)]
@@ -184,8 +189,12 @@ fn run_all(suite: &str, cases: Vec<(String, String, u64)>, output: &Output) -> R
     let mut rows = Vec::new();
     for (kind, name, size) in cases {
         eprintln!("[benches] {kind} {name} {size}");
-        let out = Command::new(&exe)
-            .args(["case", &kind, &name, &size.to_string()])
+        let mut command = Command::new(&exe);
+        command.args(["case", &kind, &name, &size.to_string()]);
+        if let Some(k) = output.segment_log_steps {
+            command.env(programs::SEGMENT_ENV, k.to_string());
+        }
+        let out = command
             .output()
             .map_err(|e| format!("running case {name}: {e}"))?;
         if !out.status.success() {

@@ -199,11 +199,14 @@ impl Class {
 }
 
 /// The example guests: (name, sizes, quick size). The size is fib's n,
-/// the message bytes of sha2/sha3, collatz's range end, sort's count,
+/// the message bytes of sha2/sha3, the iterations of sha2-chain (about
+/// 3,000 cycles each; runs longer than the default segment size are
+/// proven in segments), collatz's range end, sort's count,
 /// muldiv's number of operand pairs and the KiB of heap heap touches.
 pub const EXAMPLES: &[(&str, &[u64], u64)] = &[
     ("fibonacci", &[2_000, 10_000], 50),
     ("sha2", &[512, 2_048], 32),
+    ("sha2-chain", &[32, 128], 4),
     ("sha3", &[256, 1_024], 32),
     ("collatz", &[30, 100], 10),
     ("sort", &[500, 2_000], 20),
@@ -264,6 +267,22 @@ fn guest(
         .map_err(|e| e.to_string())
 }
 
+/// The keys with the segment size the harness was given
+/// (`--segment-log-steps`, passed to each case as `JOLT_SEGMENT_LOG_STEPS`);
+/// without it, the SDK's default from the machine's memory.
+fn segmented(keys: jolt::host::Keys) -> Result<jolt::host::Keys, String> {
+    match std::env::var(SEGMENT_ENV) {
+        Ok(k) => {
+            let k = k.parse().map_err(|e| format!("{SEGMENT_ENV}: {e}"))?;
+            keys.with_segment_log_steps(k).map_err(|e| e.to_string())
+        }
+        Err(_) => Ok(keys),
+    }
+}
+
+/// How `benches` hands its `--segment-log-steps` to a case's process.
+pub const SEGMENT_ENV: &str = "JOLT_SEGMENT_LOG_STEPS";
+
 /// Proves and verifies one example at `size` with its generated functions;
 /// `name` is a case name ([`parse_case_name`]).
 pub fn run_example(name: &str, size: u64) -> Result<crate::report::Row, String> {
@@ -273,7 +292,9 @@ pub fn run_example(name: &str, size: u64) -> Result<crate::report::Row, String> 
     let (proof, verified, verify_time): (Proof, bool, _) = match example {
         "fibonacci" => {
             use fibonacci_guest::*;
-            let keys = preprocess_fib(&guest(example, "fib", memory, compile_fib)?).map_err(err)?;
+            let keys = segmented(
+                preprocess_fib(&guest(example, "fib", memory, compile_fib)?).map_err(err)?,
+            )?;
             let n = size as u32;
             let (out, proof) = prove_fib(&keys, n).map_err(err)?;
             let (ok, t) = timed(|| verify_fib(keys.verifier_key(), n, out, &proof).is_ok());
@@ -284,7 +305,7 @@ pub fn run_example(name: &str, size: u64) -> Result<crate::report::Row, String> 
             if example == "sha2" {
                 use sha2_guest::*;
                 let program = guest(example, "digest", memory, compile_digest)?;
-                let keys = preprocess_digest(&program).map_err(err)?;
+                let keys = segmented(preprocess_digest(&program).map_err(err)?)?;
                 let (out, proof) = prove_digest(&keys, message.clone()).map_err(err)?;
                 let (ok, t) =
                     timed(|| verify_digest(keys.verifier_key(), message, out, &proof).is_ok());
@@ -292,17 +313,27 @@ pub fn run_example(name: &str, size: u64) -> Result<crate::report::Row, String> 
             } else {
                 use sha3_guest::*;
                 let program = guest(example, "digest", memory, compile_digest)?;
-                let keys = preprocess_digest(&program).map_err(err)?;
+                let keys = segmented(preprocess_digest(&program).map_err(err)?)?;
                 let (out, proof) = prove_digest(&keys, message.clone()).map_err(err)?;
                 let (ok, t) =
                     timed(|| verify_digest(keys.verifier_key(), message, out, &proof).is_ok());
                 (proof, ok, t)
             }
         }
+        "sha2-chain" => {
+            use sha2_guest::*;
+            let program = guest("sha2", "chain", memory, compile_chain)?;
+            let keys = segmented(preprocess_chain(&program).map_err(err)?)?;
+            let (seed, iterations) = ([7u8; 32], size as u32);
+            let (out, proof) = prove_chain(&keys, seed, iterations).map_err(err)?;
+            let (ok, t) =
+                timed(|| verify_chain(keys.verifier_key(), seed, iterations, out, &proof).is_ok());
+            (proof, ok, t)
+        }
         "collatz" => {
             use collatz_guest::*;
             let program = guest(example, "collatz", memory, compile_collatz)?;
-            let keys = preprocess_collatz(&program).map_err(err)?;
+            let keys = segmented(preprocess_collatz(&program).map_err(err)?)?;
             let query = Query::LongestInRange {
                 start: 1,
                 end: size,
@@ -313,8 +344,9 @@ pub fn run_example(name: &str, size: u64) -> Result<crate::report::Row, String> 
         }
         "sort" => {
             use sort_guest::*;
-            let keys =
-                preprocess_sort(&guest(example, "sort", memory, compile_sort)?).map_err(err)?;
+            let keys = segmented(
+                preprocess_sort(&guest(example, "sort", memory, compile_sort)?).map_err(err)?,
+            )?;
             let (seed, count) = (0x9e37_79b9, size as u32);
             let (out, proof) = prove_sort(&keys, seed, count).map_err(err)?;
             let (ok, t) =
@@ -324,7 +356,7 @@ pub fn run_example(name: &str, size: u64) -> Result<crate::report::Row, String> 
         "muldiv" => {
             use muldiv_guest::*;
             let program = guest(example, "muldiv", memory, compile_muldiv)?;
-            let keys = preprocess_muldiv(&program).map_err(err)?;
+            let keys = segmented(preprocess_muldiv(&program).map_err(err)?)?;
             let mut x = 0x1234_5678u32;
             let pairs: Vec<(u32, u32)> = (0..size)
                 .map(|_| {
@@ -340,8 +372,9 @@ pub fn run_example(name: &str, size: u64) -> Result<crate::report::Row, String> 
         }
         "heap" => {
             use heap_guest::*;
-            let keys =
-                preprocess_touch(&guest(example, "touch", memory, compile_touch)?).map_err(err)?;
+            let keys = segmented(
+                preprocess_touch(&guest(example, "touch", memory, compile_touch)?).map_err(err)?,
+            )?;
             let kib = size as u32;
             let (out, proof) = prove_touch(&keys, kib).map_err(err)?;
             let (ok, t) = timed(|| verify_touch(keys.verifier_key(), kib, out, &proof).is_ok());
@@ -349,19 +382,21 @@ pub fn run_example(name: &str, size: u64) -> Result<crate::report::Row, String> 
         }
         other => return Err(format!("no example {other}")),
     };
-    Ok(crate::report::Row::new(
+    let mut row = crate::report::Row::new(
         name,
         "program",
         size,
         proof.cycles,
         proof.steps as u64,
-        proof.proof.trace_length,
+        proof.trace_length(),
         proof.prove_time,
         verify_time,
         proof.size(),
         verified,
         &proof.phases,
-    ))
+    );
+    row.segments = proof.segments() as u64;
+    Ok(row)
 }
 
 #[cfg(test)]

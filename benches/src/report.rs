@@ -25,6 +25,10 @@ pub struct Row {
     #[serde(default)]
     pub steps_per_cycle: f64,
     pub trace_length: u64,
+    /// Segment proofs of the run (1: proven whole; T is then the longest
+    /// segment's). Absent from reports written before segments.
+    #[serde(default = "one")]
+    pub segments: u64,
     pub prove_s: f64,
     pub cycles_per_s: f64,
     pub verify_ms: f64,
@@ -35,6 +39,10 @@ pub struct Row {
     /// Seconds per phase: trace, witness, commit, memory checking,
     /// instruction lookups, R1CS, opening, verify.
     pub phases: Vec<(String, f64)>,
+}
+
+fn one() -> u64 {
+    1
 }
 
 impl Row {
@@ -65,6 +73,7 @@ impl Row {
             steps,
             steps_per_cycle: steps as f64 / cycles.max(1) as f64,
             trace_length,
+            segments: 1,
             prove_s: prove.as_secs_f64(),
             cycles_per_s: cycles as f64 / prove.as_secs_f64().max(1e-9),
             verify_ms: verify.as_secs_f64() * 1e3,

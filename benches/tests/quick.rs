@@ -45,6 +45,8 @@ fn check(report: &serde_json::Value, suite: &str, rows: usize) {
                 "{field}: {row}"
             );
         }
+        // Quick runs fit one segment: T pads the whole run.
+        assert_eq!(row["segments"], 1, "{row}");
         assert!(row["steps"].as_u64() <= row["trace_length"].as_u64());
         let (steps, cycles) = (
             row["steps"].as_f64().unwrap(),
@@ -132,7 +134,7 @@ fn quick_runs_report_verified_proofs() {
     );
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path("p.json")).unwrap()).unwrap();
-    check(&report, "programs", 7);
+    check(&report, "programs", 8);
 
     // A case built for another memory_size is named for it.
     run(&[

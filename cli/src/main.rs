@@ -29,13 +29,12 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use jolt_core::error::VerifyError;
+use jolt_core::memory::MemoryPreprocessing;
 use jolt_core::pcs::ptau::SrsFileFormat;
 use jolt_core::pcs::{HyperKzg, PcsError, Srs};
 use jolt_core::tracer::io::trim_trailing_zeros;
-use jolt_core::tracer::{
-    execute_with_hints, trace, MemoryLayout, Program, ProgramIO, DEFAULT_MAX_CYCLES,
-};
-use jolt_core::zkvm::{self, Progress, ProofFile, ProveOptions, PROVE_PHASES};
+use jolt_core::tracer::{execute_with_hints, MemoryLayout, Program, ProgramIO, DEFAULT_MAX_CYCLES};
+use jolt_core::zkvm::{self, budget, Progress, ProofFile, ProveOptions, PROVE_PHASES};
 
 #[derive(Parser)]
 #[command(
@@ -118,6 +117,12 @@ struct ProveArgs {
     /// Stop with an error after this many instructions.
     #[arg(long, default_value_t = DEFAULT_MAX_CYCLES)]
     max_cycles: u64,
+    /// Prove the run in segments of at most 2^K steps (K from 4 to 28); a
+    /// run that fits one segment is proven whole. Default: the largest K
+    /// whose segment proves in at most 4 GB and in the memory available
+    /// now. A K that needs more memory than is available is refused.
+    #[arg(long, value_name = "K")]
+    segment_log_steps: Option<u32>,
     #[command(flatten)]
     keys: KeyArgs,
     #[command(flatten)]
@@ -290,20 +295,35 @@ fn prove(args: ProveArgs) -> Result<(), String> {
     let inputs = hex::decode(args.input.trim()).map_err(|e| format!("--input: {e}"))?;
     check_output(&args.output)?;
     args.keys.check()?;
+    let available = budget::available_memory();
+    let log_steps = match args.segment_log_steps {
+        Some(k) => {
+            budget::check_segment_size(k, available).map_err(|e| e.to_string())?;
+            k
+        }
+        None => budget::default_segment_log_steps(available),
+    };
     let reporter = Reporter::new();
     let start = Instant::now();
-    let trace = trace(&program, &inputs, args.max_cycles).map_err(|e| e.to_string())?;
+    // The first pass over the run: where each segment starts and the
+    // memory window (the second pass, segment by segment, is the prover's).
+    let memory = MemoryPreprocessing::new(&program);
+    let plan = zkvm::SegmentPlan::new(&memory, &program, &inputs, log_steps, args.max_cycles)
+        .map_err(|e| e.to_string())?;
+    drop(memory);
+    let steps: u64 = plan.steps.iter().sum();
     reporter.done(
         1,
         "preprocessing",
         &format!(
-            "[prove] trace: {} cycles, {} steps in {:.2?}",
-            trace.cycles,
-            trace.steps.len(),
+            "[prove] trace: {} cycles, {} steps, {} segment(s) of at most 2^{log_steps} steps in {:.2?}",
+            plan.cycles,
+            steps,
+            plan.count(),
             start.elapsed()
         ),
     );
-    let shape = zkvm::ProofShape::of(program.layout, &trace).map_err(|e| e.to_string())?;
+    let shape = plan.shape().map_err(|e| e.to_string())?;
     let start = Instant::now();
     let (pk, vk) = match args.keys.load(zkvm::srs_num_vars(&program, shape))? {
         Some(srs) => zkvm::preprocess::<HyperKzg>(&program, &srs, shape),
@@ -324,22 +344,31 @@ fn prove(args: ProveArgs) -> Result<(), String> {
         progress: reporter.progress(),
     };
     let start = Instant::now();
-    let out = zkvm::prove_trace(&pk, trace, &options).map_err(|e| e.to_string())?;
+    let out = zkvm::prove_planned(&pk, &plan, &inputs, &options).map_err(|e| e.to_string())?;
     let prove_time = start.elapsed();
     drop(reporter);
     let file = ProofFile {
         digest: vk.digest,
         io: out.io.clone(),
-        proof: out.proof,
+        proofs: out.proofs,
     };
     let bytes = file.to_bytes();
     std::fs::write(&args.output, &bytes).map_err(|e| format!("{}: {e}", args.output.display()))?;
     println!("outputs: {}", hex::encode(&out.io.outputs));
     println!("panicked: {}", out.io.panicked);
-    println!(
-        "cycles: {} ({} trace steps, padded to {})",
-        out.cycles, out.steps, file.proof.trace_length
-    );
+    match &file.proofs[..] {
+        [whole] => println!(
+            "cycles: {} ({} trace steps, padded to {})",
+            out.cycles, out.steps, whole.trace_length
+        ),
+        segments => println!(
+            "cycles: {} ({} trace steps in {} segments of at most {})",
+            out.cycles,
+            out.steps,
+            segments.len(),
+            1u64 << log_steps
+        ),
+    }
     println!(
         "prove time: {:.3} s ({:.0} cycles/s)",
         prove_time.as_secs_f64(),
@@ -382,12 +411,15 @@ fn verify(args: VerifyArgs) -> Result<(), String> {
     // Equal to the command line's I/O where it gives any (checked above).
     let io = file.io;
     let start = Instant::now();
-    zkvm::verify(&vk, &io, &file.proof).map_err(|e| format!("invalid proof: {e}"))?;
-    println!(
-        "valid proof of {} ({} steps)",
-        args.elf.display(),
-        file.proof.trace_length
-    );
+    zkvm::verify_segments(&vk, &io, &file.proofs).map_err(|e| format!("invalid proof: {e}"))?;
+    let steps: u64 = file.proofs.iter().map(|p| p.segment.steps).sum();
+    match file.proofs.len() {
+        1 => println!("valid proof of {} ({steps} steps)", args.elf.display()),
+        n => println!(
+            "valid proof of {} ({steps} steps in {n} segments)",
+            args.elf.display()
+        ),
+    }
     println!("inputs: {}", hex::encode(&io.inputs));
     println!("outputs: {}", hex::encode(&io.outputs));
     println!("panicked: {}", io.panicked);

@@ -191,10 +191,10 @@ fn proves_verifies_and_rejects_tampering() {
     );
     // A file of the previous format version names both versions.
     let mut old_version = bytes.clone();
-    old_version[8] = 5;
+    old_version[8] = 6;
     rejected(
-        &verify(&elf, &write_temp("v5.proof", &old_version), &[]),
-        "proof file version 5; this build reads version 6",
+        &verify(&elf, &write_temp("v6.proof", &old_version), &[]),
+        "proof file version 6; this build reads version 7",
     );
     rejected(
         &verify(
@@ -280,4 +280,58 @@ fn srs_file() {
         &verify(&elf, &proof, &["--srs", "/nonexistent.srs"]),
         "nonexistent",
     );
+}
+
+/// 3·n for the input word n, by a loop of three steps per iteration: a
+/// run long enough to cut into segments of 2^5 steps.
+fn loop_elf() -> Vec<u8> {
+    word_elf(&[
+        i(Addi, 7, 0, 0, 0),
+        i(Addi, 7, 7, 0, 3),
+        i(Addi, 6, 6, 0, -1),
+        i(Bne, 0, 6, 0, -8),
+        i(Addi, 6, 7, 0, 0),
+    ])
+}
+
+/// `--segment-log-steps`: a run of 132 steps proves in segments of 2^5
+/// and verifies; a size that cannot fit the machine's memory, and one
+/// outside the supported sizes, are refused before proving.
+#[test]
+fn proves_a_long_run_in_segments() {
+    let elf = write_temp("loop.elf", &loop_elf());
+    let proof = write_temp("loop.proof", b"");
+    let prove = |k: &str| {
+        let mut args = vec!["prove", &elf, "--input", "29000000", "-o", &proof];
+        args.extend(MEMORY);
+        args.extend(["--segment-log-steps", k]);
+        jolt(&args)
+    };
+    let out = prove("5");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.starts_with("outputs: 7b\npanicked: false\ncycles: 132 (132 trace steps in 5 segments of at most 32)"),
+        "{stdout}"
+    );
+    let out = verify(&elf, &proof, &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", stderr_line(&out));
+    assert!(
+        stdout.contains("valid proof") && stdout.contains("(132 steps in 5 segments)"),
+        "{stdout}"
+    );
+    // A flipped byte in the last segment's proof is rejected.
+    let mut bytes = std::fs::read(&proof).unwrap();
+    let at = bytes.len() - 40;
+    bytes[at] ^= 1;
+    let flipped = write_temp("loop-flipped.proof", &bytes);
+    assert!(!verify(&elf, &flipped, &[]).status.success());
+
+    rejected(&prove("28"), "GB available");
+    rejected(&prove("3"), "outside the supported sizes");
 }

@@ -61,6 +61,10 @@ pub enum VerifyError {
         protocol: &'static str,
         memory: &'static str,
     },
+    /// A segment's statement does not fit the run: its place, its entry
+    /// or exit pc, its step range, or its link to the previous segment.
+    #[error("segment {index}: {what}")]
+    Segment { index: usize, what: &'static str },
     /// A claimed public output (e.g. a product or an evaluation) is wrong.
     #[error("{protocol}: {what} does not match")]
     OutputMismatch {

@@ -1,9 +1,10 @@
-//! Helpers shared by the CLI tests: running the binary, temp files, and a
-//! small program that increments its input word.
+//! Helpers shared by the CLI tests: running the binary, temp files, and
+//! small programs on the input word.
 #![allow(dead_code)]
 
 use std::process::{Command, Output};
 
+use instructions::Instruction;
 use instructions::Opcode::*;
 use jolt_core::testing::elf::{build_elf, ElfSegment};
 use jolt_core::tracer::{MemoryLayout, RAM_BASE};
@@ -28,19 +29,27 @@ pub use jolt_core::testing::programs::i;
 /// Reads the first input word, adds one, writes it as the first output word
 /// and terminates.
 pub fn increment_elf() -> Vec<u8> {
+    word_elf(&[i(Addi, 6, 6, 0, 1)])
+}
+
+/// Reads the first input word into x6, runs `body`, writes x6 as the
+/// first output word and terminates.
+pub fn word_elf(body: &[Instruction]) -> Vec<u8> {
     let l = MemoryLayout::default();
     let hi = |a: u32| (a.wrapping_add(0x800) & 0xffff_f000) as i32;
     let lo = |a: u32| ((a << 20) as i32) >> 20;
-    let code = [
+    let mut code = vec![
         i(Lui, 5, 0, 0, hi(l.input_start())),
         i(Lw, 6, 5, 0, lo(l.input_start())),
-        i(Addi, 6, 6, 0, 1),
+    ];
+    code.extend_from_slice(body);
+    code.extend([
         i(Lui, 5, 0, 0, hi(l.output_start())),
         i(Sw, 0, 5, 6, lo(l.output_start())),
         i(Addi, 6, 0, 0, 1),
         i(Lui, 5, 0, 0, hi(l.termination_address())),
         i(Sw, 0, 5, 6, lo(l.termination_address())),
-    ];
+    ]);
     build_elf(RAM_BASE, &[ElfSegment::code(RAM_BASE, &code)])
 }
 

@@ -34,7 +34,7 @@ fn example_traces_prove() {
         let program = build(example);
         let t = trace(&program, &input, DEFAULT_MAX_CYCLES).unwrap();
         let trace_length = padded_trace_length(t.steps.len()).unwrap();
-        let rows = lookup_rows(&t, trace_length);
+        let rows = lookup_rows(&t.steps, trace_length);
         let witness = LassoWitness::new(&rows, p).unwrap();
         let layout = witness.layout();
         let (proof, _) = lasso::prove::<Fr>(layout, &witness, &mut Transcript::new(b"e2e"));

@@ -29,6 +29,7 @@ fn verify(
         witness.space(),
         trace_length,
         io,
+        memory::SegmentRole::WHOLE,
         proof,
         &mut Transcript::new(b"memory guest"),
     )

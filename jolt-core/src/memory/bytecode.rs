@@ -266,6 +266,17 @@ impl BytecodeTable {
         self.rows.len().trailing_zeros() as usize
     }
 
+    /// The row an instruction at `pc` starts at (the first row of its
+    /// virtual sequence if it has one): where a run or a segment entering
+    /// at `pc` must begin.
+    pub fn entry_row(&self, pc: u32) -> Option<usize> {
+        self.row_of(pc, None).map(|(row, _)| row).or_else(|| {
+            let (row, position) = self.row_of(pc, Some(0))?;
+            // `remaining` 0 is the last row; the first is `index` rows up.
+            Some(row - position.map_or(0, |p| p.index as usize))
+        })
+    }
+
     /// The row a step at `pc` with `virtual_sequence_remaining` executes,
     /// and its position in the sequence.
     pub fn row_of(

@@ -21,6 +21,12 @@
 //! words)). The guest runtime writes exactly 1 to the panic and termination
 //! words; any other nonzero value is not provable.
 //!
+//! **A segment that does not end the run** ([`super::SegmentRole`]) claims
+//! less: io marks only x0 and the termination word, both claimed 0. Its
+//! outputs and panic word are whatever the run has written so far; the
+//! segment that ends the run claims them. A termination word of 0 is what
+//! keeps a middle segment from halting: a halting store leaves it nonzero.
+//!
 //! Transcript: `memory output r` (k challenges), the sumcheck,
 //! `memory output eval`.
 
@@ -99,9 +105,14 @@ pub fn init_eval<F: JoltField>(
 }
 
 /// The words the output check constrains, with their claimed values (zeros
-/// included).
-fn claimed_words(space: &AddressSpace, io: &ProgramIO) -> Vec<(usize, u32)> {
+/// included): of a proof that ends the run (`last`), or of one that hands
+/// the run on (x0 and the termination word, both 0).
+fn claimed_words(space: &AddressSpace, io: &ProgramIO, last: bool) -> Vec<(usize, u32)> {
     let mut words = vec![(0usize, 0u32)];
+    if !last {
+        words.push((space.termination_word(), 0));
+        return words;
+    }
     let output_words = space.layout().max_output_size as usize / 4;
     let mut outputs = vec![0u32; output_words];
     for (i, w) in words_of(0, &io.outputs) {
@@ -119,13 +130,18 @@ fn claimed_words(space: &AddressSpace, io: &ProgramIO) -> Vec<(usize, u32)> {
 }
 
 /// io(y) at a point of the low sub-cube.
-fn io_mask_eval<F: JoltField>(space: &AddressSpace, r: &[F]) -> F {
-    interval_mle(r, 0..1) + interval_mle(r, space.output_start()..space.termination_word() + 1)
+fn io_mask_eval<F: JoltField>(space: &AddressSpace, last: bool, r: &[F]) -> F {
+    let first_checked = if last {
+        space.output_start()
+    } else {
+        space.termination_word()
+    };
+    interval_mle(r, 0..1) + interval_mle(r, first_checked..space.termination_word() + 1)
 }
 
 /// claimed(y) at a point of the low sub-cube, from the nonzero claims.
-fn claimed_eval<F: JoltField>(space: &AddressSpace, io: &ProgramIO, r: &[F]) -> F {
-    let entries = claimed_words(space, io)
+fn claimed_eval<F: JoltField>(space: &AddressSpace, io: &ProgramIO, last: bool, r: &[F]) -> F {
+    let entries = claimed_words(space, io, last)
         .into_iter()
         .filter(|(_, w)| *w != 0)
         .map(|(i, w)| (i, w as u64));
@@ -146,12 +162,14 @@ fn full_point<F: JoltField>(space: &AddressSpace, r_low: &[F]) -> Vec<F> {
     point
 }
 
-/// Proves the final memory's I/O words are `io`; returns the proof and the
+/// Proves the final memory's I/O words are `io` (`last`: the proof ends
+/// the run) or that the run goes on (not `last`); returns the proof and the
 /// claim (point, value) on `FinalValue`.
 pub fn prove_outputs<F: JoltField>(
     space: &AddressSpace,
     final_value: &[u32],
     io: &ProgramIO,
+    last: bool,
     transcript: &mut Transcript,
 ) -> (OutputProof<F>, (Vec<F>, F)) {
     let k = space.io_num_vars();
@@ -159,7 +177,7 @@ pub fn prove_outputs<F: JoltField>(
     let size = 1usize << k;
     let mut mask = vec![0u8; size];
     let mut claimed = vec![0u32; size];
-    for (i, w) in claimed_words(space, io) {
+    for (i, w) in claimed_words(space, io, last) {
         mask[i] = 1;
         claimed[i] = w;
     }
@@ -185,12 +203,14 @@ pub fn prove_outputs<F: JoltField>(
     )
 }
 
-/// Verifies the output check against the verifier's `io`; returns the
-/// claim (point, value) on `FinalValue`.
+/// Verifies the output check against the verifier's `io` (`last`) or that
+/// the run goes on (not `last`); returns the claim (point, value) on
+/// `FinalValue`.
 pub fn verify_outputs<F: JoltField>(
     proof: &OutputProof<F>,
     space: &AddressSpace,
     io: &ProgramIO,
+    last: bool,
     transcript: &mut Transcript,
 ) -> Result<(Vec<F>, F), VerifyError> {
     let k = space.io_num_vars();
@@ -202,8 +222,8 @@ pub fn verify_outputs<F: JoltField>(
     };
     let (r_low, expected) = proof.sumcheck.verify(PROTOCOL, claim, transcript)?;
     let summand = EqPolynomial::new(r_z).evaluate(&r_low)
-        * io_mask_eval(space, &r_low)
-        * (proof.final_value_eval - claimed_eval(space, io, &r_low));
+        * io_mask_eval(space, last, &r_low)
+        * (proof.final_value_eval - claimed_eval(space, io, last, &r_low));
     if summand != expected {
         return Err(VerifyError::FinalClaimMismatch { protocol: PROTOCOL });
     }
@@ -248,12 +268,16 @@ mod tests {
             panicked: true,
         };
         let size = 1 << space.io_num_vars();
-        let mut mask = vec![0u32; size];
-        let mut claimed = vec![0u32; size];
-        for (i, w) in claimed_words(&space, &io) {
-            mask[i] = 1;
-            claimed[i] = w;
-        }
+        let tables = |last: bool| {
+            let mut mask = vec![0u32; size];
+            let mut claimed = vec![0u32; size];
+            for (i, w) in claimed_words(&space, &io, last) {
+                mask[i] = 1;
+                claimed[i] = w;
+            }
+            (mask, claimed)
+        };
+        let (mask, claimed) = tables(true);
         assert_eq!(claimed[space.output_start()], 9);
         assert_eq!(claimed[space.output_start() + 1], 5);
         assert_eq!(claimed[space.panic_word()], 1);
@@ -263,13 +287,21 @@ mod tests {
         let r: Vec<Fr> = (0..space.io_num_vars())
             .map(|_| Fr::rand(&mut rng))
             .collect();
-        assert_eq!(
-            io_mask_eval(&space, &r),
-            DensePolynomial::<Fr>::from_u32s(&mask).evaluate(&r)
-        );
-        assert_eq!(
-            claimed_eval(&space, &io, &r),
-            DensePolynomial::<Fr>::from_u32s(&claimed).evaluate(&r)
-        );
+        for last in [true, false] {
+            let (mask, claimed) = tables(last);
+            assert_eq!(
+                io_mask_eval(&space, last, &r),
+                DensePolynomial::<Fr>::from_u32s(&mask).evaluate(&r)
+            );
+            assert_eq!(
+                claimed_eval(&space, &io, last, &r),
+                DensePolynomial::<Fr>::from_u32s(&claimed).evaluate(&r)
+            );
+        }
+        // A segment that goes on claims only x0 and a zero termination word.
+        let (mask, claimed) = tables(false);
+        assert_eq!(mask.iter().sum::<u32>(), 2);
+        assert_eq!(mask[space.termination_word()], 1);
+        assert!(claimed.iter().all(|&w| w == 0));
     }
 }

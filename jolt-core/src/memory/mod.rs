@@ -32,7 +32,7 @@ mod tests;
 pub use bytecode::{BytecodeColumn, BytecodeProof, BytecodeRow, BytecodeTable, BytecodeWitness};
 pub use layout::{AddressSpace, REGISTER_BLOCK, SINK_REGISTER};
 pub use read_write::{ReadWriteProof, ReadWriteWitness};
-pub use witness::{MemoryWitness, WitnessError};
+pub use witness::{MemoryState, MemoryWitness, SegmentRun, WitnessError};
 
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
@@ -93,6 +93,10 @@ pub enum MemoryColumn {
     FinalValue,
     /// Last access time per address (M, u32).
     FinalTimestamp,
+    /// Initial memory of a segment that does not start the run (M, u32):
+    /// committed beside the registry's columns, its commitment stated by
+    /// the segment and equal to the previous segment's `FinalValue`'s.
+    InitValue,
 }
 
 impl MemoryColumn {
@@ -128,7 +132,9 @@ impl MemoryColumn {
     ) -> usize {
         match self {
             MemoryColumn::Bytecode(BytecodeColumn::FinalCount) => bytecode_rows,
-            MemoryColumn::FinalValue | MemoryColumn::FinalTimestamp => memory_size,
+            MemoryColumn::FinalValue | MemoryColumn::FinalTimestamp | MemoryColumn::InitValue => {
+                memory_size
+            }
             _ => trace_length.t(),
         }
     }
@@ -192,6 +198,35 @@ impl MemoryPreprocessing {
     }
 }
 
+/// Where a proof's memory starts and how it ends: a whole run, or one
+/// segment of a run (docs/segments.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SegmentRole {
+    /// Starts the run: Init is the image with the inputs, which the
+    /// verifier evaluates itself. Otherwise Init is the committed
+    /// [`MemoryColumn::InitValue`].
+    pub first: bool,
+    /// Ends the run: the output check claims the outputs, the panic flag
+    /// and termination word 1. Otherwise it claims termination word 0.
+    pub last: bool,
+}
+
+impl SegmentRole {
+    /// A proof of a whole run.
+    pub const WHOLE: SegmentRole = SegmentRole {
+        first: true,
+        last: true,
+    };
+
+    /// Segment `index` of a run of `count` segments.
+    pub fn of(index: usize, count: usize) -> Self {
+        SegmentRole {
+            first: index == 0,
+            last: index + 1 == count,
+        }
+    }
+}
+
 /// The memory-checking proof: bytecode, then read-write memory.
 #[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct MemoryProof<F: JoltField> {
@@ -222,14 +257,15 @@ pub fn prove<F: JoltField>(
     )
 }
 
-/// Verifies memory checking of a run of `trace_length` steps of the
-/// program in `pre` over the memory window `space` with public I/O `io`;
-/// returns the opening claims.
+/// Verifies memory checking of a run (or segment, `role`) of
+/// `trace_length` steps of the program in `pre` over the memory window
+/// `space` with public I/O `io`; returns the opening claims.
 pub fn verify<F: JoltField>(
     pre: &MemoryPreprocessing,
     space: &AddressSpace,
     trace_length: TraceLength,
     io: &ProgramIO,
+    role: SegmentRole,
     proof: &MemoryProof<F>,
     transcript: &mut Transcript,
 ) -> Result<Vec<OpeningClaim<MemoryColumn, F>>, VerifyError> {
@@ -239,6 +275,7 @@ pub fn verify<F: JoltField>(
         space,
         trace_length,
         io,
+        role,
         &proof.read_write,
         transcript,
     )?);

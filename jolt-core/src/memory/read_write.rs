@@ -33,12 +33,10 @@
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
 use super::bytecode::BytecodeColumn;
-use super::io::{
-    check_io_shape, init_eval, initial_memory, prove_outputs, verify_outputs, OutputProof,
-};
+use super::io::{check_io_shape, init_eval, prove_outputs, verify_outputs, OutputProof};
 use super::layout::{interval_mle, AddressSpace};
 use super::timestamps::{now, read_timestamp, SLOTS};
-use super::{MemoryColumn, MemoryPreprocessing, MemoryWitness, Slot};
+use super::{MemoryColumn, MemoryPreprocessing, MemoryWitness, SegmentRole, Slot};
 use crate::codec::ProofVec;
 use crate::error::VerifyError;
 use crate::field::JoltField;
@@ -84,6 +82,10 @@ pub struct ReadWriteWitness {
     pub final_value: Vec<u32>,
     /// Final timestamps: when each address was last accessed (M entries).
     pub final_timestamp: Vec<u32>,
+    /// Initial memory values (M entries): the image with the inputs for a
+    /// run's first segment, the entry state for a later one (committed
+    /// then).
+    pub init_value: Vec<u32>,
 }
 
 impl ReadWriteWitness {
@@ -215,6 +217,9 @@ pub struct ReadWriteProof<F: JoltField> {
     pub final_value_eval: F,
     /// `FinalTimestamp` at the M point.
     pub final_timestamp_eval: F,
+    /// `InitValue` at the M point: present exactly for a segment that does
+    /// not start the run (the verifier evaluates the image otherwise).
+    pub init_value_eval: Option<F>,
     pub output: OutputProof<F>,
 }
 
@@ -223,10 +228,13 @@ fn absorb_statement(
     trace_length: TraceLength,
     space: &AddressSpace,
     io: &ProgramIO,
+    role: SegmentRole,
 ) {
     let layout = space.layout();
     let mut bytes = Vec::new();
     for x in [
+        role.first as u64,
+        role.last as u64,
         trace_length.log_t() as u64,
         space.num_vars() as u64,
         layout.memory_size as u64,
@@ -298,7 +306,8 @@ pub fn prove<F: JoltField>(
     let _span = tracing::info_span!("read-write memory prove", steps = trace_length.t()).entered();
     let (rw, bc) = (&witness.read_write, &witness.bytecode);
     let space = &witness.space;
-    absorb_statement(transcript, trace_length, space, &witness.io);
+    let role = witness.role;
+    absorb_statement(transcript, trace_length, space, &witness.io, role);
     let (fp, range_fp) = draw_fingerprints::<F>(transcript);
 
     let n = trace_length.t();
@@ -352,7 +361,7 @@ pub fn prove<F: JoltField>(
                 .time_coeff()
                 .mul_u64(rw.range_final_count[i] as u64)
     });
-    let init_memory = initial_memory(space, &pre.image, &witness.io.inputs);
+    let init_memory = &rw.init_value;
     let ram = space.ram_region();
     let tag = |a: usize| ram.contains(&a) as u64;
     let init = build_leaves(space.size(), |a| {
@@ -365,7 +374,6 @@ pub fn prove<F: JoltField>(
             rw.final_timestamp[a] as u64,
         )
     });
-    drop(init_memory);
     let (products, claims) = prove_memories(
         vec![
             Multisets {
@@ -395,6 +403,8 @@ pub fn prove<F: JoltField>(
     let eq_m = EqPolynomial::new(memory_point.clone()).evals();
     let final_value_eval = Column::U32(&rw.final_value).evaluate_with_eq(&eq_m);
     let final_timestamp_eval = Column::U32(&rw.final_timestamp).evaluate_with_eq(&eq_m);
+    let init_value_eval =
+        (!role.first).then(|| Column::U32(&rw.init_value).evaluate_with_eq(&eq_m));
     drop(eq_m);
 
     let finals = [
@@ -402,14 +412,16 @@ pub fn prove<F: JoltField>(
         final_value_eval,
         final_timestamp_eval,
     ];
-    absorb_evals(transcript, &step_evals, finals);
-    let (output, output_claim) = prove_outputs(space, &rw.final_value, &witness.io, transcript);
+    absorb_evals(transcript, &step_evals, finals, init_value_eval);
+    let (output, output_claim) =
+        prove_outputs(space, &rw.final_value, &witness.io, role.last, transcript);
     let proof = ReadWriteProof {
         products: products.into(),
         step_evals,
         range_final_count_eval,
         final_value_eval,
         final_timestamp_eval,
+        init_value_eval,
         output,
     };
     let opening_claims = opening_claims(
@@ -422,10 +434,17 @@ pub fn prove<F: JoltField>(
     (proof, opening_claims)
 }
 
-/// The step evaluations, then RangeFinalCount, FinalValue, FinalTimestamp.
-fn absorb_evals<F: JoltField>(transcript: &mut Transcript, step: &StepEvals<F>, finals: [F; 3]) {
+/// The step evaluations, then RangeFinalCount, FinalValue, FinalTimestamp
+/// and InitValue if committed.
+fn absorb_evals<F: JoltField>(
+    transcript: &mut Transcript,
+    step: &StepEvals<F>,
+    finals: [F; 3],
+    init: Option<F>,
+) {
     let mut all: Vec<F> = step.pairs().iter().map(|(_, v)| *v).collect();
     all.extend(finals);
+    all.extend(init);
     transcript.append_scalars(b"memory evals", &all);
 }
 
@@ -458,6 +477,13 @@ fn opening_claims<F: JoltField>(
         memory_point.to_vec(),
         proof.final_timestamp_eval,
     ));
+    if let Some(init) = proof.init_value_eval {
+        claims.push(OpeningClaim::new(
+            MemoryColumn::InitValue,
+            memory_point.to_vec(),
+            init,
+        ));
+    }
     claims.push(OpeningClaim::new(
         MemoryColumn::FinalValue,
         output_claim.0,
@@ -475,11 +501,22 @@ pub fn verify<F: JoltField>(
     space: &AddressSpace,
     trace_length: TraceLength,
     io: &ProgramIO,
+    role: SegmentRole,
     proof: &ReadWriteProof<F>,
     transcript: &mut Transcript,
 ) -> Result<Vec<OpeningClaim<MemoryColumn, F>>, VerifyError> {
     check_io_shape(PROTOCOL, space, io)?;
-    absorb_statement(transcript, trace_length, space, io);
+    // A later segment's Init is committed and opened; the first's is the
+    // verifier's own image, and an evaluation sent for it is malformed.
+    if proof.init_value_eval.is_some() == role.first {
+        return Err(VerifyError::Shape {
+            protocol: PROTOCOL,
+            what: "initial-memory evaluations (one for a segment that does not start the run)",
+            expected: (!role.first) as usize,
+            got: proof.init_value_eval.is_some() as usize,
+        });
+    }
+    absorb_statement(transcript, trace_length, space, io, role);
     let (fp, range_fp) = draw_fingerprints::<F>(transcript);
     let claims = verify_memories(
         PROTOCOL,
@@ -525,7 +562,10 @@ pub fn verify<F: JoltField>(
     let memory_point = &rw_claims.init.point;
     let memory_identity = IdentityPolynomial::new(memory_point.len()).evaluate(memory_point);
     let tag = interval_mle(memory_point, space.ram_region());
-    let init = init_eval(space, &pre.image, &io.inputs, memory_point);
+    let init = match proof.init_value_eval {
+        Some(committed) => committed,
+        None => init_eval(space, &pre.image, &io.inputs, memory_point),
+    };
     rw_claims.check_leaves(
         PROTOCOL,
         Multisets {
@@ -562,9 +602,10 @@ pub fn verify<F: JoltField>(
             proof.final_value_eval,
             proof.final_timestamp_eval,
         ],
+        proof.init_value_eval,
     );
 
-    let output_claim = verify_outputs(&proof.output, space, io, transcript)?;
+    let output_claim = verify_outputs(&proof.output, space, io, role.last, transcript)?;
     Ok(opening_claims(
         proof,
         ops_point,

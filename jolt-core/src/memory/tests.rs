@@ -74,6 +74,7 @@ fn prove_and_verify(
         &witness.space,
         witness.trace_length(),
         io,
+        SegmentRole::WHOLE,
         &proof,
         &mut Transcript::new(b"memory test"),
     );
@@ -332,6 +333,8 @@ fn with_window(w: &MemoryWitness, num_vars: usize) -> MemoryWitness {
     let rw = &mut w.read_write;
     rw.final_value.resize(w.space.size(), 0);
     rw.final_timestamp.resize(w.space.size(), 0);
+    // The image and inputs lie in every window the layout allows.
+    rw.init_value.resize(w.space.size(), 0);
     w
 }
 
@@ -735,6 +738,7 @@ fn claimed_io_must_be_what_the_program_read_and_wrote() {
             &c.witness.space,
             c.witness.trace_length(),
             bad,
+            SegmentRole::WHOLE,
             &proof,
             &mut Transcript::new(b"memory test"),
         )
@@ -833,6 +837,7 @@ fn tampered_proofs_are_rejected() {
             &c.witness.space,
             n,
             io,
+            SegmentRole::WHOLE,
             bad,
             &mut Transcript::new(b"memory test"),
         );
@@ -912,6 +917,7 @@ fn tampered_proofs_are_rejected() {
             &c.witness.space,
             n,
             io,
+            SegmentRole::WHOLE,
             &bad,
             &mut Transcript::new(b"memory test")
         ),
@@ -924,6 +930,7 @@ fn tampered_proofs_are_rejected() {
             &c.witness.space,
             other,
             io,
+            SegmentRole::WHOLE,
             &proof,
             &mut Transcript::new(b"memory test")
         )
@@ -936,6 +943,7 @@ fn tampered_proofs_are_rejected() {
         &other.witness.space,
         n,
         io,
+        SegmentRole::WHOLE,
         &proof,
         &mut Transcript::new(b"memory test")
     )
@@ -946,6 +954,7 @@ fn tampered_proofs_are_rejected() {
         &c.witness.space,
         n,
         io,
+        SegmentRole::WHOLE,
         &proof,
         &mut Transcript::new(b"other")
     )
@@ -963,6 +972,7 @@ fn prover_and_verifier_transcripts_agree() {
         &c.witness.space,
         c.witness.trace_length(),
         &c.trace.io,
+        SegmentRole::WHOLE,
         &proof,
         &mut vt,
     )
@@ -996,6 +1006,7 @@ fn proofs_serialize_and_bad_bytes_fail() {
                     &c.witness.space,
                     c.witness.trace_length(),
                     &c.trace.io,
+                    SegmentRole::WHOLE,
                     &p,
                     &mut Transcript::new(b"memory test")
                 )

@@ -19,11 +19,11 @@ use super::io::initial_memory;
 use super::layout::{AddressSpace, SINK_REGISTER};
 use super::read_write::ReadWriteWitness;
 use super::timestamps::{now, range_counts, SLOTS};
-use super::{MemoryColumn, MemoryPreprocessing, Slot};
+use super::{MemoryColumn, MemoryPreprocessing, SegmentRole, Slot};
 use crate::field::JoltField;
 use crate::pcs::{Column, TableRead};
 use crate::trace_length::TraceLength;
-use crate::tracer::{ProgramIO, RamAccess, Trace, NUM_REGISTERS};
+use crate::tracer::{ProgramIO, RamAccess, Step, Trace, NUM_REGISTERS};
 
 /// Why a trace cannot be turned into a memory-checking witness.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -51,6 +51,79 @@ pub enum WitnessError {
     },
 }
 
+/// A state of the machine as the segment witness needs it: the registers
+/// and the tracer's memory words (`Trace::final_memory`'s indexing).
+#[derive(Clone, Copy, Debug)]
+pub struct MemoryState<'a> {
+    pub registers: &'a [u32; NUM_REGISTERS],
+    pub memory: &'a [u32],
+}
+
+impl MemoryState<'_> {
+    /// The state over the window: the registers at their indices (the
+    /// sink and the unused register words 0), the words from the I/O
+    /// region up.
+    pub fn dense(&self, space: &AddressSpace) -> Result<Vec<u32>, WitnessError> {
+        let ram = space.ram_region();
+        if self.memory.len() > ram.len() {
+            return Err(WitnessError::FinalState {
+                what: "memory size (beyond the window)",
+            });
+        }
+        let mut dense = vec![0u32; space.size()];
+        dense[..NUM_REGISTERS].copy_from_slice(self.registers);
+        dense[ram.start..ram.start + self.memory.len()].copy_from_slice(self.memory);
+        Ok(dense)
+    }
+}
+
+/// One segment of a run (or the whole run) as memory checking replays it.
+#[derive(Clone, Copy, Debug)]
+pub struct SegmentRun<'a> {
+    pub steps: &'a [Step],
+    pub role: SegmentRole,
+    /// The state before the first step; `None` for the run's initial
+    /// state (the image with the inputs, every register zero).
+    pub entry: Option<MemoryState<'a>>,
+    /// The state the replay must end in, if the caller knows it (a check
+    /// of the trace against the replay, not part of the proof).
+    pub exit: Option<MemoryState<'a>>,
+    /// The run's I/O: the inputs of the first segment's Init, the outputs
+    /// the last one claims.
+    pub io: &'a ProgramIO,
+}
+
+impl<'a> SegmentRun<'a> {
+    /// A whole run proven alone: from the initial state to the trace's
+    /// final state.
+    pub fn whole(trace: &'a Trace) -> Self {
+        SegmentRun {
+            steps: &trace.steps,
+            role: SegmentRole::WHOLE,
+            entry: None,
+            exit: Some(MemoryState {
+                registers: &trace.final_registers,
+                memory: &trace.final_memory,
+            }),
+            io: &trace.io,
+        }
+    }
+
+    /// The window a whole run of `trace_length` steps is proven over.
+    pub fn whole_run_space(
+        pre: &MemoryPreprocessing,
+        trace: &Trace,
+        trace_length: TraceLength,
+    ) -> Result<AddressSpace, WitnessError> {
+        if trace.final_memory.len() > pre.layout.num_words() {
+            return Err(WitnessError::FinalState {
+                what: "memory size",
+            });
+        }
+        Ok(pre.window_for_run(trace.final_memory.len(), trace_length))
+    }
+}
+
 /// Every committed column of memory checking, and the public I/O. Fields
 /// are crate-visible for the malicious-prover harness; others read the
 /// columns through [`MemoryWitness::column`].
@@ -58,6 +131,8 @@ pub enum WitnessError {
 pub struct MemoryWitness {
     /// The memory window the run needs (the proof states its size).
     pub(crate) space: AddressSpace,
+    /// Whether it starts and whether it ends the run.
+    pub(crate) role: SegmentRole,
     pub(crate) io: ProgramIO,
     pub(crate) bytecode: BytecodeWitness,
     /// The bytecode table in column form ([`BytecodeWitness::of_rows`]):
@@ -92,25 +167,35 @@ impl Replay {
 
 impl MemoryWitness {
     /// The witness of `trace` (a run of the program `pre` was built from),
-    /// padded to `trace_length` steps.
+    /// padded to `trace_length` steps: a whole run, proven alone.
     pub fn new(
         pre: &MemoryPreprocessing,
         trace: &Trace,
         trace_length: TraceLength,
     ) -> Result<Self, WitnessError> {
-        let steps = &trace.steps;
+        let space = SegmentRun::whole_run_space(pre, trace, trace_length)?;
+        Self::of_segment(pre, &space, &SegmentRun::whole(trace), trace_length)
+    }
+
+    /// The witness of one segment of a run over the window `space`, padded
+    /// to `trace_length` steps.
+    pub fn of_segment(
+        pre: &MemoryPreprocessing,
+        space: &AddressSpace,
+        run: &SegmentRun<'_>,
+        trace_length: TraceLength,
+    ) -> Result<Self, WitnessError> {
+        let steps = run.steps;
         if steps.len() > trace_length.t() {
             return Err(WitnessError::Length {
                 steps: steps.len(),
                 trace_length,
             });
         }
-        if trace.final_memory.len() > pre.layout.num_words() {
-            return Err(WitnessError::FinalState {
-                what: "memory size",
-            });
-        }
-        let space = &pre.window_for_run(trace.final_memory.len(), trace_length);
+        let init_value = match &run.entry {
+            None => initial_memory(space, &pre.image, &run.io.inputs),
+            Some(state) => state.dense(space)?,
+        };
         let table = &pre.bytecode;
         let n = trace_length.t();
         let mut bc = BytecodeWitness {
@@ -127,7 +212,7 @@ impl MemoryWitness {
             final_count: vec![0; table.rows().len()],
         };
         let mut replay = Replay {
-            memory: initial_memory(space, &pre.image, &trace.io.inputs),
+            memory: init_value.clone(),
             last: vec![0; space.size()],
             read_timestamp: std::array::from_fn(|_| vec![0; n]),
             read_value: std::array::from_fn(|_| vec![0; n]),
@@ -218,23 +303,24 @@ impl MemoryWitness {
         }
 
         let memory = &replay.memory;
-        if memory[..NUM_REGISTERS] != trace.final_registers[..] {
-            return Err(WitnessError::FinalState { what: "registers" });
-        }
-        // The window holds the tracer's memory; beyond it nothing was
-        // accessed, so the replay left zeros there.
-        let (ram, touched) = (space.ram_region(), trace.final_memory.len());
-        if memory[ram.start..ram.start + touched] != trace.final_memory[..]
-            || memory[ram.start + touched..ram.end].iter().any(|&w| w != 0)
-        {
-            return Err(WitnessError::FinalState { what: "memory" });
+        if let Some(exit) = &run.exit {
+            if exit.dense(space)? != *memory {
+                return Err(WitnessError::FinalState {
+                    what: "registers or memory",
+                });
+            }
         }
         let termination = memory[space.termination_word()];
-        if termination != 1 {
+        let expected = run.role.last as u32;
+        if termination != expected {
             return Err(WitnessError::IoWord {
                 what: "termination",
                 value: termination,
-                expected: "1",
+                expected: if run.role.last {
+                    "1"
+                } else {
+                    "0 (a segment that does not end the run)"
+                },
             });
         }
         let panic = memory[space.panic_word()];
@@ -264,11 +350,13 @@ impl MemoryWitness {
             range_final_count: range.final_count,
             final_value: replay.memory,
             final_timestamp: replay.last,
+            init_value,
         };
         bc.flag_bits = BytecodeWitness::unpack(&bc.flags);
         Ok(MemoryWitness {
             space: *space,
-            io: trace.io.clone(),
+            role: run.role,
+            io: run.io.clone(),
             bytecode: bc,
             bytecode_rows: BytecodeWitness::of_rows(table.rows()),
             read_write,
@@ -311,6 +399,7 @@ impl MemoryWitness {
             MemoryColumn::RangeFinalCount => Column::U32(&rw.range_final_count),
             MemoryColumn::FinalValue => Column::U32(&rw.final_value),
             MemoryColumn::FinalTimestamp => Column::U32(&rw.final_timestamp),
+            MemoryColumn::InitValue => Column::U32(&rw.init_value),
         }
     }
 
@@ -333,6 +422,7 @@ impl MemoryWitness {
         };
         n.is_power_of_two()
             && pre.window(self.space.num_vars()) == Some(self.space)
+            && self.read_write.init_value.len() == self.space.size()
             && MemoryColumn::all().into_iter().all(|c| {
                 self.column::<F>(c).len()
                     == c.len(trace_length, pre.bytecode.rows().len(), self.space.size())

@@ -41,6 +41,11 @@ pub enum CpuInput {
     /// Bit k % 2 of the timestamp range check's remainder of memory slot
     /// k / 2 (memory checking commits them; the R1CS makes them bits).
     RangeRemainderBit(usize),
+    /// The pc a segment of a run hands on to the next one (for the one
+    /// that ends the run, the pc after its halting store): a public value
+    /// of the proof, the same at every step, that no subprotocol commits
+    /// (the verifier knows its evaluation everywhere).
+    ExitPc,
 }
 
 /// Memory operations per step, and so range-check remainders (two bits
@@ -63,6 +68,7 @@ impl CpuInput {
         all.extend((0..p.chunks).map(RightId));
         all.push(LookupOutput);
         all.extend((0..2 * MEMORY_SLOTS).map(RangeRemainderBit));
+        all.push(ExitPc);
         all
     }
 }
@@ -398,7 +404,7 @@ pub fn cpu_r1cs(p: &LookupParams, constants: CpuConstants) -> CpuR1cs {
         "the next step runs at next pc",
         Lc::constant(1).minus(&Lc::var(noop_next)),
         Lc::var(pc_next),
-        next_pc,
+        next_pc.clone(),
     );
     b.constrain_eq_if(
         "padding is followed by padding",
@@ -432,6 +438,22 @@ pub fn cpu_r1cs(p: &LookupParams, constants: CpuConstants) -> CpuR1cs {
         Lc::var(halting),
         Lc::var(noop_next),
         Lc::constant(1),
+    );
+
+    // Exit: the last real step (a real step followed by padding, or by the
+    // end of the proof, where the next step reads as padding) hands on to
+    // the stated exit pc: the next segment's entry, or for the segment that
+    // ends the run the pc after its halting store (linked to nothing).
+    let ends_here = b.product(
+        "the last real step",
+        Lc::constant(1).minus(&flag(CircuitFlag::NoOp)),
+        Lc::var(noop_next),
+    );
+    b.constrain_eq_if(
+        "a segment exits at the stated pc",
+        Lc::var(ends_here),
+        next_pc,
+        lc(CpuInput::ExitPc),
     );
 
     CpuR1cs {

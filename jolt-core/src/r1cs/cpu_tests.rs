@@ -279,7 +279,8 @@ fn misaligned_halfword_tampers(cpu: &CpuR1cs, inputs: &[Vec<Fr>]) -> Vec<Tamper>
 /// The termination rule's two attacks: claiming a store hits the
 /// termination word (its is-zero hints all 0), and running a real step
 /// after the halting store (the padding step after it made a flagless step
-/// at pc + 4).
+/// at pc + 4, and the stated exit pc the one after it, so that the exit
+/// rule is kept).
 fn termination_tampers(cpu: &CpuR1cs, inputs: &[Vec<Fr>]) -> Vec<Tamper> {
     let steps = inputs[0].len();
     let honest_aux = OwnedR1csWitness::new(&cpu.r1cs, inputs.to_vec()).aux;
@@ -312,6 +313,8 @@ fn termination_tampers(cpu: &CpuR1cs, inputs: &[Vec<Fr>]) -> Vec<Tamper> {
             let mut t = inputs.to_vec();
             t[noop][s + 1] -= Fr::from(1u64);
             t[pc][s + 1] = t[pc][s] + Fr::from(4u64);
+            let exit = cpu.index(CpuInput::ExitPc);
+            t[exit] = vec![t[pc][s] + Fr::from(8u64); steps];
             let aux = aux_after(cpu, &t, &honest_aux, s + 1);
             let aux = aux_after(cpu, &t, &aux, s);
             out.push(Tamper {
@@ -400,9 +403,9 @@ fn a_misaligned_halfword_load_cannot_be_proven() {
 #[test]
 fn constraint_and_column_counts() {
     let (cpu, _) = setup();
-    assert_eq!(cpu.r1cs.constraints.len(), 52);
-    assert_eq!(cpu.inputs.len(), 76);
-    assert_eq!(cpu.r1cs.num_aux(), 16);
+    assert_eq!(cpu.r1cs.constraints.len(), 54);
+    assert_eq!(cpu.inputs.len(), 77);
+    assert_eq!(cpu.r1cs.num_aux(), 17);
     assert_eq!(cpu.r1cs.shifted.len(), 4);
 }
 

@@ -154,6 +154,8 @@ pub fn cpu_inputs<F: JoltField>(
         );
     }
     debug_assert!(CircuitFlag::NoOp.is_set(noop_flags()));
+    columns[cpu.index(CpuInput::ExitPc)] =
+        vec![F::from_u32(trace.steps.last().map_or(0, |s| s.next_pc)); num_steps];
     // The range check's remainders come from memory checking's replay.
     let trace_length =
         crate::trace_length::TraceLength::from_log(num_steps.trailing_zeros() as usize)

@@ -51,7 +51,8 @@ pub fn prove_tampered<P: CommitmentScheme>(
     prove_trace_with(pk, trace, options, &Tampers(tampers))
 }
 
-struct Tampers<'a>(&'a [Tamper]);
+/// The hook that applies `tampers` (also for a segment's prover).
+pub(crate) struct Tampers<'a>(pub(crate) &'a [Tamper]);
 
 impl<F: JoltField> WitnessHook<F> for Tampers<'_> {
     fn wraps_failed_checks(&self) -> bool {
@@ -126,6 +127,7 @@ fn flip<F: JoltField>(w: &mut Witness<F>, column: WitnessColumn, i: usize) {
                 MemoryColumn::RangeFinalCount => rw.range_final_count[i] ^= 1,
                 MemoryColumn::FinalValue => rw.final_value[i] ^= 1,
                 MemoryColumn::FinalTimestamp => rw.final_timestamp[i] ^= 1,
+                MemoryColumn::InitValue => rw.init_value[i] ^= 1,
             }
         }
         WitnessColumn::Lasso(c) => {

@@ -13,7 +13,7 @@ use super::ZkvmError;
 use crate::lasso::LassoLayout;
 use crate::memory::MemoryPreprocessing;
 use crate::pcs::{CommitmentScheme, HyperKzg, Srs};
-use crate::r1cs::constraints::{cpu_r1cs, CpuR1cs};
+use crate::r1cs::constraints::{cpu_r1cs, CpuInput, CpuR1cs};
 use crate::r1cs::cpu_witness::cpu_constants;
 use crate::trace_length::TraceLength;
 use crate::tracer::Program;
@@ -34,11 +34,22 @@ pub struct VerifierKey<P: CommitmentScheme> {
     pub cpu: CpuR1cs,
     pub lasso: LassoLayout,
     pub registry: Registry,
-    /// For each R1CS input, its committed column's index in `registry`.
-    pub input_columns: Vec<usize>,
+    /// For each R1CS input, its committed column's index in `registry`, or
+    /// that it is the public exit pc.
+    pub input_columns: Vec<InputColumn>,
     pub pcs: P::VerifierKey,
     /// Binds the transcript to all of the above.
     pub digest: [u8; 32],
+}
+
+/// Where an R1CS input's values come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputColumn {
+    /// The committed column at this registry index.
+    Committed(usize),
+    /// The statement's exit pc, the same at every step (never committed:
+    /// the verifier checks the claim on it against the statement).
+    ExitPc,
 }
 
 /// The verifier key plus what only the prover needs: the program to trace
@@ -106,9 +117,7 @@ pub fn verifier_key<P: CommitmentScheme>(
     let memory = MemoryPreprocessing::new(program);
     let entry_row = memory
         .bytecode
-        .rows()
-        .iter()
-        .position(|row| row.pc == program.entry)
+        .entry_row(program.entry)
         .ok_or(ZkvmError::NoEntryRow {
             entry: program.entry,
         })?;
@@ -119,8 +128,12 @@ pub fn verifier_key<P: CommitmentScheme>(
         .inputs
         .iter()
         .map(|&input| {
+            if input == CpuInput::ExitPc {
+                return Ok(InputColumn::ExitPc);
+            }
             input_owner(input, &lasso)
                 .and_then(|c| registry.position(c))
+                .map(InputColumn::Committed)
                 .ok_or(ZkvmError::UnownedInput(format!("{input:?}")))
         })
         .collect::<Result<Vec<_>, _>>()?;

@@ -13,7 +13,9 @@
 //! absorption and claim collection):
 //! 1. `protocol` ([`PROTOCOL_ID`]), `verifier key digest`, `inputs`,
 //!    `outputs`, `panicked`, `trace length`, `memory window` (log2 M,
-//!    [`shape`]);
+//!    [`shape`]), the segment statement (index, last, first step, steps,
+//!    entry pc, exit pc, and the initial-memory commitment of a later
+//!    segment);
 //! 2. `commitments` (their number), then each `commitment` in registry order;
 //! 3. memory checking (bytecode, then read-write with the timestamp range
 //!    check and the I/O check), Lasso, Spartan — each absorbing its own
@@ -22,18 +24,27 @@
 //!    claim's commitment, point and value).
 //!
 //! Claims the verifier adds itself: step 0 reads the entry instruction's
-//! bytecode row (bytecode address at the all-zero point).
+//! bytecode row (bytecode address at the all-zero point), and the NoOp
+//! flag sums to the padding the statement implies (at (½, …, ½)).
+//!
+//! A proof states its place in the run ([`proof::SegmentStatement`]): a
+//! whole run is segment 0 of 1; [`segments`] proves and chains longer
+//! runs in segments.
 
+pub mod budget;
 pub mod keys;
 pub mod progress;
 pub mod proof;
 pub mod protocol;
 pub mod prover;
 pub mod registry;
+pub mod segments;
 pub mod shape;
 pub mod verifier;
 pub mod witness;
 
+#[cfg(test)]
+mod segment_tests;
 #[cfg(test)]
 mod tests;
 
@@ -43,12 +54,13 @@ pub use keys::{
     VerifierKey, DEV_SRS_SEED,
 };
 pub use progress::{Progress, ProgressEvent, PROVE_PHASES};
-pub use proof::{Proof, ProofFile, ProofFileError};
+pub use proof::{Proof, ProofFile, ProofFileError, SegmentStatement};
 pub use protocol::PROTOCOL_ID;
 pub use prover::{prove, prove_trace, Phases, ProveOptions, ProveOutput};
 pub use registry::{Registry, WitnessColumn};
+pub use segments::{prove_planned, prove_segments, verify_segments, SegmentPlan, SegmentedOutput};
 pub use shape::{padded_trace_length, ProofShape};
-pub use verifier::verify;
+pub use verifier::{verify, verify_segment};
 
 use crate::lasso::LassoError;
 use crate::memory::WitnessError;
@@ -78,4 +90,18 @@ pub enum ZkvmError {
     Parameters(crate::error::VerifyError),
     #[error("R1CS input {0} has no committed column under these lookup parameters")]
     UnownedInput(String),
+    #[error("segments: {0}")]
+    Segments(#[from] crate::tracer::segments::SegmentError),
+    #[error("segment {index} of the second pass differs from the first pass's plan (a run that is not deterministic)")]
+    SegmentPlanMismatch { index: usize },
+    #[error(
+        "segments of 2^{log_steps} steps need about {:.1} GB to prove; this machine has {:.1} GB available (choose a smaller size)",
+        *needed as f64 / 1e9,
+        *available as f64 / 1e9
+    )]
+    SegmentTooLarge {
+        log_steps: u32,
+        needed: u64,
+        available: u64,
+    },
 }

@@ -8,8 +8,9 @@
 //! File (`.bin`): `JOLTPRF\0`, a little-endian u32 version, the 32-byte
 //! verifier-key digest of the program it proves, the claimed
 //! [`ProgramIO`] (u64 length + input bytes, u64 length + output bytes, one
-//! panic byte), then the proof in ark-serialize's compressed form. The
-//! body must be canonical (re-encoding it gives the same bytes). The
+//! panic byte), a u32 count of segment proofs (1 for a run proven whole),
+//! then each proof in ark-serialize's compressed form, in segment order.
+//! Each proof must be canonical (re-encoding it gives the same bytes). The
 //! digest only makes "this proof is for another program" a clear error;
 //! soundness comes from the verifier absorbing its own digest.
 
@@ -17,7 +18,7 @@ use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, SerializationError
 
 use crate::codec::ProofVec;
 use crate::lasso::LassoProof;
-use crate::memory::MemoryProof;
+use crate::memory::{MemoryProof, SegmentRole};
 use crate::pcs::{CommitmentScheme, OpeningsProof};
 use crate::r1cs::SpartanProof;
 use crate::tracer::ProgramIO;
@@ -25,7 +26,57 @@ use crate::tracer::ProgramIO;
 /// First bytes of a proof file.
 pub const MAGIC: &[u8; 8] = b"JOLTPRF\0";
 /// The file format and protocol version this build reads and writes.
-pub const VERSION: u32 = 6;
+pub const VERSION: u32 = 7;
+
+/// Where a proof sits in its run (docs/segments.md): a whole run is
+/// segment 0 of 1, from the program's entry, with no initial-state
+/// commitment.
+#[derive(Clone, Debug, PartialEq, CanonicalSerialize, CanonicalDeserialize)]
+pub struct SegmentStatement<P: CommitmentScheme> {
+    /// Position in the run, from 0.
+    pub index: u32,
+    /// Whether this segment ends the run (halts, claims the outputs).
+    pub last: bool,
+    /// The run's step index of the segment's first step.
+    pub first_step: u64,
+    /// Real (unpadded) steps of the segment: proven by the padding count.
+    pub steps: u64,
+    /// The pc of the first step: the program's entry for segment 0, the
+    /// previous segment's exit pc otherwise.
+    pub entry_pc: u32,
+    /// The pc the last real step hands on to: the next segment's entry
+    /// pc, or for the last segment the pc after its halting store (which
+    /// nothing links to).
+    pub exit_pc: u32,
+    /// The commitment to the initial memory (registers, I/O, RAM) of a
+    /// segment that does not start the run: the previous segment's
+    /// `FinalValue` commitment. `None` for segment 0.
+    pub init: Option<P::Commitment>,
+}
+
+impl<P: CommitmentScheme> SegmentStatement<P> {
+    /// The statement of a proof of a whole run of `steps` steps from
+    /// `entry_pc` that halts with the pc at `exit_pc`.
+    pub fn whole(entry_pc: u32, exit_pc: u32, steps: u64) -> Self {
+        SegmentStatement {
+            index: 0,
+            last: true,
+            first_step: 0,
+            steps,
+            entry_pc,
+            exit_pc,
+            init: None,
+        }
+    }
+
+    /// Whether it starts and whether it ends the run.
+    pub fn role(&self) -> SegmentRole {
+        SegmentRole {
+            first: self.index == 0,
+            last: self.last,
+        }
+    }
+}
 
 /// A zkVM proof.
 #[derive(Clone, Debug, PartialEq, CanonicalSerialize, CanonicalDeserialize)]
@@ -35,6 +86,8 @@ pub struct Proof<P: CommitmentScheme> {
     /// log2 M: the memory window covers words [0, 2^memory_vars) of the
     /// address space (checked against the layout by the verifier).
     pub memory_vars: u8,
+    /// The proof's place in its run.
+    pub segment: SegmentStatement<P>,
     /// One per registry column, in registry order.
     pub commitments: ProofVec<P::Commitment>,
     pub memory: MemoryProof<P::Field>,
@@ -70,17 +123,19 @@ pub enum ProofFileError {
     NonCanonical,
 }
 
-/// A proof with the statement it claims: program digest and I/O.
+/// A run's proof with the statement it claims: program digest and I/O,
+/// and one proof per segment ([`super::verify_segments`] checks them).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProofFile<P: CommitmentScheme> {
     pub digest: [u8; 32],
     pub io: ProgramIO,
-    pub proof: Proof<P>,
+    pub proofs: Vec<Proof<P>>,
 }
 
 impl<P: CommitmentScheme> ProofFile<P> {
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(64 + self.proof.size());
+        let size: usize = self.proofs.iter().map(Proof::size).sum();
+        let mut out = Vec::with_capacity(64 + size);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&VERSION.to_le_bytes());
         out.extend_from_slice(&self.digest);
@@ -89,10 +144,15 @@ impl<P: CommitmentScheme> ProofFile<P> {
             out.extend_from_slice(bytes);
         }
         out.push(self.io.panicked as u8);
-        // Serializing into a Vec cannot fail.
-        self.proof
-            .serialize_compressed(&mut out)
-            .expect("serialize into memory");
+        // A run has fewer than 2^32 segments (each holds at least 9 steps
+        // of a run below 2^64 cycles; the prover's index is a u32).
+        out.extend_from_slice(&(self.proofs.len() as u32).to_le_bytes());
+        for proof in &self.proofs {
+            // Serializing into a Vec cannot fail.
+            proof
+                .serialize_compressed(&mut out)
+                .expect("serialize into memory");
+        }
         out
     }
 
@@ -130,19 +190,31 @@ impl<P: CommitmentScheme> ProofFile<P> {
             1 => true,
             _ => return Err(ProofFileError::Body(SerializationError::InvalidData)),
         };
+        let count = u32::from_le_bytes(take(4, "segment count")?.try_into().expect("4 bytes"));
+        if count == 0 {
+            return Err(ProofFileError::Body(SerializationError::InvalidData));
+        }
+        // Not allocated from the count: each proof takes many bytes, so a
+        // count beyond the bytes left fails on the first missing proof.
+        let mut proofs = Vec::new();
         let mut reader = rest;
-        let proof = Proof::deserialize_compressed(&mut reader).map_err(ProofFileError::Body)?;
+        for _ in 0..count {
+            let before = reader;
+            let proof = Proof::deserialize_compressed(&mut reader).map_err(ProofFileError::Body)?;
+            // One encoding per proof: a decoder that tolerates ignored bits
+            // would let different files carry the same proof.
+            let used = &before[..before.len() - reader.len()];
+            let mut canonical = Vec::with_capacity(used.len());
+            proof
+                .serialize_compressed(&mut canonical)
+                .expect("serialize into memory");
+            if canonical != used {
+                return Err(ProofFileError::NonCanonical);
+            }
+            proofs.push(proof);
+        }
         if !reader.is_empty() {
             return Err(ProofFileError::TrailingBytes(reader.len()));
-        }
-        // One encoding per proof: a decoder that tolerates ignored bits
-        // would let different files carry the same proof.
-        let mut canonical = Vec::with_capacity(rest.len());
-        proof
-            .serialize_compressed(&mut canonical)
-            .expect("serialize into memory");
-        if canonical != rest {
-            return Err(ProofFileError::NonCanonical);
         }
         Ok(ProofFile {
             digest,
@@ -151,7 +223,7 @@ impl<P: CommitmentScheme> ProofFile<P> {
                 outputs,
                 panicked,
             },
-            proof,
+            proofs,
         })
     }
 }

@@ -3,6 +3,11 @@
 //! PCS. Both sides call these functions, so the two transcripts and the two
 //! claim lists cannot drift apart.
 
+use instructions::flags::CircuitFlag;
+
+use ark_ff::{Field, Zero};
+
+use crate::error::VerifyError;
 use crate::field::JoltField;
 use crate::lasso::LassoColumn;
 use crate::memory::bytecode::BytecodeColumn;
@@ -14,19 +19,24 @@ use crate::trace_length::TraceLength;
 use crate::tracer::ProgramIO;
 use crate::transcript::Transcript;
 
-use super::keys::VerifierKey;
+use super::keys::{InputColumn, VerifierKey};
+use super::proof::SegmentStatement;
 use super::registry::WitnessColumn;
 
 /// The protocol and its version, absorbed first.
-pub const PROTOCOL_ID: &[u8] = b"jolt-rv32im/bn254/hyperkzg v6";
+pub const PROTOCOL_ID: &[u8] = b"jolt-rv32im/bn254/hyperkzg v7";
 
-/// Step 1 of the transcript: what the proof is about.
-pub fn absorb_statement(
+const PROTOCOL: &str = "zkvm";
+
+/// Step 1 of the transcript: what the proof is about, including its place
+/// in the run.
+pub fn absorb_statement<P: CommitmentScheme>(
     transcript: &mut Transcript,
     digest: &[u8; 32],
     io: &ProgramIO,
     trace_length: TraceLength,
     memory: &AddressSpace,
+    segment: &SegmentStatement<P>,
 ) {
     transcript.append_bytes(b"protocol", PROTOCOL_ID);
     transcript.append_bytes(b"verifier key digest", digest);
@@ -35,6 +45,15 @@ pub fn absorb_statement(
     transcript.append_u64(b"panicked", io.panicked as u64);
     transcript.append_u64(b"trace length", trace_length.t() as u64);
     transcript.append_u64(b"memory window", memory.num_vars() as u64);
+    transcript.append_u64(b"segment index", segment.index as u64);
+    transcript.append_u64(b"segment last", segment.last as u64);
+    transcript.append_u64(b"segment first step", segment.first_step);
+    transcript.append_u64(b"segment steps", segment.steps);
+    transcript.append_u64(b"segment entry pc", segment.entry_pc as u64);
+    transcript.append_u64(b"segment exit pc", segment.exit_pc as u64);
+    if let Some(init) = &segment.init {
+        transcript.append_point(b"segment initial memory", init);
+    }
 }
 
 /// Step 2 of the transcript: every commitment in registry order.
@@ -55,16 +74,64 @@ pub struct SubprotocolClaims<F> {
     pub r1cs: Vec<OpeningClaim<R1csColumn, F>>,
 }
 
-/// Every claim with its column's registry index: memory checking's,
-/// Lasso's, the R1CS's (inputs resolved to their owners), then step 0's
-/// bytecode address, whose value is `first_address` (the prover reads its
-/// witness; the verifier uses the entry row).
+/// The values of the two claims the statement makes: the verifier's from
+/// the statement ([`StatementClaims::expected`]), the prover's from its
+/// witness (so that a malicious witness is caught by the opening, not by
+/// the prover itself).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatementClaims<F> {
+    /// Step 0's bytecode address.
+    pub entry_row: F,
+    /// The NoOp flag at (½, …, ½): its sum over the steps over T.
+    pub padding: F,
+}
+
+impl<F: JoltField> StatementClaims<F> {
+    /// What a segment of `steps` real steps (at most T) entering at bytecode
+    /// row `entry_row` gives.
+    pub fn expected(trace_length: TraceLength, steps: u64, entry_row: usize) -> Self {
+        let t = trace_length.t() as u64;
+        StatementClaims {
+            entry_row: F::from_u64(entry_row as u64),
+            padding: Self::padding(trace_length, t - steps.min(t)),
+        }
+    }
+
+    /// The padding claim's value for `noops` padding steps out of T.
+    pub fn padding(trace_length: TraceLength, noops: u64) -> F {
+        F::from_u64(noops)
+            * F::from_u64(trace_length.t() as u64)
+                .inverse()
+                .expect("T is a nonzero integer below the field's characteristic")
+    }
+}
+
+/// The commitment a claim is checked against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClaimTarget {
+    /// The registry column at this index.
+    Column(usize),
+    /// The segment's initial memory (the statement's `init`).
+    Init,
+}
+
+/// Every claim with the commitment it opens: memory checking's, Lasso's,
+/// the R1CS's (inputs resolved to their owners), then the two the
+/// statement makes (values in `statement`):
+/// - step 0 reads the entry row (bytecode address at the all-zero point);
+/// - the segment has `steps` real steps: padding is contiguous at the end
+///   (the R1CS's "padding is followed by padding"), so the NoOp flag sums
+///   to T − steps, and its evaluation at (½, …, ½) is (T − steps)/T.
+///
+/// The R1CS's claim on the exit pc, a public input, is checked here
+/// against the statement instead of being opened.
 pub fn collect_claims<P: CommitmentScheme>(
     vk: &VerifierKey<P>,
     trace_length: TraceLength,
+    segment: &SegmentStatement<P>,
+    statement: StatementClaims<P::Field>,
     claims: SubprotocolClaims<P::Field>,
-    first_address: P::Field,
-) -> Vec<(usize, OpeningClaim<WitnessColumn, P::Field>)> {
+) -> Result<Vec<(ClaimTarget, OpeningClaim<WitnessColumn, P::Field>)>, VerifyError> {
     let registry = &vk.registry;
     // Every column a subprotocol claims is registered (built from the same
     // layouts); a miss is a bug in the registry, not bad input.
@@ -78,29 +145,61 @@ pub fn collect_claims<P: CommitmentScheme>(
             }
             other => WitnessColumn::Memory(other),
         };
-        out.push((index(column), OpeningClaim::new(column, c.point, c.value)));
+        let target = match column {
+            WitnessColumn::Memory(MemoryColumn::InitValue) => ClaimTarget::Init,
+            _ => ClaimTarget::Column(index(column)),
+        };
+        out.push((target, OpeningClaim::new(column, c.point, c.value)));
     }
     for c in claims.lasso {
         let column = WitnessColumn::Lasso(c.column);
-        out.push((index(column), OpeningClaim::new(column, c.point, c.value)));
+        out.push((
+            ClaimTarget::Column(index(column)),
+            OpeningClaim::new(column, c.point, c.value),
+        ));
     }
     for c in claims.r1cs {
         let i = match c.column {
-            R1csColumn::Input(j) => vk.input_columns[j],
+            R1csColumn::Input(j) => match vk.input_columns[j] {
+                InputColumn::Committed(i) => i,
+                InputColumn::ExitPc => {
+                    // The column is the exit pc at every step, so its
+                    // multilinear extension is that constant everywhere.
+                    if c.value != P::Field::from_u32(segment.exit_pc) {
+                        return Err(VerifyError::OutputMismatch {
+                            protocol: PROTOCOL,
+                            what: "the R1CS's exit pc and the statement's",
+                        });
+                    }
+                    continue;
+                }
+            },
             R1csColumn::Aux(k) => index(WitnessColumn::Aux(k)),
         };
         let column = registry.columns()[i];
-        out.push((i, OpeningClaim::new(column, c.point, c.value)));
+        out.push((
+            ClaimTarget::Column(i),
+            OpeningClaim::new(column, c.point, c.value),
+        ));
     }
     let address = WitnessColumn::Memory(MemoryColumn::Bytecode(BytecodeColumn::Address));
     out.push((
-        index(address),
-        OpeningClaim::new(address, first_step(trace_length), first_address),
+        ClaimTarget::Column(index(address)),
+        OpeningClaim::new(
+            address,
+            vec![P::Field::zero(); trace_length.log_t()],
+            statement.entry_row,
+        ),
     ));
-    out
-}
-
-/// The all-zero point of log2 T variables: step 0.
-fn first_step<F: JoltField>(trace_length: TraceLength) -> Vec<F> {
-    vec![F::zero(); trace_length.log_t()]
+    let noop = WitnessColumn::Memory(MemoryColumn::Bytecode(BytecodeColumn::CircuitFlag(
+        CircuitFlag::NoOp,
+    )));
+    let half = P::Field::from_u64(2)
+        .inverse()
+        .expect("2 is invertible in a prime field of odd order");
+    out.push((
+        ClaimTarget::Column(index(noop)),
+        OpeningClaim::new(noop, vec![half; trace_length.log_t()], statement.padding),
+    ));
+    Ok(out)
 }

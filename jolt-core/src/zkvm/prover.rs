@@ -4,16 +4,20 @@
 use std::time::{Duration, Instant};
 
 use crate::lasso;
-use crate::memory::{self, bytecode::BytecodeColumn, MemoryColumn};
+use crate::memory::{self, BytecodeColumn, MemoryColumn};
 use crate::pcs::{CommitmentScheme, ProverOpening};
 use crate::r1cs::spartan;
 use crate::tracer::{trace, ProgramIO, Trace, DEFAULT_MAX_CYCLES};
 use crate::transcript::Transcript;
+use instructions::flags::CircuitFlag;
 
 use super::keys::ProverKey;
 use super::progress::{report as progress, Progress};
-use super::proof::Proof;
-use super::protocol::{absorb_commitments, absorb_statement, collect_claims, SubprotocolClaims};
+use super::proof::{Proof, SegmentStatement};
+use super::protocol::{
+    absorb_commitments, absorb_statement, collect_claims, ClaimTarget, StatementClaims,
+    SubprotocolClaims,
+};
 use super::registry::WitnessColumn;
 use super::shape::ProofShape;
 use super::witness::Witness;
@@ -109,16 +113,45 @@ pub(crate) fn prove_trace_with<P: CommitmentScheme, H: WitnessHook<P::Field>>(
             key: pk.max_shape,
         });
     }
-    let trace_length = shape.trace_length;
-    let mut witness =
-        Witness::owned_columns_with(vk, &trace, trace_length, hook.wraps_failed_checks())?;
+    let witness =
+        Witness::owned_columns_with(vk, &trace, shape.trace_length, hook.wraps_failed_checks())?;
     let cycles = trace.cycles;
-    let mut io = trace.io.clone();
+    let io = trace.io.clone();
+    let statement = SegmentStatement::whole(pk.program.entry, exit_pc(&trace), steps as u64);
     drop(trace);
+    let (io, proof, phases) = prove_witness(pk, witness, io, statement, options, start, hook)?;
+    Ok(ProveOutput {
+        io,
+        proof,
+        cycles,
+        steps,
+        phases,
+    })
+}
+
+/// The pc after a run's last step (the halting store's next pc).
+pub(crate) fn exit_pc(trace: &Trace) -> u32 {
+    trace.steps.last().map_or(0, |s| s.next_pc)
+}
+
+/// Proves one witness (a whole run or a segment) whose statement is
+/// `statement` but for the initial-memory commitment, which is computed
+/// here for a segment that does not start the run.
+pub(crate) fn prove_witness<P: CommitmentScheme, H: WitnessHook<P::Field>>(
+    pk: &ProverKey<P>,
+    mut witness: Witness<P::Field>,
+    mut io: ProgramIO,
+    mut statement: SegmentStatement<P>,
+    options: &ProveOptions,
+    start: Instant,
+    hook: &H,
+) -> Result<(ProgramIO, Proof<P>, Phases), ZkvmError> {
+    let vk = &pk.vk;
+    let trace_length = witness.trace_length();
     hook.owned(&mut witness, &mut io);
     // The witness's window also honours the key's minimum (registers, I/O,
     // image); a trace from the tracer covers its image, so this agrees
-    // with `shape` and only a foreign trace can trip it.
+    // with the run's shape and only a foreign trace can trip it.
     let space = *witness.memory.space();
     if space.num_vars() > pk.max_shape.memory_vars {
         return Err(ZkvmError::KeyTooSmall {
@@ -129,14 +162,36 @@ pub(crate) fn prove_trace_with<P: CommitmentScheme, H: WitnessHook<P::Field>>(
             key: pk.max_shape,
         });
     }
+    if vk.memory.bytecode.entry_row(statement.entry_pc).is_none() {
+        return Err(ZkvmError::NoEntryRow {
+            entry: statement.entry_pc,
+        });
+    }
     witness.compute_aux(vk);
     hook.aux(&mut witness);
     let mut phases = Phases::default();
     phases.mark("witness", start);
     progress(&options.progress, start, 2, &format!("T = {trace_length}"));
 
+    let noops = witness.memory.bytecode.flag_bits[CircuitFlag::NoOp as usize]
+        .iter()
+        .filter(|&&b| b)
+        .count() as u64;
+    let init = WitnessColumn::Memory(MemoryColumn::InitValue);
+    let init_column = witness.column(init);
+    if !statement.role().first {
+        let commitment = P::batch_commit_with_reads(&pk.pcs, &[init_column], &[None])?;
+        statement.init = commitment.into_iter().next();
+    }
     let mut transcript = Transcript::new(b"jolt zkvm");
-    absorb_statement(&mut transcript, &vk.digest, &io, trace_length, &space);
+    absorb_statement(
+        &mut transcript,
+        &vk.digest,
+        &io,
+        trace_length,
+        &space,
+        &statement,
+    );
     // Each column with its table-read hint, if it reads a public table.
     let (columns, reads): (Vec<_>, Vec<_>) = vk
         .registry
@@ -161,28 +216,41 @@ pub(crate) fn prove_trace_with<P: CommitmentScheme, H: WitnessHook<P::Field>>(
     phases.mark("R1CS", start);
     progress(&options.progress, start, 6, "");
 
-    let first_address = witness
-        .column(WitnessColumn::Memory(MemoryColumn::Bytecode(
-            BytecodeColumn::Address,
-        )))
-        .value(0);
     let claims = collect_claims(
         vk,
         trace_length,
+        &statement,
+        StatementClaims {
+            entry_row: witness
+                .column(WitnessColumn::Memory(MemoryColumn::Bytecode(
+                    BytecodeColumn::Address,
+                )))
+                .value(0),
+            padding: StatementClaims::padding(trace_length, noops),
+        },
         SubprotocolClaims {
             memory: memory_claims,
             lasso: lasso_claims,
             r1cs: r1cs_claims,
         },
-        first_address,
-    );
+    )
+    // The prover's own exit-pc claim is the column it built from the
+    // statement.
+    .expect("the witness's exit pc is the statement's");
     let openings: Vec<ProverOpening<'_, P>> = claims
         .iter()
-        .map(|(i, claim)| ProverOpening {
-            poly: columns[*i],
-            commitment: &commitments[*i],
-            point: &claim.point,
-            eval: claim.value,
+        .map(|(target, claim)| {
+            let (poly, commitment) = match *target {
+                ClaimTarget::Column(i) => (columns[i], &commitments[i]),
+                // Claimed only when the statement holds the commitment.
+                ClaimTarget::Init => (init_column, statement.init.as_ref().expect("committed")),
+            };
+            ProverOpening {
+                poly,
+                commitment,
+                point: &claim.point,
+                eval: claim.value,
+            }
         })
         .collect();
     let openings = P::prove_openings(&pk.pcs, &openings, &mut transcript)?;
@@ -190,22 +258,21 @@ pub(crate) fn prove_trace_with<P: CommitmentScheme, H: WitnessHook<P::Field>>(
     let detail = format!("{} claims", claims.len());
     progress(&options.progress, start, 7, &detail);
 
-    Ok(ProveOutput {
+    Ok((
         io,
-        proof: Proof {
+        Proof {
             trace_length: trace_length.t() as u64,
             // At most log2(2^32 / 4 + 64) < 31.
             memory_vars: space.num_vars() as u8,
+            segment: statement,
             commitments: commitments.into(),
             memory: memory_proof,
             lasso: lasso_proof,
             r1cs: r1cs_proof,
             openings,
         },
-        cycles,
-        steps,
         phases,
-    })
+    ))
 }
 
 /// Time per prover phase, in order.
@@ -213,8 +280,18 @@ pub(crate) fn prove_trace_with<P: CommitmentScheme, H: WitnessHook<P::Field>>(
 pub struct Phases(pub Vec<(&'static str, Duration)>);
 
 impl Phases {
+    /// Adds `other`'s time per phase (the phases of another segment).
+    pub fn add(&mut self, other: &Phases) {
+        for &(phase, d) in &other.0 {
+            match self.0.iter_mut().find(|(p, _)| *p == phase) {
+                Some((_, total)) => *total += d,
+                None => self.0.push((phase, d)),
+            }
+        }
+    }
+
     /// Records the time since the previous mark (or `since`) as `phase`.
-    fn mark(&mut self, phase: &'static str, since: Instant) {
+    pub(crate) fn mark(&mut self, phase: &'static str, since: Instant) {
         let total: Duration = self.0.iter().map(|(_, d)| *d).sum();
         self.0.push((phase, since.elapsed().saturating_sub(total)));
     }

@@ -82,7 +82,7 @@ impl Registry {
 }
 
 /// The committed column that is R1CS input `input`: the R1CS commits none
-/// of its inputs itself. `None` only if the Lasso
+/// of its inputs itself. `None` for the public exit pc, and if the Lasso
 /// layout lacks a memory or kind the CPU reads (parameters without it).
 pub fn input_owner(input: CpuInput, lasso: &LassoLayout) -> Option<WitnessColumn> {
     use WitnessColumn::{Lasso, Memory};
@@ -116,5 +116,6 @@ pub fn input_owner(input: CpuInput, lasso: &LassoLayout) -> Option<WitnessColumn
                 MemoryColumn::RangeRemainderHigh(slot)
             })
         }
+        CpuInput::ExitPc => return None,
     })
 }

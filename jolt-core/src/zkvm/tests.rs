@@ -56,12 +56,12 @@ fn honest_proof_verifies_and_round_trips() {
     let file = ProofFile {
         digest: vk.digest,
         io: out.io.clone(),
-        proof: out.proof.clone(),
+        proofs: vec![out.proof.clone()],
     };
     let bytes = file.to_bytes();
     let back = ProofFile::<HyperKzg>::from_bytes(&bytes).unwrap();
     assert_eq!(back, file);
-    verify(vk, &back.io, &back.proof).unwrap();
+    verify(vk, &back.io, &back.proofs[0]).unwrap();
 }
 
 /// Entry `index` of every committed column, changed after tracing: the
@@ -260,7 +260,7 @@ fn flipped_proof_bytes_are_rejected() {
     let file = ProofFile {
         digest: vk.digest,
         io: out.io.clone(),
-        proof: out.proof.clone(),
+        proofs: vec![out.proof.clone()],
     };
     let bytes = file.to_bytes();
     let header = 8 + 4 + 32;
@@ -271,7 +271,9 @@ fn flipped_proof_bytes_are_rejected() {
             b[offset] ^= 1 << bit;
             let accepted = match ProofFile::<HyperKzg>::from_bytes(&b) {
                 Err(_) => false,
-                Ok(f) => f.digest == vk.digest && verify(vk, &f.io, &f.proof).is_ok(),
+                Ok(f) => {
+                    f.digest == vk.digest && super::verify_segments(vk, &f.io, &f.proofs).is_ok()
+                }
             };
             assert!(!accepted, "byte {offset} bit {bit} flipped and accepted");
         }
@@ -281,18 +283,18 @@ fn flipped_proof_bytes_are_rejected() {
     }
     // A file of the previous format version is refused by name.
     let mut old_version = bytes.clone();
-    old_version[8..12].copy_from_slice(&5u32.to_le_bytes());
+    old_version[8..12].copy_from_slice(&6u32.to_le_bytes());
     let err = ProofFile::<HyperKzg>::from_bytes(&old_version).unwrap_err();
     assert!(matches!(
         err,
         ProofFileError::UnsupportedVersion {
-            found: 5,
-            supported: 6
+            found: 6,
+            supported: 7
         }
     ));
     assert_eq!(
         err.to_string(),
-        "proof file version 5; this build reads version 6"
+        "proof file version 6; this build reads version 7"
     );
     let mut trailing = bytes.clone();
     trailing.push(0);
@@ -427,8 +429,8 @@ fn registry_counts() {
         count(|c| matches!(c, WitnessColumn::Lasso(_))),
         count(|c| matches!(c, WitnessColumn::Aux(_))),
     ];
-    assert_eq!(counts, [50, 98, 16]);
-    assert_eq!(vk.registry.len(), 164);
+    assert_eq!(counts, [50, 98, 17]);
+    assert_eq!(vk.registry.len(), 165);
 }
 
 /// A forger's DIVU 7 / 2: quotient advice 2^31 + 3, whose product with 2

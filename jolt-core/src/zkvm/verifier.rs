@@ -1,9 +1,11 @@
 //! The verifier: checks the proof's shape against the key, replays the
 //! transcript in the prover's order, runs each subprotocol's verifier and
 //! checks every claim they hand on with one batched PCS opening.
+//!
+//! [`verify`] accepts a proof of a whole run; [`verify_segment`] one
+//! segment of a run given its statement, which [`super::segments`] chains.
 
 use crate::error::{check_shape, VerifyError};
-use crate::field::JoltField;
 use crate::lasso;
 use crate::memory;
 use crate::pcs::{CommitmentScheme, VerifierOpening};
@@ -14,13 +16,39 @@ use crate::transcript::Transcript;
 
 use super::keys::VerifierKey;
 use super::proof::Proof;
-use super::protocol::{absorb_commitments, absorb_statement, collect_claims, SubprotocolClaims};
+use super::protocol::{
+    absorb_commitments, absorb_statement, collect_claims, ClaimTarget, StatementClaims,
+    SubprotocolClaims,
+};
 
 const PROTOCOL: &str = "zkvm";
 
 /// Accepts only if `proof` shows that the key's program, run on
-/// `io.inputs`, ends with `io.outputs` and `io.panicked`.
+/// `io.inputs`, ends with `io.outputs` and `io.panicked`: a proof of the
+/// whole run (segment 0 of 1).
 pub fn verify<P: CommitmentScheme>(
+    vk: &VerifierKey<P>,
+    io: &ProgramIO,
+    proof: &Proof<P>,
+) -> Result<(), VerifyError> {
+    let s = &proof.segment;
+    if s.index != 0 || !s.last {
+        return Err(VerifyError::Segment {
+            index: s.index as usize,
+            what: "a proof of a whole run must be segment 0 and the last (a segmented run needs every segment)",
+        });
+    }
+    verify_segment(vk, io, proof)
+}
+
+/// Accepts only if `proof` shows that its statement's segment of a run of
+/// the key's program with I/O `io` holds: from its entry pc and initial
+/// memory (the image with the inputs for segment 0, the stated
+/// commitment otherwise), its steps end at its exit pc with its final
+/// memory (with the outputs, the panic flag and termination for the last
+/// segment; with termination 0 otherwise). The links between segments are
+/// the caller's ([`super::segments::verify_segments`]).
+pub fn verify_segment<P: CommitmentScheme>(
     vk: &VerifierKey<P>,
     io: &ProgramIO,
     proof: &Proof<P>,
@@ -52,15 +80,47 @@ pub fn verify<P: CommitmentScheme>(
         vk.registry.len(),
         proof.commitments.len(),
     )?;
+    let segment = &proof.segment;
+    let role = segment.role();
+    let fail = |what| {
+        Err(VerifyError::Segment {
+            index: segment.index as usize,
+            what,
+        })
+    };
+    if segment.steps == 0 || segment.steps > trace_length.t() as u64 {
+        return fail("real steps must be between 1 and T");
+    }
+    if role.first != segment.init.is_none() {
+        return fail("an initial-memory commitment belongs to every segment but the first");
+    }
+    if role.first && segment.first_step != 0 {
+        return fail("the first segment starts at step 0");
+    }
+    let entry_pc = vk.memory.bytecode.rows()[vk.entry_row].pc;
+    if role.first && segment.entry_pc != entry_pc {
+        return fail("the first segment starts at the program's entry");
+    }
+    let Some(entry_row) = vk.memory.bytecode.entry_row(segment.entry_pc) else {
+        return fail("the entry pc is not an instruction of the program");
+    };
 
     let mut transcript = Transcript::new(b"jolt zkvm");
-    absorb_statement(&mut transcript, &vk.digest, io, trace_length, &space);
+    absorb_statement(
+        &mut transcript,
+        &vk.digest,
+        io,
+        trace_length,
+        &space,
+        segment,
+    );
     absorb_commitments::<P>(&mut transcript, &proof.commitments);
     let memory = memory::verify(
         &vk.memory,
         &space,
         trace_length,
         io,
+        role,
         &proof.memory,
         &mut transcript,
     )?;
@@ -70,21 +130,31 @@ pub fn verify<P: CommitmentScheme>(
     let claims = collect_claims(
         vk,
         trace_length,
+        segment,
+        StatementClaims::expected(trace_length, segment.steps, entry_row),
         SubprotocolClaims {
             memory,
             lasso,
             r1cs,
         },
-        P::Field::from_u64(vk.entry_row as u64),
-    );
-    let openings: Vec<VerifierOpening<'_, P>> = claims
-        .iter()
-        .map(|(i, claim)| VerifierOpening {
-            commitment: &proof.commitments[*i],
+    )?;
+    let mut openings = Vec::with_capacity(claims.len());
+    for (target, claim) in &claims {
+        let commitment = match *target {
+            ClaimTarget::Column(i) => &proof.commitments[i],
+            // Memory checking claims InitValue only for a later segment,
+            // whose statement was checked above to hold the commitment.
+            ClaimTarget::Init => match &segment.init {
+                Some(c) => c,
+                None => return fail("an initial-memory claim without its commitment"),
+            },
+        };
+        openings.push(VerifierOpening {
+            commitment,
             point: &claim.point,
             eval: claim.value,
-        })
-        .collect();
+        });
+    }
     P::verify_openings(&vk.pcs, &openings, &proof.openings, &mut transcript).map_err(|e| {
         VerifyError::Opening {
             reason: e.to_string(),

@@ -5,30 +5,32 @@
 
 use instructions::lookups::{lookup_of, lookup_operands};
 
-use super::keys::VerifierKey;
+use super::keys::{InputColumn, VerifierKey};
 use super::registry::WitnessColumn;
 use super::ZkvmError;
 use crate::field::JoltField;
 use crate::lasso::{LassoColumn, LassoWitness, LookupRow};
-use crate::memory::{BytecodeColumn, MemoryColumn, MemoryWitness};
+use crate::memory::{AddressSpace, BytecodeColumn, MemoryColumn, MemoryWitness, SegmentRun};
 use crate::pcs::{Column, CommitmentScheme, TableRead};
 use crate::r1cs::{compute_aux, NarrowColumn, R1csWitness};
 use crate::trace_length::TraceLength;
-use crate::tracer::Trace;
+use crate::tracer::{Step, Trace};
 
-/// Every committed column of one run.
+/// Every committed column of one run (or segment), and the R1CS's public
+/// exit-pc column.
 #[derive(Clone, Debug)]
 pub struct Witness<F> {
     pub memory: MemoryWitness,
     pub lasso: LassoWitness,
     pub aux: Vec<NarrowColumn<F>>,
+    /// The statement's exit pc at every step (never committed).
+    pub exit_pc: Vec<u32>,
 }
 
-/// The Lasso rows of a trace padded to `trace_length`: each step's lookup
+/// The Lasso rows of steps padded to `trace_length`: each step's lookup
 /// with the operands the R1CS selects.
-pub fn lookup_rows(trace: &Trace, trace_length: TraceLength) -> Vec<LookupRow> {
-    let mut rows: Vec<LookupRow> = trace
-        .steps
+pub fn lookup_rows(steps: &[Step], trace_length: TraceLength) -> Vec<LookupRow> {
+    let mut rows: Vec<LookupRow> = steps
         .iter()
         .map(|step| match lookup_of(step.instruction.opcode) {
             Some(kind) => {
@@ -62,12 +64,34 @@ impl<F: JoltField> Witness<F> {
         trace_length: TraceLength,
         wrap_failed_checks: bool,
     ) -> Result<Self, ZkvmError> {
+        let space = SegmentRun::whole_run_space(&vk.memory, trace, trace_length)?;
+        Self::of_segment(
+            vk,
+            &space,
+            &SegmentRun::whole(trace),
+            trace_length,
+            super::prover::exit_pc(trace),
+            wrap_failed_checks,
+        )
+    }
+
+    /// Memory and Lasso columns of one segment of a run over the memory
+    /// window `space`, padded to `trace_length`, with the statement's
+    /// `exit_pc`; the auxiliaries come from [`Self::compute_aux`].
+    pub(crate) fn of_segment<P: CommitmentScheme<Field = F>>(
+        vk: &VerifierKey<P>,
+        space: &AddressSpace,
+        run: &SegmentRun<'_>,
+        trace_length: TraceLength,
+        exit_pc: u32,
+        wrap_failed_checks: bool,
+    ) -> Result<Self, ZkvmError> {
         // The memory replay is one sequential pass over the steps; the
         // Lasso columns are built in parallel beside it.
         let (memory, lasso) = rayon::join(
-            || MemoryWitness::new(&vk.memory, trace, trace_length),
+            || MemoryWitness::of_segment(&vk.memory, space, run, trace_length),
             || {
-                let rows = lookup_rows(trace, trace_length);
+                let rows = lookup_rows(run.steps, trace_length);
                 if wrap_failed_checks {
                     LassoWitness::new_wrapping(&rows, vk.params)
                 } else {
@@ -80,6 +104,7 @@ impl<F: JoltField> Witness<F> {
             memory,
             lasso,
             aux: Vec::new(),
+            exit_pc: vec![exit_pc; trace_length.t()],
         })
     }
 
@@ -90,7 +115,10 @@ impl<F: JoltField> Witness<F> {
     ) -> Vec<Column<'_, F>> {
         vk.input_columns
             .iter()
-            .map(|&i| self.column(vk.registry.columns()[i]))
+            .map(|&input| match input {
+                InputColumn::Committed(i) => self.column(vk.registry.columns()[i]),
+                InputColumn::ExitPc => Column::U32(&self.exit_pc),
+            })
             .collect()
     }
 

@@ -10,11 +10,12 @@ use std::time::{Duration, Instant};
 use instructions::Opcode;
 use jolt_core::pcs::{HyperKzg, PcsError, Srs};
 use jolt_core::tracer::io::trim_trailing_zeros;
-use jolt_core::zkvm::{self, ProofFile, ProofFileError, ProofShape, ProveOptions};
+use jolt_core::tracer::segments::{SegmentError, MAX_SEGMENT_LOG_STEPS, MIN_SEGMENT_LOG_STEPS};
+use jolt_core::zkvm::{self, budget, ProofFile, ProofFileError, ProofShape, ProveOptions};
 
 use super::{
-    deserialize_output, serialize_input, trace_with_hints, GuestBuilder, HostError, MemoryLayout,
-    Program, ProgramIO, DEFAULT_MAX_CYCLES,
+    deserialize_output, serialize_input, trace, GuestBuilder, HostError, MemoryLayout, Program,
+    ProgramIO, DEFAULT_MAX_CYCLES,
 };
 
 /// The verifier key of a provable function's program.
@@ -137,6 +138,9 @@ pub struct Keys {
     program: Program,
     vk: VerifierKey,
     max_cycles: u64,
+    /// Runs longer than 2^this steps are proven in segments of at most
+    /// that many steps.
+    segment_log_steps: u32,
     /// The SRS file; `None` for the development SRS.
     srs: Option<PathBuf>,
     prover: Mutex<Option<zkvm::ProverKey<HyperKzg>>>,
@@ -149,6 +153,7 @@ impl Keys {
             program: program.clone(),
             vk: zkvm::dev_verifier_key(program)?,
             max_cycles,
+            segment_log_steps: budget::default_segment_log_steps(budget::available_memory()),
             srs: None,
             prover: Mutex::new(None),
         })
@@ -170,6 +175,7 @@ impl Keys {
             program: program.clone(),
             vk,
             max_cycles,
+            segment_log_steps: budget::default_segment_log_steps(budget::available_memory()),
             srs: Some(path),
             prover: Mutex::new(None),
         })
@@ -179,7 +185,29 @@ impl Keys {
     /// ([`Keys::from_srs_file`]), e.g.
     /// `preprocess_fib(&program)?.with_srs_file("pot16_final.ptau")?`.
     pub fn with_srs_file(self, srs: impl AsRef<Path>) -> Result<Self, HostError> {
-        Keys::from_srs_file(&self.program, self.max_cycles, srs)
+        let mut keys = Keys::from_srs_file(&self.program, self.max_cycles, srs)?;
+        keys.segment_log_steps = self.segment_log_steps;
+        Ok(keys)
+    }
+
+    /// The same keys proving runs longer than 2^`log_steps` steps in
+    /// segments of at most that many steps (docs/segments.md). Refused if
+    /// such a segment needs more memory than is available now, or the
+    /// size is outside 2^4..=2^28. The default is the largest size that
+    /// proves in at most 4 GB and in the memory available when the keys
+    /// were made.
+    pub fn with_segment_log_steps(mut self, log_steps: u32) -> Result<Self, HostError> {
+        if !(MIN_SEGMENT_LOG_STEPS..=MAX_SEGMENT_LOG_STEPS).contains(&log_steps) {
+            return Err(zkvm::ZkvmError::Segments(SegmentError::SegmentSize { log_steps }).into());
+        }
+        budget::check_segment_size(log_steps, budget::available_memory())?;
+        self.segment_log_steps = log_steps;
+        Ok(self)
+    }
+
+    /// Runs longer than 2^this steps are proven in segments.
+    pub fn segment_log_steps(&self) -> u32 {
+        self.segment_log_steps
     }
 
     /// The SRS file the keys come from; `None` for the development SRS.
@@ -207,11 +235,13 @@ impl Keys {
     }
 }
 
-/// A proof with the I/O it claims.
+/// A proof with the I/O it claims: one proof of the whole run, or one per
+/// segment of a run longer than the keys' segment size.
 #[derive(Clone, Debug)]
 pub struct Proof {
     pub io: ProgramIO,
-    pub proof: zkvm::Proof<HyperKzg>,
+    /// In segment order; one for a run proven whole.
+    pub proofs: Vec<zkvm::Proof<HyperKzg>>,
     /// Real instructions the run executed.
     pub cycles: u64,
     /// Trace steps (virtual sequences expanded) before padding.
@@ -231,7 +261,7 @@ impl Proof {
         ProofFile {
             digest: vk.digest,
             io: self.io.clone(),
-            proof: self.proof.clone(),
+            proofs: self.proofs.clone(),
         }
         .to_bytes()
     }
@@ -240,7 +270,7 @@ impl Proof {
         let file = ProofFile::<HyperKzg>::from_bytes(bytes)?;
         Ok(Proof {
             io: file.io,
-            proof: file.proof,
+            proofs: file.proofs,
             cycles: 0,
             steps: 0,
             prove_time: Duration::ZERO,
@@ -250,9 +280,24 @@ impl Proof {
         })
     }
 
-    /// Bytes of the compressed proof.
+    /// Bytes of the compressed proofs.
     pub fn size(&self) -> usize {
-        self.proof.size()
+        self.proofs.iter().map(zkvm::Proof::size).sum()
+    }
+
+    /// The padded steps of the largest proof (the whole run's, or the
+    /// longest segment's).
+    pub fn trace_length(&self) -> u64 {
+        self.proofs
+            .iter()
+            .map(|p| p.trace_length)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Number of segments (1 for a run proven whole).
+    pub fn segments(&self) -> usize {
+        self.proofs.len()
     }
 
     /// The lines the example hosts print: cycles, prove time (tracing
@@ -264,7 +309,7 @@ impl Proof {
              verify time: {:.1} ms\n\
              proof size: {} bytes\n",
             self.cycles,
-            self.proof.trace_length,
+            self.trace_length(),
             self.prove_time.as_secs_f64(),
             self.cycles as f64 / self.prove_time.as_secs_f64(),
             verify_time.as_secs_f64() * 1e3,
@@ -309,9 +354,32 @@ where
 {
     let bytes = serialize_input(input).map_err(HostError::Input)?;
     let start = Instant::now();
-    let (trace, hints) = trace_with_hints(&keys.program, &bytes, keys.max_cycles)?;
+    let options = ProveOptions {
+        max_cycles: keys.max_cycles,
+        progress: super::env_progress(),
+    };
+    // A first run without a trace: its length decides whole or segments,
+    // and it collects what the guest printed.
+    let (execution, hints) = super::execute_with_hints(&keys.program, &bytes, keys.max_cycles)?;
+    let segmented = execution.steps > 1 << keys.segment_log_steps;
+    let (trace, plan) = if segmented {
+        let plan = zkvm::SegmentPlan::new(
+            &keys.vk.memory,
+            &keys.program,
+            &bytes,
+            keys.segment_log_steps,
+            keys.max_cycles,
+        )?;
+        (None, Some(plan))
+    } else {
+        (Some(trace(&keys.program, &bytes, keys.max_cycles)?), None)
+    };
     let trace_time = start.elapsed();
-    let shape = ProofShape::of(keys.program.layout, &trace)?;
+    let shape = match (&trace, &plan) {
+        (Some(trace), _) => ProofShape::of(keys.program.layout, trace)?,
+        // One of the two is set just above.
+        (None, plan) => plan.as_ref().expect("a plan").shape()?,
+    };
     let mut prover = keys.prover.lock().unwrap_or_else(|p| p.into_inner());
     match prover.as_ref() {
         Some(pk) if pk.max_shape.covers(&shape) => {}
@@ -321,19 +389,26 @@ where
     }
     // Set just above.
     let pk = prover.as_ref().expect("prover key");
-    let options = ProveOptions {
-        max_cycles: keys.max_cycles,
-        progress: super::env_progress(),
-    };
     let start_prove = Instant::now();
-    let out = zkvm::prove_trace(pk, trace, &options)?;
+    let (io, proofs, cycles, steps, prover_phases) = match (trace, plan) {
+        (Some(trace), _) => {
+            let out = zkvm::prove_trace(pk, trace, &options)?;
+            (out.io, vec![out.proof], out.cycles, out.steps, out.phases)
+        }
+        (None, plan) => {
+            let plan = plan.expect("a plan");
+            let out = zkvm::prove_planned(pk, &plan, &bytes, &options)?;
+            let steps = out.steps as usize;
+            (out.io, out.proofs, out.cycles, steps, out.phases)
+        }
+    };
     let mut phases = vec![("trace", trace_time)];
-    phases.extend(out.phases.0.iter().copied());
+    phases.extend(prover_phases.0.iter().copied());
     let proof = Proof {
-        io: out.io,
-        proof: out.proof,
-        cycles: out.cycles,
-        steps: out.steps,
+        io,
+        proofs,
+        cycles,
+        steps,
         phases,
         // Tracing and proving; key generation is not part of it.
         prove_time: trace_time + start_prove.elapsed(),
@@ -368,12 +443,12 @@ where
         .to_vec(),
         panicked: false,
     };
-    Ok(zkvm::verify(vk, &io, &proof.proof)?)
+    Ok(zkvm::verify_segments(vk, &io, &proof.proofs)?)
 }
 
 /// Checks `proof` against the I/O it claims (e.g. a panicking run's).
 pub fn verify_claimed(vk: &VerifierKey, proof: &Proof) -> Result<(), HostError> {
-    Ok(zkvm::verify(vk, &proof.io, &proof.proof)?)
+    Ok(zkvm::verify_segments(vk, &proof.io, &proof.proofs)?)
 }
 
 /// Command-line argument `index` parsed as `T`, or `default` when absent;
