@@ -12,6 +12,9 @@
 //!   the given (or claimed) I/O; exit 0 only when the proof is valid.
 //! - `jolt srs import FILE.ptau -o srs.bin` converts a snarkjs ceremony
 //!   file to this project's SRS format.
+//! - `jolt worker --redis redis://HOST:PORT` proves segment jobs from a
+//!   Redis job stream until stopped; `jolt prove ... --redis URL` is their
+//!   coordinator (docs/cluster.md).
 //!
 //! Any failure (unreadable or malformed ELF or proof, unsupported
 //! instruction, memory fault, cycle limit, invalid proof) exits non-zero
@@ -60,6 +63,29 @@ enum Command {
     /// SRS files: convert a snarkjs .ptau ceremony file.
     #[command(subcommand)]
     Srs(SrsCommand),
+    /// Prove segment jobs from a Redis job stream until stopped (the
+    /// coordinator is `jolt prove --redis`).
+    Worker(WorkerArgs),
+}
+
+#[derive(clap::Args)]
+struct WorkerArgs {
+    /// The Redis the coordinator publishes jobs on: redis://HOST:PORT.
+    #[arg(long, value_name = "URL")]
+    redis: String,
+    /// Prover threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// The worker's name in the consumer group (unique per worker;
+    /// default: host name and process id).
+    #[arg(long)]
+    name: Option<String>,
+    /// A job held this many seconds by a worker that stopped sending
+    /// heartbeats (it died) is taken over by another.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    reclaim_after: f64,
+    #[command(flatten)]
+    keys: KeyArgs,
 }
 
 #[derive(Subcommand)]
@@ -123,6 +149,14 @@ struct ProveArgs {
     /// now. A K that needs more memory than is available is refused.
     #[arg(long, value_name = "K")]
     segment_log_steps: Option<u32>,
+    /// Prove the segments on the workers (`jolt worker`) of this Redis:
+    /// redis://HOST:PORT. The workers need the same --srs.
+    #[arg(long, value_name = "URL")]
+    redis: Option<String>,
+    /// With --redis: give up if the segments are not all proven after this
+    /// many seconds (default: wait as long as it takes).
+    #[arg(long, value_name = "SECONDS", requires = "redis")]
+    timeout: Option<u64>,
     #[command(flatten)]
     keys: KeyArgs,
     #[command(flatten)]
@@ -297,12 +331,17 @@ fn prove(args: ProveArgs) -> Result<(), String> {
     args.keys.check()?;
     let available = budget::available_memory();
     let log_steps = match args.segment_log_steps {
+        // On a cluster the workers' memory is what counts.
+        Some(k) if args.redis.is_some() => k,
         Some(k) => {
             budget::check_segment_size(k, available).map_err(|e| e.to_string())?;
             k
         }
         None => budget::default_segment_log_steps(available),
     };
+    if let Some(url) = &args.redis {
+        return prove_on_cluster(&args, url, &program, &inputs, log_steps);
+    }
     let reporter = Reporter::new();
     let start = Instant::now();
     // The first pass over the run: where each segment starts and the
@@ -375,6 +414,87 @@ fn prove(args: ProveArgs) -> Result<(), String> {
         out.cycles as f64 / prove_time.as_secs_f64()
     );
     println!("proof: {} ({} bytes)", args.output.display(), bytes.len());
+    Ok(())
+}
+
+/// `jolt prove --redis`: the coordinator's side of docs/cluster.md.
+fn prove_on_cluster(
+    args: &ProveArgs,
+    url: &str,
+    program: &Program,
+    inputs: &[u8],
+    log_steps: u32,
+) -> Result<(), String> {
+    let vk = match args.keys.load(0)? {
+        Some(srs) => zkvm::verifier_key::<HyperKzg>(program, &srs),
+        None => zkvm::dev_verifier_key(program),
+    }
+    .map_err(|e| e.to_string())?;
+    let options = jolt_cluster::ClusterOptions {
+        log_steps,
+        max_cycles: args.max_cycles,
+        max_attempts: 3,
+        progress: true,
+        timeout: args.timeout.map(Duration::from_secs),
+    };
+    let start = Instant::now();
+    let out = jolt_cluster::prove_on_cluster(url, program, &vk, inputs, &options)
+        .map_err(|e| e.to_string())?;
+    let prove_time = start.elapsed();
+    eprintln!(
+        "[prove] cluster: traced and published in {:.2?}, proven in {:.2?}, verified in {:.2?} ({} retries)",
+        out.publish_time, out.wait_time, out.verify_time, out.retries
+    );
+    let file = ProofFile {
+        digest: vk.digest,
+        io: out.io.clone(),
+        proofs: out.proofs,
+    };
+    let bytes = file.to_bytes();
+    std::fs::write(&args.output, &bytes).map_err(|e| format!("{}: {e}", args.output.display()))?;
+    println!("outputs: {}", hex::encode(&out.io.outputs));
+    println!("panicked: {}", out.io.panicked);
+    println!(
+        "cycles: {} ({} trace steps in {} segment(s) of at most {}, proven on the cluster)",
+        out.cycles,
+        out.steps,
+        file.proofs.len(),
+        1u64 << log_steps
+    );
+    println!(
+        "prove time: {:.3} s ({:.0} cycles/s)",
+        prove_time.as_secs_f64(),
+        out.cycles as f64 / prove_time.as_secs_f64()
+    );
+    println!("proof: {} ({} bytes)", args.output.display(), bytes.len());
+    Ok(())
+}
+
+/// `jolt worker`: proves jobs until the process is stopped.
+fn worker(args: WorkerArgs) -> Result<(), String> {
+    if let Some(threads) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global()
+            .map_err(|e| format!("--threads: {e}"))?;
+    }
+    args.keys.check()?;
+    let name = args.name.unwrap_or_else(|| {
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+        format!("{}-{}", host.trim(), std::process::id())
+    });
+    if !(args.reclaim_after.is_finite() && args.reclaim_after > 0.0) {
+        return Err("--reclaim-after must be a positive number of seconds".into());
+    }
+    let options = jolt_cluster::WorkerOptions {
+        name,
+        srs: args.keys.srs.clone(),
+        reclaim_after: Duration::from_secs_f64(args.reclaim_after),
+        poll: Duration::from_secs(1),
+    };
+    let mut worker =
+        jolt_cluster::Worker::connect(&args.redis, options).map_err(|e| e.to_string())?;
+    worker.run(&std::sync::atomic::AtomicBool::new(false));
     Ok(())
 }
 
@@ -582,6 +702,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify(args),
         Command::New(args) => new_project(args),
         Command::Srs(SrsCommand::Import(args)) => srs_import(args),
+        Command::Worker(args) => worker(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -184,6 +184,23 @@ impl<'p> Emulator<'p> {
         })
     }
 
+    /// A machine in `state` after `cycles` instructions of a run of
+    /// `program` on `inputs` (a segment's entry, handed to another
+    /// prover). The caller checked `state.memory` fits the layout.
+    pub(crate) fn resume(
+        program: &'p Program,
+        inputs: &[u8],
+        state: super::segments::MachineState,
+        cycles: u64,
+    ) -> Result<Self, TraceError> {
+        let mut emulator = Emulator::new(program, inputs)?;
+        emulator.pc = state.pc;
+        emulator.registers = state.registers;
+        emulator.memory = state.memory;
+        emulator.cycles = cycles;
+        Ok(emulator)
+    }
+
     /// Replaces the honest advice of virtual sequences: for tests that show
     /// a wrong advice value is caught.
     pub fn set_advice(&mut self, advice: AdviceFn) {

@@ -68,6 +68,26 @@ pub struct Program {
     /// tracer stops a run whose sp goes below it
     /// ([`super::TraceError::StackOverflow`]).
     pub stack: Option<StackRegion>,
+    /// The ELF file the program was loaded from: what another machine
+    /// needs to load the same program (a remote prover, docs/cluster.md).
+    pub elf: ElfBytes,
+}
+
+/// An ELF file's bytes, shared between clones of a [`Program`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct ElfBytes(pub std::sync::Arc<[u8]>);
+
+impl std::fmt::Debug for ElfBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ElfBytes({} bytes)", self.0.len())
+    }
+}
+
+impl std::ops::Deref for ElfBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 const EI_CLASS: usize = 4;
@@ -231,6 +251,7 @@ impl Program {
             code,
             layout,
             stack,
+            elf: ElfBytes(bytes.into()),
         })
     }
 

@@ -48,6 +48,8 @@ pub enum SegmentError {
     SegmentSize { log_steps: u32 },
     #[error(transparent)]
     Trace(#[from] TraceError),
+    #[error("a segment's entry state holds {words} memory words; the layout has {max}")]
+    StateTooLarge { words: usize, max: usize },
 }
 
 /// The machine between two instructions: what a segment's proof starts
@@ -88,6 +90,8 @@ pub struct RunSegment {
     pub index: usize,
     /// Index of the segment's first step in the whole run.
     pub first_step: u64,
+    /// Real instructions the run executed before this segment.
+    pub first_cycle: u64,
     pub steps: Vec<Step>,
     /// The state before the first step.
     pub entry: MachineState,
@@ -123,6 +127,8 @@ pub struct SegmentStream<'p> {
     steps_so_far: u64,
     /// Set by an error: the machine may be partway through an instruction.
     stopped: bool,
+    /// Set by [`SegmentStream::resume_one`]: stop after one segment.
+    only_one: bool,
 }
 
 impl<'p> SegmentStream<'p> {
@@ -145,6 +151,45 @@ impl<'p> SegmentStream<'p> {
             next_index: 0,
             steps_so_far: 0,
             stopped: false,
+            only_one: false,
+        })
+    }
+
+    /// The one segment of a run of `program` on `inputs` that starts in
+    /// `entry` after `first_cycle` instructions and `first_step` steps, as
+    /// segment `index` (a remote prover's view of a segment: it gets the
+    /// boundary state, not the run before it). The stream hands out that
+    /// segment and then ends. A segment cut this way equals the one the
+    /// whole run's stream hands out at that position.
+    #[allow(clippy::too_many_arguments)]
+    pub fn resume_one(
+        program: &'p Program,
+        inputs: &[u8],
+        entry: MachineState,
+        index: usize,
+        first_step: u64,
+        first_cycle: u64,
+        log_steps: u32,
+        max_cycles: u64,
+    ) -> Result<Self, SegmentError> {
+        if !(MIN_SEGMENT_LOG_STEPS..=MAX_SEGMENT_LOG_STEPS).contains(&log_steps) {
+            return Err(SegmentError::SegmentSize { log_steps });
+        }
+        let max = program.layout.num_words();
+        if entry.memory.len() > max {
+            return Err(SegmentError::StateTooLarge {
+                words: entry.memory.len(),
+                max,
+            });
+        }
+        Ok(SegmentStream {
+            emulator: Emulator::resume(program, inputs, entry, first_cycle)?,
+            max_steps: 1 << log_steps,
+            max_cycles,
+            next_index: index,
+            steps_so_far: first_step,
+            stopped: false,
+            only_one: true,
         })
     }
 
@@ -157,12 +202,13 @@ impl<'p> SegmentStream<'p> {
             return Ok(None);
         }
         let segment = self.run_segment();
-        self.stopped = segment.is_err();
+        self.stopped = segment.is_err() || self.only_one;
         segment.map(Some)
     }
 
     fn run_segment(&mut self) -> Result<RunSegment, SegmentError> {
         let entry = MachineState::of(&self.emulator);
+        let first_cycle = self.emulator.cycles();
         // Not 2^k up front: a small run in large segments stays small.
         let mut steps = Vec::with_capacity(self.max_steps.min(1 << 16));
         while !self.emulator.halted() {
@@ -181,6 +227,7 @@ impl<'p> SegmentStream<'p> {
         let segment = RunSegment {
             index: self.next_index,
             first_step: self.steps_so_far,
+            first_cycle,
             steps,
             entry,
             end,
@@ -320,6 +367,41 @@ mod tests {
             next.memory.resize(width, 0);
             assert_eq!(state, next);
         }
+    }
+
+    #[test]
+    fn a_segment_resumed_from_its_entry_state_is_the_same_segment() {
+        let program = generated(3);
+        let segments = all_segments(&program, &INPUTS, 5).unwrap();
+        assert!(segments.len() > 2, "the run spans several segments");
+        for s in &segments {
+            let mut stream = SegmentStream::resume_one(
+                &program,
+                &INPUTS,
+                s.entry.clone(),
+                s.index,
+                s.first_step,
+                s.first_cycle,
+                5,
+                1 << 20,
+            )
+            .unwrap();
+            let resumed = stream.next_segment().unwrap().unwrap();
+            assert_eq!(resumed.index, s.index);
+            assert_eq!(resumed.first_step, s.first_step);
+            assert_eq!(resumed.first_cycle, s.first_cycle);
+            assert_eq!(resumed.steps, s.steps);
+            assert_eq!(resumed.entry, s.entry);
+            assert_eq!(resumed.end, s.end);
+            assert!(stream.next_segment().unwrap().is_none(), "one segment only");
+        }
+        // An entry state larger than the layout is refused, not indexed.
+        let mut huge = segments[1].entry.clone();
+        huge.memory.resize(program.layout.num_words() + 1, 0);
+        assert!(matches!(
+            SegmentStream::resume_one(&program, &INPUTS, huge, 1, 0, 0, 5, 1 << 20),
+            Err(SegmentError::StateTooLarge { .. })
+        ));
     }
 
     #[test]

@@ -58,7 +58,10 @@ pub use proof::{Proof, ProofFile, ProofFileError, SegmentStatement};
 pub use protocol::PROTOCOL_ID;
 pub use prover::{prove, prove_trace, Phases, ProveOptions, ProveOutput};
 pub use registry::{Registry, WitnessColumn};
-pub use segments::{prove_planned, prove_segments, verify_segments, SegmentPlan, SegmentedOutput};
+pub use segments::{
+    prove_planned, prove_segment, prove_segments, verify_segments, SegmentPlan, SegmentPlanner,
+    SegmentedOutput,
+};
 pub use shape::{padded_trace_length, ProofShape};
 pub use verifier::{verify, verify_segment};
 
@@ -92,8 +95,10 @@ pub enum ZkvmError {
     UnownedInput(String),
     #[error("segments: {0}")]
     Segments(#[from] crate::tracer::segments::SegmentError),
-    #[error("segment {index} of the second pass differs from the first pass's plan (a run that is not deterministic)")]
+    #[error("segment {index} differs from the run's plan (a run that is not deterministic, or a wrong entry state)")]
     SegmentPlanMismatch { index: usize },
+    #[error("a plan needs the run's halting segment; the {segments} segment(s) given end before it")]
+    UnfinishedRun { segments: usize },
     #[error(
         "segments of 2^{log_steps} steps need about {:.1} GB to prove; this machine has {:.1} GB available (choose a smaller size)",
         *needed as f64 / 1e9,

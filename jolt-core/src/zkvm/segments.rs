@@ -41,7 +41,7 @@ use crate::memory::{
     AddressSpace, MemoryColumn, MemoryPreprocessing, MemoryState, SegmentRole, SegmentRun,
 };
 use crate::pcs::CommitmentScheme;
-use crate::tracer::segments::{MachineState, RunSegment, SegmentStream};
+use crate::tracer::segments::{MachineState, RunEnd, RunSegment, SegmentStream};
 use crate::tracer::{Program, ProgramIO};
 
 /// What the first pass over a run learns: enough to state every segment
@@ -79,33 +79,11 @@ impl SegmentPlan {
         max_cycles: u64,
     ) -> Result<Self, ZkvmError> {
         let mut stream = SegmentStream::new(program, inputs, log_steps, max_cycles)?;
-        let (mut entry_pcs, mut steps) = (Vec::new(), Vec::new());
-        let mut end = None;
+        let mut planner = SegmentPlanner::new(log_steps);
         while let Some(segment) = stream.next_segment()? {
-            entry_pcs.push(segment.entry.pc);
-            steps.push(segment.steps.len() as u64);
-            end = segment.end;
+            planner.add(&segment);
         }
-        // The stream ends with the segment that halts, or with an error.
-        let end = end.expect("a stream that ends without an error ends with the halting segment");
-        let words = end.state.memory.len();
-        if words > pre.layout.num_words() {
-            return Err(crate::memory::WitnessError::FinalState {
-                what: "memory size",
-            }
-            .into());
-        }
-        let longest = steps.iter().copied().max().unwrap_or(0) as usize;
-        let space = pre.window_for_run(words, padded_trace_length(longest)?);
-        Ok(SegmentPlan {
-            log_steps,
-            entry_pcs,
-            steps,
-            space,
-            final_pc: end.state.pc,
-            io: end.io,
-            cycles: end.cycles,
-        })
+        planner.finish(pre)
     }
 
     /// Number of segments.
@@ -120,6 +98,28 @@ impl SegmentPlan {
             trace_length: padded_trace_length(longest)?,
             memory_vars: self.space.num_vars(),
         })
+    }
+
+    /// Whether `statement` is what this plan says segment `index` proves
+    /// (every field but the initial-memory commitment, which only the
+    /// previous segment's proof fixes): for a caller that gets segment
+    /// proofs from elsewhere (the cluster coordinator) and checks each
+    /// before the chain is complete.
+    pub fn states<P: CommitmentScheme>(&self, index: usize, statement: &SegmentStatement<P>) -> bool {
+        let (Some(&entry_pc), Some(&steps)) = (self.entry_pcs.get(index), self.steps.get(index))
+        else {
+            return false;
+        };
+        let first_step: u64 = self.steps[..index].iter().sum();
+        let last = index + 1 == self.count();
+        let exit_pc = self.entry_pcs.get(index + 1).copied().unwrap_or(self.final_pc);
+        statement.index as usize == index
+            && statement.last == last
+            && statement.first_step == first_step
+            && statement.steps == steps
+            && statement.entry_pc == entry_pc
+            && statement.exit_pc == exit_pc
+            && statement.init.is_some() == (index > 0)
     }
 
     /// The statement of segment `segment` of this run (without the
@@ -151,6 +151,63 @@ impl SegmentPlan {
                 .copied()
                 .unwrap_or(self.final_pc),
             init: None,
+        })
+    }
+}
+
+/// Builds a [`SegmentPlan`] from a run's segments as a pass over the run
+/// hands them out, for a caller that does more with each segment than
+/// plan it (the cluster coordinator stores each entry state).
+#[derive(Clone, Debug)]
+pub struct SegmentPlanner {
+    log_steps: u32,
+    entry_pcs: Vec<u32>,
+    steps: Vec<u64>,
+    end: Option<RunEnd>,
+}
+
+impl SegmentPlanner {
+    pub fn new(log_steps: u32) -> Self {
+        SegmentPlanner {
+            log_steps,
+            entry_pcs: Vec::new(),
+            steps: Vec::new(),
+            end: None,
+        }
+    }
+
+    /// The next segment of the run, in order.
+    pub fn add(&mut self, segment: &RunSegment) {
+        self.entry_pcs.push(segment.entry.pc);
+        self.steps.push(segment.steps.len() as u64);
+        self.end = segment.end.clone();
+    }
+
+    /// The plan, once the halting segment was added; `pre` is the
+    /// program's (the window is sized from it).
+    pub fn finish(self, pre: &MemoryPreprocessing) -> Result<SegmentPlan, ZkvmError> {
+        let Some(end) = self.end else {
+            return Err(ZkvmError::UnfinishedRun {
+                segments: self.steps.len(),
+            });
+        };
+        let words = end.state.memory.len();
+        if words > pre.layout.num_words() {
+            return Err(crate::memory::WitnessError::FinalState {
+                what: "memory size",
+            }
+            .into());
+        }
+        let longest = self.steps.iter().copied().max().unwrap_or(0) as usize;
+        let space = pre.window_for_run(words, padded_trace_length(longest)?);
+        Ok(SegmentPlan {
+            log_steps: self.log_steps,
+            entry_pcs: self.entry_pcs,
+            steps: self.steps,
+            space,
+            final_pc: end.state.pc,
+            io: end.io,
+            cycles: end.cycles,
         })
     }
 }

@@ -52,6 +52,8 @@ pub enum HostError {
     Srs { path: PathBuf, source: PcsError },
     #[error("the proof does not verify: {0}")]
     Verify(#[from] VerifyError),
+    #[error("proving on the cluster: {0}")]
+    Cluster(#[from] jolt_cluster::ClusterError),
 }
 
 fn panic_detail(message: &str) -> String {

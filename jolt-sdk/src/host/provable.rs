@@ -143,6 +143,9 @@ pub struct Keys {
     segment_log_steps: u32,
     /// The SRS file; `None` for the development SRS.
     srs: Option<PathBuf>,
+    /// Prove on the workers of this Redis (docs/cluster.md) instead of
+    /// here.
+    redis: Option<String>,
     prover: Mutex<Option<zkvm::ProverKey<HyperKzg>>>,
 }
 
@@ -155,6 +158,7 @@ impl Keys {
             max_cycles,
             segment_log_steps: budget::default_segment_log_steps(budget::available_memory()),
             srs: None,
+            redis: None,
             prover: Mutex::new(None),
         })
     }
@@ -177,6 +181,7 @@ impl Keys {
             max_cycles,
             segment_log_steps: budget::default_segment_log_steps(budget::available_memory()),
             srs: Some(path),
+            redis: None,
             prover: Mutex::new(None),
         })
     }
@@ -187,6 +192,7 @@ impl Keys {
     pub fn with_srs_file(self, srs: impl AsRef<Path>) -> Result<Self, HostError> {
         let mut keys = Keys::from_srs_file(&self.program, self.max_cycles, srs)?;
         keys.segment_log_steps = self.segment_log_steps;
+        keys.redis = self.redis;
         Ok(keys)
     }
 
@@ -203,6 +209,23 @@ impl Keys {
         budget::check_segment_size(log_steps, budget::available_memory())?;
         self.segment_log_steps = log_steps;
         Ok(self)
+    }
+
+    /// The same keys proving every run on the workers (`jolt worker`) of
+    /// the Redis at `url` (`redis://HOST:PORT`), in segments of at most
+    /// 2^[`Keys::segment_log_steps`] steps: this process traces the run,
+    /// publishes the segments, checks each proof that comes back and
+    /// verifies the whole (docs/cluster.md). The workers must use the same
+    /// SRS. The segment size is not checked against this machine's memory
+    /// (the workers prove).
+    pub fn with_redis(mut self, url: impl Into<String>) -> Self {
+        self.redis = Some(url.into());
+        self
+    }
+
+    /// The Redis runs are proven through, if any.
+    pub fn redis(&self) -> Option<&str> {
+        self.redis.as_deref()
     }
 
     /// Runs longer than 2^this steps are proven in segments.
@@ -361,6 +384,31 @@ where
     // A first run without a trace: its length decides whole or segments,
     // and it collects what the guest printed.
     let (execution, hints) = super::execute_with_hints(&keys.program, &bytes, keys.max_cycles)?;
+    if let Some(url) = &keys.redis {
+        let options = jolt_cluster::ClusterOptions {
+            log_steps: keys.segment_log_steps,
+            max_cycles: keys.max_cycles,
+            max_attempts: 3,
+            progress: !matches!(options.progress, zkvm::Progress::Off),
+            timeout: None,
+        };
+        let out = jolt_cluster::prove_on_cluster(url, &keys.program, &keys.vk, &bytes, &options)?;
+        let proof = Proof {
+            io: out.io,
+            proofs: out.proofs,
+            cycles: out.cycles,
+            steps: out.steps as usize,
+            phases: vec![
+                ("trace and publish", out.publish_time),
+                ("segments on the cluster", out.wait_time),
+                ("verify the chain", out.verify_time),
+            ],
+            prove_time: start.elapsed(),
+            stdout: String::from_utf8_lossy(&hints.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&hints.stderr).into_owned(),
+        };
+        return finish_proof(keys, proof);
+    }
     let segmented = execution.steps > 1 << keys.segment_log_steps;
     let (trace, plan) = if segmented {
         let plan = zkvm::SegmentPlan::new(
@@ -415,6 +463,15 @@ where
         stdout: String::from_utf8_lossy(&hints.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&hints.stderr).into_owned(),
     };
+    finish_proof(keys, proof)
+}
+
+/// The output of a proven run, or the proof of a panicking one as an
+/// error.
+fn finish_proof<O: serde::de::DeserializeOwned>(
+    keys: &Keys,
+    proof: Proof,
+) -> Result<(O, Proof), HostError> {
     if proof.io.panicked {
         return Err(HostError::PanickedWithProof(Box::new(proof)));
     }

@@ -1,0 +1,429 @@
+//! A prover worker (docs/cluster.md, "Workers"): takes segment jobs from
+//! the job stream through the consumer group, proves each segment from its
+//! entry state, checks the proof, stores it once and acknowledges the job.
+//!
+//! - A job stays pending in the group until acknowledged. While proving,
+//!   a heartbeat re-claims the job every third of the reclaim timeout, so
+//!   its idle time stays low; a worker that dies stops the heartbeat, and
+//!   after the timeout another worker takes the job over with
+//!   `XAUTOCLAIM`.
+//! - The proof key is set only if unset: a job proven twice (duplicated,
+//!   or reclaimed from a worker that was only slow) stores one result.
+//! - A malformed job is logged and acknowledged; a job this worker cannot
+//!   prove (wrong keys, a missing blob, a fault of the run) is reported on
+//!   the run's events stream, for the coordinator to retry elsewhere or
+//!   give up. Nothing a job says makes the worker run anything but the
+//!   zkVM's tracer and prover on the job's program.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use jolt_core::pcs::{HyperKzg, Srs};
+use jolt_core::tracer::segments::SegmentStream;
+use jolt_core::tracer::Program;
+use jolt_core::zkvm::{self, ProofFile, ProveOptions, ProverKey, VerifierKey};
+use redis::streams::{StreamAutoClaimOptions, StreamAutoClaimReply, StreamId, StreamReadOptions, StreamReadReply};
+use redis::{Client, Commands, Connection};
+
+use crate::job::{Job, PlanRecord, ProgramRecord, StateRecord};
+use crate::store::{self, Event, RunKeys, GROUP, JOBS};
+use crate::ClusterError;
+
+/// How a worker runs.
+#[derive(Clone, Debug)]
+pub struct WorkerOptions {
+    /// Its consumer name in the group: unique among the workers.
+    pub name: String,
+    /// The SRS file its keys come from (this project's format or a
+    /// `.ptau`); `None` for the INSECURE development SRS. Must be the
+    /// coordinator's: a job names the verifier key's digest.
+    pub srs: Option<PathBuf>,
+    /// A job pending this long without a heartbeat is taken over by
+    /// another worker.
+    pub reclaim_after: Duration,
+    /// How long one read of the job stream waits for a new job.
+    pub poll: Duration,
+}
+
+impl WorkerOptions {
+    pub fn new(name: impl Into<String>) -> Self {
+        WorkerOptions {
+            name: name.into(),
+            srs: None,
+            reclaim_after: Duration::from_secs(30),
+            poll: Duration::from_secs(1),
+        }
+    }
+}
+
+/// What became of one job.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// The proof is stored (and reported).
+    Stored { segment: u32, seconds: f64 },
+    /// The segment was already proven: nothing stored.
+    AlreadyProven { segment: u32 },
+    /// The run's keys are gone (finished or expired): nothing to do.
+    RunGone,
+    /// The worker could not prove it (reported to the coordinator).
+    Failed { segment: u32, reason: String },
+    /// Not a job: acknowledged and dropped.
+    Malformed { reason: String },
+}
+
+/// A worker connected to one Redis.
+pub struct Worker {
+    client: Client,
+    con: Connection,
+    options: WorkerOptions,
+    /// The last program and its verifier key, by program digest.
+    program: Option<([u8; 32], Program, VerifierKey<HyperKzg>)>,
+    /// The last prover key (for the cached program).
+    prover: Option<ProverKey<HyperKzg>>,
+}
+
+impl Worker {
+    /// Connects to `url` (`redis://HOST:PORT`) and joins the group.
+    pub fn connect(url: &str, options: WorkerOptions) -> Result<Self, ClusterError> {
+        let client = Client::open(url)?;
+        let mut con = client.get_connection()?;
+        store::ensure_group(&mut con)?;
+        Ok(Worker {
+            client,
+            con,
+            options,
+            program: None,
+            prover: None,
+        })
+    }
+
+    fn log(&self, line: &str) {
+        println!("[worker {}] {line}", self.options.name);
+    }
+
+    /// Takes and proves jobs until `stop` is set. A lost connection is
+    /// logged and re-established; the worker does not exit on it.
+    pub fn run(&mut self, stop: &AtomicBool) {
+        self.log("waiting for jobs");
+        while !stop.load(Ordering::Relaxed) {
+            if let Err(e) = self.run_once() {
+                self.log(&format!("redis: {e}; reconnecting in 1 s"));
+                std::thread::sleep(Duration::from_secs(1));
+                match self.client.get_connection() {
+                    Ok(con) => self.con = con,
+                    Err(e) => self.log(&format!("reconnect failed: {e}")),
+                }
+                let _ = store::ensure_group(&mut self.con);
+            }
+        }
+    }
+
+    /// Handles at most one job: a stale one claimed from a dead worker
+    /// first, else a new one (waiting up to the poll time).
+    pub fn run_once(&mut self) -> Result<Option<Outcome>, ClusterError> {
+        let (entry, reclaimed) = match self.claim_stale()? {
+            Some(entry) => (entry, true),
+            None => match self.read_new()? {
+                Some(entry) => (entry, false),
+                None => return Ok(None),
+            },
+        };
+        let outcome = self.handle(&entry, reclaimed)?;
+        let _: i64 = self.con.xack(JOBS, GROUP, &[&entry.id])?;
+        Ok(Some(outcome))
+    }
+
+    fn claim_stale(&mut self) -> Result<Option<StreamId>, ClusterError> {
+        let options = StreamAutoClaimOptions::default().count(1);
+        let reply: StreamAutoClaimReply = self.con.xautoclaim_options(
+            JOBS,
+            GROUP,
+            &self.options.name,
+            self.options.reclaim_after.as_millis() as u64,
+            "0-0",
+            options,
+        )?;
+        Ok(reply.claimed.into_iter().next())
+    }
+
+    fn read_new(&mut self) -> Result<Option<StreamId>, ClusterError> {
+        let options = StreamReadOptions::default()
+            .group(GROUP, &self.options.name)
+            .count(1)
+            .block(self.options.poll.as_millis() as usize);
+        let reply: Option<StreamReadReply> = self.con.xread_options(&[JOBS], &[">"], &options)?;
+        Ok(reply.and_then(|r| r.keys.into_iter().next()).and_then(|k| k.ids.into_iter().next()))
+    }
+
+    fn handle(&mut self, entry: &StreamId, reclaimed: bool) -> Result<Outcome, ClusterError> {
+        let bytes: Option<Vec<u8>> = entry.get("job");
+        let job = match bytes.as_deref().map(Job::from_bytes) {
+            Some(Ok(job)) => job,
+            Some(Err(e)) => return Ok(self.malformed(&entry.id, e.to_string())),
+            None => return Ok(self.malformed(&entry.id, "no `job` field".into())),
+        };
+        let run = RunKeys::new(&job.run);
+        self.log(&format!(
+            "{} segment {} of {} of run {} (job {})",
+            if reclaimed { "reclaimed" } else { "proving" },
+            job.segment,
+            job.segments,
+            job.run,
+            entry.id
+        ));
+        let start = Instant::now();
+        // The heartbeat keeps the job ours while it proves; it stops with
+        // the scope, and with the process.
+        let done = AtomicBool::new(false);
+        let (client, name) = (self.client.clone(), self.options.name.clone());
+        let period = self.options.reclaim_after / 3;
+        let result = std::thread::scope(|scope| {
+            let (done, id) = (&done, entry.id.as_str());
+            scope.spawn(move || heartbeat(&client, &name, id, period, done));
+            let result = self.prove_job(&job, &run);
+            done.store(true, Ordering::Relaxed);
+            result
+        });
+        let outcome = match result {
+            Ok(Some(proof_file)) => {
+                if store::set_once(&mut self.con, &run.proof(job.segment), &proof_file)? {
+                    store::report(&mut self.con, &run, &Event::Proven { segment: job.segment })?;
+                    Outcome::Stored {
+                        segment: job.segment,
+                        seconds: start.elapsed().as_secs_f64(),
+                    }
+                } else {
+                    Outcome::AlreadyProven { segment: job.segment }
+                }
+            }
+            Ok(None) => match self.run_state(&job, &run)? {
+                RunState::Proven => Outcome::AlreadyProven { segment: job.segment },
+                _ => Outcome::RunGone,
+            },
+            Err(JobFailure::Redis(e)) => return Err(e.into()),
+            Err(JobFailure::Reason(reason)) => {
+                store::report(
+                    &mut self.con,
+                    &run,
+                    &Event::Failed {
+                        segment: job.segment,
+                        reason: reason.clone(),
+                    },
+                )?;
+                Outcome::Failed {
+                    segment: job.segment,
+                    reason,
+                }
+            }
+        };
+        match &outcome {
+            Outcome::Stored { segment, seconds } => {
+                self.log(&format!("stored segment {segment} of run {} ({seconds:.2} s)", job.run))
+            }
+            Outcome::AlreadyProven { segment } => self.log(&format!(
+                "segment {segment} of run {} was already proven: dropped",
+                job.run
+            )),
+            Outcome::RunGone => self.log(&format!("run {} is finished or gone: dropped", job.run)),
+            Outcome::Failed { segment, reason } => self.log(&format!(
+                "segment {segment} of run {} failed: {reason}",
+                job.run
+            )),
+            Outcome::Malformed { .. } => {}
+        }
+        Ok(outcome)
+    }
+
+    fn malformed(&self, id: &str, reason: String) -> Outcome {
+        self.log(&format!("rejected malformed job {id}: {reason}"));
+        Outcome::Malformed { reason }
+    }
+
+    fn run_state(&mut self, job: &Job, run: &RunKeys) -> Result<RunState, ClusterError> {
+        let proven: bool = self.con.exists(run.proof(job.segment))?;
+        let planned: bool = self.con.exists(run.plan())?;
+        Ok(match (proven, planned) {
+            (true, _) => RunState::Proven,
+            (false, true) => RunState::Open,
+            (false, false) => RunState::Gone,
+        })
+    }
+
+    /// The segment's proof file, or `None` if there is nothing to do (the
+    /// segment is proven, or the run is gone).
+    fn prove_job(&mut self, job: &Job, run: &RunKeys) -> Result<Option<Vec<u8>>, JobFailure> {
+        if self.run_state(job, run).map_err(JobFailure::from_cluster)? != RunState::Open {
+            return Ok(None);
+        }
+        let plan_bytes = store::get(&mut self.con, &run.plan())?;
+        let state_bytes = store::get(&mut self.con, &run.state(job.segment))?;
+        let (Some(plan_bytes), Some(state_bytes)) = (plan_bytes, state_bytes) else {
+            return Ok(None);
+        };
+        self.load_program(job)?;
+        // Loaded just above.
+        let (_, program, vk) = self.program.as_ref().expect("program loaded");
+        let (plan, max_cycles) = PlanRecord::load(&plan_bytes, &vk.memory).map_err(reason)?;
+        if plan.count() != job.segments as usize {
+            return Err(JobFailure::Reason(format!(
+                "the job says {} segments, the plan {}",
+                job.segments,
+                plan.count()
+            )));
+        }
+        let shape = plan.shape().map_err(reason)?;
+        let (entry, first_step, first_cycle) = StateRecord::load(&state_bytes).map_err(reason)?;
+        let program = program.clone();
+        let pk = match self.prover.take() {
+            Some(pk) if pk.vk.digest == vk.digest && pk.max_shape.covers(&shape) => pk,
+            _ => {
+                self.log(&format!("making a prover key for {shape:?}"));
+                self.prover_key(&program, shape)?
+            }
+        };
+        let mut stream = SegmentStream::resume_one(
+            &program,
+            &plan.io.inputs,
+            entry,
+            job.segment as usize,
+            first_step,
+            first_cycle,
+            plan.log_steps,
+            max_cycles,
+        )
+        .map_err(reason)?;
+        let segment = stream
+            .next_segment()
+            .map_err(reason)?
+            .ok_or_else(|| JobFailure::Reason("the entry state is a halted machine".into()))?;
+        let options = ProveOptions {
+            max_cycles,
+            ..ProveOptions::default()
+        };
+        let proved = zkvm::prove_segment(&pk, &plan, &segment, &options);
+        let result = proved.map_err(reason).and_then(|(proof, _)| {
+            // Checked before it is kept.
+            if !plan.states(segment.index, &proof.segment) {
+                return Err(JobFailure::Reason("the proof states another segment".into()));
+            }
+            zkvm::verify_segment(&pk.vk, &plan.io, &proof).map_err(reason)?;
+            Ok(ProofFile {
+                digest: pk.vk.digest,
+                io: plan.io.clone(),
+                proofs: vec![proof],
+            }
+            .to_bytes())
+        });
+        self.prover = Some(pk);
+        result.map(Some)
+    }
+
+    /// Loads the job's program and verifier key unless cached; refuses a
+    /// job made under other keys.
+    fn load_program(&mut self, job: &Job) -> Result<(), JobFailure> {
+        if !matches!(&self.program, Some((digest, _, _)) if digest == &job.program) {
+            self.program = None;
+            self.prover = None;
+            let bytes = store::get(&mut self.con, &store::program_key(&job.program))?
+                .ok_or_else(|| JobFailure::Reason("the program blob is missing".into()))?;
+            let program = ProgramRecord::load(&bytes, &job.program).map_err(reason)?;
+            let vk = match &self.options.srs {
+                None => zkvm::dev_verifier_key(&program),
+                Some(path) => {
+                    let srs = Srs::open(path, 0).map_err(|e| JobFailure::Reason(format!("{}: {e}", path.display())))?;
+                    zkvm::verifier_key::<HyperKzg>(&program, &srs)
+                }
+            }
+            .map_err(reason)?;
+            self.program = Some((job.program, program, vk));
+        }
+        // Set just above.
+        let (_, _, vk) = self.program.as_ref().expect("program loaded");
+        if vk.digest != job.key_digest {
+            return Err(JobFailure::Reason(format!(
+                "this worker's keys ({}) give key digest {}; the job was made under {} \
+                 (start the worker with the coordinator's --srs)",
+                self.options
+                    .srs
+                    .as_ref()
+                    .map_or("the development SRS".into(), |p| p.display().to_string()),
+                hex::encode(&vk.digest[..8]),
+                hex::encode(&job.key_digest[..8])
+            )));
+        }
+        Ok(())
+    }
+
+    fn prover_key(
+        &self,
+        program: &Program,
+        shape: zkvm::ProofShape,
+    ) -> Result<ProverKey<HyperKzg>, JobFailure> {
+        let keys = match &self.options.srs {
+            None => zkvm::dev_preprocess(program, shape),
+            Some(path) => {
+                let srs = Srs::open(path, zkvm::srs_num_vars(program, shape))
+                    .map_err(|e| JobFailure::Reason(format!("{}: {e}", path.display())))?;
+                zkvm::preprocess::<HyperKzg>(program, &srs, shape)
+            }
+        };
+        Ok(keys.map_err(reason)?.0)
+    }
+}
+
+/// Re-claims job `id` for `name` every `period` until `done`: the job's
+/// idle time stays below the reclaim timeout while its worker lives.
+fn heartbeat(client: &Client, name: &str, id: &str, period: Duration, done: &AtomicBool) {
+    let Ok(mut con) = client.get_connection() else {
+        return;
+    };
+    let mut last = Instant::now();
+    while !done.load(Ordering::Relaxed) {
+        std::thread::sleep(Duration::from_millis(50).min(period));
+        if last.elapsed() >= period {
+            let _: redis::RedisResult<redis::Value> = redis::cmd("XCLAIM")
+                .arg(JOBS)
+                .arg(GROUP)
+                .arg(name)
+                .arg(0)
+                .arg(id)
+                .arg("JUSTID")
+                .query(&mut con);
+            last = Instant::now();
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RunState {
+    Open,
+    Proven,
+    Gone,
+}
+
+/// Why a job was not proven: Redis (the worker retries the connection),
+/// or the job itself (reported).
+enum JobFailure {
+    Redis(redis::RedisError),
+    Reason(String),
+}
+
+impl From<redis::RedisError> for JobFailure {
+    fn from(e: redis::RedisError) -> Self {
+        JobFailure::Redis(e)
+    }
+}
+
+impl JobFailure {
+    fn from_cluster(e: ClusterError) -> Self {
+        match e {
+            ClusterError::Redis(e) => JobFailure::Redis(e),
+            other => JobFailure::Reason(other.to_string()),
+        }
+    }
+}
+
+fn reason(e: impl std::fmt::Display) -> JobFailure {
+    JobFailure::Reason(e.to_string())
+}
