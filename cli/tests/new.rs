@@ -1,5 +1,5 @@
 //! `jolt new demo` creates a project that builds its guest, proves and
-//! verifies on `cargo run --release` (against this checkout's crates), and
+//! verifies on `cargo run` (against this checkout's crates), and
 //! so does `jolt new demo --std` with a std guest; bad names and existing
 //! directories are one-line errors.
 
@@ -18,7 +18,7 @@ fn scratch(test: &str) -> PathBuf {
     parent
 }
 
-/// `jolt new <args>` in `parent`, then `cargo run --release -- <run_args>`
+/// `jolt new <args>` in `parent`, then `cargo run -- <run_args>`
 /// in the project; returns what the run printed.
 fn create_and_run(parent: &Path, args: &[&str], run_args: &[&str]) -> String {
     let checkout = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
@@ -44,17 +44,25 @@ fn create_and_run(parent: &Path, args: &[&str], run_args: &[&str]) -> String {
     ] {
         assert!(demo.join(file).exists(), "{file}");
     }
-    // Build in this workspace's target directory so the dependencies
-    // compiled for the tests are reused (same versions, profile and features).
+    // Build in this workspace's target directory, with its lock file and
+    // in the dev profile the tests are built in (opt-level 3 in both), so
+    // the dependencies compiled for the tests are reused instead of
+    // compiled again for release with LTO.
     let target = Path::new(env!("CARGO_BIN_EXE_jolt"))
         .parent()
         .unwrap()
         .parent()
         .unwrap()
         .to_path_buf();
+    // This workspace's lock file pins the same dependency versions.
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock"),
+        demo.join("Cargo.lock"),
+    )
+    .unwrap();
     let run = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .current_dir(&demo)
-        .args(["run", "--release", "--"])
+        .args(["run", "--"])
         .args(run_args)
         .env("CARGO_TARGET_DIR", &target)
         .env_remove("RUSTFLAGS")
