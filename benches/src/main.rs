@@ -13,6 +13,7 @@
 //! peak resident set (VmHWM) is that case's alone. Key generation (the
 //! INSECURE development SRS) is not part of the prove time.
 
+mod cluster;
 mod programs;
 mod report;
 
@@ -80,6 +81,42 @@ enum Cmd {
         cases: Vec<String>,
         #[command(flatten)]
         output: Output,
+    },
+    /// One example run proven through Redis by W worker processes
+    /// (docs/cluster.md): a redis-server on a free loopback port, then for
+    /// each worker count a fresh set of workers and one coordinator case.
+    Cluster {
+        /// The run, as NAME:SIZE.
+        #[arg(long, default_value = "sha2-chain:105")]
+        case: String,
+        /// Worker counts to measure, one run each.
+        #[arg(long, value_delimiter = ',', default_value = "1,2")]
+        workers: Vec<usize>,
+        /// Prover threads per worker.
+        #[arg(long, default_value_t = 1)]
+        worker_threads: usize,
+        /// Seconds without a heartbeat before a job is taken over.
+        #[arg(long, default_value_t = 5.0)]
+        reclaim_after: f64,
+        /// Also measure a run with the most workers in which one worker is
+        /// killed (SIGKILL) this many seconds in and a replacement started
+        /// (what a supervisor does).
+        #[arg(long, value_name = "SECONDS")]
+        kill_after: Option<f64>,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// A cluster worker in this process (what `cluster` spawns).
+    #[command(hide = true)]
+    Worker {
+        #[arg(long)]
+        redis: String,
+        #[arg(long)]
+        threads: usize,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        reclaim_after: f64,
     },
     /// One case, in this process (what the two commands above spawn).
     #[command(hide = true)]
@@ -166,6 +203,27 @@ fn main() -> ExitCode {
                 .collect();
             run_all("programs", cases, &output)
         }
+        Cmd::Cluster {
+            case,
+            workers,
+            worker_threads,
+            reclaim_after,
+            kill_after,
+            output,
+        } => cluster::run(&cluster::Setup {
+            case,
+            workers,
+            worker_threads,
+            reclaim_after,
+            kill_after,
+            output,
+        }),
+        Cmd::Worker {
+            redis,
+            threads,
+            name,
+            reclaim_after,
+        } => cluster::worker(&redis, threads, &name, reclaim_after),
         Cmd::Case { kind, name, size } => match run_case(&kind, &name, size) {
             Ok(row) => {
                 println!("{}", serde_json::to_string(&row).expect("a row serializes"));
@@ -208,6 +266,11 @@ fn run_all(suite: &str, cases: Vec<(String, String, u64)>, output: &Output) -> R
             serde_json::from_str(line.trim()).map_err(|e| format!("case {name}: {e}"))?;
         rows.push(row);
     }
+    print_report(suite, rows, output)
+}
+
+/// Prints the table (and the breakdown), writes the JSON and the SVG.
+fn print_report(suite: &str, rows: Vec<Row>, output: &Output) -> Result<(), String> {
     let report = Report::new(suite, output.quick, rows);
     let baseline = match &output.baseline {
         Some(path) => Some(Report::load(path)?),

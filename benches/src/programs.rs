@@ -270,15 +270,24 @@ fn guest(
 /// The keys with the segment size the harness was given
 /// (`--segment-log-steps`, passed to each case as `JOLT_SEGMENT_LOG_STEPS`);
 /// without it, the SDK's default from the machine's memory.
+/// With `REDIS_ENV` set (`benches cluster`), the run is proven by the
+/// cluster's workers through that Redis.
 fn segmented(keys: jolt::host::Keys) -> Result<jolt::host::Keys, String> {
-    match std::env::var(SEGMENT_ENV) {
+    let keys = match std::env::var(SEGMENT_ENV) {
         Ok(k) => {
             let k = k.parse().map_err(|e| format!("{SEGMENT_ENV}: {e}"))?;
-            keys.with_segment_log_steps(k).map_err(|e| e.to_string())
+            keys.with_segment_log_steps(k).map_err(|e| e.to_string())?
         }
-        Err(_) => Ok(keys),
-    }
+        Err(_) => keys,
+    };
+    Ok(match std::env::var(REDIS_ENV) {
+        Ok(url) => keys.with_redis(url),
+        Err(_) => keys,
+    })
 }
+
+/// How `benches cluster` hands a case the Redis its workers read.
+pub const REDIS_ENV: &str = "JOLT_REDIS";
 
 /// How `benches` hands its `--segment-log-steps` to a case's process.
 pub const SEGMENT_ENV: &str = "JOLT_SEGMENT_LOG_STEPS";

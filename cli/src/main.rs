@@ -386,24 +386,35 @@ fn prove(args: ProveArgs) -> Result<(), String> {
     let out = zkvm::prove_planned(&pk, &plan, &inputs, &options).map_err(|e| e.to_string())?;
     let prove_time = start.elapsed();
     drop(reporter);
-    let file = ProofFile {
-        digest: vk.digest,
-        io: out.io.clone(),
-        proofs: out.proofs,
-    };
+    let figures = (out.cycles, out.steps, log_steps);
+    write_proof(
+        &args, vk.digest, out.io, out.proofs, figures, prove_time, "",
+    )
+}
+
+/// Writes the proof file and prints the run's figures (`note` ends the
+/// cycles line).
+fn write_proof(
+    args: &ProveArgs,
+    digest: [u8; 32],
+    io: ProgramIO,
+    proofs: Vec<zkvm::Proof<HyperKzg>>,
+    (cycles, steps, log_steps): (u64, u64, u32),
+    prove_time: Duration,
+    note: &str,
+) -> Result<(), String> {
+    let file = ProofFile { digest, io, proofs };
     let bytes = file.to_bytes();
     std::fs::write(&args.output, &bytes).map_err(|e| format!("{}: {e}", args.output.display()))?;
-    println!("outputs: {}", hex::encode(&out.io.outputs));
-    println!("panicked: {}", out.io.panicked);
+    println!("outputs: {}", hex::encode(&file.io.outputs));
+    println!("panicked: {}", file.io.panicked);
     match &file.proofs[..] {
         [whole] => println!(
-            "cycles: {} ({} trace steps, padded to {})",
-            out.cycles, out.steps, whole.trace_length
+            "cycles: {cycles} ({steps} trace steps, padded to {}{note})",
+            whole.trace_length
         ),
         segments => println!(
-            "cycles: {} ({} trace steps in {} segments of at most {})",
-            out.cycles,
-            out.steps,
+            "cycles: {cycles} ({steps} trace steps in {} segments of at most {}{note})",
             segments.len(),
             1u64 << log_steps
         ),
@@ -411,7 +422,7 @@ fn prove(args: ProveArgs) -> Result<(), String> {
     println!(
         "prove time: {:.3} s ({:.0} cycles/s)",
         prove_time.as_secs_f64(),
-        out.cycles as f64 / prove_time.as_secs_f64()
+        cycles as f64 / prove_time.as_secs_f64()
     );
     println!("proof: {} ({} bytes)", args.output.display(), bytes.len());
     Ok(())
@@ -445,29 +456,15 @@ fn prove_on_cluster(
         "[prove] cluster: traced and published in {:.2?}, proven in {:.2?}, verified in {:.2?} ({} retries)",
         out.publish_time, out.wait_time, out.verify_time, out.retries
     );
-    let file = ProofFile {
-        digest: vk.digest,
-        io: out.io.clone(),
-        proofs: out.proofs,
-    };
-    let bytes = file.to_bytes();
-    std::fs::write(&args.output, &bytes).map_err(|e| format!("{}: {e}", args.output.display()))?;
-    println!("outputs: {}", hex::encode(&out.io.outputs));
-    println!("panicked: {}", out.io.panicked);
-    println!(
-        "cycles: {} ({} trace steps in {} segment(s) of at most {}, proven on the cluster)",
-        out.cycles,
-        out.steps,
-        file.proofs.len(),
-        1u64 << log_steps
-    );
-    println!(
-        "prove time: {:.3} s ({:.0} cycles/s)",
-        prove_time.as_secs_f64(),
-        out.cycles as f64 / prove_time.as_secs_f64()
-    );
-    println!("proof: {} ({} bytes)", args.output.display(), bytes.len());
-    Ok(())
+    write_proof(
+        args,
+        vk.digest,
+        out.io,
+        out.proofs,
+        (out.cycles, out.steps, log_steps),
+        prove_time,
+        ", proven on the cluster",
+    )
 }
 
 /// `jolt worker`: proves jobs until the process is stopped.
@@ -483,8 +480,10 @@ fn worker(args: WorkerArgs) -> Result<(), String> {
         let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
         format!("{}-{}", host.trim(), std::process::id())
     });
-    if !(args.reclaim_after.is_finite() && args.reclaim_after > 0.0) {
-        return Err("--reclaim-after must be a positive number of seconds".into());
+    // Below a tenth of a second live workers' jobs would be taken from
+    // them between heartbeats; above a day is a typo.
+    if !(0.1..=86_400.0).contains(&args.reclaim_after) {
+        return Err("--reclaim-after must be between 0.1 and 86400 seconds".into());
     }
     let options = jolt_cluster::WorkerOptions {
         name,

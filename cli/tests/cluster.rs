@@ -11,12 +11,11 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{word_elf, write_temp};
-use instructions::Opcode::*;
+use common::{loop_elf, write_temp};
 use jolt_cluster::job::Job;
 use jolt_cluster::local::LocalRedis;
-use jolt_cluster::store::{RunKeys, JOBS};
-use jolt_core::testing::programs::i;
+use jolt_cluster::store::{RunKeys, GROUP, JOBS};
+use jolt_core::pcs::Srs;
 use redis::Commands;
 
 const MEMORY: [&str; 2] = ["--memory-size", "64K"];
@@ -24,17 +23,6 @@ const MEMORY: [&str; 2] = ["--memory-size", "64K"];
 /// Each test's own bound: past it, a wait fails the test (and the guards
 /// stop the processes).
 const BOUND: Duration = Duration::from_secs(240);
-
-/// Loops on the input word n: 3n + 9 steps, output 3n.
-fn loop_elf() -> Vec<u8> {
-    word_elf(&[
-        i(Addi, 7, 0, 0, 0),
-        i(Addi, 7, 7, 0, 3),
-        i(Addi, 6, 6, 0, -1),
-        i(Bne, 0, 6, 0, -8),
-        i(Addi, 6, 7, 0, 0),
-    ])
-}
 
 /// A `jolt` process whose stdout lines are collected as they come; killed
 /// (SIGKILL) when dropped.
@@ -68,7 +56,15 @@ impl Process {
 
     fn worker(url: &str, name: &str) -> Self {
         Process::spawn(&[
-            "worker", "--redis", url, "--threads", "1", "--name", name, "--reclaim-after", "2",
+            "worker",
+            "--redis",
+            url,
+            "--threads",
+            "1",
+            "--name",
+            name,
+            "--reclaim-after",
+            "2",
         ])
     }
 
@@ -124,7 +120,14 @@ fn coordinator(url: &str, name: &str, n: u8) -> (Process, String, String) {
     let input = hex::encode([n, 0, 0, 0]);
     let mut args = vec!["prove", &elf, "--input", &input, "-o", &proof];
     args.extend(MEMORY);
-    args.extend(["--segment-log-steps", "5", "--redis", url, "--timeout", "200"]);
+    args.extend([
+        "--segment-log-steps",
+        "5",
+        "--redis",
+        url,
+        "--timeout",
+        "200",
+    ]);
     (Process::spawn(&args), elf, proof)
 }
 
@@ -145,19 +148,26 @@ fn a_run_proves_on_two_workers_and_verifies() {
     assert!(ok, "{out}");
     // 3·40 + 9 steps in segments of 32.
     assert!(
-        out.contains("outputs: 78\n") && out.contains("129 trace steps in 5 segment(s)"),
+        out.contains("outputs: 78\n")
+            && out.contains("129 trace steps in 5 segments of at most 32, proven on the cluster"),
         "{out}"
     );
     let out = verify(&elf, &proof);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success() && stdout.contains("(129 steps in 5 segments)"), "{stdout}");
+    assert!(
+        out.status.success() && stdout.contains("(129 steps in 5 segments)"),
+        "{stdout}"
+    );
     let stored: usize = workers
         .iter()
         .map(|w| w.output().matches("stored segment").count())
         .sum();
     assert_eq!(stored, 5, "each segment stored once");
     // The run's keys and jobs are gone.
-    let mut con = redis::Client::open(url.as_str()).unwrap().get_connection().unwrap();
+    let mut con = redis::Client::open(url.as_str())
+        .unwrap()
+        .get_connection()
+        .unwrap();
     let keys: Vec<String> = con.keys("jolt:run:*").unwrap();
     assert!(keys.is_empty(), "{keys:?}");
     let jobs: usize = con.xlen(JOBS).unwrap();
@@ -184,7 +194,9 @@ fn a_worker_killed_mid_job_does_not_stop_the_run() {
     assert!(verify(&elf, &proof).status.success());
     // The killed worker's job was taken over after its idle timeout.
     assert!(
-        others.iter().any(|w| w.output().contains("reclaimed segment 0")),
+        others
+            .iter()
+            .any(|w| w.output().contains("reclaimed segment 0")),
         "{}\n{}",
         others[0].output(),
         others[1].output()
@@ -198,13 +210,20 @@ fn duplicated_and_malformed_jobs_and_a_corrupted_result_are_handled() {
     let url = redis.url();
     let (mut prove, elf, proof) = coordinator(&url, "faults", 25);
     // Before any worker: the run's 3 jobs are published.
-    let mut con = redis::Client::open(url.as_str()).unwrap().get_connection().unwrap();
+    let mut con = redis::Client::open(url.as_str())
+        .unwrap()
+        .get_connection()
+        .unwrap();
     let first = loop {
         let entries: redis::streams::StreamRangeReply = con.xrange_all(JOBS).unwrap();
         if entries.ids.len() == 3 {
             break entries.ids[0].clone();
         }
-        assert!(start.elapsed() < BOUND, "no jobs published:\n{}", prove.output());
+        assert!(
+            start.elapsed() < BOUND,
+            "no jobs published:\n{}",
+            prove.output()
+        );
         std::thread::sleep(Duration::from_millis(20));
     };
     let bytes: Vec<u8> = first.get("job").unwrap();
@@ -218,14 +237,28 @@ fn duplicated_and_malformed_jobs_and_a_corrupted_result_are_handled() {
     for _ in 0..2 {
         let _: String = con.xadd(JOBS, "*", &[("job", &dup)]).unwrap();
     }
-    let _: String = con.xadd(JOBS, "*", &[("job", b"garbage".as_slice())]).unwrap();
+    let _: String = con
+        .xadd(JOBS, "*", &[("job", b"garbage".as_slice())])
+        .unwrap();
     let mut workers = [Process::worker(&url, "a"), Process::worker(&url, "b")];
     let (ok, out) = prove.finish(start);
     assert!(ok, "{out}");
-    assert!(out.contains("segment 0's stored result is rejected"), "{out}");
-    assert!(out.contains("outputs: 4b\n") && out.contains("(1 retries)"), "{out}");
+    assert!(
+        out.contains("segment 0's stored result is rejected"),
+        "{out}"
+    );
+    assert!(
+        out.contains("outputs: 4b\n") && out.contains("(1 retries)"),
+        "{out}"
+    );
     assert!(verify(&elf, &proof).status.success());
-    let all = || workers.iter().map(Process::output).collect::<Vec<_>>().join("\n");
+    let all = || {
+        workers
+            .iter()
+            .map(Process::output)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     while !all().contains("rejected malformed job") {
         assert!(start.elapsed() < BOUND, "{}", all());
         std::thread::sleep(Duration::from_millis(20));
@@ -245,4 +278,103 @@ fn duplicated_and_malformed_jobs_and_a_corrupted_result_are_handled() {
     assert!(dropped >= 2, "{}", all());
     // No job crashed a worker.
     assert!(workers.iter_mut().all(Process::running), "{log}");
+}
+
+#[test]
+fn a_job_whose_workers_keep_dying_is_failed_then_proven_afresh() {
+    let start = Instant::now();
+    let redis = LocalRedis::start().unwrap();
+    let url = redis.url();
+    let (mut prove, elf, proof) = coordinator(&url, "poison", 25);
+    let mut con = redis::Client::open(url.as_str())
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    let first = loop {
+        let entries: redis::streams::StreamRangeReply = con.xrange_all(JOBS).unwrap();
+        if entries.ids.len() == 3 {
+            break entries.ids[0].id.clone();
+        }
+        assert!(
+            start.elapsed() < BOUND,
+            "no jobs published:\n{}",
+            prove.output()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // Segment 0's job as if three workers had taken it and died: pending
+    // with a ghost consumer, delivered three times, idle for a minute.
+    let _: redis::Value = redis::cmd("XREADGROUP")
+        .arg(&["GROUP", GROUP, "ghost", "COUNT", "1", "STREAMS", JOBS, ">"])
+        .query(&mut con)
+        .unwrap();
+    let _: redis::Value = redis::cmd("XCLAIM")
+        .arg(&[
+            JOBS,
+            GROUP,
+            "ghost",
+            "0",
+            &first,
+            "IDLE",
+            "60000",
+            "RETRYCOUNT",
+            "3",
+        ])
+        .query(&mut con)
+        .unwrap();
+    let workers = [Process::worker(&url, "a"), Process::worker(&url, "b")];
+    let (ok, out) = prove.finish(start);
+    assert!(ok, "{out}");
+    // The fourth taker reported it instead of proving it; the coordinator
+    // published it again and a fresh job proved it.
+    assert!(
+        out.contains("segment 0 failed on a worker: taken 4 times") && out.contains("(1 retries)"),
+        "{out}"
+    );
+    assert!(verify(&elf, &proof).status.success());
+    let log = workers
+        .iter()
+        .map(Process::output)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(log.contains("reclaimed segment 0"), "{log}");
+}
+
+#[test]
+fn a_worker_with_other_keys_refuses_and_the_run_goes_on() {
+    let start = Instant::now();
+    let redis = LocalRedis::start().unwrap();
+    let url = redis.url();
+    let srs = write_temp("other.srs", b"");
+    Srs::insecure_dev_setup(2, 12345).save(&srs).unwrap();
+    let (mut prove, elf, proof) = coordinator(&url, "refused", 25);
+    let mut other = Process::spawn(&[
+        "worker",
+        "--redis",
+        &url,
+        "--threads",
+        "1",
+        "--name",
+        "other",
+        "--srs",
+        &srs,
+    ]);
+    other.wait_for("refused segment", start);
+    let good = Process::worker(&url, "good");
+    let (ok, out) = prove.finish(start);
+    assert!(ok, "{out}");
+    assert!(out.contains("outputs: 4b\n"), "{out}");
+    assert!(verify(&elf, &proof).status.success());
+    assert!(other.output().contains("key digest"), "{}", other.output());
+    assert!(
+        !other.output().contains("stored segment"),
+        "{}",
+        other.output()
+    );
+    assert!(
+        good.output().contains("stored segment"),
+        "{}",
+        good.output()
+    );
+    assert!(other.running());
 }

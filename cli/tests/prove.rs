@@ -282,18 +282,6 @@ fn srs_file() {
     );
 }
 
-/// 3·n for the input word n, by a loop of three steps per iteration: a
-/// run long enough to cut into segments of 2^5 steps.
-fn loop_elf() -> Vec<u8> {
-    word_elf(&[
-        i(Addi, 7, 0, 0, 0),
-        i(Addi, 7, 7, 0, 3),
-        i(Addi, 6, 6, 0, -1),
-        i(Bne, 0, 6, 0, -8),
-        i(Addi, 6, 7, 0, 0),
-    ])
-}
-
 /// `--segment-log-steps`: a run of 132 steps proves in segments of 2^5
 /// and verifies; a size that cannot fit the machine's memory, and one
 /// outside the supported sizes, are refused before proving.

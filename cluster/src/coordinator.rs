@@ -18,10 +18,13 @@
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use jolt_core::memory::MemoryColumn;
 use jolt_core::pcs::HyperKzg;
 use jolt_core::tracer::segments::SegmentStream;
 use jolt_core::tracer::{Program, ProgramIO};
-use jolt_core::zkvm::{self, Proof, ProofFile, SegmentPlan, SegmentPlanner, VerifierKey};
+use jolt_core::zkvm::{
+    self, Proof, ProofFile, SegmentPlan, SegmentPlanner, VerifierKey, WitnessColumn,
+};
 use redis::{Client, Commands, Connection};
 
 use crate::job::{sha256, Job, PlanRecord, ProgramRecord, StateRecord};
@@ -121,17 +124,32 @@ impl Run {
         // Refreshes the TTL of a program stored by an earlier run.
         store::set(con, &store::program_key(&program_digest), &program_bytes)?;
         let keys = RunKeys::new(&hex::encode(rand::random::<[u8; 16]>()));
-        let mut stream =
-            SegmentStream::new(program, inputs, options.log_steps, options.max_cycles)?;
-        let mut planner = SegmentPlanner::new(options.log_steps);
         let mut index = 0u32;
-        while let Some(segment) = stream.next_segment()? {
-            let state = StateRecord::of(&segment.entry, segment.first_step, segment.first_cycle);
-            store::set(con, &keys.state(index), &state.to_bytes())?;
-            planner.add(&segment);
-            index += 1;
-        }
-        let plan = planner.finish(&vk.memory)?;
+        let mut pass = || -> Result<SegmentPlan, ClusterError> {
+            let mut stream =
+                SegmentStream::new(program, inputs, options.log_steps, options.max_cycles)?;
+            let mut planner = SegmentPlanner::new(options.log_steps);
+            while let Some(segment) = stream.next_segment()? {
+                let state =
+                    StateRecord::of(&segment.entry, segment.first_step, segment.first_cycle);
+                store::set(con, &keys.state(index), &state.to_bytes())?;
+                planner.add(&segment);
+                index += 1;
+            }
+            Ok(planner.finish(&vk.memory)?)
+        };
+        let plan = match pass() {
+            Ok(plan) => plan,
+            Err(e) => {
+                // The states stored before the run failed (a fault, the
+                // cycle limit) go with it.
+                let states: Vec<String> = (0..index).map(|j| keys.state(j)).collect();
+                for chunk in states.chunks(512) {
+                    let _: redis::RedisResult<()> = con.del(chunk);
+                }
+                return Err(e);
+            }
+        };
         store::set(
             con,
             &keys.plan(),
@@ -188,9 +206,11 @@ impl Run {
         };
         let mut proofs: Vec<Option<Proof<HyperKzg>>> = vec![None; count];
         let mut attempts = vec![1u32; count];
+        let mut refusals = vec![0u32; count];
         let mut retries = 0;
         let mut last_event = "0-0".to_string();
         let mut missing: Vec<u32> = (0..count as u32).collect();
+        let mut refreshed = Instant::now();
         while !missing.is_empty() {
             if let Some(timeout) = options.timeout {
                 if start.elapsed() > timeout {
@@ -200,14 +220,37 @@ impl Run {
                     });
                 }
             }
-            let events = store::read_events(con, &self.keys, &mut last_event, Duration::from_secs(1))?;
-            let mut retry = Vec::new();
+            // A run that outlives the keys' TTL keeps them.
+            if refreshed.elapsed() > store::RUN_TTL / 4 {
+                let mut keys = vec![self.keys.plan(), store::program_key(&self.job.program)];
+                keys.extend(missing.iter().map(|&j| self.keys.state(j)));
+                store::refresh(con, &keys)?;
+                refreshed = Instant::now();
+            }
+            let events =
+                store::read_events(con, &self.keys, &mut last_event, Duration::from_secs(1))?;
+            // One retry per segment per pass, whatever asked for it.
+            let mut retry = std::collections::BTreeMap::new();
             for event in events {
-                if let Event::Failed { segment, reason } = event {
-                    if missing.contains(&segment) {
-                        say(format!("[cluster] segment {segment} failed on a worker: {reason}"));
-                        retry.push((segment, reason));
+                match event {
+                    Event::Failed { segment, reason } if missing.contains(&segment) => {
+                        say(format!(
+                            "[cluster] segment {segment} failed on a worker: {reason}"
+                        ));
+                        retry.insert(segment, (reason, true));
                     }
+                    Event::Refused { segment, reason } if missing.contains(&segment) => {
+                        refusals[segment as usize] += 1;
+                        if refusals[segment as usize] > MAX_REFUSALS {
+                            return Err(ClusterError::SegmentFailed {
+                                segment,
+                                attempts: refusals[segment as usize],
+                                reason: format!("no worker with the run's keys took it: {reason}"),
+                            });
+                        }
+                        retry.entry(segment).or_insert((reason, false));
+                    }
+                    _ => {}
                 }
             }
             // Every missing segment's key, not only those events name: a
@@ -219,7 +262,9 @@ impl Run {
             let stored: Vec<Option<Vec<u8>>> = pipe.query(con)?;
             for (&segment, bytes) in missing.iter().zip(stored) {
                 let Some(bytes) = bytes else { continue };
-                match check_result(vk, &self.plan, segment, &bytes) {
+                let checked = check_result(vk, &self.plan, segment, &bytes)
+                    .and_then(|proof| check_links(vk, &proofs, segment, proof));
+                match checked {
                     Ok(proof) => {
                         proofs[segment as usize] = Some(proof);
                         bar.inc(1);
@@ -231,23 +276,25 @@ impl Run {
                             "[cluster] segment {segment}'s stored result is rejected: {why}"
                         ));
                         let _: () = con.del(self.keys.proof(segment))?;
-                        retry.push((segment, why));
+                        retry.insert(segment, (why, true));
                     }
                 }
             }
-            for (segment, reason) in retry {
+            for (segment, (reason, counts)) in retry {
                 if proofs[segment as usize].is_some() {
                     continue;
                 }
-                let tries = &mut attempts[segment as usize];
-                if *tries >= options.max_attempts {
-                    return Err(ClusterError::SegmentFailed {
-                        segment,
-                        attempts: *tries,
-                        reason,
-                    });
+                if counts {
+                    let tries = &mut attempts[segment as usize];
+                    if *tries >= options.max_attempts {
+                        return Err(ClusterError::SegmentFailed {
+                            segment,
+                            attempts: *tries,
+                            reason,
+                        });
+                    }
+                    *tries += 1;
                 }
-                *tries += 1;
                 retries += 1;
                 self.publish_job(con, segment)?;
             }
@@ -255,7 +302,10 @@ impl Run {
         }
         bar.finish_and_clear();
         // All set: the loop ends when none is missing.
-        let proofs = proofs.into_iter().map(|p| p.expect("every segment proven")).collect();
+        let proofs = proofs
+            .into_iter()
+            .map(|p| p.expect("every segment proven"))
+            .collect();
         Ok((proofs, start.elapsed(), retries))
     }
 
@@ -274,6 +324,39 @@ impl Run {
         }
         Ok(())
     }
+}
+
+/// A segment refused this often (by workers whose keys are not the run's)
+/// ends the run: no worker with the run's keys seems to be there.
+pub const MAX_REFUSALS: u32 = 50;
+
+/// `proof` for segment `segment` if it links with the neighbours already
+/// accepted: its initial memory is the previous segment's final memory,
+/// and its final memory the next one's initial memory. The arriving proof
+/// is the one rejected on a mismatch (and proven again).
+fn check_links(
+    vk: &VerifierKey<HyperKzg>,
+    accepted: &[Option<Proof<HyperKzg>>],
+    segment: u32,
+    proof: Proof<HyperKzg>,
+) -> Result<Proof<HyperKzg>, String> {
+    // The registry always has the final memory.
+    let final_value = vk
+        .registry
+        .position(WitnessColumn::Memory(MemoryColumn::FinalValue))
+        .expect("FinalValue is registered");
+    let j = segment as usize;
+    if let Some(Some(previous)) = j.checked_sub(1).map(|i| &accepted[i]) {
+        if proof.segment.init.as_ref() != previous.commitments.get(final_value) {
+            return Err("its initial memory is not the previous segment's final memory".into());
+        }
+    }
+    if let Some(Some(next)) = accepted.get(j + 1) {
+        if next.segment.init.as_ref() != proof.commitments.get(final_value) {
+            return Err("its final memory is not the next segment's initial memory".into());
+        }
+    }
+    Ok(proof)
 }
 
 /// Segment `segment`'s proof, if `bytes` is a one-segment proof file of
@@ -298,6 +381,9 @@ pub fn check_result(
     if !plan.states(segment as usize, &proof.segment) {
         return Err("states another segment than the plan's".into());
     }
+    if proof.memory_vars as usize != plan.space.num_vars() {
+        return Err("covers another memory window than the plan's".into());
+    }
     zkvm::verify_segment(vk, &plan.io, &proof).map_err(|e| e.to_string())?;
     Ok(proof)
 }
@@ -315,4 +401,61 @@ fn progress_bar(len: u64, show: bool) -> ProgressBar {
             .expect("a valid template"),
     );
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jolt_core::testing::programs::ProgramGenerator;
+    use jolt_core::tracer::MemoryLayout;
+    use jolt_core::zkvm::{prove_planned, ProveOptions};
+
+    const INPUTS: [u8; 8] = [7, 0, 0, 0, 9, 0, 0, 0];
+
+    /// What a worker stores: a one-segment proof file.
+    fn file(vk: &VerifierKey<HyperKzg>, io: &ProgramIO, proofs: Vec<Proof<HyperKzg>>) -> Vec<u8> {
+        ProofFile {
+            digest: vk.digest,
+            io: io.clone(),
+            proofs,
+        }
+        .to_bytes()
+    }
+
+    #[test]
+    fn a_result_is_kept_only_if_it_is_the_planned_segment() {
+        let layout = MemoryLayout::new(128 << 10, 4 << 10, 64, 64).unwrap();
+        let program = ProgramGenerator::new(5, layout).program(1, 12, false);
+        let vk0 = zkvm::dev_verifier_key(&program).unwrap();
+        let plan = SegmentPlan::new(&vk0.memory, &program, &INPUTS, 6, 1 << 20).unwrap();
+        assert!(plan.count() > 2, "the run spans several segments");
+        let (pk, vk) = zkvm::dev_preprocess(&program, plan.shape().unwrap()).unwrap();
+        let out = prove_planned(&pk, &plan, &INPUTS, &ProveOptions::default()).unwrap();
+        let p = &out.proofs;
+        let io = &plan.io;
+        for (j, proof) in p.iter().enumerate() {
+            check_result(&vk, &plan, j as u32, &file(&vk, io, vec![proof.clone()])).unwrap();
+        }
+        // Segment 2's proof stored as segment 1's.
+        let err = check_result(&vk, &plan, 1, &file(&vk, io, vec![p[2].clone()])).unwrap_err();
+        assert!(err.contains("another segment"), "{err}");
+        // Other I/O, another key digest, two proofs, no proof at all.
+        let mut other = io.clone();
+        other.outputs.push(1);
+        let err = check_result(&vk, &plan, 1, &file(&vk, &other, vec![p[1].clone()])).unwrap_err();
+        assert!(err.contains("another I/O"), "{err}");
+        let mut bytes = file(&vk, io, vec![p[1].clone()]);
+        bytes[12] ^= 1; // in the digest, after the 8-byte magic and the version
+        let err = check_result(&vk, &plan, 1, &bytes).unwrap_err();
+        assert!(err.contains("another verifier key"), "{err}");
+        let err = check_result(&vk, &plan, 1, &file(&vk, io, p[1..3].to_vec())).unwrap_err();
+        assert!(err.contains("2 proofs"), "{err}");
+        // A proof that states segment 1 but fails its own verification: a
+        // flipped byte near the end (in the opening).
+        let mut bytes = file(&vk, io, vec![p[1].clone()]);
+        let at = bytes.len() - 40;
+        bytes[at] ^= 1;
+        assert!(check_result(&vk, &plan, 1, &bytes).is_err());
+        assert!(check_result(&vk, &plan, 1, b"not a proof file").is_err());
+    }
 }

@@ -10,7 +10,7 @@
 //! a malformed record is a [`FormatError`] naming what was wrong.
 
 use jolt_core::memory::MemoryPreprocessing;
-use jolt_core::tracer::segments::MachineState;
+use jolt_core::tracer::segments::{MachineState, MAX_SEGMENT_LOG_STEPS, MIN_SEGMENT_LOG_STEPS};
 use jolt_core::tracer::{MemoryLayout, Program, ProgramIO, NUM_REGISTERS};
 use jolt_core::zkvm::SegmentPlan;
 use serde::de::DeserializeOwned;
@@ -58,12 +58,11 @@ fn decode<R: Record>(bytes: &[u8]) -> Result<R, FormatError> {
     if found != FORMAT_VERSION {
         return Err(FormatError::Version { what, found });
     }
-    let (record, rest) = postcard::take_from_bytes::<R>(&bytes[6..]).map_err(|e| {
-        FormatError::Body {
+    let (record, rest) =
+        postcard::take_from_bytes::<R>(&bytes[6..]).map_err(|e| FormatError::Body {
             what,
             reason: e.to_string(),
-        }
-    })?;
+        })?;
     if !rest.is_empty() {
         return Err(FormatError::Body {
             what,
@@ -228,7 +227,10 @@ impl PlanRecord {
 
     /// The plan of a run of the program `memory` was made from, and the
     /// run's cycle limit.
-    pub fn load(bytes: &[u8], memory: &MemoryPreprocessing) -> Result<(SegmentPlan, u64), FormatError> {
+    pub fn load(
+        bytes: &[u8],
+        memory: &MemoryPreprocessing,
+    ) -> Result<(SegmentPlan, u64), FormatError> {
         let r: PlanRecord = decode(bytes)?;
         let invalid = |reason: &str| FormatError::Invalid {
             what: "plan",
@@ -236,6 +238,25 @@ impl PlanRecord {
         };
         if r.entry_pcs.is_empty() || r.entry_pcs.len() != r.steps.len() {
             return Err(invalid("entry pcs and step counts differ in number"));
+        }
+        if !(MIN_SEGMENT_LOG_STEPS..=MAX_SEGMENT_LOG_STEPS).contains(&r.log_steps) {
+            return Err(invalid("its segment size is outside the supported sizes"));
+        }
+        if r.steps.iter().any(|&s| s > 1u64 << r.log_steps) {
+            return Err(invalid("a segment holds more steps than the segment size"));
+        }
+        if r.steps
+            .iter()
+            .try_fold(0u64, |sum, &s| sum.checked_add(s))
+            .is_none()
+        {
+            return Err(invalid("the step counts overflow"));
+        }
+        let l = memory.layout;
+        if r.inputs.len() > l.max_input_size as usize
+            || r.outputs.len() > l.max_output_size as usize
+        {
+            return Err(invalid("its I/O does not fit the layout's I/O regions"));
         }
         let space = memory
             .window(r.memory_vars as usize)
@@ -341,17 +362,29 @@ mod tests {
         ));
         let mut other_tag = bytes.clone();
         other_tag[0] = b'X';
-        assert!(matches!(Job::from_bytes(&other_tag), Err(FormatError::Tag { .. })));
+        assert!(matches!(
+            Job::from_bytes(&other_tag),
+            Err(FormatError::Tag { .. })
+        ));
         let mut trailing = bytes.clone();
         trailing.push(0);
-        assert!(matches!(Job::from_bytes(&trailing), Err(FormatError::Body { .. })));
+        assert!(matches!(
+            Job::from_bytes(&trailing),
+            Err(FormatError::Body { .. })
+        ));
         // A run id that could escape its keys, a segment past the run.
         let mut j = job();
         j.run = "../../jolt:jobs0123456789abcdef0".into();
-        assert!(matches!(Job::from_bytes(&j.to_bytes()), Err(FormatError::Invalid { .. })));
+        assert!(matches!(
+            Job::from_bytes(&j.to_bytes()),
+            Err(FormatError::Invalid { .. })
+        ));
         let mut j = job();
         j.segment = 5;
-        assert!(matches!(Job::from_bytes(&j.to_bytes()), Err(FormatError::Invalid { .. })));
+        assert!(matches!(
+            Job::from_bytes(&j.to_bytes()),
+            Err(FormatError::Invalid { .. })
+        ));
         // Random bytes never panic.
         let mut x = 0x9e37_79b9_7f4a_7c15u64;
         for len in 0..200 {
@@ -378,7 +411,10 @@ mod tests {
             first_step: 0,
             first_cycle: 0,
         };
-        assert!(matches!(StateRecord::load(&r.to_bytes()), Err(FormatError::Invalid { .. })));
+        assert!(matches!(
+            StateRecord::load(&r.to_bytes()),
+            Err(FormatError::Invalid { .. })
+        ));
         let r = StateRecord {
             registers: vec![3; NUM_REGISTERS],
             ..r
@@ -404,7 +440,10 @@ mod tests {
         // The right digest, then the ELF loader's own refusal.
         assert!(matches!(
             ProgramRecord::load(&bytes, &sha256(&bytes)),
-            Err(FormatError::Invalid { what: "program", .. })
+            Err(FormatError::Invalid {
+                what: "program",
+                ..
+            })
         ));
     }
 }

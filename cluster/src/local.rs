@@ -16,36 +16,7 @@ const REDIS_SERVER: &str = "redis-server";
 pub fn redis_server() -> Result<PathBuf, String> {
     static FOUND: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     FOUND
-        .get_or_init(|| {
-            let works = || {
-                Command::new(REDIS_SERVER)
-                    .arg("--version")
-                    .output()
-                    .is_ok_and(|o| o.status.success())
-            };
-            if works() {
-                return Ok(PathBuf::from(REDIS_SERVER));
-            }
-            eprintln!("{REDIS_SERVER} is missing: installing Debian's redis-server with apt-get");
-            let apt = |args: &[&str]| {
-                Command::new("apt-get")
-                    .args(args)
-                    .env("DEBIAN_FRONTEND", "noninteractive")
-                    .stdout(Stdio::null())
-                    .status()
-                    .is_ok_and(|s| s.success())
-            };
-            let install = ["install", "-y", "-qq", "redis-server"];
-            let installed = apt(&install) || (apt(&["update", "-qq"]) && apt(&install));
-            if installed && works() {
-                Ok(PathBuf::from(REDIS_SERVER))
-            } else {
-                Err(format!(
-                    "{REDIS_SERVER} is not installed and `apt-get install -y redis-server` \
-                     did not provide it; install Redis and run again"
-                ))
-            }
-        })
+        .get_or_init(|| jolt_core::testing::apt::command_or_install(REDIS_SERVER, "redis-server"))
         .clone()
 }
 
@@ -67,7 +38,14 @@ impl LocalRedis {
             .port();
         let child = Command::new(binary)
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no", "--protected-mode", "yes"])
+            .args([
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--protected-mode",
+                "yes",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -80,7 +58,9 @@ impl LocalRedis {
                 .and_then(|mut c| redis::cmd("PING").query::<String>(&mut c));
             match pong {
                 Ok(_) => return Ok(server),
-                Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+                Err(_) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(50))
+                }
                 Err(e) => return Err(format!("redis-server on port {port} did not answer: {e}")),
             }
         }

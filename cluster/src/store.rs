@@ -80,19 +80,6 @@ pub fn ensure_group(con: &mut Connection) -> RedisResult<()> {
     }
 }
 
-/// Sets `key` to `value` with the run TTL, only if it is not set yet;
-/// whether this call set it.
-pub fn set_once(con: &mut Connection, key: &str, value: &[u8]) -> RedisResult<bool> {
-    let reply: Option<String> = redis::cmd("SET")
-        .arg(key)
-        .arg(value)
-        .arg("NX")
-        .arg("EX")
-        .arg(RUN_TTL.as_secs())
-        .query(con)?;
-    Ok(reply.is_some())
-}
-
 /// Sets `key` to `value` with the run TTL.
 pub fn set(con: &mut Connection, key: &str, value: &[u8]) -> RedisResult<()> {
     redis::cmd("SET")
@@ -101,6 +88,38 @@ pub fn set(con: &mut Connection, key: &str, value: &[u8]) -> RedisResult<()> {
         .arg("EX")
         .arg(RUN_TTL.as_secs())
         .query(con)
+}
+
+/// Stores segment `segment`'s proof if the run is still open (its plan
+/// exists) and no proof is stored yet, atomically: a late duplicate cannot
+/// recreate a finished run's keys. Whether this call stored it.
+pub fn store_proof(
+    con: &mut Connection,
+    run: &RunKeys,
+    segment: u32,
+    proof: &[u8],
+) -> RedisResult<bool> {
+    const SCRIPT: &str = "if redis.call('EXISTS', KEYS[1]) == 1 then \
+         return redis.call('SET', KEYS[2], ARGV[1], 'NX', 'EX', ARGV[2]) else return false end";
+    let reply: Option<String> = redis::cmd("EVAL")
+        .arg(SCRIPT)
+        .arg(2)
+        .arg(run.plan())
+        .arg(run.proof(segment))
+        .arg(proof)
+        .arg(RUN_TTL.as_secs())
+        .query(con)?;
+    Ok(reply.is_some())
+}
+
+/// Resets the TTL of `keys` (a run that lasts longer than [`RUN_TTL`]
+/// keeps them).
+pub fn refresh(con: &mut Connection, keys: &[String]) -> RedisResult<()> {
+    let mut pipe = redis::pipe();
+    for key in keys {
+        pipe.cmd("EXPIRE").arg(key).arg(RUN_TTL.as_secs()).ignore();
+    }
+    pipe.query(con)
 }
 
 pub fn get(con: &mut Connection, key: &str) -> RedisResult<Option<Vec<u8>>> {
@@ -114,6 +133,9 @@ pub enum Event {
     Proven { segment: u32 },
     /// The worker could not prove the segment, and why.
     Failed { segment: u32, reason: String },
+    /// The worker will not prove it (its keys are not the run's): not the
+    /// segment's fault, so it does not count as a failed attempt.
+    Refused { segment: u32, reason: String },
 }
 
 /// Appends `event` to the run's events stream (which expires with the
@@ -122,6 +144,7 @@ pub fn report(con: &mut Connection, run: &RunKeys, event: &Event) -> RedisResult
     let (kind, segment, reason) = match event {
         Event::Proven { segment } => ("proven", segment, ""),
         Event::Failed { segment, reason } => ("failed", segment, reason.as_str()),
+        Event::Refused { segment, reason } => ("refused", segment, reason.as_str()),
     };
     redis::pipe()
         .cmd("XADD")
@@ -164,6 +187,10 @@ pub fn read_events(
             match (field("kind").as_deref(), segment) {
                 (Some("proven"), Some(segment)) => events.push(Event::Proven { segment }),
                 (Some("failed"), Some(segment)) => events.push(Event::Failed {
+                    segment,
+                    reason: field("reason").unwrap_or_default(),
+                }),
+                (Some("refused"), Some(segment)) => events.push(Event::Refused {
                     segment,
                     reason: field("reason").unwrap_or_default(),
                 }),

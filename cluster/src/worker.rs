@@ -15,6 +15,7 @@
 //!   give up. Nothing a job says makes the worker run anything but the
 //!   zkVM's tracer and prover on the job's program.
 
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -23,12 +24,22 @@ use jolt_core::pcs::{HyperKzg, Srs};
 use jolt_core::tracer::segments::SegmentStream;
 use jolt_core::tracer::Program;
 use jolt_core::zkvm::{self, ProofFile, ProveOptions, ProverKey, VerifierKey};
-use redis::streams::{StreamAutoClaimOptions, StreamAutoClaimReply, StreamId, StreamReadOptions, StreamReadReply};
+use redis::streams::{
+    StreamAutoClaimOptions, StreamAutoClaimReply, StreamId, StreamReadOptions, StreamReadReply,
+};
 use redis::{Client, Commands, Connection};
 
 use crate::job::{Job, PlanRecord, ProgramRecord, StateRecord};
 use crate::store::{self, Event, RunKeys, GROUP, JOBS};
 use crate::ClusterError;
+
+/// A job taken over more often than this (every worker that took it died)
+/// is reported failed instead of proven again.
+pub const MAX_DELIVERIES: u64 = 3;
+
+/// How long a worker waits after refusing a job made under other keys, so
+/// that workers with the run's keys take it.
+const REFUSAL_PAUSE: Duration = Duration::from_secs(2);
 
 /// How a worker runs.
 #[derive(Clone, Debug)]
@@ -68,6 +79,9 @@ pub enum Outcome {
     RunGone,
     /// The worker could not prove it (reported to the coordinator).
     Failed { segment: u32, reason: String },
+    /// The job was made under other keys than this worker's (reported;
+    /// not counted against the segment).
+    Refused { segment: u32, reason: String },
     /// Not a job: acknowledged and dropped.
     Malformed { reason: String },
 }
@@ -81,6 +95,10 @@ pub struct Worker {
     program: Option<([u8; 32], Program, VerifierKey<HyperKzg>)>,
     /// The last prover key (for the cached program).
     prover: Option<ProverKey<HyperKzg>>,
+    /// Where the next `XAUTOCLAIM` scan of the pending entries starts:
+    /// each call looks at a few entries, so the scan goes on from where
+    /// the last one stopped and wraps around.
+    claim_cursor: String,
 }
 
 impl Worker {
@@ -95,6 +113,7 @@ impl Worker {
             options,
             program: None,
             prover: None,
+            claim_cursor: "0-0".into(),
         })
     }
 
@@ -131,6 +150,11 @@ impl Worker {
         };
         let outcome = self.handle(&entry, reclaimed)?;
         let _: i64 = self.con.xack(JOBS, GROUP, &[&entry.id])?;
+        // No coordinator will clean these up (a finished run deleted its
+        // entries already; a dead one never will).
+        if matches!(outcome, Outcome::RunGone | Outcome::Malformed { .. }) {
+            let _: i64 = self.con.xdel(JOBS, &[&entry.id])?;
+        }
         Ok(Some(outcome))
     }
 
@@ -141,9 +165,10 @@ impl Worker {
             GROUP,
             &self.options.name,
             self.options.reclaim_after.as_millis() as u64,
-            "0-0",
+            &self.claim_cursor,
             options,
         )?;
+        self.claim_cursor = reply.next_stream_id;
         Ok(reply.claimed.into_iter().next())
     }
 
@@ -153,7 +178,9 @@ impl Worker {
             .count(1)
             .block(self.options.poll.as_millis() as usize);
         let reply: Option<StreamReadReply> = self.con.xread_options(&[JOBS], &[">"], &options)?;
-        Ok(reply.and_then(|r| r.keys.into_iter().next()).and_then(|k| k.ids.into_iter().next()))
+        Ok(reply
+            .and_then(|r| r.keys.into_iter().next())
+            .and_then(|k| k.ids.into_iter().next()))
     }
 
     fn handle(&mut self, entry: &StreamId, reclaimed: bool) -> Result<Outcome, ClusterError> {
@@ -172,67 +199,143 @@ impl Worker {
             job.run,
             entry.id
         ));
+        if reclaimed {
+            let deliveries = self.deliveries(&entry.id)?;
+            if deliveries > MAX_DELIVERIES {
+                // Every worker that took it died: proving it again would
+                // kill this one too (out of memory for its segment size?).
+                let reason = format!(
+                    "taken {deliveries} times by workers that died before finishing it \
+                     (not enough memory for its segment size?)"
+                );
+                return self.report_failure(&job, &run, reason);
+            }
+        }
         let start = Instant::now();
-        // The heartbeat keeps the job ours while it proves; it stops with
-        // the scope, and with the process.
+        // The heartbeat keeps the job ours while it proves; it stops when
+        // the guard drops, also if proving panics.
         let done = AtomicBool::new(false);
         let (client, name) = (self.client.clone(), self.options.name.clone());
         let period = self.options.reclaim_after / 3;
         let result = std::thread::scope(|scope| {
             let (done, id) = (&done, entry.id.as_str());
             scope.spawn(move || heartbeat(&client, &name, id, period, done));
-            let result = self.prove_job(&job, &run);
-            done.store(true, Ordering::Relaxed);
-            result
+            let _stop = StopOnDrop(done);
+            // A panic in the prover on data from Redis is a failed job,
+            // not a dead worker.
+            std::panic::catch_unwind(AssertUnwindSafe(|| self.prove_job(&job, &run)))
+                .unwrap_or_else(|panic| {
+                    let what = panic
+                        .downcast_ref::<String>()
+                        .map(String::as_str)
+                        .or_else(|| panic.downcast_ref::<&str>().copied())
+                        .unwrap_or("a panic");
+                    Err(JobFailure::Reason(format!("the prover panicked: {what}")))
+                })
         });
         let outcome = match result {
             Ok(Some(proof_file)) => {
-                if store::set_once(&mut self.con, &run.proof(job.segment), &proof_file)? {
-                    store::report(&mut self.con, &run, &Event::Proven { segment: job.segment })?;
+                if store::store_proof(&mut self.con, &run, job.segment, &proof_file)? {
+                    store::report(
+                        &mut self.con,
+                        &run,
+                        &Event::Proven {
+                            segment: job.segment,
+                        },
+                    )?;
                     Outcome::Stored {
                         segment: job.segment,
                         seconds: start.elapsed().as_secs_f64(),
                     }
                 } else {
-                    Outcome::AlreadyProven { segment: job.segment }
+                    match self.run_state(&job, &run)? {
+                        RunState::Gone => Outcome::RunGone,
+                        _ => Outcome::AlreadyProven {
+                            segment: job.segment,
+                        },
+                    }
                 }
             }
             Ok(None) => match self.run_state(&job, &run)? {
-                RunState::Proven => Outcome::AlreadyProven { segment: job.segment },
+                RunState::Proven => Outcome::AlreadyProven {
+                    segment: job.segment,
+                },
                 _ => Outcome::RunGone,
             },
             Err(JobFailure::Redis(e)) => return Err(e.into()),
-            Err(JobFailure::Reason(reason)) => {
+            Err(JobFailure::Reason(reason)) => return self.report_failure(&job, &run, reason),
+            Err(JobFailure::Refused(reason)) => {
                 store::report(
                     &mut self.con,
                     &run,
-                    &Event::Failed {
+                    &Event::Refused {
                         segment: job.segment,
                         reason: reason.clone(),
                     },
                 )?;
-                Outcome::Failed {
+                self.log(&format!(
+                    "refused segment {} of run {}: {reason}",
+                    job.segment, job.run
+                ));
+                // Leave the job to workers with the run's keys for a while.
+                std::thread::sleep(REFUSAL_PAUSE);
+                return Ok(Outcome::Refused {
                     segment: job.segment,
                     reason,
-                }
+                });
             }
         };
         match &outcome {
-            Outcome::Stored { segment, seconds } => {
-                self.log(&format!("stored segment {segment} of run {} ({seconds:.2} s)", job.run))
-            }
+            Outcome::Stored { segment, seconds } => self.log(&format!(
+                "stored segment {segment} of run {} ({seconds:.2} s)",
+                job.run
+            )),
             Outcome::AlreadyProven { segment } => self.log(&format!(
                 "segment {segment} of run {} was already proven: dropped",
                 job.run
             )),
             Outcome::RunGone => self.log(&format!("run {} is finished or gone: dropped", job.run)),
-            Outcome::Failed { segment, reason } => self.log(&format!(
-                "segment {segment} of run {} failed: {reason}",
-                job.run
-            )),
-            Outcome::Malformed { .. } => {}
+            Outcome::Failed { .. } | Outcome::Refused { .. } | Outcome::Malformed { .. } => {}
         }
         Ok(outcome)
+    }
+
+    /// Reports a job this worker could not prove to its coordinator.
+    fn report_failure(
+        &mut self,
+        job: &Job,
+        run: &RunKeys,
+        reason: String,
+    ) -> Result<Outcome, ClusterError> {
+        store::report(
+            &mut self.con,
+            run,
+            &Event::Failed {
+                segment: job.segment,
+                reason: reason.clone(),
+            },
+        )?;
+        self.log(&format!(
+            "segment {} of run {} failed: {reason}",
+            job.segment, job.run
+        ));
+        Ok(Outcome::Failed {
+            segment: job.segment,
+            reason,
+        })
+    }
+
+    /// How many times the group has delivered entry `id`.
+    fn deliveries(&mut self, id: &str) -> Result<u64, ClusterError> {
+        // XPENDING key group start end count: [[id, consumer, idle, deliveries]].
+        let reply: Vec<(String, String, u64, u64)> = redis::cmd("XPENDING")
+            .arg(JOBS)
+            .arg(GROUP)
+            .arg(id)
+            .arg(id)
+            .arg(1)
+            .query(&mut self.con)?;
+        Ok(reply.first().map_or(0, |e| e.3))
     }
 
     fn malformed(&self, id: &str, reason: String) -> Outcome {
@@ -258,8 +361,13 @@ impl Worker {
         }
         let plan_bytes = store::get(&mut self.con, &run.plan())?;
         let state_bytes = store::get(&mut self.con, &run.state(job.segment))?;
-        let (Some(plan_bytes), Some(state_bytes)) = (plan_bytes, state_bytes) else {
+        let Some(plan_bytes) = plan_bytes else {
             return Ok(None);
+        };
+        let Some(state_bytes) = state_bytes else {
+            return Err(JobFailure::Reason(
+                "the segment's entry state is missing (expired or evicted from Redis)".into(),
+            ));
         };
         self.load_program(job)?;
         // Loaded just above.
@@ -274,6 +382,13 @@ impl Worker {
         }
         let shape = plan.shape().map_err(reason)?;
         let (entry, first_step, first_cycle) = StateRecord::load(&state_bytes).map_err(reason)?;
+        let j = job.segment as usize;
+        let planned_first_step: u64 = plan.steps[..j].iter().sum();
+        if entry.pc != plan.entry_pcs[j] || first_step != planned_first_step {
+            return Err(JobFailure::Reason(
+                "the entry state is not where the plan says the segment starts".into(),
+            ));
+        }
         let program = program.clone();
         let pk = match self.prover.take() {
             Some(pk) if pk.vk.digest == vk.digest && pk.max_shape.covers(&shape) => pk,
@@ -305,7 +420,9 @@ impl Worker {
         let result = proved.map_err(reason).and_then(|(proof, _)| {
             // Checked before it is kept.
             if !plan.states(segment.index, &proof.segment) {
-                return Err(JobFailure::Reason("the proof states another segment".into()));
+                return Err(JobFailure::Reason(
+                    "the proof states another segment".into(),
+                ));
             }
             zkvm::verify_segment(&pk.vk, &plan.io, &proof).map_err(reason)?;
             Ok(ProofFile {
@@ -331,7 +448,8 @@ impl Worker {
             let vk = match &self.options.srs {
                 None => zkvm::dev_verifier_key(&program),
                 Some(path) => {
-                    let srs = Srs::open(path, 0).map_err(|e| JobFailure::Reason(format!("{}: {e}", path.display())))?;
+                    let srs = Srs::open(path, 0)
+                        .map_err(|e| JobFailure::Reason(format!("{}: {e}", path.display())))?;
                     zkvm::verifier_key::<HyperKzg>(&program, &srs)
                 }
             }
@@ -341,7 +459,7 @@ impl Worker {
         // Set just above.
         let (_, _, vk) = self.program.as_ref().expect("program loaded");
         if vk.digest != job.key_digest {
-            return Err(JobFailure::Reason(format!(
+            return Err(JobFailure::Refused(format!(
                 "this worker's keys ({}) give key digest {}; the job was made under {} \
                  (start the worker with the coordinator's --srs)",
                 self.options
@@ -395,6 +513,16 @@ fn heartbeat(client: &Client, name: &str, id: &str, period: Duration, done: &Ato
     }
 }
 
+/// Sets its flag when dropped: the heartbeat's stop, however proving
+/// ends.
+struct StopOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum RunState {
     Open,
@@ -407,6 +535,8 @@ enum RunState {
 enum JobFailure {
     Redis(redis::RedisError),
     Reason(String),
+    /// The job is not for this worker's keys.
+    Refused(String),
 }
 
 impl From<redis::RedisError> for JobFailure {

@@ -53,6 +53,17 @@ pub fn word_elf(body: &[Instruction]) -> Vec<u8> {
     build_elf(RAM_BASE, &[ElfSegment::code(RAM_BASE, &code)])
 }
 
+/// Loops on the input word n (3n + 9 steps) and outputs 3n.
+pub fn loop_elf() -> Vec<u8> {
+    word_elf(&[
+        i(Addi, 7, 0, 0, 0),
+        i(Addi, 7, 7, 0, 3),
+        i(Addi, 6, 6, 0, -1),
+        i(Bne, 0, 6, 0, -8),
+        i(Addi, 6, 7, 0, 0),
+    ])
+}
+
 pub fn stderr_line(out: &Output) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(

@@ -28,7 +28,9 @@ fn a_provable_function_proves_through_redis() {
             .unwrap()
             .with_segment_log_steps(9)
             .unwrap()
-            .with_redis(url.clone());
+            .with_redis(url.clone())
+            // The test's own bound: a run that hangs fails instead.
+            .with_redis_timeout(Duration::from_secs(240));
         let (expected, _) = execute_tracked(v.clone()).unwrap();
         let result = prove_tracked(&keys, v.clone());
         stop.store(true, Ordering::Relaxed);

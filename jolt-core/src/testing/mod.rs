@@ -4,12 +4,14 @@
 //!
 //! - [`programs`]: instruction shorthands and the one random-program
 //!   generator the memory, R1CS and QEMU tests share.
+//! - [`apt`]: tools from Debian's packages, installed when missing.
 //! - [`elf`]: a minimal ELF32 writer for programs built from instructions.
 //! - [`qemu`]: differential runs against `qemu-riscv32` (installs Debian's
 //!   `qemu-user` when it is missing).
 //! - [`tamper`]: the malicious-prover harness.
 //! - [`claims_hold`]: the test opening oracle.
 
+pub mod apt;
 pub mod elf;
 pub mod programs;
 pub mod qemu;

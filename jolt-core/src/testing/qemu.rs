@@ -41,31 +41,7 @@ pub struct Agreement {
 pub fn qemu() -> Result<&'static Path, String> {
     static FOUND: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     FOUND
-        .get_or_init(|| {
-            let works = || Command::new(QEMU).arg("--version").output().is_ok_and(|o| o.status.success());
-            if works() {
-                return Ok(PathBuf::from(QEMU));
-            }
-            eprintln!("{QEMU} is missing: installing Debian's qemu-user with apt-get");
-            let apt = |args: &[&str]| {
-                Command::new("apt-get")
-                    .args(args)
-                    .env("DEBIAN_FRONTEND", "noninteractive")
-                    .stdout(Stdio::null())
-                    .status()
-            };
-            let installed = apt(&["install", "-y", "-qq", "qemu-user"]).is_ok_and(|s| s.success())
-                || (apt(&["update", "-qq"]).is_ok_and(|s| s.success())
-                    && apt(&["install", "-y", "-qq", "qemu-user"]).is_ok_and(|s| s.success()));
-            if installed && works() {
-                Ok(PathBuf::from(QEMU))
-            } else {
-                Err(format!(
-                    "{QEMU} is not installed and `apt-get install -y qemu-user` did not provide it; \
-                     install QEMU's user-mode emulators and run the tests again"
-                ))
-            }
-        })
+        .get_or_init(|| super::apt::command_or_install(QEMU, "qemu-user"))
         .as_ref()
         .map(PathBuf::as_path)
         .map_err(Clone::clone)

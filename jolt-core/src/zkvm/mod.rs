@@ -97,7 +97,9 @@ pub enum ZkvmError {
     Segments(#[from] crate::tracer::segments::SegmentError),
     #[error("segment {index} differs from the run's plan (a run that is not deterministic, or a wrong entry state)")]
     SegmentPlanMismatch { index: usize },
-    #[error("a plan needs the run's halting segment; the {segments} segment(s) given end before it")]
+    #[error(
+        "a plan needs the run's halting segment; the {segments} segment(s) given end before it"
+    )]
     UnfinishedRun { segments: usize },
     #[error(
         "segments of 2^{log_steps} steps need about {:.1} GB to prove; this machine has {:.1} GB available (choose a smaller size)",

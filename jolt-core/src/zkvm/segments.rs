@@ -105,14 +105,28 @@ impl SegmentPlan {
     /// previous segment's proof fixes): for a caller that gets segment
     /// proofs from elsewhere (the cluster coordinator) and checks each
     /// before the chain is complete.
-    pub fn states<P: CommitmentScheme>(&self, index: usize, statement: &SegmentStatement<P>) -> bool {
+    pub fn states<P: CommitmentScheme>(
+        &self,
+        index: usize,
+        statement: &SegmentStatement<P>,
+    ) -> bool {
         let (Some(&entry_pc), Some(&steps)) = (self.entry_pcs.get(index), self.steps.get(index))
         else {
             return false;
         };
-        let first_step: u64 = self.steps[..index].iter().sum();
+        // A plan read from elsewhere may hold any counts: no overflow.
+        let Some(first_step) = self.steps[..index]
+            .iter()
+            .try_fold(0u64, |sum, &s| sum.checked_add(s))
+        else {
+            return false;
+        };
         let last = index + 1 == self.count();
-        let exit_pc = self.entry_pcs.get(index + 1).copied().unwrap_or(self.final_pc);
+        let exit_pc = self
+            .entry_pcs
+            .get(index + 1)
+            .copied()
+            .unwrap_or(self.final_pc);
         statement.index as usize == index
             && statement.last == last
             && statement.first_step == first_step

@@ -144,8 +144,9 @@ pub struct Keys {
     /// The SRS file; `None` for the development SRS.
     srs: Option<PathBuf>,
     /// Prove on the workers of this Redis (docs/cluster.md) instead of
-    /// here.
+    /// here, giving up after the timeout if one is set.
     redis: Option<String>,
+    redis_timeout: Option<Duration>,
     prover: Mutex<Option<zkvm::ProverKey<HyperKzg>>>,
 }
 
@@ -159,6 +160,7 @@ impl Keys {
             segment_log_steps: budget::default_segment_log_steps(budget::available_memory()),
             srs: None,
             redis: None,
+            redis_timeout: None,
             prover: Mutex::new(None),
         })
     }
@@ -182,6 +184,7 @@ impl Keys {
             segment_log_steps: budget::default_segment_log_steps(budget::available_memory()),
             srs: Some(path),
             redis: None,
+            redis_timeout: None,
             prover: Mutex::new(None),
         })
     }
@@ -193,6 +196,7 @@ impl Keys {
         let mut keys = Keys::from_srs_file(&self.program, self.max_cycles, srs)?;
         keys.segment_log_steps = self.segment_log_steps;
         keys.redis = self.redis;
+        keys.redis_timeout = self.redis_timeout;
         Ok(keys)
     }
 
@@ -216,10 +220,17 @@ impl Keys {
     /// 2^[`Keys::segment_log_steps`] steps: this process traces the run,
     /// publishes the segments, checks each proof that comes back and
     /// verifies the whole (docs/cluster.md). The workers must use the same
-    /// SRS. The segment size is not checked against this machine's memory
-    /// (the workers prove).
+    /// SRS.
     pub fn with_redis(mut self, url: impl Into<String>) -> Self {
         self.redis = Some(url.into());
+        self
+    }
+
+    /// With [`Keys::with_redis`]: `prove_*` gives up with
+    /// `ClusterError::Timeout` when the segments are not all proven after
+    /// `timeout` (by default it waits as long as it takes).
+    pub fn with_redis_timeout(mut self, timeout: Duration) -> Self {
+        self.redis_timeout = Some(timeout);
         self
     }
 
@@ -390,7 +401,7 @@ where
             max_cycles: keys.max_cycles,
             max_attempts: 3,
             progress: !matches!(options.progress, zkvm::Progress::Off),
-            timeout: None,
+            timeout: keys.redis_timeout,
         };
         let out = jolt_cluster::prove_on_cluster(url, &keys.program, &keys.vk, &bytes, &options)?;
         let proof = Proof {
