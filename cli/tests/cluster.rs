@@ -131,6 +131,28 @@ fn coordinator(url: &str, name: &str, n: u8) -> (Process, String, String) {
     (Process::spawn(&args), elf, proof)
 }
 
+/// Waits until the run's `n` jobs are on the stream (no worker has taken
+/// any yet); its entries.
+fn published_jobs(
+    con: &mut redis::Connection,
+    n: usize,
+    prove: &Process,
+    start: Instant,
+) -> Vec<redis::streams::StreamId> {
+    loop {
+        let entries: redis::streams::StreamRangeReply = con.xrange_all(JOBS).unwrap();
+        if entries.ids.len() == n {
+            return entries.ids;
+        }
+        assert!(
+            start.elapsed() < BOUND,
+            "no jobs published:\n{}",
+            prove.output()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 fn verify(elf: &str, proof: &str) -> Output {
     let mut args = vec!["verify", elf, proof];
     args.extend(MEMORY);
@@ -214,18 +236,7 @@ fn duplicated_and_malformed_jobs_and_a_corrupted_result_are_handled() {
         .unwrap()
         .get_connection()
         .unwrap();
-    let first = loop {
-        let entries: redis::streams::StreamRangeReply = con.xrange_all(JOBS).unwrap();
-        if entries.ids.len() == 3 {
-            break entries.ids[0].clone();
-        }
-        assert!(
-            start.elapsed() < BOUND,
-            "no jobs published:\n{}",
-            prove.output()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let first = published_jobs(&mut con, 3, &prove, start).swap_remove(0);
     let bytes: Vec<u8> = first.get("job").unwrap();
     let job = Job::from_bytes(&bytes).unwrap();
     let run = RunKeys::new(&job.run);
@@ -290,18 +301,7 @@ fn a_job_whose_workers_keep_dying_is_failed_then_proven_afresh() {
         .unwrap()
         .get_connection()
         .unwrap();
-    let first = loop {
-        let entries: redis::streams::StreamRangeReply = con.xrange_all(JOBS).unwrap();
-        if entries.ids.len() == 3 {
-            break entries.ids[0].id.clone();
-        }
-        assert!(
-            start.elapsed() < BOUND,
-            "no jobs published:\n{}",
-            prove.output()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let first = published_jobs(&mut con, 3, &prove, start).swap_remove(0).id;
     // Segment 0's job as if three workers had taken it and died: pending
     // with a ghost consumer, delivered three times, idle for a minute.
     let _: redis::Value = redis::cmd("XREADGROUP")
