@@ -253,6 +253,35 @@ fn a_boundary_state_changed_in_one_segment_is_rejected() {
     );
 }
 
+/// A middle segment that starts and ends with x0 = 1 (its initial and
+/// final memory changed alike at x0's word) is rejected on its own. The
+/// segment reads x0 (as `li` and `mv` do), and those reads saw 0, so
+/// read-write checking catches it before the output check's x0 = 0 claim;
+/// that claim alone is not isolated here.
+#[test]
+fn a_middle_segment_with_x0_nonzero_is_rejected() {
+    let f = fixture();
+    let tampers = [MemoryColumn::InitValue, MemoryColumn::FinalValue].map(|c| Tamper::Witness {
+        column: WitnessColumn::Memory(c),
+        index: 0,
+    });
+    let (proof, _) = prove_segment_with(
+        &f.keys.0,
+        &f.plan,
+        &f.segments[1],
+        &ProveOptions::default(),
+        &Tampers(&tampers),
+    )
+    .unwrap();
+    assert!(matches!(
+        verify_segment(&f.keys.1, io(), &proof),
+        Err(VerifyError::MultisetMismatch {
+            protocol: "read-write memory checking",
+            ..
+        })
+    ));
+}
+
 /// The segment that halts, stated as a middle segment (its exit pc the
 /// next entry a longer run would have): its termination word is claimed 0
 /// and is 1.
