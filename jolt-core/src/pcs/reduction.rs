@@ -14,9 +14,10 @@
 //! polynomial P' has P's table followed by zeros, so P'(0…0, z) = P(z) and,
 //! for commitments that pad with zeros (HyperKZG), the commitment is
 //! unchanged.
-//! 1. Absorb every (commitment, point, value); draw ρ; coefficients ρ^i.
-//! 2. Group claims by lifted point z_j (verifier-side data, in order of first
-//!    appearance); G_j = Σ_{i∈j} ρ^i·P'_i has G_j(z_j) = Σ_{i∈j} ρ^i·v_i.
+//! 1. Group claims by lifted point z_j (verifier-side data, in order of first
+//!    appearance). Absorb each z_j once and every claim's (commitment, j,
+//!    n_i, value); draw ρ; coefficients ρ^i. G_j = Σ_{i∈j} ρ^i·P'_i has
+//!    G_j(z_j) = Σ_{i∈j} ρ^i·v_i.
 //! 3. One group: open G_1 at z_1 (the one-point batch, no sumcheck).
 //!    Several groups: sumcheck Σ_x Σ_j eq(z_j, x)·G_j(x) = Σ_i ρ^i·v_i,
 //!    ending at a random s with the claim g(s) = Σ_j eq(z_j, s)·G_j(s).
@@ -313,14 +314,6 @@ impl<F: JoltField> Reduction<F> {
                 got: 0,
             });
         }
-        transcript.append_u64(b"pcs openings", claims.len() as u64);
-        for c in claims {
-            transcript.append_point(b"pcs opening commitment", c.commitment);
-            transcript.append_scalars(b"pcs opening point", c.point);
-            transcript.append_scalar(b"pcs opening eval", &c.eval);
-        }
-        let rho: Vec<F> = transcript.challenge_powers(b"pcs openings rho", claims.len());
-
         let num_vars = claims.iter().map(|c| c.point.len()).max().unwrap_or(0);
         let mut groups: Vec<(Vec<F>, Vec<usize>)> = Vec::new();
         let mut group_of = Vec::with_capacity(claims.len());
@@ -338,6 +331,31 @@ impl<F: JoltField> Reduction<F> {
                 }
             }
         }
+
+        // Each distinct point once, then every claim as (commitment, its
+        // point's index, its number of variables, value) in one message:
+        // the same binding as absorbing every claim's point, for a tenth
+        // of the bytes (a proof has a few points and hundreds of claims).
+        transcript.append_u64(b"pcs openings", claims.len() as u64);
+        transcript.append_u64(b"pcs opening points", groups.len() as u64);
+        for (z, _) in &groups {
+            transcript.append_scalars(b"pcs opening point", z);
+        }
+        let mut buf = Vec::new();
+        for (c, &j) in claims.iter().zip(&group_of) {
+            c.commitment
+                .serialize_compressed(&mut buf)
+                // Invariant: writing into a Vec cannot fail.
+                .expect("serializing into a Vec is infallible");
+            buf.extend_from_slice(&(j as u64).to_le_bytes());
+            buf.extend_from_slice(&(c.point.len() as u64).to_le_bytes());
+            c.eval
+                .serialize_uncompressed(&mut buf)
+                .expect("serializing into a Vec is infallible");
+        }
+        transcript.append_bytes(b"pcs opening claims", &buf);
+        let rho: Vec<F> = transcript.challenge_powers(b"pcs openings rho", claims.len());
+
         let claim = rho.iter().zip(claims).map(|(r, c)| *r * c.eval).sum();
         Ok(Self {
             num_vars,
@@ -598,6 +616,15 @@ mod tests {
                 if !f.points[i].is_empty() {
                     let mut points = f.points.clone();
                     points[i][0] += Fr::one();
+                    assert!(verify(&f.commitments, &points, &f.evals, &proof).is_err());
+                }
+                // Moved to another claim's point: only its point index
+                // changes in the transcript.
+                if let Some(j) = (0..k)
+                    .find(|&j| f.points[j].len() == f.points[i].len() && f.points[j] != f.points[i])
+                {
+                    let mut points = f.points.clone();
+                    points[i] = f.points[j].clone();
                     assert!(verify(&f.commitments, &points, &f.evals, &proof).is_err());
                 }
                 let mut commitments = f.commitments.clone();

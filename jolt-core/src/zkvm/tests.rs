@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 use ark_bn254::Fr;
 use ark_ff::One;
+use rayon::prelude::*;
 
 use super::keys::{dev_preprocess, ProverKey, VerifierKey};
 use super::proof::{ProofFile, ProofFileError};
@@ -74,7 +75,7 @@ fn every_committed_column_change_is_rejected() {
     let t = trace_length.t();
     let steps = trace.steps.len();
     assert!(steps < t, "the fixture has padding steps");
-    let mut accepted = Vec::new();
+    let mut changes = Vec::new();
     for &column in vk.registry.columns() {
         let len = match column {
             WitnessColumn::Memory(c) => c.len(
@@ -92,13 +93,19 @@ fn every_committed_column_change_is_rejected() {
         } else {
             vec![1]
         };
-        for index in indices {
-            let out = prove_with(vec![Tamper::Witness { column, index }]);
-            if verify(vk, &out.io, &out.proof).is_ok() {
-                accepted.push((column, index));
-            }
-        }
+        changes.extend(indices.into_iter().map(|index| (column, index)));
     }
+    // Two proofs at a time: a proof of 2^10 steps leaves a core idle for
+    // much of its run (its serial parts), and this test is the suite's
+    // longest.
+    let accepted: Vec<_> = changes
+        .into_par_iter()
+        .with_max_len(1)
+        .filter(|&(column, index)| {
+            let out = prove_with(vec![Tamper::Witness { column, index }]);
+            verify(vk, &out.io, &out.proof).is_ok()
+        })
+        .collect();
     assert!(accepted.is_empty(), "accepted after a change: {accepted:?}");
 }
 
@@ -264,20 +271,28 @@ fn flipped_proof_bytes_are_rejected() {
     };
     let bytes = file.to_bytes();
     let header = 8 + 4 + 32;
-    let offsets = (0..header).chain((header..bytes.len()).step_by(29));
-    for offset in offsets {
-        for bit in [0, 5] {
+    let offsets: Vec<usize> = (0..header)
+        .chain((header..bytes.len()).step_by(29))
+        .collect();
+    // Verification is mostly serial, so the flips are checked two at a time.
+    let accepted: Vec<(usize, u8)> = offsets
+        .into_par_iter()
+        .flat_map_iter(|offset| [0u8, 5].map(|bit| (offset, bit)))
+        .filter(|&(offset, bit)| {
             let mut b = bytes.clone();
             b[offset] ^= 1 << bit;
-            let accepted = match ProofFile::<HyperKzg>::from_bytes(&b) {
+            match ProofFile::<HyperKzg>::from_bytes(&b) {
                 Err(_) => false,
                 Ok(f) => {
                     f.digest == vk.digest && super::verify_segments(vk, &f.io, &f.proofs).is_ok()
                 }
-            };
-            assert!(!accepted, "byte {offset} bit {bit} flipped and accepted");
-        }
-    }
+            }
+        })
+        .collect();
+    assert!(
+        accepted.is_empty(),
+        "(byte, bit) flipped and accepted: {accepted:?}"
+    );
     for cut in [0, 7, 12, header, bytes.len() / 2, bytes.len() - 1] {
         assert!(ProofFile::<HyperKzg>::from_bytes(&bytes[..cut]).is_err());
     }
