@@ -16,12 +16,26 @@ use jolt_cluster::local::LocalRedis;
 use crate::report::Row;
 use crate::{print_report, programs, Output};
 
+#[derive(clap::Args)]
 pub struct Setup {
+    /// The run, as NAME:SIZE.
+    #[arg(long, default_value = "sha2-chain:105")]
     pub case: String,
+    /// Worker counts to measure, one run each.
+    #[arg(long, value_delimiter = ',', default_value = "1,2")]
     pub workers: Vec<usize>,
+    /// Prover threads per worker.
+    #[arg(long, default_value_t = 1)]
     pub worker_threads: usize,
+    /// Seconds without a heartbeat before a job is taken over.
+    #[arg(long, default_value_t = 5.0)]
     pub reclaim_after: f64,
+    /// Also measure a run with the most workers in which one worker is
+    /// killed (SIGKILL) this many seconds in and a replacement started
+    /// (what a supervisor does).
+    #[arg(long, value_name = "SECONDS")]
     pub kill_after: Option<f64>,
+    #[command(flatten)]
     pub output: Output,
 }
 

@@ -85,27 +85,7 @@ enum Cmd {
     /// One example run proven through Redis by W worker processes
     /// (docs/cluster.md): a redis-server on a free loopback port, then for
     /// each worker count a fresh set of workers and one coordinator case.
-    Cluster {
-        /// The run, as NAME:SIZE.
-        #[arg(long, default_value = "sha2-chain:105")]
-        case: String,
-        /// Worker counts to measure, one run each.
-        #[arg(long, value_delimiter = ',', default_value = "1,2")]
-        workers: Vec<usize>,
-        /// Prover threads per worker.
-        #[arg(long, default_value_t = 1)]
-        worker_threads: usize,
-        /// Seconds without a heartbeat before a job is taken over.
-        #[arg(long, default_value_t = 5.0)]
-        reclaim_after: f64,
-        /// Also measure a run with the most workers in which one worker is
-        /// killed (SIGKILL) this many seconds in and a replacement started
-        /// (what a supervisor does).
-        #[arg(long, value_name = "SECONDS")]
-        kill_after: Option<f64>,
-        #[command(flatten)]
-        output: Output,
-    },
+    Cluster(cluster::Setup),
     /// A cluster worker in this process (what `cluster` spawns).
     #[command(hide = true)]
     Worker {
@@ -203,21 +183,7 @@ fn main() -> ExitCode {
                 .collect();
             run_all("programs", cases, &output)
         }
-        Cmd::Cluster {
-            case,
-            workers,
-            worker_threads,
-            reclaim_after,
-            kill_after,
-            output,
-        } => cluster::run(&cluster::Setup {
-            case,
-            workers,
-            worker_threads,
-            reclaim_after,
-            kill_after,
-            output,
-        }),
+        Cmd::Cluster(setup) => cluster::run(&setup),
         Cmd::Worker {
             redis,
             threads,

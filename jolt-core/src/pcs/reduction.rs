@@ -474,7 +474,7 @@ mod tests {
     use super::*;
     use crate::pcs::{HyperKzg, HyperKzgCommitment};
     use ark_bn254::Fr;
-    use ark_ff::{One, UniformRand};
+    use ark_ff::{One, UniformRand, Zero};
     use rand_chacha::rand_core::SeedableRng;
     use rand_chacha::ChaCha20Rng;
 
@@ -653,6 +653,39 @@ mod tests {
         let empty: &[HyperKzgCommitment] = &[];
         let f = fixture(SHAPES[0], &mut rng);
         assert!(verify(empty, &[], &[], &prove(&f)).is_err());
+    }
+
+    /// ρ for claims whose commitments and values are fixed.
+    fn rho_of(points: &[Vec<Fr>]) -> Fr {
+        let commitment = HyperKzgCommitment::default();
+        let claims: Vec<VerifierOpening<'_, HyperKzg>> = points
+            .iter()
+            .map(|p| VerifierOpening {
+                commitment: &commitment,
+                point: p,
+                eval: Fr::one(),
+            })
+            .collect();
+        let setup = Reduction::new(&claims, &mut Transcript::new(b"r")).unwrap();
+        setup.rho[1]
+    }
+
+    /// The transcript binds each claim to its point although it absorbs
+    /// each point once: claims that differ only in which absorbed point
+    /// they refer to, or only in their number of variables (the same
+    /// lifted point), draw another ρ.
+    #[test]
+    fn each_claims_point_index_and_size_are_absorbed() {
+        let mut rng = ChaCha20Rng::seed_from_u64(4);
+        let p: Vec<Fr> = (0..3).map(|_| Fr::rand(&mut rng)).collect();
+        let q: Vec<Fr> = (0..3).map(|_| Fr::rand(&mut rng)).collect();
+        let base = rho_of(&[p.clone(), q.clone(), p.clone()]);
+        assert_eq!(base, rho_of(&[p.clone(), q.clone(), p.clone()]));
+        assert_ne!(base, rho_of(&[p.clone(), q.clone(), q.clone()]));
+        let mut lifted = vec![Fr::zero()];
+        lifted.extend_from_slice(&p[1..]);
+        let short = p[1..].to_vec();
+        assert_ne!(rho_of(&[p.clone(), lifted]), rho_of(&[p.clone(), short]));
     }
 
     #[test]

@@ -95,9 +95,8 @@ fn every_committed_column_change_is_rejected() {
         };
         changes.extend(indices.into_iter().map(|index| (column, index)));
     }
-    // Two proofs at a time: a proof of 2^10 steps leaves a core idle for
-    // much of its run (its serial parts), and this test is the suite's
-    // longest.
+    // The changes are independent; checked two at a time (this is the
+    // suite's longest test), and every accepted one is reported.
     let accepted: Vec<_> = changes
         .into_par_iter()
         .with_max_len(1)
