@@ -45,6 +45,11 @@ pub enum PcsError {
     #[error("degenerate challenge: {what}")]
     DegenerateChallenge { what: &'static str },
 
+    /// A claim on a polynomial committed in pieces is not the
+    /// eq-weighted sum of its pieces' claimed values ([`super::pieces`]).
+    #[error("the pieces' claimed values do not sum to the claim on the whole polynomial")]
+    PieceSum,
+
     /// The sumcheck that reduces claims at several points to one failed.
     #[error("multi-point reduction: {0}")]
     Reduction(#[from] VerifyError),

@@ -20,6 +20,7 @@ pub mod error;
 pub mod hyperkzg;
 pub mod kzg;
 pub mod msm;
+pub mod pieces;
 pub mod ptau;
 pub mod reduction;
 pub mod srs;
@@ -74,6 +75,22 @@ impl<F: JoltField> Column<'_, F> {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Entries `start..end` as a column of the same width.
+    ///
+    /// # Panics
+    /// If the range is not within the column.
+    pub fn slice(&self, start: usize, end: usize) -> Self {
+        match *self {
+            Column::Bits(v) => Column::Bits(&v[start..end]),
+            Column::U8(v) => Column::U8(&v[start..end]),
+            Column::U16(v) => Column::U16(&v[start..end]),
+            Column::U32(v) => Column::U32(&v[start..end]),
+            Column::U64(v) => Column::U64(&v[start..end]),
+            Column::I64(v) => Column::I64(&v[start..end]),
+            Column::Field(v) => Column::Field(&v[start..end]),
+        }
     }
 
     /// Variables of the multilinear polynomial the column is the table of

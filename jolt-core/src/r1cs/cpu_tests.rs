@@ -19,7 +19,9 @@ use crate::tracer::{trace, MemoryLayout, Program, Trace, RAM_BASE};
 use crate::transcript::Transcript;
 use instructions::flags::CircuitFlag;
 
-const DATA: u32 = RAM_BASE + 0x1_0000;
+// Just past the code, so that the image (and the zkVM tests' memory
+// window) stays small: their proofs open at the window's size.
+const DATA: u32 = RAM_BASE + 0x800;
 
 /// A program touching every kind of step: ALU (register and immediate),
 /// M, shifts, comparisons, branches taken and not, jumps, loads and stores

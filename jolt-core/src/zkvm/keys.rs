@@ -7,7 +7,7 @@
 use ark_serialize::CanonicalSerialize;
 use instructions::lookups::LookupParams;
 
-use super::registry::{input_owner, Registry};
+use super::registry::{input_owner, CommitmentLayout, Registry};
 use super::shape::ProofShape;
 use super::ZkvmError;
 use crate::lasso::LassoLayout;
@@ -42,6 +42,14 @@ pub struct VerifierKey<P: CommitmentScheme> {
     pub digest: [u8; 32],
 }
 
+impl<P: CommitmentScheme> VerifierKey<P> {
+    /// How a proof of `shape` lays out its commitments.
+    pub fn commitment_layout(&self, shape: ProofShape) -> CommitmentLayout {
+        self.registry
+            .commitment_layout(opening_vars(&self.memory, shape))
+    }
+}
+
 /// Where an R1CS input's values come from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InputColumn {
@@ -71,12 +79,19 @@ pub fn pcs_num_vars(
     params: &LookupParams,
     shape: ProofShape,
 ) -> usize {
+    opening_vars(memory, shape).max(params.log_m())
+}
+
+/// Variables of the largest polynomial a proof of `shape` commits besides
+/// the subtables' final counts, which are committed in pieces of this size
+/// when they are larger ([`super::registry::CommitmentLayout`]): the
+/// batched opening runs at this size.
+pub fn opening_vars(memory: &MemoryPreprocessing, shape: ProofShape) -> usize {
     shape
         .trace_length
         .log_t()
         .max(shape.memory_vars.max(memory.min_window_vars))
         .max(memory.bytecode.num_vars())
-        .max(params.log_m())
 }
 
 /// Variables of the largest polynomial a prover key for proofs up to

@@ -26,7 +26,7 @@ use crate::tracer::ProgramIO;
 /// First bytes of a proof file.
 pub const MAGIC: &[u8; 8] = b"JOLTPRF\0";
 /// The file format and protocol version this build reads and writes.
-pub const VERSION: u32 = 7;
+pub const VERSION: u32 = 8;
 
 /// Where a proof sits in its run (docs/segments.md): a whole run is
 /// segment 0 of 1, from the program's entry, with no initial-state
@@ -88,11 +88,17 @@ pub struct Proof<P: CommitmentScheme> {
     pub memory_vars: u8,
     /// The proof's place in its run.
     pub segment: SegmentStatement<P>,
-    /// One per registry column, in registry order.
+    /// In the order of the verifier key's
+    /// [`super::registry::CommitmentLayout`] for this proof's shape: one
+    /// per registry column, the final counts maybe in pieces.
     pub commitments: ProofVec<P::Commitment>,
     pub memory: MemoryProof<P::Field>,
     pub lasso: LassoProof<P::Field>,
     pub r1cs: SpartanProof<P::Field>,
+    /// For each claim on a column committed in pieces, in claim order,
+    /// each piece's value at the claim's low coordinates
+    /// ([`crate::pcs::pieces`]).
+    pub piece_evals: ProofVec<P::Field>,
     pub openings: OpeningsProof<P>,
 }
 

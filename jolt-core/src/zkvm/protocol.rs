@@ -7,13 +7,13 @@ use instructions::flags::CircuitFlag;
 
 use ark_ff::{Field, Zero};
 
-use crate::error::VerifyError;
+use crate::error::{check_shape, VerifyError};
 use crate::field::JoltField;
 use crate::lasso::LassoColumn;
 use crate::memory::bytecode::BytecodeColumn;
 use crate::memory::{AddressSpace, MemoryColumn};
 use crate::opening::OpeningClaim;
-use crate::pcs::CommitmentScheme;
+use crate::pcs::{pieces, CommitmentScheme};
 use crate::r1cs::R1csColumn;
 use crate::trace_length::TraceLength;
 use crate::tracer::ProgramIO;
@@ -21,10 +21,10 @@ use crate::transcript::Transcript;
 
 use super::keys::{InputColumn, VerifierKey};
 use super::proof::SegmentStatement;
-use super::registry::WitnessColumn;
+use super::registry::{CommitmentLayout, WitnessColumn};
 
 /// The protocol and its version, absorbed first.
-pub const PROTOCOL_ID: &[u8] = b"jolt-rv32im/bn254/hyperkzg v7";
+pub const PROTOCOL_ID: &[u8] = b"jolt-rv32im/bn254/hyperkzg v8";
 
 const PROTOCOL: &str = "zkvm";
 
@@ -56,7 +56,8 @@ pub fn absorb_statement<P: CommitmentScheme>(
     }
 }
 
-/// Step 2 of the transcript: every commitment in registry order.
+/// Step 2 of the transcript: every commitment in the order of the
+/// proof's [`CommitmentLayout`].
 pub fn absorb_commitments<P: CommitmentScheme>(
     transcript: &mut Transcript,
     commitments: &[P::Commitment],
@@ -201,5 +202,63 @@ pub fn collect_claims<P: CommitmentScheme>(
         ClaimTarget::Column(index(noop)),
         OpeningClaim::new(noop, vec![half; trace_length.log_t()], statement.padding),
     ));
+    Ok(out)
+}
+
+/// Where a claim handed to the opening is checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpeningTarget {
+    /// The proof's commitment at this index (of its [`CommitmentLayout`]).
+    Commitment(usize),
+    /// The segment's initial memory (the statement's `init`).
+    Init,
+}
+
+/// The claims of [`collect_claims`] as the opening checks them: a claim
+/// on a column committed in pieces becomes one claim per piece, at the
+/// point's low coordinates, with values taken from `piece_evals` in claim
+/// order (`layout.pieces` each), once they sum to the claim's value
+/// ([`crate::pcs::pieces`]). Every value of `piece_evals` must be used.
+pub fn claims_to_open<'c, F: JoltField>(
+    layout: &CommitmentLayout,
+    claims: &'c [(ClaimTarget, OpeningClaim<WitnessColumn, F>)],
+    piece_evals: &[F],
+) -> Result<Vec<(OpeningTarget, &'c [F], F)>, VerifyError> {
+    let split = claims
+        .iter()
+        .filter(|(t, _)| matches!(*t, ClaimTarget::Column(i) if layout.is_split(i)))
+        .count();
+    check_shape(
+        PROTOCOL,
+        "piece evaluations",
+        split * layout.pieces,
+        piece_evals.len(),
+    )?;
+    let mut evals = piece_evals.chunks_exact(layout.pieces.max(1));
+    let mut out = Vec::with_capacity(claims.len() + split * layout.pieces);
+    for (target, claim) in claims {
+        match *target {
+            ClaimTarget::Init => out.push((OpeningTarget::Init, &claim.point[..], claim.value)),
+            ClaimTarget::Column(i) if layout.is_split(i) => {
+                // Counted above: one chunk per split claim.
+                let v = evals.next().expect("a chunk per split claim");
+                let low =
+                    pieces::check_piece_evals(&claim.point, claim.value, v, layout.piece_vars)
+                        .map_err(|e| VerifyError::Opening {
+                            reason: format!("{:?}: {e}", claim.column),
+                        })?;
+                out.extend(
+                    layout
+                        .commitments_of(i)
+                        .zip(v)
+                        .map(|(k, &v)| (OpeningTarget::Commitment(k), low, v)),
+                );
+            }
+            ClaimTarget::Column(i) => {
+                let k = layout.commitments_of(i).start;
+                out.push((OpeningTarget::Commitment(k), &claim.point[..], claim.value));
+            }
+        }
+    }
     Ok(out)
 }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::lasso;
 use crate::memory::{self, BytecodeColumn, MemoryColumn};
-use crate::pcs::{CommitmentScheme, ProverOpening};
+use crate::pcs::{pieces, CommitmentScheme, ProverOpening};
 use crate::r1cs::spartan;
 use crate::tracer::{trace, ProgramIO, Trace, DEFAULT_MAX_CYCLES};
 use crate::transcript::Transcript;
@@ -15,8 +15,8 @@ use super::keys::ProverKey;
 use super::progress::{report as progress, Progress};
 use super::proof::{Proof, SegmentStatement};
 use super::protocol::{
-    absorb_commitments, absorb_statement, collect_claims, ClaimTarget, StatementClaims,
-    SubprotocolClaims,
+    absorb_commitments, absorb_statement, claims_to_open, collect_claims, ClaimTarget,
+    OpeningTarget, StatementClaims, SubprotocolClaims,
 };
 use super::registry::WitnessColumn;
 use super::shape::ProofShape;
@@ -192,14 +192,31 @@ pub(crate) fn prove_witness<P: CommitmentScheme, H: WitnessHook<P::Field>>(
         &space,
         &statement,
     );
-    // Each column with its table-read hint, if it reads a public table.
-    let (columns, reads): (Vec<_>, Vec<_>) = vk
+    // Each column with its table-read hint, if it reads a public table,
+    // then what is committed: the final counts maybe in pieces.
+    let layout = vk.commitment_layout(ProofShape {
+        trace_length,
+        memory_vars: space.num_vars(),
+    });
+    let columns: Vec<_> = vk
         .registry
         .columns()
         .iter()
-        .map(|&c| (witness.column(c), witness.table_read(c)))
-        .unzip();
-    let commitments = P::batch_commit_with_reads(&pk.pcs, &columns, &reads)?;
+        .map(|&c| witness.column(c))
+        .collect();
+    let mut committed = Vec::with_capacity(layout.len());
+    let mut reads = Vec::with_capacity(layout.len());
+    for (i, (&c, &column)) in vk.registry.columns().iter().zip(&columns).enumerate() {
+        if layout.is_split(i) {
+            let pieces = pieces::split_column(column, layout.piece_vars, layout.pieces);
+            reads.extend(pieces.iter().map(|_| None));
+            committed.extend(pieces);
+        } else {
+            committed.push(column);
+            reads.push(witness.table_read(c));
+        }
+    }
+    let commitments = P::batch_commit_with_reads(&pk.pcs, &committed, &reads)?;
     absorb_commitments::<P>(&mut transcript, &commitments);
     phases.mark("commit", start);
     let detail = format!("{} columns", commitments.len());
@@ -237,19 +254,33 @@ pub(crate) fn prove_witness<P: CommitmentScheme, H: WitnessHook<P::Field>>(
     // The prover's own exit-pc claim is the column it built from the
     // statement.
     .expect("the witness's exit pc is the statement's");
-    let openings: Vec<ProverOpening<'_, P>> = claims
+    let piece_evals: Vec<P::Field> = claims
         .iter()
-        .map(|(target, claim)| {
-            let (poly, commitment) = match *target {
-                ClaimTarget::Column(i) => (columns[i], &commitments[i]),
+        .filter_map(|(target, claim)| match *target {
+            ClaimTarget::Column(i) if layout.is_split(i) => Some(pieces::piece_evals(
+                columns[i],
+                &claim.point,
+                layout.piece_vars,
+            )),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let openings: Vec<ProverOpening<'_, P>> = claims_to_open(&layout, &claims, &piece_evals)
+        // The prover's piece values are its columns' own.
+        .expect("the pieces of a column sum to its value")
+        .into_iter()
+        .map(|(target, point, eval)| {
+            let (poly, commitment) = match target {
+                OpeningTarget::Commitment(k) => (committed[k], &commitments[k]),
                 // Claimed only when the statement holds the commitment.
-                ClaimTarget::Init => (init_column, statement.init.as_ref().expect("committed")),
+                OpeningTarget::Init => (init_column, statement.init.as_ref().expect("committed")),
             };
             ProverOpening {
                 poly,
                 commitment,
-                point: &claim.point,
-                eval: claim.value,
+                point,
+                eval,
             }
         })
         .collect();
@@ -266,6 +297,7 @@ pub(crate) fn prove_witness<P: CommitmentScheme, H: WitnessHook<P::Field>>(
             memory_vars: space.num_vars() as u8,
             segment: statement,
             commitments: commitments.into(),
+            piece_evals: piece_evals.into(),
             memory: memory_proof,
             lasso: lasso_proof,
             r1cs: r1cs_proof,

@@ -67,7 +67,8 @@ fn honest_proof_verifies_and_round_trips() {
 
 /// Entry `index` of every committed column, changed after tracing: the
 /// index is a real step in the middle of the run for per-step columns
-/// (and the first padding step), entry 1 of the others.
+/// (and the first padding step), entry 1 of the others (and the last
+/// entry of the final counts, in their last piece).
 #[test]
 fn every_committed_column_change_is_rejected() {
     let ((_, vk), trace) = fixture();
@@ -90,6 +91,12 @@ fn every_committed_column_change_is_rejected() {
         };
         let indices = if len == t {
             vec![steps / 2, steps]
+        } else if matches!(
+            column,
+            WitnessColumn::Lasso(crate::lasso::LassoColumn::FinalCount(_))
+        ) {
+            // The first and the last piece of a final count.
+            vec![1, len - 1]
         } else {
             vec![1]
         };
@@ -257,6 +264,61 @@ fn changed_transcript_items_are_rejected() {
     assert!(verify(&vk, &out.io, &proof).is_err());
 }
 
+/// The fixture's proofs (T = 2^10, a window of a few thousand words)
+/// commit the 2^16-cell final counts in pieces. A changed, swapped,
+/// missing or extra piece value, and two piece commitments swapped, are
+/// rejected. (A forged set of values that still sums to the claim fails
+/// the opening: `pcs::pieces`' tests.)
+#[test]
+fn final_counts_are_committed_in_pieces_and_every_piece_is_checked() {
+    use crate::lasso::LassoColumn;
+    let ((_, vk), _) = fixture();
+    let out = honest();
+    let layout = vk.commitment_layout(ProofShape {
+        trace_length: TraceLength::from_proof("test", out.proof.trace_length).unwrap(),
+        memory_vars: out.proof.memory_vars as usize,
+    });
+    assert!(layout.pieces > 1, "{layout:?}");
+    assert_eq!(out.proof.commitments.len(), layout.len());
+    let chunks = vk.lasso.num_chunks();
+    assert_eq!(out.proof.piece_evals.len(), chunks * layout.pieces);
+    let n = out.proof.piece_evals.len();
+    for j in [0, 1, layout.pieces, n - 1] {
+        let mut proof = out.proof.clone();
+        proof.piece_evals[j] += Fr::one();
+        assert!(
+            matches!(
+                verify(vk, &out.io, &proof),
+                Err(VerifyError::Opening { .. })
+            ),
+            "piece value {j}"
+        );
+    }
+    let mut proof = out.proof.clone();
+    proof.piece_evals.swap(0, 1);
+    assert!(verify(vk, &out.io, &proof).is_err());
+    let mut proof = out.proof.clone();
+    proof.piece_evals.pop();
+    assert!(matches!(
+        verify(vk, &out.io, &proof),
+        Err(VerifyError::Shape { .. })
+    ));
+    let mut proof = out.proof.clone();
+    proof.piece_evals.push(Fr::one());
+    assert!(matches!(
+        verify(vk, &out.io, &proof),
+        Err(VerifyError::Shape { .. })
+    ));
+    let first = vk
+        .registry
+        .position(WitnessColumn::Lasso(LassoColumn::FinalCount(0)))
+        .unwrap();
+    let pieces = layout.commitments_of(first);
+    let mut proof = out.proof.clone();
+    proof.commitments.swap(pieces.start, pieces.start + 1);
+    assert!(verify(vk, &out.io, &proof).is_err());
+}
+
 /// Any single flipped bit of the proof file is rejected: by decoding or by
 /// the verifier (a sweep over every 29th byte and every bit of the header).
 #[test]
@@ -297,18 +359,18 @@ fn flipped_proof_bytes_are_rejected() {
     }
     // A file of the previous format version is refused by name.
     let mut old_version = bytes.clone();
-    old_version[8..12].copy_from_slice(&6u32.to_le_bytes());
+    old_version[8..12].copy_from_slice(&7u32.to_le_bytes());
     let err = ProofFile::<HyperKzg>::from_bytes(&old_version).unwrap_err();
     assert!(matches!(
         err,
         ProofFileError::UnsupportedVersion {
-            found: 6,
-            supported: 7
+            found: 7,
+            supported: 8
         }
     ));
     assert_eq!(
         err.to_string(),
-        "proof file version 6; this build reads version 7"
+        "proof file version 7; this build reads version 8"
     );
     let mut trailing = bytes.clone();
     trailing.push(0);

@@ -17,9 +17,10 @@ use crate::transcript::Transcript;
 use super::keys::VerifierKey;
 use super::proof::Proof;
 use super::protocol::{
-    absorb_commitments, absorb_statement, collect_claims, ClaimTarget, StatementClaims,
-    SubprotocolClaims,
+    absorb_commitments, absorb_statement, claims_to_open, collect_claims, OpeningTarget,
+    StatementClaims, SubprotocolClaims,
 };
+use super::shape::ProofShape;
 
 const PROTOCOL: &str = "zkvm";
 
@@ -74,10 +75,14 @@ pub fn verify_segment<P: CommitmentScheme>(
             what: "outputs (trailing zero bytes: not in canonical form)",
         });
     }
+    let layout = vk.commitment_layout(ProofShape {
+        trace_length,
+        memory_vars: space.num_vars(),
+    });
     check_shape(
         PROTOCOL,
         "commitments",
-        vk.registry.len(),
+        layout.len(),
         proof.commitments.len(),
     )?;
     let segment = &proof.segment;
@@ -139,20 +144,21 @@ pub fn verify_segment<P: CommitmentScheme>(
         },
     )?;
     let mut openings = Vec::with_capacity(claims.len());
-    for (target, claim) in &claims {
-        let commitment = match *target {
-            ClaimTarget::Column(i) => &proof.commitments[i],
+    for (target, point, eval) in claims_to_open(&layout, &claims, &proof.piece_evals)? {
+        let commitment = match target {
+            // Counted against the layout above.
+            OpeningTarget::Commitment(k) => &proof.commitments[k],
             // Memory checking claims InitValue only for a later segment,
             // whose statement was checked above to hold the commitment.
-            ClaimTarget::Init => match &segment.init {
+            OpeningTarget::Init => match &segment.init {
                 Some(c) => c,
                 None => return fail("an initial-memory claim without its commitment"),
             },
         };
         openings.push(VerifierOpening {
             commitment,
-            point: &claim.point,
-            eval: claim.value,
+            point,
+            eval,
         });
     }
     P::verify_openings(&vk.pcs, &openings, &proof.openings, &mut transcript).map_err(|e| {

@@ -114,8 +114,21 @@ where
     O: serde::de::DeserializeOwned,
 {
     let bytes = serialize_input(input).map_err(HostError::Input)?;
+    let run = prove_and_verify_bytes(program, &bytes, max_cycles)?;
+    let output = deserialize_output(&run.io.outputs, &program.layout).map_err(HostError::Output)?;
+    Ok((output, run))
+}
+
+/// [`prove_and_verify`] on serialized input. Not generic, so that the
+/// prover and verifier are compiled once, here, and not in every caller
+/// (at opt-level 3 rustc does not share generic instances across crates).
+fn prove_and_verify_bytes(
+    program: &Program,
+    bytes: &[u8],
+    max_cycles: u64,
+) -> Result<ProvedRun, HostError> {
     let start = Instant::now();
-    let (trace, hints) = trace_with_hints(program, &bytes, max_cycles)?;
+    let (trace, hints) = trace_with_hints(program, bytes, max_cycles)?;
     let trace_time = start.elapsed();
     let shape = zkvm::ProofShape::of(program.layout, &trace)?;
     let start = Instant::now();
@@ -136,8 +149,7 @@ where
             message: String::from_utf8_lossy(&hints.stderr).into_owned(),
         });
     }
-    let output = deserialize_output(&out.io.outputs, &program.layout).map_err(HostError::Output)?;
-    let run = ProvedRun {
+    Ok(ProvedRun {
         cycles: out.cycles,
         steps: out.steps,
         trace_length: out.proof.trace_length,
@@ -146,8 +158,7 @@ where
         preprocess_time,
         prove_time,
         verify_time,
-    };
-    Ok((output, run))
+    })
 }
 
 /// Progress lines on stderr when `JOLT_PROGRESS` is set.

@@ -387,6 +387,14 @@ where
     O: serde::de::DeserializeOwned,
 {
     let bytes = serialize_input(input).map_err(HostError::Input)?;
+    finish_proof(keys, prove_input_bytes(keys, &bytes)?)
+}
+
+/// [`prove_provable`] on serialized input. Not generic, so that the
+/// prover is compiled once, here, and not again in every crate with a
+/// provable function: at opt-level 3 rustc does not share generic
+/// instances across crates, and each guest crate took a minute to build.
+fn prove_input_bytes(keys: &Keys, bytes: &[u8]) -> Result<Proof, HostError> {
     let start = Instant::now();
     let options = ProveOptions {
         max_cycles: keys.max_cycles,
@@ -394,7 +402,7 @@ where
     };
     // A first run without a trace: its length decides whole or segments,
     // and it collects what the guest printed.
-    let (execution, hints) = super::execute_with_hints(&keys.program, &bytes, keys.max_cycles)?;
+    let (execution, hints) = super::execute_with_hints(&keys.program, bytes, keys.max_cycles)?;
     if let Some(url) = &keys.redis {
         let options = jolt_cluster::ClusterOptions {
             log_steps: keys.segment_log_steps,
@@ -403,7 +411,7 @@ where
             progress: !matches!(options.progress, zkvm::Progress::Off),
             timeout: keys.redis_timeout,
         };
-        let out = jolt_cluster::prove_on_cluster(url, &keys.program, &keys.vk, &bytes, &options)?;
+        let out = jolt_cluster::prove_on_cluster(url, &keys.program, &keys.vk, bytes, &options)?;
         let proof = Proof {
             io: out.io,
             proofs: out.proofs,
@@ -418,20 +426,20 @@ where
             stdout: String::from_utf8_lossy(&hints.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&hints.stderr).into_owned(),
         };
-        return finish_proof(keys, proof);
+        return Ok(proof);
     }
     let segmented = execution.steps > 1 << keys.segment_log_steps;
     let (trace, plan) = if segmented {
         let plan = zkvm::SegmentPlan::new(
             &keys.vk.memory,
             &keys.program,
-            &bytes,
+            bytes,
             keys.segment_log_steps,
             keys.max_cycles,
         )?;
         (None, Some(plan))
     } else {
-        (Some(trace(&keys.program, &bytes, keys.max_cycles)?), None)
+        (Some(trace(&keys.program, bytes, keys.max_cycles)?), None)
     };
     let trace_time = start.elapsed();
     let shape = match (&trace, &plan) {
@@ -456,7 +464,7 @@ where
         }
         (None, plan) => {
             let plan = plan.expect("a plan");
-            let out = zkvm::prove_planned(pk, &plan, &bytes, &options)?;
+            let out = zkvm::prove_planned(pk, &plan, bytes, &options)?;
             let steps = out.steps as usize;
             (out.io, out.proofs, out.cycles, steps, out.phases)
         }
@@ -474,7 +482,7 @@ where
         stdout: String::from_utf8_lossy(&hints.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&hints.stderr).into_owned(),
     };
-    finish_proof(keys, proof)
+    Ok(proof)
 }
 
 /// The output of a proven run, or the proof of a panicking one as an
@@ -511,12 +519,18 @@ where
         .to_vec(),
         panicked: false,
     };
-    Ok(zkvm::verify_segments(vk, &io, &proof.proofs)?)
+    verify_io(vk, &io, proof)
 }
 
 /// Checks `proof` against the I/O it claims (e.g. a panicking run's).
 pub fn verify_claimed(vk: &VerifierKey, proof: &Proof) -> Result<(), HostError> {
-    Ok(zkvm::verify_segments(vk, &proof.io, &proof.proofs)?)
+    verify_io(vk, &proof.io, proof)
+}
+
+/// Checks `proof`'s segments against `io`; not generic, for the reason
+/// [`prove_input_bytes`] is not.
+fn verify_io(vk: &VerifierKey, io: &ProgramIO, proof: &Proof) -> Result<(), HostError> {
+    Ok(zkvm::verify_segments(vk, io, &proof.proofs)?)
 }
 
 /// Command-line argument `index` parsed as `T`, or `default` when absent;
