@@ -365,7 +365,7 @@ fn prove(args: ProveArgs) -> Result<(), String> {
     let shape = plan.shape().map_err(|e| e.to_string())?;
     let start = Instant::now();
     let (pk, vk) = match args.keys.load(zkvm::srs_num_vars(&program, shape))? {
-        Some(srs) => zkvm::preprocess::<HyperKzg>(&program, &srs, shape),
+        Some(srs) => zkvm::preprocess(&program, &srs, shape),
         None => zkvm::dev_preprocess(&program, shape),
     }
     .map_err(|e| e.to_string())?;
@@ -437,7 +437,7 @@ fn prove_on_cluster(
     log_steps: u32,
 ) -> Result<(), String> {
     let vk = match args.keys.load(0)? {
-        Some(srs) => zkvm::verifier_key::<HyperKzg>(program, &srs),
+        Some(srs) => zkvm::verifier_key(program, &srs),
         None => zkvm::dev_verifier_key(program),
     }
     .map_err(|e| e.to_string())?;
@@ -513,7 +513,7 @@ fn verify(args: VerifyArgs) -> Result<(), String> {
     check_claims(&file.io, inputs.as_deref(), outputs.as_deref())?;
     let program = args.layout.load(&args.elf)?;
     let vk = match args.keys.load(0)? {
-        Some(srs) => zkvm::verifier_key::<HyperKzg>(&program, &srs),
+        Some(srs) => zkvm::verifier_key(&program, &srs),
         None => zkvm::dev_verifier_key(&program),
     }
     .map_err(|e| e.to_string())?;

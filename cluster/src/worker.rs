@@ -450,7 +450,7 @@ impl Worker {
                 Some(path) => {
                     let srs = Srs::open(path, 0)
                         .map_err(|e| JobFailure::Reason(format!("{}: {e}", path.display())))?;
-                    zkvm::verifier_key::<HyperKzg>(&program, &srs)
+                    zkvm::verifier_key(&program, &srs)
                 }
             }
             .map_err(reason)?;
@@ -483,7 +483,7 @@ impl Worker {
             Some(path) => {
                 let srs = Srs::open(path, zkvm::srs_num_vars(program, shape))
                     .map_err(|e| JobFailure::Reason(format!("{}: {e}", path.display())))?;
-                zkvm::preprocess::<HyperKzg>(program, &srs, shape)
+                zkvm::preprocess(program, &srs, shape)
             }
         };
         Ok(keys.map_err(reason)?.0)

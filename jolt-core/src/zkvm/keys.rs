@@ -104,14 +104,14 @@ pub fn srs_num_vars(program: &Program, max_shape: ProofShape) -> usize {
 
 /// Keys for proofs up to `max_shape` (see [`ProofShape::of`]) of
 /// `program`. `srs` must hold [`pcs_num_vars`] variables' worth of powers.
-pub fn preprocess<P: CommitmentScheme>(
+pub fn preprocess(
     program: &Program,
-    srs: &P::Srs,
+    srs: &Srs,
     max_shape: ProofShape,
-) -> Result<(ProverKey<P>, VerifierKey<P>), ZkvmError> {
-    let vk = verifier_key::<P>(program, srs)?;
+) -> Result<(ProverKey<HyperKzg>, VerifierKey<HyperKzg>), ZkvmError> {
+    let vk = verifier_key(program, srs)?;
     let vars = pcs_num_vars(&vk.memory, &vk.params, max_shape);
-    let (pcs, _) = P::setup(srs, vars)?;
+    let (pcs, _) = HyperKzg::setup(srs, vars)?;
     let pk = ProverKey {
         vk: vk.clone(),
         program: program.clone(),
@@ -124,10 +124,7 @@ pub fn preprocess<P: CommitmentScheme>(
 /// The verifier key of `program`: it needs only the few SRS elements the
 /// PCS verifier uses, and accepts traces of any length up to 2^29 and any
 /// memory window up to the whole layout.
-pub fn verifier_key<P: CommitmentScheme>(
-    program: &Program,
-    srs: &P::Srs,
-) -> Result<VerifierKey<P>, ZkvmError> {
+pub fn verifier_key(program: &Program, srs: &Srs) -> Result<VerifierKey<HyperKzg>, ZkvmError> {
     let params = LookupParams::RV32;
     let memory = MemoryPreprocessing::new(program);
     let entry_row = memory
@@ -156,8 +153,8 @@ pub fn verifier_key<P: CommitmentScheme>(
         trace_length: TraceLength::MAX,
         memory_vars: memory.full_space().num_vars(),
     };
-    let pcs = P::verifier_setup(srs, pcs_num_vars(&memory, &params, largest))?;
-    let digest = digest::<P>(program, &params, &memory, entry_row, &pcs);
+    let pcs = HyperKzg::verifier_setup(srs, pcs_num_vars(&memory, &params, largest))?;
+    let digest = digest::<HyperKzg>(program, &params, &memory, entry_row, &pcs);
     Ok(VerifierKey {
         params,
         memory,
@@ -178,12 +175,12 @@ pub fn dev_preprocess(
     max_shape: ProofShape,
 ) -> Result<(ProverKey<HyperKzg>, VerifierKey<HyperKzg>), ZkvmError> {
     let srs = Srs::insecure_dev_setup(srs_num_vars(program, max_shape), DEV_SRS_SEED);
-    preprocess::<HyperKzg>(program, &srs, max_shape)
+    preprocess(program, &srs, max_shape)
 }
 
 /// The verifier key under the development SRS; needs only four powers.
 pub fn dev_verifier_key(program: &Program) -> Result<VerifierKey<HyperKzg>, ZkvmError> {
-    verifier_key::<HyperKzg>(program, &Srs::insecure_dev_setup(0, DEV_SRS_SEED))
+    verifier_key(program, &Srs::insecure_dev_setup(0, DEV_SRS_SEED))
 }
 
 /// A hash (merlin's STROBE) of everything the statement depends on besides

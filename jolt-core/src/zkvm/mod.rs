@@ -16,7 +16,8 @@
 //!    [`shape`]), the segment statement (index, last, first step, steps,
 //!    entry pc, exit pc, and the initial-memory commitment of a later
 //!    segment);
-//! 2. `commitments` (their number), then each `commitment` in registry order;
+//! 2. `commitments` (their number), then each `commitment` in registry order
+//!    (the final counts last, maybe in pieces: [`registry::CommitmentLayout`]);
 //! 3. memory checking (bytecode, then read-write with the timestamp range
 //!    check and the I/O check), Lasso, Spartan — each absorbing its own
 //!    messages before its next challenge;
@@ -30,6 +31,15 @@
 //! A proof states its place in the run ([`proof::SegmentStatement`]): a
 //! whole run is segment 0 of 1; [`segments`] proves and chains longer
 //! runs in segments.
+//!
+//! The entry points (`preprocess`, `verifier_key`, `prove`, `prove_trace`,
+//! `prove_segment(s)`, `prove_planned`, `verify`, `verify_segment(s)`)
+//! are for [`HyperKzg`](crate::pcs::HyperKzg), the PCS this crate ships;
+//! the protocol code under them stays generic over
+//! [`CommitmentScheme`](crate::pcs::CommitmentScheme). They are not
+//! generic because at opt-level 3 rustc does not share generic instances
+//! across crates: every crate calling a generic entry point compiled the
+//! whole prover again (about a minute each in a cold build).
 
 pub mod budget;
 pub mod keys;

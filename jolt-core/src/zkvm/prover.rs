@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::lasso;
 use crate::memory::{self, BytecodeColumn, MemoryColumn};
-use crate::pcs::{pieces, CommitmentScheme, ProverOpening};
+use crate::pcs::{pieces, CommitmentScheme, HyperKzg, ProverOpening};
 use crate::r1cs::spartan;
 use crate::tracer::{trace, ProgramIO, Trace, DEFAULT_MAX_CYCLES};
 use crate::transcript::Transcript;
@@ -57,11 +57,11 @@ pub struct ProveOutput<P: CommitmentScheme> {
 }
 
 /// Runs `inputs` through the program and proves the run.
-pub fn prove<P: CommitmentScheme>(
-    pk: &ProverKey<P>,
+pub fn prove(
+    pk: &ProverKey<HyperKzg>,
     inputs: &[u8],
     options: &ProveOptions,
-) -> Result<ProveOutput<P>, ZkvmError> {
+) -> Result<ProveOutput<HyperKzg>, ZkvmError> {
     let start = Instant::now();
     let trace = trace(&pk.program, inputs, options.max_cycles)?;
     progress(
@@ -74,11 +74,11 @@ pub fn prove<P: CommitmentScheme>(
 }
 
 /// Proves a run traced from the key's program.
-pub fn prove_trace<P: CommitmentScheme>(
-    pk: &ProverKey<P>,
+pub fn prove_trace(
+    pk: &ProverKey<HyperKzg>,
     trace: Trace,
     options: &ProveOptions,
-) -> Result<ProveOutput<P>, ZkvmError> {
+) -> Result<ProveOutput<HyperKzg>, ZkvmError> {
     prove_trace_with(pk, trace, options, &())
 }
 

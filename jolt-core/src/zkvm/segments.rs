@@ -40,7 +40,7 @@ use crate::error::VerifyError;
 use crate::memory::{
     AddressSpace, MemoryColumn, MemoryPreprocessing, MemoryState, SegmentRole, SegmentRun,
 };
-use crate::pcs::CommitmentScheme;
+use crate::pcs::{CommitmentScheme, HyperKzg};
 use crate::tracer::segments::{MachineState, RunEnd, RunSegment, SegmentStream};
 use crate::tracer::{Program, ProgramIO};
 
@@ -242,12 +242,12 @@ pub struct SegmentedOutput<P: CommitmentScheme> {
 
 /// Runs `inputs` through the key's program and proves the run in segments
 /// of at most 2^`log_steps` steps (one segment if it fits).
-pub fn prove_segments<P: CommitmentScheme>(
-    pk: &ProverKey<P>,
+pub fn prove_segments(
+    pk: &ProverKey<HyperKzg>,
     inputs: &[u8],
     log_steps: u32,
     options: &ProveOptions,
-) -> Result<SegmentedOutput<P>, ZkvmError> {
+) -> Result<SegmentedOutput<HyperKzg>, ZkvmError> {
     let plan = SegmentPlan::new(
         &pk.vk.memory,
         &pk.program,
@@ -260,12 +260,12 @@ pub fn prove_segments<P: CommitmentScheme>(
 
 /// Proves the run `plan` describes (of the key's program on `inputs`),
 /// one segment at a time as a second pass over the run hands them out.
-pub fn prove_planned<P: CommitmentScheme>(
-    pk: &ProverKey<P>,
+pub fn prove_planned(
+    pk: &ProverKey<HyperKzg>,
     plan: &SegmentPlan,
     inputs: &[u8],
     options: &ProveOptions,
-) -> Result<SegmentedOutput<P>, ZkvmError> {
+) -> Result<SegmentedOutput<HyperKzg>, ZkvmError> {
     let needed = plan.shape()?;
     if !pk.max_shape.covers(&needed) {
         return Err(ZkvmError::KeyTooSmall {
@@ -297,12 +297,12 @@ pub fn prove_planned<P: CommitmentScheme>(
 }
 
 /// Proves one segment of the run `plan` describes.
-pub fn prove_segment<P: CommitmentScheme>(
-    pk: &ProverKey<P>,
+pub fn prove_segment(
+    pk: &ProverKey<HyperKzg>,
     plan: &SegmentPlan,
     segment: &RunSegment,
     options: &ProveOptions,
-) -> Result<(Proof<P>, Phases), ZkvmError> {
+) -> Result<(Proof<HyperKzg>, Phases), ZkvmError> {
     prove_segment_with(pk, plan, segment, options, &())
 }
 
@@ -359,10 +359,10 @@ pub(crate) fn memory_state(s: &MachineState) -> MemoryState<'_> {
 /// key's program on `io.inputs` that ends with `io.outputs` and
 /// `io.panicked`: each segment's proof and every link between consecutive
 /// segments (see the module documentation).
-pub fn verify_segments<P: CommitmentScheme>(
-    vk: &VerifierKey<P>,
+pub fn verify_segments(
+    vk: &VerifierKey<HyperKzg>,
     io: &ProgramIO,
-    proofs: &[Proof<P>],
+    proofs: &[Proof<HyperKzg>],
 ) -> Result<(), VerifyError> {
     if proofs.is_empty() {
         return Err(VerifyError::Shape {

@@ -250,7 +250,7 @@ fn shape_fields_are_checked_first() {
 fn changed_transcript_items_are_rejected() {
     let ((pk, _), _) = fixture();
     let out = honest();
-    let mut vk = super::keys::verifier_key::<HyperKzg>(
+    let mut vk = super::keys::verifier_key(
         &pk.program,
         &crate::pcs::Srs::insecure_dev_setup(0, super::DEV_SRS_SEED),
     )

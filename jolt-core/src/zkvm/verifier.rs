@@ -8,7 +8,7 @@
 use crate::error::{check_shape, VerifyError};
 use crate::lasso;
 use crate::memory;
-use crate::pcs::{CommitmentScheme, VerifierOpening};
+use crate::pcs::{CommitmentScheme, HyperKzg, VerifierOpening};
 use crate::r1cs::spartan;
 use crate::trace_length::TraceLength;
 use crate::tracer::ProgramIO;
@@ -27,10 +27,10 @@ const PROTOCOL: &str = "zkvm";
 /// Accepts only if `proof` shows that the key's program, run on
 /// `io.inputs`, ends with `io.outputs` and `io.panicked`: a proof of the
 /// whole run (segment 0 of 1).
-pub fn verify<P: CommitmentScheme>(
-    vk: &VerifierKey<P>,
+pub fn verify(
+    vk: &VerifierKey<HyperKzg>,
     io: &ProgramIO,
-    proof: &Proof<P>,
+    proof: &Proof<HyperKzg>,
 ) -> Result<(), VerifyError> {
     let s = &proof.segment;
     if s.index != 0 || !s.last {
@@ -49,10 +49,10 @@ pub fn verify<P: CommitmentScheme>(
 /// memory (with the outputs, the panic flag and termination for the last
 /// segment; with termination 0 otherwise). The links between segments are
 /// the caller's ([`super::segments::verify_segments`]).
-pub fn verify_segment<P: CommitmentScheme>(
-    vk: &VerifierKey<P>,
+pub fn verify_segment(
+    vk: &VerifierKey<HyperKzg>,
     io: &ProgramIO,
-    proof: &Proof<P>,
+    proof: &Proof<HyperKzg>,
 ) -> Result<(), VerifyError> {
     // Shape first: nothing below is sized by the proof before these pass.
     let trace_length = TraceLength::from_proof(PROTOCOL, proof.trace_length)?;
@@ -119,7 +119,7 @@ pub fn verify_segment<P: CommitmentScheme>(
         &space,
         segment,
     );
-    absorb_commitments::<P>(&mut transcript, &proof.commitments);
+    absorb_commitments::<HyperKzg>(&mut transcript, &proof.commitments);
     let memory = memory::verify(
         &vk.memory,
         &space,
@@ -161,7 +161,7 @@ pub fn verify_segment<P: CommitmentScheme>(
             eval,
         });
     }
-    P::verify_openings(&vk.pcs, &openings, &proof.openings, &mut transcript).map_err(|e| {
+    HyperKzg::verify_openings(&vk.pcs, &openings, &proof.openings, &mut transcript).map_err(|e| {
         VerifyError::Opening {
             reason: e.to_string(),
         }

@@ -176,7 +176,7 @@ impl Keys {
         srs: impl AsRef<Path>,
     ) -> Result<Self, HostError> {
         let path = srs.as_ref().to_path_buf();
-        let vk = zkvm::verifier_key::<HyperKzg>(program, &open_srs(&path, 0)?)?;
+        let vk = zkvm::verifier_key(program, &open_srs(&path, 0)?)?;
         Ok(Keys {
             program: program.clone(),
             vk,
@@ -255,7 +255,7 @@ impl Keys {
             None => zkvm::dev_preprocess(&self.program, max_shape)?.0,
             Some(path) => {
                 let srs = open_srs(path, zkvm::srs_num_vars(&self.program, max_shape))?;
-                zkvm::preprocess::<HyperKzg>(&self.program, &srs, max_shape)?.0
+                zkvm::preprocess(&self.program, &srs, max_shape)?.0
             }
         })
     }
