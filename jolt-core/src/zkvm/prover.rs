@@ -267,7 +267,8 @@ pub(crate) fn prove_witness<P: CommitmentScheme, H: WitnessHook<P::Field>>(
         .flatten()
         .collect();
     let openings: Vec<ProverOpening<'_, P>> = claims_to_open(&layout, &claims, &piece_evals)
-        // The prover's piece values are its columns' own.
+        // Lasso's final-count claims are evaluations of the very columns
+        // the pieces were cut from, so the pieces sum to them.
         .expect("the pieces of a column sum to its value")
         .into_iter()
         .map(|(target, point, eval)| {
