@@ -214,6 +214,14 @@ pub enum OpeningTarget {
     Init,
 }
 
+/// A claim as the opening checks it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClaimToOpen<'c, F> {
+    pub target: OpeningTarget,
+    pub point: &'c [F],
+    pub value: F,
+}
+
 /// The claims of [`collect_claims`] as the opening checks them: a claim
 /// on a column committed in pieces becomes one claim per piece, at the
 /// point's low coordinates, with values taken from `piece_evals` in claim
@@ -223,7 +231,7 @@ pub fn claims_to_open<'c, F: JoltField>(
     layout: &CommitmentLayout,
     claims: &'c [(ClaimTarget, OpeningClaim<WitnessColumn, F>)],
     piece_evals: &[F],
-) -> Result<Vec<(OpeningTarget, &'c [F], F)>, VerifyError> {
+) -> Result<Vec<ClaimToOpen<'c, F>>, VerifyError> {
     let split = claims
         .iter()
         .filter(|(t, _)| matches!(*t, ClaimTarget::Column(i) if layout.is_split(i)))
@@ -238,7 +246,11 @@ pub fn claims_to_open<'c, F: JoltField>(
     let mut out = Vec::with_capacity(claims.len() + split * layout.pieces);
     for (target, claim) in claims {
         match *target {
-            ClaimTarget::Init => out.push((OpeningTarget::Init, &claim.point[..], claim.value)),
+            ClaimTarget::Init => out.push(ClaimToOpen {
+                target: OpeningTarget::Init,
+                point: &claim.point,
+                value: claim.value,
+            }),
             ClaimTarget::Column(i) if layout.is_split(i) => {
                 // Counted above: one chunk per split claim.
                 let v = evals.next().expect("a chunk per split claim");
@@ -251,12 +263,19 @@ pub fn claims_to_open<'c, F: JoltField>(
                     layout
                         .commitments_of(i)
                         .zip(v)
-                        .map(|(k, &v)| (OpeningTarget::Commitment(k), low, v)),
+                        .map(|(k, &value)| ClaimToOpen {
+                            target: OpeningTarget::Commitment(k),
+                            point: low,
+                            value,
+                        }),
                 );
             }
             ClaimTarget::Column(i) => {
-                let k = layout.commitments_of(i).start;
-                out.push((OpeningTarget::Commitment(k), &claim.point[..], claim.value));
+                out.push(ClaimToOpen {
+                    target: OpeningTarget::Commitment(layout.commitments_of(i).start),
+                    point: &claim.point,
+                    value: claim.value,
+                });
             }
         }
     }

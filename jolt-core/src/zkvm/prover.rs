@@ -271,8 +271,8 @@ pub(crate) fn prove_witness<P: CommitmentScheme, H: WitnessHook<P::Field>>(
         // the pieces were cut from, so the pieces sum to them.
         .expect("the pieces of a column sum to its value")
         .into_iter()
-        .map(|(target, point, eval)| {
-            let (poly, commitment) = match target {
+        .map(|claim| {
+            let (poly, commitment) = match claim.target {
                 OpeningTarget::Commitment(k) => (committed[k], &commitments[k]),
                 // Claimed only when the statement holds the commitment.
                 OpeningTarget::Init => (init_column, statement.init.as_ref().expect("committed")),
@@ -280,8 +280,8 @@ pub(crate) fn prove_witness<P: CommitmentScheme, H: WitnessHook<P::Field>>(
             ProverOpening {
                 poly,
                 commitment,
-                point,
-                eval,
+                point: claim.point,
+                eval: claim.value,
             }
         })
         .collect();

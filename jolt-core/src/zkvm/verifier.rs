@@ -144,8 +144,8 @@ pub fn verify_segment(
         },
     )?;
     let mut openings = Vec::with_capacity(claims.len());
-    for (target, point, eval) in claims_to_open(&layout, &claims, &proof.piece_evals)? {
-        let commitment = match target {
+    for claim in claims_to_open(&layout, &claims, &proof.piece_evals)? {
+        let commitment = match claim.target {
             // Counted against the layout above.
             OpeningTarget::Commitment(k) => &proof.commitments[k],
             // Memory checking claims InitValue only for a later segment,
@@ -157,8 +157,8 @@ pub fn verify_segment(
         };
         openings.push(VerifierOpening {
             commitment,
-            point,
-            eval,
+            point: claim.point,
+            eval: claim.value,
         });
     }
     HyperKzg::verify_openings(&vk.pcs, &openings, &proof.openings, &mut transcript).map_err(|e| {
