@@ -67,7 +67,15 @@ pub fn check_piece_evals<'p, F: JoltField>(
         expected: piece_vars,
         got: point.len(),
     })?;
-    check_len("piece evaluations", 1 << top_vars, evals.len())?;
+    let pieces = u32::try_from(top_vars)
+        .ok()
+        .and_then(|k| 1usize.checked_shl(k))
+        .ok_or(PcsError::Shape {
+            what: "point coordinates (at most a piece's variables plus 63)",
+            expected: piece_vars + usize::BITS as usize - 1,
+            got: point.len(),
+        })?;
+    check_len("piece evaluations", pieces, evals.len())?;
     let (top, low) = point.split_at(top_vars);
     let eq_top = EqPolynomial::new(top.to_vec()).evals();
     let sum: F = eq_top.iter().zip(evals).map(|(e, v)| *e * v).sum();
@@ -163,6 +171,11 @@ mod tests {
         ));
         assert!(matches!(
             check_piece_evals(&point[..2], value, &evals, 3),
+            Err(PcsError::Shape { .. })
+        ));
+        let long = vec![Fr::from(1u64); 3 + 64];
+        assert!(matches!(
+            check_piece_evals(&long, value, &evals, 3),
             Err(PcsError::Shape { .. })
         ));
     }

@@ -319,6 +319,54 @@ fn final_counts_are_committed_in_pieces_and_every_piece_is_checked() {
     assert!(verify(vk, &out.io, &proof).is_err());
 }
 
+/// The zkVM's side of the pieces: `claims_to_open` hands a claim on a
+/// split final count on as one claim per piece commitment, at the point's
+/// low coordinates, only if the piece values sum to it. (Without that
+/// check, committed counts other than those Lasso's claim is about would
+/// pass: each piece's own value opens correctly.)
+#[test]
+fn piece_values_must_sum_to_the_claim_they_replace() {
+    use super::protocol::{claims_to_open, ClaimTarget, OpeningTarget};
+    use crate::lasso::LassoColumn;
+    use crate::opening::OpeningClaim;
+    use crate::poly::EqPolynomial;
+    use ark_ff::UniformRand;
+    use rand_chacha::rand_core::SeedableRng;
+    let ((_, vk), _) = fixture();
+    let layout = vk.registry.commitment_layout(10);
+    assert_eq!(layout.pieces, 64);
+    let column = WitnessColumn::Lasso(LassoColumn::FinalCount(1));
+    let i = vk.registry.position(column).unwrap();
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(5);
+    let point: Vec<Fr> = (0..16).map(|_| Fr::rand(&mut rng)).collect();
+    let evals: Vec<Fr> = (0..64).map(|_| Fr::rand(&mut rng)).collect();
+    let eq_top = EqPolynomial::new(point[..6].to_vec()).evals();
+    let value: Fr = eq_top.iter().zip(&evals).map(|(e, v)| *e * v).sum();
+    let claims = |value| {
+        vec![(
+            ClaimTarget::Column(i),
+            OpeningClaim::new(column, point.clone(), value),
+        )]
+    };
+    let honest = claims(value);
+    let open = claims_to_open(&layout, &honest, &evals).unwrap();
+    assert_eq!(open.len(), 64);
+    for (claim, (k, v)) in open.iter().zip(layout.commitments_of(i).zip(&evals)) {
+        assert_eq!(claim.target, OpeningTarget::Commitment(k));
+        assert_eq!(claim.point, &point[6..]);
+        assert_eq!(claim.value, *v);
+    }
+    let wrong = claims(value + Fr::one());
+    assert!(matches!(
+        claims_to_open(&layout, &wrong, &evals),
+        Err(VerifyError::Opening { .. })
+    ));
+    assert!(matches!(
+        claims_to_open(&layout, &honest, &evals[1..]),
+        Err(VerifyError::Shape { .. })
+    ));
+}
+
 /// Any single flipped bit of the proof file is rejected: by decoding or by
 /// the verifier (a sweep over every 29th byte and every bit of the header).
 #[test]
