@@ -61,6 +61,14 @@ pub enum VerifyError {
         protocol: &'static str,
         memory: &'static str,
     },
+    /// A read-only memory's fraction sums differ: Σ 1/h(read) ≠
+    /// Σ m(a)/h(cell a), so some read is not a cell's tuple, or the
+    /// multiplicities do not count the reads.
+    #[error("{protocol}: {memory}: the reads' fraction sum differs from the table's (a read returned a tuple the table does not hold)")]
+    LookupMismatch {
+        protocol: &'static str,
+        memory: &'static str,
+    },
     /// A segment's statement does not fit the run: its place, its entry
     /// or exit pc, its step range, or its link to the previous segment.
     #[error("segment {index}: {what}")]

@@ -3,33 +3,35 @@
 //!
 //! **Memories per chunk.** All memories of chunk i are read at dim_i in
 //! every step, so chunk i is checked as one read-only memory whose cell a
-//! holds the tuple T⃗_i(a) = (T_m(a))_{m of chunk i}, with one read count
-//! per step and one final count per cell, under the shared fingerprint
-//! ([`crate::subprotocols::multiset`]) of (address, values, count):
+//! holds the tuple T⃗_i(a) = (T_m(a))_{m of chunk i}, under the shared
+//! fingerprint ([`crate::subprotocols::multiset`]) of (address, values):
 //!
-//!   h(a, v⃗, c) = a + Σ_j γ^j·v_j + γ^(k+1)·c − τ    (k memories in the chunk).
+//!   h(a, v⃗) = a + Σ_j γ^j·v_j − τ    (k memories in the chunk).
 //!
-//! Per chunk, the multisets
-//!   Init   = {(a, T⃗(a), 0)}                       a ∈ [0, M)
-//!   Reads  = {(dim[t], E⃗[t], read_cts[t])}        t ∈ [0, T)
-//!   Writes = {(dim[t], E⃗[t], read_cts[t] + 1)}    t ∈ [0, T)
-//!   Final  = {(a, T⃗(a), final_cts[a])}            a ∈ [0, M)
-//! satisfy Init ∪ Writes = Reads ∪ Final iff (with high probability over
-//! γ, τ) every read returned the table's tuple at its address, which lies
-//! in [0, M).
+//! **logUp.** Per chunk, with final_cts_i[a] the number of steps that read
+//! cell a (its multiplicity),
+//!   Σ_t 1/h(dim[t], E⃗[t]) = Σ_a final_cts_i[a]/h(a, T⃗(a))
+//! holds as rational functions in τ iff every read's tuple is a cell's
+//! tuple counted as often as it is read (T < p, so counts do not wrap):
+//! each read returned the table's tuple at its address, which lies in
+//! [0, M). For γ, τ drawn after the columns are committed, the two sums
+//! are equal only then, except with probability about T·(k + 1)/|F|. The
+//! two sums are proven as fractions by the layered circuit
+//! ([`crate::subprotocols::grand_product`]), the reads' numerators all 1;
+//! no per-step read count is committed.
 //!
 //! h is affine in its arguments, so a leaf polynomial's value at a point
-//! is h of the columns' values there. At the read/write leaf point r_a the
-//! prover claims E_m(r_a) and read_cts_i(r_a); dim_i(r_a) is
-//! 2^b·E_LEFT_ID,i(r_a) + E_RIGHT_ID,i(r_a) (the chunk index is the
-//! concatenation of its two operand reads, so it is never committed). At
-//! the init/final point r_b it claims final_cts_i(r_b), and the verifier evaluates the
-//! identity polynomial and every subtable's MLE at r_b itself. Those claims
-//! are handed on as opening claims.
+//! is h of the columns' values there. At the reads' leaf point r_a the
+//! prover claims E_m(r_a); dim_i(r_a) is 2^b·E_LEFT_ID,i(r_a) +
+//! E_RIGHT_ID,i(r_a) (the chunk index is the concatenation of its two
+//! operand reads, so it is never committed). At the cells' point r_b the
+//! verifier evaluates the identity polynomial and every subtable's MLE
+//! itself, and the table's numerator claim is final_cts_i(r_b). Those
+//! claims are handed on as opening claims.
 //!
-//! Transcript, in order: `lasso gamma`, `lasso tau`, the grand products
+//! Transcript, in order: `lasso gamma`, `lasso tau`, the fraction sums
 //! (batched by length as the multiset core does), `lasso read value
-//! evals`, `lasso read count evals`, `lasso final count evals`.
+//! evals`.
 
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use instructions::subtables::SubtableId;
@@ -43,11 +45,11 @@ use crate::codec::ProofVec;
 use crate::error::{check_shape, VerifyError};
 use crate::field::JoltField;
 use crate::opening::OpeningClaim;
-use crate::pcs::Column;
 use crate::poly::{EqPolynomial, IdentityPolynomial, PAR_THRESHOLD};
 use crate::subprotocols::multiset::{
-    prove_memories, verify_memories, Fingerprint, MemoryShape, Multisets,
+    prove_memories, verify_memories, Fingerprint, LookupLeaves, LookupShape, Lookups,
 };
+use crate::subprotocols::multiset::FractionClaim;
 use crate::subprotocols::GrandProductProof;
 use crate::trace_length::TraceLength;
 use crate::transcript::Transcript;
@@ -55,15 +57,11 @@ use crate::transcript::Transcript;
 /// The memory-checking part of a Lasso proof.
 #[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct MemoryCheckingProof<F: JoltField> {
-    /// Every chunk's four multisets, batched by length (T, M; one batch
-    /// when T = M).
+    /// Every chunk's two fraction sums, batched by length (T, M; one
+    /// batch when T = M).
     pub products: ProofVec<GrandProductProof<F>>,
-    /// E_m at the read/write leaf point, per memory.
+    /// E_m at the reads' leaf point, per memory.
     pub read_value_evals: ProofVec<F>,
-    /// read_cts_i at the read/write leaf point, per chunk.
-    pub read_cts_evals: ProofVec<F>,
-    /// final_cts_i at the init/final leaf point, per chunk.
-    pub final_cts_evals: ProofVec<F>,
 }
 
 fn draw_fingerprints<F: JoltField>(
@@ -91,36 +89,34 @@ const CHUNK_NAMES: [&str; 8] = [
     "subtables of chunk 7",
 ];
 
-fn shapes(layout: &LassoLayout, trace_length: TraceLength) -> Vec<MemoryShape> {
+fn shapes(layout: &LassoLayout, trace_length: TraceLength) -> Vec<LookupShape> {
     (0..layout.num_chunks())
-        .map(|i| MemoryShape {
+        .map(|i| LookupShape {
             name: CHUNK_NAMES
                 .get(i)
                 .copied()
                 .unwrap_or("subtables of a chunk"),
             log_cells: layout.log_m(),
-            log_ops: trace_length.log_t(),
+            log_reads: trace_length.log_t(),
         })
         .collect()
 }
 
 fn absorb_evals<F: JoltField>(transcript: &mut Transcript, proof: &MemoryCheckingProof<F>) {
     transcript.append_scalars(b"lasso read value evals", &proof.read_value_evals);
-    transcript.append_scalars(b"lasso read count evals", &proof.read_cts_evals);
-    transcript.append_scalars(b"lasso final count evals", &proof.final_cts_evals);
 }
 
 /// Proves the subtable reads of `witness`; returns the proof and the
-/// opening claims (read values and read counts at r_a; final counts
-/// at r_b). [`super::prove`] calls it after the primary sumcheck; it is
-/// public for benchmarks of this part alone.
+/// opening claims (read values at r_a; multiplicities at r_b).
+/// [`super::prove`] calls it after the primary sumcheck; it is public for
+/// benchmarks of this part alone.
 pub fn prove<F: JoltField>(
     witness: &LassoWitness,
     transcript: &mut Transcript,
 ) -> (MemoryCheckingProof<F>, Vec<OpeningClaim<LassoColumn, F>>) {
     let layout = &witness.layout;
     let fingerprints = draw_fingerprints::<F>(layout, transcript);
-    let memories: Vec<Multisets<Vec<F>>> = (0..layout.num_chunks())
+    let lookups: Vec<LookupLeaves<F>> = (0..layout.num_chunks())
         .into_par_iter()
         .map(|i| {
             let fp = &fingerprints[i];
@@ -128,67 +124,46 @@ pub fn prove<F: JoltField>(
                 .iter()
                 .map(|&m| &witness.read_values[m])
                 .collect();
-            let reads = read_leaves(fp, &witness.dims[i], &values, &witness.read_cts[i]);
-            let writes: Vec<F> = reads.par_iter().map(|h| *h + fp.time_coeff()).collect();
             let tables: Vec<&SmallColumn> = layout.chunk_memories[i]
                 .iter()
                 .map(|&m| witness.table(m))
                 .collect();
-            let init = init_leaves(fp, &tables, layout.params.subtable_size());
-            let finals: Vec<F> = init
-                .par_iter()
-                .zip(&witness.final_cts[i])
-                .map(|(h, c)| *h + fp.time_coeff().mul_u64(*c as u64))
-                .collect();
-            Multisets {
-                init,
-                reads,
-                writes,
-                finals,
+            LookupLeaves {
+                reads: read_leaves(fp, &witness.dims[i], &values),
+                table: init_leaves(fp, &tables, layout.params.subtable_size()),
+                multiplicities: witness.final_cts[i]
+                    .par_iter()
+                    .map(|&c| F::from_u64(c as u64))
+                    .collect(),
             }
         })
         .collect();
-    let (products, claims) = prove_memories(memories, transcript);
+    let (products, _, claims) = prove_memories(Vec::new(), lookups, transcript);
 
     // Every chunk's reads share one point, and every chunk's cells another.
-    let (r_a, r_b) = (claims[0].reads.point.clone(), claims[0].init.point.clone());
+    let (r_a, r_b) = (claims[0].reads.point.clone(), claims[0].table.point.clone());
     let eq_a = EqPolynomial::new(r_a.clone()).evals();
-    let eval = |column: Column<'_, F>| column.evaluate_with_eq(&eq_a);
     let read_value_evals: Vec<F> = witness
         .read_values
         .par_iter()
-        .map(|e| eval(e.as_column()))
-        .collect();
-    let read_cts_evals: Vec<F> = witness
-        .read_cts
-        .iter()
-        .map(|c| eval(Column::U32(c)))
+        .map(|e| e.as_column().evaluate_with_eq(&eq_a))
         .collect();
     drop(eq_a);
-    let eq_b = EqPolynomial::new(r_b.clone()).evals();
-    let final_cts_evals: Vec<F> = witness
-        .final_cts
-        .iter()
-        .map(|c| Column::U32(c).evaluate_with_eq(&eq_b))
-        .collect();
 
     let proof = MemoryCheckingProof {
         products: products.into(),
         read_value_evals: read_value_evals.into(),
-        read_cts_evals: read_cts_evals.into(),
-        final_cts_evals: final_cts_evals.into(),
     };
     absorb_evals(transcript, &proof);
-    let claims = opening_claims(&proof, &r_a, &r_b);
+    let claims = opening_claims(&proof, &claims, &r_a, &r_b);
     (proof, claims)
 }
 
-/// h(dim[t], E⃗[t], read_cts[t]) for every step, from the small values.
+/// h(dim[t], E⃗[t]) for every step, from the small values.
 fn read_leaves<F: JoltField>(
     fp: &Fingerprint<F>,
     dim: &[u16],
     values: &[&SmallColumn],
-    read_cts: &[u32],
 ) -> Vec<F> {
     let scaled: Vec<Scaled<'_, F>> = values
         .iter()
@@ -203,8 +178,7 @@ fn read_leaves<F: JoltField>(
             let start = c * PAR_THRESHOLD;
             for (j, h) in out.iter_mut().enumerate() {
                 let t = start + j;
-                *h = F::from_u64(dim[t] as u64) + fp.time_coeff().mul_u64(read_cts[t] as u64)
-                    - fp.tau();
+                *h = F::from_u64(dim[t] as u64) - fp.tau();
             }
             // One column at a time over the block, which stays in cache.
             scaled.iter().for_each(|s| s.add_to(out, start));
@@ -212,7 +186,7 @@ fn read_leaves<F: JoltField>(
     leaves
 }
 
-/// h(a, T⃗(a), 0) for every cell a.
+/// h(a, T⃗(a)) for every cell a.
 fn init_leaves<F: JoltField>(fp: &Fingerprint<F>, tables: &[&SmallColumn], m: usize) -> Vec<F> {
     let scaled: Vec<Scaled<'_, F>> = tables
         .iter()
@@ -278,36 +252,23 @@ impl<'a, F: JoltField> Scaled<'a, F> {
     }
 }
 
-/// Claims in a fixed order: read values and read counts at r_a; final
-/// counts at r_b.
+/// Claims in a fixed order: read values at r_a; multiplicities (the
+/// tables' numerator claims) at r_b.
 fn opening_claims<F: JoltField>(
     proof: &MemoryCheckingProof<F>,
+    lookups: &[Lookups<FractionClaim<F>>],
     r_a: &[F],
     r_b: &[F],
 ) -> Vec<OpeningClaim<LassoColumn, F>> {
-    let at_a = |column, value: &F| OpeningClaim::new(column, r_a.to_vec(), *value);
-    let mut claims = Vec::new();
-    claims.extend(
-        proof
-            .read_value_evals
-            .iter()
-            .enumerate()
-            .map(|(m, v)| at_a(LassoColumn::ReadValue(m), v)),
-    );
-    claims.extend(
-        proof
-            .read_cts_evals
-            .iter()
-            .enumerate()
-            .map(|(i, v)| at_a(LassoColumn::ReadCount(i), v)),
-    );
-    claims.extend(
-        proof
-            .final_cts_evals
-            .iter()
-            .enumerate()
-            .map(|(i, v)| OpeningClaim::new(LassoColumn::FinalCount(i), r_b.to_vec(), *v)),
-    );
+    let mut claims: Vec<_> = proof
+        .read_value_evals
+        .iter()
+        .enumerate()
+        .map(|(m, v)| OpeningClaim::new(LassoColumn::ReadValue(m), r_a.to_vec(), *v))
+        .collect();
+    claims.extend(lookups.iter().enumerate().map(|(i, l)| {
+        OpeningClaim::new(LassoColumn::FinalCount(i), r_b.to_vec(), l.table.numerator_eval)
+    }));
     claims
 }
 
@@ -316,24 +277,11 @@ pub(super) fn check_proof_shape<F: JoltField>(
     layout: &LassoLayout,
     proof: &MemoryCheckingProof<F>,
 ) -> Result<(), VerifyError> {
-    let c = layout.num_chunks();
     check_shape(
         PROTOCOL,
         "read value evaluations (memory checking)",
         layout.memories.len(),
         proof.read_value_evals.len(),
-    )?;
-    check_shape(
-        PROTOCOL,
-        "read count evaluations",
-        c,
-        proof.read_cts_evals.len(),
-    )?;
-    check_shape(
-        PROTOCOL,
-        "final count evaluations",
-        c,
-        proof.final_cts_evals.len(),
     )
 }
 
@@ -346,15 +294,16 @@ pub(super) fn verify<F: JoltField>(
     transcript: &mut Transcript,
 ) -> Result<Vec<OpeningClaim<LassoColumn, F>>, VerifyError> {
     let fingerprints = draw_fingerprints::<F>(layout, transcript);
-    let claims = verify_memories(
+    let (_, claims) = verify_memories(
         PROTOCOL,
         &proof.products,
+        &[],
         &shapes(layout, trace_length),
         transcript,
     )?;
     // Every chunk's reads share one point, and every chunk's cells another
     // (vectors of one length are one batch).
-    let (r_a, r_b) = (&claims[0].reads.point, &claims[0].init.point);
+    let (r_a, r_b) = (&claims[0].reads.point, &claims[0].table.point);
 
     // The verifier's own evaluations at r_b: a(r_b) and every subtable's MLE.
     let address = IdentityPolynomial::new(layout.log_m()).evaluate(r_b);
@@ -376,18 +325,14 @@ pub(super) fn verify<F: JoltField>(
             .collect();
         // The chunk index is not committed: its operand reads give it.
         let dim = layout.dim_from_operands(i, &proof.read_value_evals);
-        let read = fp.hash(dim, &read_values, proof.read_cts_evals[i]);
-        let init = fp.hash(address, &entries, F::zero());
         chunk.check_leaves(
             PROTOCOL,
-            Multisets {
-                init,
-                reads: read,
-                writes: read + fp.time_coeff(),
-                finals: init + fp.time_coeff() * proof.final_cts_evals[i],
+            Lookups {
+                reads: fp.hash(dim, &read_values, F::zero()),
+                table: fp.hash(address, &entries, F::zero()),
             },
         )?;
     }
     absorb_evals(transcript, proof);
-    Ok(opening_claims(proof, r_a, r_b))
+    Ok(opening_claims(proof, &claims, r_a, r_b))
 }

@@ -57,10 +57,8 @@ pub enum LassoColumn {
     /// E_m: the value memory m (index into [`LassoLayout::memories`]) returns
     /// per step (bits, u8, u16 or u32 by [`entry_bits`]).
     ReadValue(usize),
-    /// read_cts_i: chunk i's read count per step (u32).
-    ReadCount(usize),
-    /// final_cts_i: chunk i's read count per cell after the last step (u32,
-    /// M entries).
+    /// final_cts_i: how often each cell of chunk i is read over the run
+    /// (u32, M entries): the multiplicities of its logUp check.
     FinalCount(usize),
     /// flag_f: the step's lookup is `LookupKind::ALL[f]` (bits).
     Flag(usize),

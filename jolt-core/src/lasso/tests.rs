@@ -174,9 +174,9 @@ fn witness_columns_match_the_rows() {
     for i in 0..params.chunks {
         assert_eq!(w.final_cts[i].len(), m);
         assert_eq!(w.final_cts[i].iter().sum::<u32>() as usize, rows.len());
-        for t in 0..rows.len() {
-            let earlier = (0..t).filter(|&s| w.dims[i][s] == w.dims[i][t]).count();
-            assert_eq!(w.read_cts[i][t] as usize, earlier);
+        for (a, &count) in w.final_cts[i].iter().enumerate() {
+            let reads = w.dims[i].iter().filter(|&&d| d as usize == a).count();
+            assert_eq!(count as usize, reads);
         }
     }
     // Columns: every one listed once, at length T (M for final counts).
@@ -184,7 +184,7 @@ fn witness_columns_match_the_rows() {
     let layout = &w.layout;
     assert_eq!(
         columns.len(),
-        2 * params.chunks + layout.memories.len() + layout.kinds.len() + 1
+        params.chunks + layout.memories.len() + layout.kinds.len() + 1
     );
     for (column, values) in &columns {
         let expected = match column {
@@ -393,16 +393,14 @@ fn row_of(w: &LassoWitness, kind: LookupKind) -> usize {
     w.flags[k].iter().position(|&f| f).unwrap()
 }
 
-/// Recomputes read and final counts from the (tampered) dims, as a prover
+/// Recomputes the final counts from the (tampered) dims, as a prover
 /// trying to keep the counts consistent would.
 fn recount(w: &mut LassoWitness) {
     let m = w.layout.params.subtable_size();
     for i in 0..w.layout.num_chunks() {
         let mut fin = vec![0u32; m];
         for t in 0..w.trace_length().t() {
-            let d = w.dims[i][t] as usize;
-            w.read_cts[i][t] = fin[d];
-            fin[d] += 1;
+            fin[w.dims[i][t] as usize] += 1;
         }
         w.final_cts[i] = fin;
     }
@@ -501,19 +499,22 @@ fn rejects_changed_counts() {
     let base = tamper_base();
     for chunk in 0..base.layout.num_chunks() {
         let mut w = base.clone();
-        w.read_cts[chunk][5] += 1;
-        assert!(!accepts(&w), "read count, chunk {chunk}");
-        let mut w = base.clone();
-        w.read_cts[chunk][5] = w.read_cts[chunk][5].wrapping_sub(1);
-        assert!(!accepts(&w), "read count down, chunk {chunk}");
-        let mut w = base.clone();
         let a = w.dims[chunk][5] as usize;
         w.final_cts[chunk][a] += 1;
         assert!(!accepts(&w), "final count, chunk {chunk}");
         let mut w = base.clone();
+        w.final_cts[chunk][a] -= 1;
+        assert!(!accepts(&w), "final count down, chunk {chunk}");
+        let mut w = base.clone();
         let m = w.final_cts[chunk].len();
         w.final_cts[chunk][(a + 1) % m] += 1;
         assert!(!accepts(&w), "final count of another cell, chunk {chunk}");
+        // The total kept: one read moved to a cell nobody read.
+        let mut w = base.clone();
+        let unread = (0..m).find(|&b| w.final_cts[chunk][b] == 0).unwrap();
+        w.final_cts[chunk][a] -= 1;
+        w.final_cts[chunk][unread] += 1;
+        assert!(!accepts(&w), "a count moved to another cell, chunk {chunk}");
     }
 }
 
@@ -566,16 +567,6 @@ fn tamper_sites(proof: &LassoProof<Fr>) -> Vec<(String, Edit)> {
             Box::new(move |p| p.memory.read_value_evals[m] += one),
         ));
     }
-    for i in 0..proof.memory.read_cts_evals.len() {
-        sites.push((
-            format!("read count eval {i}"),
-            Box::new(move |p| p.memory.read_cts_evals[i] += one),
-        ));
-        sites.push((
-            format!("final count eval {i}"),
-            Box::new(move |p| p.memory.final_cts_evals[i] += one),
-        ));
-    }
     type Gp = fn(&mut LassoProof<Fr>) -> &mut crate::subprotocols::GrandProductProof<Fr>;
     let gps: [(&str, Gp); 2] = [
         ("first batch", |p| &mut p.memory.products[0]),
@@ -589,6 +580,14 @@ fn tamper_sites(proof: &LassoProof<Fr>) -> Vec<(String, Edit)> {
                 Box::new(move |p| gp(p).outputs[k] += one),
             ));
         }
+        // Every chunk's reads and table are fraction sums: their P.
+        assert_eq!(g.numerator_outputs.len(), g.outputs.len());
+        for k in 0..g.numerator_outputs.len() {
+            sites.push((
+                format!("{name} numerator output {k}"),
+                Box::new(move |p| gp(p).numerator_outputs[k] += one),
+            ));
+        }
         for layer in [0, 1, g.layers.len() - 1] {
             sites.push((
                 format!("{name} layer {layer} left"),
@@ -598,6 +597,17 @@ fn tamper_sites(proof: &LassoProof<Fr>) -> Vec<(String, Edit)> {
                 format!("{name} layer {layer} right"),
                 Box::new(move |p| *gp(p).layers[layer].right.last_mut().unwrap() += one),
             ));
+            // The last layer carries the table's multiplicities' halves.
+            if !g.layers[layer].left_num.is_empty() {
+                sites.push((
+                    format!("{name} layer {layer} left numerator"),
+                    Box::new(move |p| gp(p).layers[layer].left_num[0] += one),
+                ));
+                sites.push((
+                    format!("{name} layer {layer} right numerator"),
+                    Box::new(move |p| *gp(p).layers[layer].right_num.last_mut().unwrap() += one),
+                ));
+            }
             if layer > 0 {
                 sites.push((
                     format!("{name} layer {layer} sumcheck"),
@@ -647,12 +657,12 @@ fn rejects_misshapen_proofs_without_panicking() {
         }),
         Box::new(|p| p.read_value_evals.push(Fr::one())),
         Box::new(|p| {
-            p.memory.final_cts_evals.push(Fr::one());
+            p.memory.products[0].numerator_outputs.push(Fr::one());
         }),
         Box::new(|p| p.memory.read_value_evals.clear()),
-        Box::new(|p| p.memory.read_cts_evals.push(Fr::one())),
         Box::new(|p| {
-            p.memory.final_cts_evals.pop();
+            let last = p.memory.products.last_mut().unwrap();
+            last.layers.last_mut().unwrap().left_num.pop();
         }),
         Box::new(|p| {
             p.primary.round_polys.pop();

@@ -163,9 +163,6 @@ pub struct LassoWitness {
     pub(crate) dims: Vec<Vec<u16>>,
     /// E_m[t] = T_m(dim_chunk(m)[t]), per memory.
     pub(crate) read_values: Vec<SmallColumn>,
-    /// read_cts_i[t]: how often chunk i's memory was read at dim_i[t]
-    /// before step t.
-    pub(crate) read_cts: Vec<Vec<u32>>,
     /// final_cts_i[a]: how often chunk i's memory was read at a, over all
     /// steps (M entries).
     pub(crate) final_cts: Vec<Vec<u32>>,
@@ -247,10 +244,10 @@ impl LassoWitness {
                 )
             })
             .collect();
-        let (read_cts, final_cts): (Vec<Vec<u32>>, Vec<Vec<u32>>) = dims
+        let final_cts: Vec<Vec<u32>> = dims
             .par_iter()
             .map(|dim| counts(dim, p.subtable_size()))
-            .unzip();
+            .collect();
         let flags: Vec<Vec<bool>> = (0..layout.kinds.len())
             .into_par_iter()
             .map(|k| positions.iter().map(|&pos| pos == Some(k)).collect())
@@ -267,7 +264,6 @@ impl LassoWitness {
             layout,
             dims,
             read_values,
-            read_cts,
             final_cts,
             flags,
             outputs,
@@ -286,8 +282,6 @@ impl LassoWitness {
             && self.dims.iter().all(|d| d.len() == t)
             && self.read_values.len() == l.memories.len()
             && self.read_values.iter().all(|e| e.len() == t)
-            && self.read_cts.len() == c
-            && self.read_cts.iter().all(|r| r.len() == t)
             && self.final_cts.len() == c
             && self.final_cts.iter().all(|f| f.len() == m)
             && self.flags.len() == l.kinds.len()
@@ -313,7 +307,7 @@ impl LassoWitness {
     }
 
     /// Every committed column with its values at their narrowest width, in
-    /// a fixed order: read values, read counts, final counts, flags,
+    /// a fixed order: read values, final counts, flags,
     /// output. The operand reads, flags and output are shared with the
     /// R1CS; the chunk indices are not committed (the operand reads give
     /// them, see [`super::LassoLayout::operand_memories`]).
@@ -321,9 +315,6 @@ impl LassoWitness {
         let mut columns = Vec::new();
         for (m, e) in self.read_values.iter().enumerate() {
             columns.push((LassoColumn::ReadValue(m), e.as_column()));
-        }
-        for (i, c) in self.read_cts.iter().enumerate() {
-            columns.push((LassoColumn::ReadCount(i), Column::U32(c)));
         }
         for (i, c) in self.final_cts.iter().enumerate() {
             columns.push((LassoColumn::FinalCount(i), Column::U32(c)));
@@ -356,7 +347,6 @@ impl LassoWitness {
     pub fn column<F: JoltField>(&self, column: LassoColumn) -> Option<Column<'_, F>> {
         match column {
             LassoColumn::ReadValue(m) => self.read_values.get(m).map(|e| e.as_column()),
-            LassoColumn::ReadCount(i) => self.read_cts.get(i).map(|c| Column::U32(c)),
             LassoColumn::FinalCount(i) => self.final_cts.get(i).map(|c| Column::U32(c)),
             LassoColumn::Flag(index) => {
                 let k = self.layout.kind_indices.iter().position(|&x| x == index)?;
@@ -398,19 +388,13 @@ fn materialize(layout: &LassoLayout) -> BTreeMap<SubtableId, Vec<u32>> {
         .collect()
 }
 
-/// Read counts per step and final counts per address of one chunk memory.
-fn counts(dim: &[u16], m: usize) -> (Vec<u32>, Vec<u32>) {
+/// How often each of the m cells of one chunk memory is read.
+fn counts(dim: &[u16], m: usize) -> Vec<u32> {
     let mut final_cts = vec![0u32; m];
-    let read_cts = dim
-        .iter()
-        .map(|&d| {
-            let c = &mut final_cts[d as usize];
-            let before = *c;
-            *c += 1;
-            before
-        })
-        .collect();
-    (read_cts, final_cts)
+    for &d in dim {
+        final_cts[d as usize] += 1;
+    }
+    final_cts
 }
 
 /// What an output of 2^W or more (a checked lookup whose check failed)

@@ -1,6 +1,6 @@
 //! The bytecode as a read-only memory: every step reads the row of the
-//! instruction it executes, and offline memory checking with read counts
-//! proves each per-step tuple is a row of the preprocessed table.
+//! instruction it executes, and a logUp check proves each per-step tuple
+//! is a row of the preprocessed table.
 //!
 //! **Rows.** Row 0 is the padding row ([`BytecodeRow::noop`]); then, for
 //! every code segment in address order and every word that decodes to an
@@ -21,18 +21,22 @@
 //! when the instruction does not read them, rd is the sink register
 //! ([`SINK_REGISTER`]) when it writes x0 or nothing.
 //!
-//! **Memory checking.** Tuples (address, the 56 fields, count) with the
-//! shared fingerprint ([`crate::subprotocols::multiset`]), a + Σ_j γ^j·f_j
-//! \+ γ^57·count − τ. Read: (a, row, c) with c the read count; write:
-//! (a, row, c + 1); Init: (i, row_i, 0); Final: (i, row_i, final_count_i).
-//! Init ∪ Writes = Reads ∪ Final holds only if every read tuple is a row
-//! of the table. The verifier evaluates Init and the row part of Final
-//! itself from the table (O(K)).
+//! **Memory checking (logUp).** Tuples (address, the 56 fields) with the
+//! shared fingerprint ([`crate::subprotocols::multiset`]), h = a +
+//! Σ_j γ^j·f_j − τ, and final_count_i the number of steps that read row i:
+//!   Σ_t 1/h(read_t) = Σ_i final_count_i/h(i, row_i)
+//! holds (as rational functions in τ, T < p) only if every read tuple is
+//! a row of the table, so for τ drawn after the commitments only then,
+//! except with negligible probability. The two sums are fraction sums of
+//! the layered circuit, the reads' numerators all 1; no per-step read
+//! count is committed. The verifier evaluates the rows' fingerprints
+//! itself from the table (O(K)); the table's numerator claim is the
+//! opening claim on `FinalCount`.
 //!
 //! Transcript, in order: `bytecode statement` (log2 T, log2 K), `bytecode
-//! gamma`, `bytecode tau`, the grand products (init and final: K leaves;
-//! reads and writes: T leaves; batched by length as the multiset core
-//! does), `bytecode evals`.
+//! gamma`, `bytecode tau`, the fraction sums (the table: K leaves; the
+//! reads: T leaves; batched by length as the multiset core does),
+//! `bytecode evals`.
 
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use instructions::flags::{
@@ -51,8 +55,9 @@ use crate::opening::OpeningClaim;
 use crate::pcs::{Column, StepIndex, TableRead};
 use crate::poly::{EqPolynomial, IdentityPolynomial};
 use crate::subprotocols::multiset::{
-    build_leaves, prove_memories, verify_memories, Fingerprint, MemoryShape, Multisets,
+    build_leaves, prove_memories, verify_memories, Fingerprint, LookupLeaves, LookupShape, Lookups,
 };
+use crate::subprotocols::multiset::FractionClaim;
 use crate::subprotocols::GrandProductProof;
 use crate::trace_length::TraceLength;
 use crate::tracer::Program;
@@ -83,9 +88,8 @@ pub enum BytecodeColumn {
     CircuitFlag(CircuitFlag),
     /// The row's flag for `LookupKind::ALL[k]` (bits; committed by Lasso).
     LookupFlag(usize),
-    /// How many earlier steps read the same row (u32).
-    ReadCount,
-    /// How many steps read each row (u32, K entries).
+    /// How many steps read each row (u32, K entries): the multiplicities
+    /// of the logUp check.
     FinalCount,
 }
 
@@ -110,12 +114,11 @@ impl BytecodeColumn {
     }
 
     /// The per-step columns in fingerprint order: address, the word
-    /// fields, the flags (by bit), the read count.
+    /// fields, the flags (by bit).
     pub fn per_step() -> Vec<BytecodeColumn> {
         let mut all = vec![BytecodeColumn::Address];
         all.extend(WORD_COLUMNS);
         all.extend((0..NUM_FLAGS).map(BytecodeColumn::flag));
-        all.push(BytecodeColumn::ReadCount);
         all
     }
 
@@ -325,8 +328,8 @@ impl BytecodeTable {
     }
 }
 
-/// The per-step bytecode reads and the counts (all T entries but
-/// `final_count`, K entries). `flags` is the row's packed flags word (not
+/// The per-step bytecode reads (T entries) and the rows' read counts
+/// (`final_count`, K entries). `flags` is the row's packed flags word (not
 /// committed); `flag_bits` its bits, one column per flag. The same struct
 /// also holds the table itself ([`BytecodeWitness::of_rows`]: K entries
 /// per field, no counts), which is never proven and only serves as the
@@ -342,7 +345,6 @@ pub struct BytecodeWitness {
     pub rs2: Vec<u8>,
     pub imm: Vec<u32>,
     pub sequence_remaining: Vec<u16>,
-    pub read_count: Vec<u32>,
     pub final_count: Vec<u32>,
 }
 
@@ -367,7 +369,6 @@ impl BytecodeWitness {
             BytecodeColumn::Rs2 => Column::U8(&self.rs2),
             BytecodeColumn::Imm => Column::U32(&self.imm),
             BytecodeColumn::SequenceRemaining => Column::U16(&self.sequence_remaining),
-            BytecodeColumn::ReadCount => Column::U32(&self.read_count),
             BytecodeColumn::FinalCount => Column::U32(&self.final_count),
         }
     }
@@ -388,7 +389,6 @@ impl BytecodeWitness {
             rs2: rows.iter().map(|r| r.rs2).collect(),
             imm: field(|r| r.imm),
             sequence_remaining: rows.iter().map(|r| r.sequence_remaining).collect(),
-            read_count: Vec::new(),
             final_count: Vec::new(),
         }
     }
@@ -401,7 +401,7 @@ impl BytecodeWitness {
         column: BytecodeColumn,
     ) -> Option<TableRead<'a, F>> {
         match column {
-            BytecodeColumn::ReadCount | BytecodeColumn::FinalCount => None,
+            BytecodeColumn::FinalCount => None,
             _ => Some(TableRead {
                 index: StepIndex::U32(&self.address),
                 table: rows.column(column),
@@ -447,7 +447,6 @@ impl BytecodeWitness {
             self.rs2.len(),
             self.imm.len(),
             self.sequence_remaining.len(),
-            self.read_count.len(),
         ]
         .iter()
         .all(|&l| l == t)
@@ -465,7 +464,6 @@ pub struct BytecodeReadEvals<F: JoltField> {
     pub words: [F; NUM_WORD_FIELDS],
     /// By bit of the packed flags word ([`BytecodeColumn::flag`]).
     pub flags: [F; NUM_FLAGS],
-    pub read_count: F,
 }
 
 /// The word fields after the address, in fingerprint order (γ^1 … γ^6).
@@ -485,7 +483,6 @@ impl<F: JoltField> BytecodeReadEvals<F> {
             address: eval(BytecodeColumn::Address),
             words: WORD_COLUMNS.map(&eval),
             flags: std::array::from_fn(|b| eval(BytecodeColumn::flag(b))),
-            read_count: eval(BytecodeColumn::ReadCount),
         }
     }
 
@@ -495,7 +492,6 @@ impl<F: JoltField> BytecodeReadEvals<F> {
         let mut out = vec![(BytecodeColumn::Address, self.address)];
         out.extend(WORD_COLUMNS.iter().copied().zip(self.words));
         out.extend((0..NUM_FLAGS).map(|b| (BytecodeColumn::flag(b), self.flags[b])));
-        out.push((BytecodeColumn::ReadCount, self.read_count));
         out
     }
 
@@ -526,12 +522,10 @@ impl<F: JoltField> BytecodeReadEvals<F> {
 /// The bytecode part of the memory proof.
 #[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct BytecodeProof<F: JoltField> {
-    /// Batches: reads and writes (T leaves), init and final (K leaves); one
-    /// batch when T = K.
+    /// Batches of the fraction sums: the reads (T leaves), the table (K
+    /// leaves); one batch when T = K.
     pub products: ProofVec<GrandProductProof<F>>,
     pub read_evals: BytecodeReadEvals<F>,
-    /// `FinalCount` at the init/final point.
-    pub final_count_eval: F,
 }
 
 fn absorb_statement(transcript: &mut Transcript, trace_length: TraceLength, table: &BytecodeTable) {
@@ -547,11 +541,11 @@ fn draw_fingerprint<F: JoltField>(transcript: &mut Transcript) -> Fingerprint<F>
     Fingerprint::new(gamma, tau, NUM_ROW_FIELDS)
 }
 
-fn shape(trace_length: TraceLength, table: &BytecodeTable) -> MemoryShape {
-    MemoryShape {
+fn shape(trace_length: TraceLength, table: &BytecodeTable) -> LookupShape {
+    LookupShape {
         name: "bytecode",
         log_cells: table.num_vars(),
-        log_ops: trace_length.log_t(),
+        log_reads: trace_length.log_t(),
     }
 }
 
@@ -575,13 +569,13 @@ pub fn prove<F: JoltField>(
     absorb_statement(transcript, trace_length, table);
     let fp = draw_fingerprint::<F>(transcript);
 
-    // Reads are (row, fields, read count); writes add one to the count.
-    // The flags cost one addition per set bit.
+    // h(row, fields) per read and per row; the flags cost one addition
+    // per set bit.
     let flag_coeffs: Vec<F> = (0..NUM_FLAGS)
         .map(|b| fp.value_coeff(NUM_WORD_FIELDS + b))
         .collect();
-    let leaf = |address: u64, words: [u64; NUM_WORD_FIELDS], mut flags: u64, count: u64| {
-        let mut h = F::from_u64(address) + fp.time_coeff().mul_u64(count) - fp.tau();
+    let leaf = |address: u64, words: [u64; NUM_WORD_FIELDS], mut flags: u64| {
+        let mut h = F::from_u64(address) - fp.tau();
         for (j, w) in words.iter().enumerate() {
             h += fp.value_coeff(j).mul_u64(*w);
         }
@@ -596,23 +590,21 @@ pub fn prove<F: JoltField>(
             witness.address[t] as u64,
             witness.step_word_fields(t),
             witness.step_flags(t),
-            witness.read_count[t] as u64,
         )
     });
-    let writes = build_leaves(trace_length.t(), |t| reads[t] + fp.time_coeff());
-    let init = build_leaves(table.rows.len(), |i| {
+    let rows = build_leaves(table.rows.len(), |i| {
         let row = &table.rows[i];
-        leaf(i as u64, row.word_fields(), row.flags, 0)
+        leaf(i as u64, row.word_fields(), row.flags)
     });
-    let finals = build_leaves(table.rows.len(), |i| {
-        init[i] + fp.time_coeff().mul_u64(witness.final_count[i] as u64)
+    let multiplicities = build_leaves(table.rows.len(), |i| {
+        F::from_u64(witness.final_count[i] as u64)
     });
-    let (products, mut claims) = prove_memories(
-        vec![Multisets {
-            init,
+    let (products, _, mut claims) = prove_memories(
+        Vec::new(),
+        vec![LookupLeaves {
             reads,
-            writes,
-            finals,
+            table: rows,
+            multiplicities,
         }],
         transcript,
     );
@@ -622,41 +614,36 @@ pub fn prove<F: JoltField>(
     let eq_steps = EqPolynomial::new(claims.reads.point.clone()).evals();
     let read_evals = BytecodeReadEvals::from_fn(|c| witness.column(c).evaluate_with_eq(&eq_steps));
     drop(eq_steps);
-    let eq_rows = EqPolynomial::new(claims.init.point.clone()).evals();
-    let final_count_eval = witness
-        .column(BytecodeColumn::FinalCount)
-        .evaluate_with_eq(&eq_rows);
     let proof = BytecodeProof {
         products: products.into(),
         read_evals,
-        final_count_eval,
     };
     absorb_evals(transcript, &proof);
-    let opening_claims = opening_claims(&proof, &claims.reads.point, &claims.init.point);
+    let opening_claims = opening_claims(&proof, &claims);
     (proof, opening_claims)
 }
 
 fn absorb_evals<F: JoltField>(transcript: &mut Transcript, proof: &BytecodeProof<F>) {
-    let mut all: Vec<F> = proof.read_evals.pairs().iter().map(|(_, v)| *v).collect();
-    all.push(proof.final_count_eval);
+    let all: Vec<F> = proof.read_evals.pairs().iter().map(|(_, v)| *v).collect();
     transcript.append_scalars(b"bytecode evals", &all);
 }
 
+/// The per-step columns at the reads' point; `FinalCount` (the table's
+/// numerators) at the table's.
 fn opening_claims<F: JoltField>(
     proof: &BytecodeProof<F>,
-    read_point: &[F],
-    final_point: &[F],
+    lookup: &Lookups<FractionClaim<F>>,
 ) -> Vec<OpeningClaim<MemoryColumn, F>> {
     let mut claims: Vec<_> = proof
         .read_evals
         .pairs()
         .into_iter()
-        .map(|(c, v)| OpeningClaim::new(MemoryColumn::Bytecode(c), read_point.to_vec(), v))
+        .map(|(c, v)| OpeningClaim::new(MemoryColumn::Bytecode(c), lookup.reads.point.clone(), v))
         .collect();
     claims.push(OpeningClaim::new(
         MemoryColumn::Bytecode(BytecodeColumn::FinalCount),
-        final_point.to_vec(),
-        proof.final_count_eval,
+        lookup.table.point.clone(),
+        lookup.table.numerator_eval,
     ));
     claims
 }
@@ -671,34 +658,26 @@ pub fn verify<F: JoltField>(
 ) -> Result<Vec<OpeningClaim<MemoryColumn, F>>, VerifyError> {
     absorb_statement(transcript, trace_length, table);
     let fp = draw_fingerprint::<F>(transcript);
-    let mut claims = verify_memories(
+    let (_, mut claims) = verify_memories(
         PROTOCOL,
         &proof.products,
+        &[],
         &[shape(trace_length, table)],
         transcript,
     )?;
     // Invariant: verify_memories returns one claim set per shape.
     let claims = claims.pop().unwrap();
 
-    // Reads and writes share their point (same batch); so do Init and Final.
     let e = &proof.read_evals;
-    let read = fp.hash(e.address, &e.row_fields(), e.read_count);
-    let init = table.rows_fingerprint_eval(&claims.init.point, &fp);
     claims.check_leaves(
         PROTOCOL,
-        Multisets {
-            init,
-            reads: read,
-            writes: read + fp.time_coeff(),
-            finals: init + fp.time_coeff() * proof.final_count_eval,
+        Lookups {
+            reads: fp.hash(e.address, &e.row_fields(), F::zero()),
+            table: table.rows_fingerprint_eval(&claims.table.point, &fp),
         },
     )?;
     absorb_evals(transcript, proof);
-    Ok(opening_claims(
-        proof,
-        &claims.reads.point,
-        &claims.init.point,
-    ))
+    Ok(opening_claims(proof, &claims))
 }
 
 #[cfg(test)]
@@ -716,9 +695,9 @@ mod tests {
         for (c, v) in evals.pairs() {
             assert_eq!(v, index(c), "{c:?}");
         }
-        // The row fields are the per-step columns after the address,
-        // without the count, in per_step order.
-        let fields: Vec<Fr> = per_step[1..per_step.len() - 1]
+        // The row fields are the per-step columns after the address, in
+        // per_step order.
+        let fields: Vec<Fr> = per_step[1..]
             .iter()
             .map(|&c| index(c))
             .collect();

@@ -81,13 +81,12 @@ pub enum MemoryColumn {
     /// The range memory cell q of a read's distance
     /// t_now − t_read − 1 = 4q + m (T, u32); t_read is derived from it.
     RangeCell(Slot),
-    /// Range-memory read counts (T, u32).
-    RangeReadCount(Slot),
     /// Bit 0 of the range check's remainder m = d mod 4 (T, bits).
     RangeRemainderLow(Slot),
     /// Bit 1 of the range check's remainder (T, bits).
     RangeRemainderHigh(Slot),
-    /// Range-memory final counts (T, u32).
+    /// How often each range-memory cell is read (T, u32): the
+    /// multiplicities of its logUp check.
     RangeFinalCount,
     /// Final memory (M, u32).
     FinalValue,
@@ -114,7 +113,6 @@ impl MemoryColumn {
         all.push(MemoryColumn::RamWriteValue);
         all.push(MemoryColumn::RdWriteValue);
         all.extend(Slot::ALL.map(MemoryColumn::RangeCell));
-        all.extend(Slot::ALL.map(MemoryColumn::RangeReadCount));
         all.extend(Slot::ALL.map(MemoryColumn::RangeRemainderLow));
         all.extend(Slot::ALL.map(MemoryColumn::RangeRemainderHigh));
         all.push(MemoryColumn::RangeFinalCount);

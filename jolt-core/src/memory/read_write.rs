@@ -19,15 +19,17 @@
 //! the tuple (a, (v, tag), t): a + γ·v + γ²·tag + γ³·t − τ. The reads and
 //! writes of all 4T operations are one vector each, slot-major (index
 //! s·T + t), so their leaf point is (r_s, r_t) and every per-step column
-//! is opened at r_t. The range memory's reads and writes (see
-//! [`super::timestamps`]) have the same length and share that batch, hence
-//! the point; its T cells' Init and Final form a batch of their own.
+//! is opened at r_t. The range memory's reads (see [`super::timestamps`];
+//! a logUp check, so a sum of fractions with numerators 1) have the same
+//! length and share that batch, hence the point; its T cells with their
+//! multiplicities form a batch of their own.
 //!
 //! Transcript, in order: `memory statement` (log2 T, log2 M, the layout,
 //! the I/O), `memory gamma`, `memory tau`, the grand products of the two
 //! memories (read-write: init and final over M cells, reads and writes over
-//! 4T operations; range: reads and writes over 4T, init and final over T
-//! cells; batched by length as the multiset core does), `memory evals`, then the output check
+//! 4T operations; range: the fraction sums of its 4T reads and its T
+//! cells; batched by length as the multiset core does), `memory evals`,
+//! then the output check
 //! ([`super::io`]).
 
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
@@ -44,8 +46,10 @@ use crate::opening::OpeningClaim;
 use crate::pcs::Column;
 use crate::poly::{EqPolynomial, IdentityPolynomial};
 use crate::subprotocols::multiset::{
-    build_leaves, prove_memories, verify_memories, Fingerprint, MemoryShape, Multisets,
+    build_leaves, prove_memories, verify_memories, Fingerprint, LookupLeaves, LookupShape,
+    Lookups, MemoryShape, Multisets,
 };
+use crate::subprotocols::multiset::FractionClaim;
 use crate::subprotocols::GrandProductProof;
 use crate::trace_length::TraceLength;
 use crate::tracer::ProgramIO;
@@ -70,13 +74,11 @@ pub struct ReadWriteWitness {
     /// The range memory cell q of each read, per slot (u32): the read's
     /// distance t_now − t_read − 1 is 4q + m.
     pub range_cell: [Vec<u32>; SLOTS],
-    /// Range-memory read counts per slot (u32).
-    pub range_read_count: [Vec<u32>; SLOTS],
     /// The remainder m = d mod 4 of each read's range check, bit 0 and
     /// bit 1, per slot.
     pub range_remainder_low: [Vec<bool>; SLOTS],
     pub range_remainder_high: [Vec<bool>; SLOTS],
-    /// Range-memory final counts (T entries).
+    /// How often each range-memory cell is read (T entries).
     pub range_final_count: Vec<u32>,
     /// Final memory values (M entries).
     pub final_value: Vec<u32>,
@@ -128,7 +130,6 @@ pub struct StepEvals<F: JoltField> {
     pub ram_write_value: F,
     pub rd_write_value: F,
     pub range_cell: [F; SLOTS],
-    pub range_read_count: [F; SLOTS],
     pub range_remainder_low: [F; SLOTS],
     pub range_remainder_high: [F; SLOTS],
 }
@@ -142,7 +143,6 @@ impl<F: JoltField> StepEvals<F> {
             ram_write_value: eval(MemoryColumn::RamWriteValue),
             rd_write_value: eval(MemoryColumn::RdWriteValue),
             range_cell: Slot::ALL.map(|s| eval(MemoryColumn::RangeCell(s))),
-            range_read_count: Slot::ALL.map(|s| eval(MemoryColumn::RangeReadCount(s))),
             range_remainder_low: Slot::ALL.map(|s| eval(MemoryColumn::RangeRemainderLow(s))),
             range_remainder_high: Slot::ALL.map(|s| eval(MemoryColumn::RangeRemainderHigh(s))),
         }
@@ -161,12 +161,6 @@ impl<F: JoltField> StepEvals<F> {
         out.push((MemoryColumn::RdWriteValue, self.rd_write_value));
         for s in Slot::ALL {
             out.push((MemoryColumn::RangeCell(s), self.range_cell[s.index()]));
-        }
-        for s in Slot::ALL {
-            out.push((
-                MemoryColumn::RangeReadCount(s),
-                self.range_read_count[s.index()],
-            ));
         }
         for s in Slot::ALL {
             out.push((
@@ -211,8 +205,6 @@ pub struct ReadWriteProof<F: JoltField> {
     /// Batches by length (T, 4T, M; equal lengths share one).
     pub products: ProofVec<GrandProductProof<F>>,
     pub step_evals: StepEvals<F>,
-    /// `RangeFinalCount` at the range memory's cell point.
-    pub range_final_count_eval: F,
     /// `FinalValue` at the M point.
     pub final_value_eval: F,
     /// `FinalTimestamp` at the M point.
@@ -253,7 +245,7 @@ fn absorb_statement(
 }
 
 /// The two fingerprints: the read-write memory's (values v and tag) and
-/// the range memory's (no values: cell q and its count).
+/// the range memory's (no values: the cell q alone).
 fn draw_fingerprints<F: JoltField>(
     transcript: &mut Transcript,
 ) -> (Fingerprint<F>, Fingerprint<F>) {
@@ -265,21 +257,21 @@ fn draw_fingerprints<F: JoltField>(
     )
 }
 
-/// The read-write memory, then the range memory.
-fn shapes(trace_length: TraceLength, space: &AddressSpace) -> [MemoryShape; 2] {
+/// The read-write memory and the range memory.
+fn shapes(trace_length: TraceLength, space: &AddressSpace) -> (MemoryShape, LookupShape) {
     let log_ops = trace_length.log_t() + 2;
-    [
+    (
         MemoryShape {
             name: "read-write memory",
             log_cells: space.num_vars(),
             log_ops,
         },
-        MemoryShape {
+        LookupShape {
             name: "timestamp range memory",
             log_cells: trace_length.log_t(),
-            log_ops,
+            log_reads: log_ops,
         },
-    ]
+    )
 }
 
 /// The tag of a slot's tuples: 1 for the RAM slot, 0 for register slots.
@@ -345,22 +337,14 @@ pub fn prove<F: JoltField>(
         let (s, t) = op(i);
         fp.hash_u64(address(s, t), &[write_value(s, t), slot_tag(s)], now(t, s))
     });
-    let range_reads = build_leaves(SLOTS * n, |i| {
-        let (s, t) = op(i);
-        range_fp.hash_u64(
-            rw.range_cell[s.index()][t] as u64,
-            &[],
-            rw.range_read_count[s.index()][t] as u64,
-        )
-    });
-    let range_writes = build_leaves(SLOTS * n, |i| range_reads[i] + range_fp.time_coeff());
-    let range_init = build_leaves(n, |i| range_fp.hash_u64(i as u64, &[], 0));
-    let range_finals = build_leaves(n, |i| {
-        range_init[i]
-            + range_fp
-                .time_coeff()
-                .mul_u64(rw.range_final_count[i] as u64)
-    });
+    let range = LookupLeaves {
+        reads: build_leaves(SLOTS * n, |i| {
+            let (s, t) = op(i);
+            range_fp.hash_u64(rw.range_cell[s.index()][t] as u64, &[], 0)
+        }),
+        table: build_leaves(n, |i| range_fp.hash_u64(i as u64, &[], 0)),
+        multiplicities: build_leaves(n, |i| F::from_u64(rw.range_final_count[i] as u64)),
+    };
     let init_memory = &rw.init_value;
     let ram = space.ram_region();
     let tag = |a: usize| ram.contains(&a) as u64;
@@ -374,31 +358,22 @@ pub fn prove<F: JoltField>(
             rw.final_timestamp[a] as u64,
         )
     });
-    let (products, claims) = prove_memories(
-        vec![
-            Multisets {
-                init,
-                reads,
-                writes,
-                finals,
-            },
-            Multisets {
-                init: range_init,
-                reads: range_reads,
-                writes: range_writes,
-                finals: range_finals,
-            },
-        ],
+    let (products, claims, range_claims) = prove_memories(
+        vec![Multisets {
+            init,
+            reads,
+            writes,
+            finals,
+        }],
+        vec![range],
         transcript,
     );
-    let (rw_claims, range_claims) = (&claims[0], &claims[1]);
+    let (rw_claims, range_claims) = (&claims[0], &range_claims[0]);
 
     let ops_point = rw_claims.reads.point.clone();
     let eq_t = EqPolynomial::new(ops_point[2..].to_vec()).evals();
     let step_evals = StepEvals::from_fn(|c| witness.column(c).evaluate_with_eq(&eq_t));
     drop(eq_t);
-    let range_final_count_eval = Column::U32(&rw.range_final_count)
-        .evaluate_with_eq(&EqPolynomial::new(range_claims.finals.point.clone()).evals());
     let memory_point = rw_claims.init.point.clone();
     let eq_m = EqPolynomial::new(memory_point.clone()).evals();
     let final_value_eval = Column::U32(&rw.final_value).evaluate_with_eq(&eq_m);
@@ -407,18 +382,17 @@ pub fn prove<F: JoltField>(
         (!role.first).then(|| Column::U32(&rw.init_value).evaluate_with_eq(&eq_m));
     drop(eq_m);
 
-    let finals = [
-        range_final_count_eval,
-        final_value_eval,
-        final_timestamp_eval,
-    ];
-    absorb_evals(transcript, &step_evals, finals, init_value_eval);
+    absorb_evals(
+        transcript,
+        &step_evals,
+        [final_value_eval, final_timestamp_eval],
+        init_value_eval,
+    );
     let (output, output_claim) =
         prove_outputs(space, &rw.final_value, &witness.io, role.last, transcript);
     let proof = ReadWriteProof {
         products: products.into(),
         step_evals,
-        range_final_count_eval,
         final_value_eval,
         final_timestamp_eval,
         init_value_eval,
@@ -427,19 +401,19 @@ pub fn prove<F: JoltField>(
     let opening_claims = opening_claims(
         &proof,
         &ops_point,
-        &range_claims.finals.point,
+        range_claims,
         &memory_point,
         output_claim,
     );
     (proof, opening_claims)
 }
 
-/// The step evaluations, then RangeFinalCount, FinalValue, FinalTimestamp
-/// and InitValue if committed.
+/// The step evaluations, then FinalValue, FinalTimestamp and InitValue if
+/// committed.
 fn absorb_evals<F: JoltField>(
     transcript: &mut Transcript,
     step: &StepEvals<F>,
-    finals: [F; 3],
+    finals: [F; 2],
     init: Option<F>,
 ) {
     let mut all: Vec<F> = step.pairs().iter().map(|(_, v)| *v).collect();
@@ -451,7 +425,7 @@ fn absorb_evals<F: JoltField>(
 fn opening_claims<F: JoltField>(
     proof: &ReadWriteProof<F>,
     ops_point: &[F],
-    range_point: &[F],
+    range: &Lookups<FractionClaim<F>>,
     memory_point: &[F],
     output_claim: (Vec<F>, F),
 ) -> Vec<OpeningClaim<MemoryColumn, F>> {
@@ -464,8 +438,8 @@ fn opening_claims<F: JoltField>(
         .collect();
     claims.push(OpeningClaim::new(
         MemoryColumn::RangeFinalCount,
-        range_point.to_vec(),
-        proof.range_final_count_eval,
+        range.table.point.clone(),
+        range.table.numerator_eval,
     ));
     claims.push(OpeningClaim::new(
         MemoryColumn::FinalValue,
@@ -518,13 +492,15 @@ pub fn verify<F: JoltField>(
     }
     absorb_statement(transcript, trace_length, space, io, role);
     let (fp, range_fp) = draw_fingerprints::<F>(transcript);
-    let claims = verify_memories(
+    let (rw_shape, range_shape) = shapes(trace_length, space);
+    let (claims, range_claims) = verify_memories(
         PROTOCOL,
         &proof.products,
-        &shapes(trace_length, space),
+        &[rw_shape],
+        &[range_shape],
         transcript,
     )?;
-    let (rw_claims, range_claims) = (&claims[0], &claims[1]);
+    let (rw_claims, range_claims) = (&claims[0], &range_claims[0]);
 
     // Every 4T vector has the point (r_s0, r_s1, r_t); slot s = 2·s0 + s1.
     let ops_point = &rw_claims.reads.point;
@@ -548,7 +524,6 @@ pub fn verify<F: JoltField>(
     let read_values = over_slots(&|s| e.read_value[s.index()]);
     let write_values = over_slots(&|s| e.write_value(s));
     let cells = over_slots(&|s| e.range_cell[s.index()]);
-    let range_counts = over_slots(&|s| e.range_read_count[s.index()]);
     let remainders = over_slots(&|s| {
         e.range_remainder_low[s.index()] + e.range_remainder_high[s.index()].double()
     });
@@ -582,26 +557,19 @@ pub fn verify<F: JoltField>(
 
     // Its reads are 4T long too (same batch, same point); its cells, T
     // long, are a batch of their own.
-    let range_read = range_fp.hash(cells, &[], range_counts);
-    let cells_point = &range_claims.init.point;
+    let cells_point = &range_claims.table.point;
     let cell_identity = IdentityPolynomial::new(cells_point.len()).evaluate(cells_point);
     range_claims.check_leaves(
         RANGE_PROTOCOL,
-        Multisets {
-            init: range_fp.hash(cell_identity, &[], F::zero()),
-            reads: range_read,
-            writes: range_read + range_fp.time_coeff(),
-            finals: range_fp.hash(cell_identity, &[], proof.range_final_count_eval),
+        Lookups {
+            reads: range_fp.hash(cells, &[], F::zero()),
+            table: range_fp.hash(cell_identity, &[], F::zero()),
         },
     )?;
     absorb_evals(
         transcript,
         &proof.step_evals,
-        [
-            proof.range_final_count_eval,
-            proof.final_value_eval,
-            proof.final_timestamp_eval,
-        ],
+        [proof.final_value_eval, proof.final_timestamp_eval],
         proof.init_value_eval,
     );
 
@@ -609,7 +577,7 @@ pub fn verify<F: JoltField>(
     Ok(opening_claims(
         proof,
         ops_point,
-        &range_claims.finals.point,
+        range_claims,
         memory_point,
         output_claim,
     ))
@@ -627,7 +595,7 @@ mod tests {
         let index = |c: MemoryColumn| Fr::from(all.iter().position(|&x| x == c).unwrap() as u64);
         let evals = StepEvals::from_fn(index);
         let pairs = evals.pairs();
-        assert_eq!(pairs.len(), 26);
+        assert_eq!(pairs.len(), 22);
         for (c, v) in pairs {
             assert_eq!(v, index(c), "{c:?}");
         }

@@ -232,7 +232,6 @@ fn set_read_timestamps(w: &mut MemoryWitness, read_timestamps: &[Vec<u32>; 4]) {
     let range = range_counts(read_timestamps);
     let rw = &mut w.read_write;
     rw.range_cell = range.cell;
-    rw.range_read_count = range.read_count;
     rw.range_remainder_low = range
         .remainder
         .clone()
@@ -442,7 +441,7 @@ fn a_read_from_the_future_has_no_range_cell() {
 fn is_range_mismatch<T>(verified: &Result<T, VerifyError>) -> bool {
     matches!(
         verified,
-        Err(VerifyError::MultisetMismatch {
+        Err(VerifyError::LookupMismatch {
             memory: "timestamp range memory",
             ..
         })
@@ -461,10 +460,9 @@ fn is_read_write_mismatch<T>(verified: &Result<T, VerifyError>) -> bool {
 }
 
 /// t_read is derived as t_now − 1 − 4q − m: a wrong remainder bit or cell
-/// moves it to a time no write has, so the read-write multisets differ; a
-/// read count that was not the cell's makes the range memory's differ.
+/// moves it to a time no write has, so the read-write multisets differ.
 #[test]
-fn a_wrong_range_cell_remainder_or_count_is_rejected() {
+fn a_wrong_range_cell_or_remainder_is_rejected() {
     let c = case(206, 20, false, 1);
     for slot in Slot::ALL {
         for t in [0, c.trace.steps.len() / 2] {
@@ -485,13 +483,6 @@ fn a_wrong_range_cell_remainder_or_count_is_rejected() {
             assert!(
                 is_read_write_mismatch(&verified),
                 "cell, slot {slot:?}, step {t}: {verified:?}"
-            );
-            let mut w = c.witness.clone();
-            w.read_write.range_read_count[s][t] += 1;
-            let (_, _, verified) = prove_and_verify(&c.pre, &w, &c.trace.io);
-            assert!(
-                is_range_mismatch(&verified),
-                "count, slot {slot:?}, step {t}: {verified:?}"
             );
         }
     }
@@ -702,24 +693,28 @@ fn a_step_reading_another_row_than_its_own_is_rejected() {
     let last = w.trace_length().t() - 1;
     w.bytecode.address[last] = 1;
     assert_rejected(&c, &w, "padding step at row 1");
-    // Counts: one read count off.
-    let mut w = c.witness.clone();
-    w.bytecode.read_count[t] += 1;
-    assert_rejected(&c, &w, "bytecode read count");
+    // Counts: one final count off, or one read moved to another row.
     let mut w = c.witness.clone();
     w.bytecode.final_count[0] += 1;
     assert_rejected(&c, &w, "bytecode final count");
+    let mut w = c.witness.clone();
+    let row = w.bytecode.address[t] as usize;
+    w.bytecode.final_count[row] -= 1;
+    let rows = w.bytecode.final_count.len();
+    w.bytecode.final_count[(row + 1) % rows] += 1;
+    assert_rejected(&c, &w, "bytecode final count moved to the next row");
 }
 
 #[test]
 fn a_range_count_off_by_one_is_rejected() {
     let c = case(209, 20, false, 1);
-    let mut w = c.witness.clone();
-    w.read_write.range_read_count[3][2] += 1;
-    assert_rejected(&c, &w, "range read count");
-    let mut w = c.witness.clone();
-    w.read_write.range_final_count[0] += 1;
-    assert_rejected(&c, &w, "range final count");
+    for delta in [1i64, -1] {
+        let mut w = c.witness.clone();
+        let count = &mut w.read_write.range_final_count[0];
+        *count = (*count as i64 + delta) as u32;
+        let (_, _, verified) = prove_and_verify(&c.pre, &w, &c.trace.io);
+        assert!(is_range_mismatch(&verified), "{delta}: {verified:?}");
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -807,9 +802,7 @@ fn a_truncated_trace_cannot_be_proven() {
     }
     let mut counts = vec![0u32; c.pre.bytecode.rows().len()];
     for t in 0..w.trace_length().t() {
-        let a = w.bytecode.address[t] as usize;
-        w.bytecode.read_count[t] = counts[a];
-        counts[a] += 1;
+        counts[w.bytecode.address[t] as usize] += 1;
     }
     w.bytecode.final_count = counts;
     replay(&c.pre, &mut w);
@@ -848,12 +841,13 @@ fn tampered_proofs_are_rejected() {
     bad.read_write.products[0].outputs[0] += one;
     check(&bad, "grand product output");
     let mut bad = proof.clone();
-    // The operations' batch: reads and writes of both memories.
+    // The operations' batch: the read-write reads and writes and the range
+    // memory's reads.
     let ops = bad
         .read_write
         .products
         .iter_mut()
-        .find(|p| p.outputs.len() >= 4)
+        .find(|p| p.outputs.len() == 3)
         .unwrap();
     let layers = ops.layers.len();
     ops.layers[layers - 1].left[2] += one;
@@ -886,9 +880,41 @@ fn tampered_proofs_are_rejected() {
     let mut bad = proof.clone();
     bad.read_write.final_timestamp_eval += one;
     check(&bad, "final timestamp evaluation");
-    let mut bad = proof.clone();
-    bad.read_write.range_final_count_eval += one;
-    check(&bad, "range final count");
+    // The fraction sums of the range memory and the bytecode: their P and
+    // the table's multiplicities at the last layer.
+    fn products(
+        p: &mut MemoryProof<Fr>,
+        part: usize,
+    ) -> &mut [crate::subprotocols::GrandProductProof<Fr>] {
+        if part == 0 {
+            &mut p.read_write.products
+        } else {
+            &mut p.bytecode.products
+        }
+    }
+    for part in 0..2 {
+        let batches = products(&mut proof.clone(), part).len();
+        let mut sums = 0;
+        for b in 0..batches {
+            let g = products(&mut proof.clone(), part)[b].clone();
+            for k in 0..g.numerator_outputs.len() {
+                let mut bad = proof.clone();
+                products(&mut bad, part)[b].numerator_outputs[k] += one;
+                check(&bad, &format!("part {part}, batch {b}: P of fraction sum {k}"));
+                sums += 1;
+            }
+            if !g.layers.last().unwrap().left_num.is_empty() {
+                let mut bad = proof.clone();
+                products(&mut bad, part)[b].layers.last_mut().unwrap().left_num[0] += one;
+                check(&bad, &format!("part {part}, batch {b}: leaf multiplicities"));
+                let mut bad = proof.clone();
+                products(&mut bad, part)[b].layers.last_mut().unwrap().right_num[0] += one;
+                check(&bad, &format!("part {part}, batch {b}: leaf multiplicities"));
+            }
+        }
+        // Reads and table of each read-only memory.
+        assert_eq!(sums, 2, "part {part}");
+    }
     for (column, _) in proof.bytecode.read_evals.pairs() {
         let mut bad = proof.clone();
         bad.bytecode.read_evals = BytecodeReadEvals::from_fn(|c| {
@@ -901,12 +927,13 @@ fn tampered_proofs_are_rejected() {
         });
         check(&bad, &format!("bytecode evaluation {column:?}"));
     }
-    let mut bad = proof.clone();
-    bad.bytecode.final_count_eval += one;
-    check(&bad, "bytecode final count");
-    let mut bad = proof.clone();
-    bad.bytecode.products[0].outputs[1] += one;
-    check(&bad, "bytecode product");
+    for b in 0..proof.bytecode.products.len() {
+        for k in 0..proof.bytecode.products[b].outputs.len() {
+            let mut bad = proof.clone();
+            bad.bytecode.products[b].outputs[k] += one;
+            check(&bad, &format!("bytecode fraction sum {b}, Q {k}"));
+        }
+    }
 
     // Shapes.
     let mut bad = proof.clone();

@@ -10,20 +10,22 @@
 //! d = t_now − t_read − 1 must lie in [0, 4T). The prover commits d as
 //! d = 4q + m: the cell q (u32) of a *range memory* of T cells, cell i
 //! holding i, and m ∈ [0, 4) as two bits (whose booleanity the R1CS
-//! enforces). The range memory is a second, read-only memory checking
-//! instance whose read of cell q has count c: tuples (q, c) → (q, c + 1),
-//! Init (i, 0), Final (i, final_count_i), fingerprint q + γ·c − τ. It holds
-//! q to [0, T), so d ∈ [0, 4T); the read timestamp is not committed but
-//! derived, t_read = t_now − 1 − 4q − m, and so always lies before t_now.
-//! A q outside the range memory has no Init tuple, and the multisets
-//! cannot agree.
+//! enforces). The range memory is a read-only memory checked with logUp:
+//! with final_count_i the number of reads of cell i and fingerprint
+//! h(q) = q − τ,
+//!   Σ_reads 1/h(q) = Σ_i final_count_i/h(i)
+//! holds (as rational functions in τ; 4T < p) only if every q is a cell.
+//! It holds q to [0, T), so d ∈ [0, 4T); the read timestamp is not
+//! committed but derived, t_read = t_now − 1 − 4q − m, and so always lies
+//! before t_now. A q outside the range memory is a pole of the left side
+//! that no cell has, and the sums cannot agree.
 //!
 //! Committing q rather than t_read keeps the columns small: a register
 //! read soon after its last access has a small q, and the RAM slot of a
 //! step without a load or store, which reads the termination word the
 //! previous step's RAM slot read, has q = 0. Nothing committed is longer
-//! than T: four u32 cell and four u32 count columns and eight bit columns
-//! per step, and T final counts.
+//! than T: four u32 cell columns and eight bit columns per step, and T
+//! final counts.
 
 use super::Slot;
 
@@ -51,32 +53,29 @@ pub fn read_timestamp(step: usize, slot: Slot, cell: u32, remainder: u8) -> i64 
     now(step, slot) as i64 - 1 - 4 * cell as i64 - remainder as i64
 }
 
-/// What the range check commits: per slot and step the cell q, the read
-/// count and the remainder m, and the T final counts.
+/// What the range check commits: per slot and step the cell q and the
+/// remainder m, and the T final counts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RangeCounts {
     pub cell: [Vec<u32>; SLOTS],
-    pub read_count: [Vec<u32>; SLOTS],
     pub remainder: [Vec<u8>; SLOTS],
     pub final_count: Vec<u32>,
 }
 
 /// The range memory's cells, counts and the remainders for the read
 /// timestamps. Reads outside the range (only in a tampered witness) get
-/// cell T, count 0 and remainder 0, and count nothing: their cell is none
-/// of the range memory's.
+/// cell T and remainder 0, and count nothing: their cell is none of the
+/// range memory's.
 pub fn range_counts(read_timestamps: &[Vec<u32>; SLOTS]) -> RangeCounts {
     let t = read_timestamps[0].len();
     let mut final_count = vec![0u32; t];
     let mut cell: [Vec<u32>; SLOTS] = std::array::from_fn(|_| vec![t as u32; t]);
-    let mut read_count: [Vec<u32>; SLOTS] = std::array::from_fn(|_| vec![0u32; t]);
     let mut remainder: [Vec<u8>; SLOTS] = std::array::from_fn(|_| vec![0u8; t]);
     for step in 0..t {
         for slot in Slot::ALL {
             let ts = read_timestamps[slot.index()][step];
             if let Some((q, m)) = range_cell(step, slot, ts, t) {
                 cell[slot.index()][step] = q as u32;
-                read_count[slot.index()][step] = final_count[q];
                 remainder[slot.index()][step] = m;
                 final_count[q] += 1;
             }
@@ -84,7 +83,6 @@ pub fn range_counts(read_timestamps: &[Vec<u32>; SLOTS]) -> RangeCounts {
     }
     RangeCounts {
         cell,
-        read_count,
         remainder,
         final_count,
     }

@@ -208,7 +208,6 @@ impl MemoryWitness {
             rs2: vec![0; n],
             imm: vec![0; n],
             sequence_remaining: vec![0; n],
-            read_count: vec![0; n],
             final_count: vec![0; table.rows().len()],
         };
         let mut replay = Replay {
@@ -252,7 +251,6 @@ impl MemoryWitness {
             bc.rs2[t] = row.rs2;
             bc.imm[t] = row.imm;
             bc.sequence_remaining[t] = row.sequence_remaining;
-            bc.read_count[t] = bc.final_count[row_index];
             bc.final_count[row_index] += 1;
 
             let v1 = replay.access(t, Slot::Rs1, row.rs1 as usize, None);
@@ -339,7 +337,6 @@ impl MemoryWitness {
             ram_write_value,
             rd_write_value,
             range_cell: range.cell,
-            range_read_count: range.read_count,
             range_remainder_low: range
                 .remainder
                 .clone()
@@ -391,7 +388,6 @@ impl MemoryWitness {
             MemoryColumn::RamWriteValue => Column::U32(&rw.ram_write_value),
             MemoryColumn::RdWriteValue => Column::U32(&rw.rd_write_value),
             MemoryColumn::RangeCell(s) => Column::U32(&rw.range_cell[s.index()]),
-            MemoryColumn::RangeReadCount(s) => Column::U32(&rw.range_read_count[s.index()]),
             MemoryColumn::RangeRemainderLow(s) => Column::Bits(&rw.range_remainder_low[s.index()]),
             MemoryColumn::RangeRemainderHigh(s) => {
                 Column::Bits(&rw.range_remainder_high[s.index()])

@@ -1,29 +1,44 @@
-//! Batched grand products as a layered binary multiplication circuit (GKR).
+//! Batched grand products and sums of fractions as one layered binary
+//! circuit (GKR).
 //!
-//! Proves that k leaf vectors of 2^n entries each have the claimed products
-//! (`outputs`), and hands on the claims "leaf polynomial V_k evaluates to
-//! `evals[k]` at `r`" ([`LeafClaims`]) for the caller to open with the PCS.
+//! Proves, for a batch of leaf vectors of 2^n entries each, the product
+//! Π_x V(x) of a product vector and the sum Σ_x p(x)/q(x) of a fraction
+//! vector (as the pair P/Q, the sum's unreduced numerator and denominator),
+//! and hands on the claims "leaf polynomial V (or p, q) evaluates to … at
+//! `r`" ([`LeafClaims`]) for the caller to open with the PCS. A fraction
+//! vector's numerators may all be 1 (a lookup's reads): then none are
+//! committed, claimed or sent.
 //!
-//! **Layers.** Layer n holds the leaves; layer m < n has 2^m entries
-//! V_m(x) = V_{m+1}(0, x)·V_{m+1}(1, x), the product of the two halves of
-//! layer m + 1 (the new variable is the top one); layer 0 is the product.
+//! **Layers.** Layer n holds the leaves; layer m < n has 2^m entries, each
+//! combining the two halves of layer m + 1 (the new variable is the top
+//! one): V_m(x) = V(0, x)·V(1, x) for a product, and for a fraction
+//!   p_m(x) = p(0, x)·q(1, x) + p(1, x)·q(0, x),   q_m(x) = q(0, x)·q(1, x),
+//! the sum of the two fractions p(0, x)/q(0, x) + p(1, x)/q(1, x). Layer 0
+//! is the product, or P/Q.
 //!
-//! **One layer.** Given claims V_{m,k}(r_m) = c_k at a common point r_m,
-//! draw γ (if k > 1) and run one degree-3 sumcheck over m variables for
-//!   Σ_k γ^k·c_k = Σ_x eq(r_m, x)·Σ_k γ^k·L_k(x)·R_k(x),
-//! with L_k = V_{m+1,k}(0, ·), R_k = V_{m+1,k}(1, ·). The prover sends
-//! left_k = L_k(r'), right_k = R_k(r'); the verifier checks the sumcheck's
-//! final value equals eq(r_m, r')·Σ_k γ^k·left_k·right_k, absorbs them,
-//! draws ρ and continues with r_{m+1} = (ρ, r') and
-//! c_k = V_{m+1,k}(ρ, r') = left_k + ρ·(right_k − left_k): the two claims
-//! become one because ρ is exactly the top variable of layer m + 1.
+//! **One layer.** Every vector contributes one claim (a product's V, a
+//! fraction's q) or two (p, then q) at the common point r_m: the claims
+//! c_j are combined with powers γ^j of one challenge (none for a single
+//! product), and one degree-3 sumcheck over m variables proves
+//!   Σ_j γ^j·c_j = Σ_x eq(r_m, x)·Σ_j γ^j·g_j(x),
+//! where g_j is the layer's rule above for that claim, in the halves
+//! L = (·)(0, x), R = (·)(1, x) of layer m + 1. The prover sends the halves'
+//! evaluations at the sumcheck's point r' (`left`, `right` for V or q;
+//! `left_num`, `right_num` for p); the verifier checks the sumcheck's final
+//! value equals eq(r_m, r')·Σ_j γ^j·g_j of them, absorbs them, draws ρ and
+//! continues with r_{m+1} = (ρ, r') and each claim L + ρ·(R − L): the two
+//! halves' claims become one because ρ is exactly the top variable of
+//! layer m + 1. Numerators that are all 1 are 1 at every point, so for
+//! such a vector the last layer sends no `left_num`, `right_num`.
 //!
-//! Transcript labels, in order: `grand product outputs`; per layer
-//! `grand product gamma` (k > 1), the layer sumcheck's labels,
-//! `grand product left`, `grand product right`, `grand product rho`.
+//! Transcript labels, in order: `grand product outputs`, `fraction sum
+//! numerators` (if any vector is a fraction); per layer `grand product
+//! gamma` (more than one claim), the layer sumcheck's labels, `grand
+//! product left`, `grand product right`, `fraction sum left`, `fraction sum
+//! right` (the last two if numerators are sent).
 //!
-//! All products in one batch must have the same number of leaves (pad with
-//! ones to batch different sizes).
+//! All vectors in one batch have the same number of leaves (pad with ones,
+//! or zero numerators, to batch different sizes).
 
 use super::sumcheck::{SumcheckClaim, SumcheckInstance, SumcheckProof};
 use crate::codec::ProofVec;
@@ -34,101 +49,215 @@ use crate::transcript::Transcript;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rayon::prelude::*;
 
-/// The claims a grand product hands on: every leaf polynomial V_k
-/// evaluates to `evals[k]` at `r` (`r[0]` the top variable).
+/// One vector of a batch, as the prover holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Leaves<F> {
+    /// Proves Π_x V(x).
+    Product(Vec<F>),
+    /// Proves Σ_x p(x)/q(x); `numerators: None` means every p(x) is 1.
+    Fraction {
+        numerators: Option<Vec<F>>,
+        denominators: Vec<F>,
+    },
+}
+
+/// What the verifier knows of a vector before reading the proof.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeafKind {
+    Product,
+    /// A fraction vector with committed numerators.
+    Fraction,
+    /// A fraction vector whose numerators are all 1.
+    UnitFraction,
+}
+
+impl LeafKind {
+    fn has_numerators(self) -> bool {
+        self != LeafKind::Product
+    }
+
+    /// Whether the layer above the leaves gets the leaf numerators from the
+    /// proof (not for products, nor for numerators that are all 1).
+    fn sends_leaf_numerators(self) -> bool {
+        self == LeafKind::Fraction
+    }
+}
+
+impl<F> Leaves<F> {
+    pub fn kind(&self) -> LeafKind {
+        match self {
+            Leaves::Product(_) => LeafKind::Product,
+            Leaves::Fraction {
+                numerators: Some(_),
+                ..
+            } => LeafKind::Fraction,
+            Leaves::Fraction {
+                numerators: None, ..
+            } => LeafKind::UnitFraction,
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Leaves::Product(v) => v.len(),
+            Leaves::Fraction { denominators, .. } => denominators.len(),
+        }
+    }
+}
+
+/// The claims a batch hands on, at the leaf point `r` (`r[0]` the top
+/// variable): `evals[k]` is vector k's V or q there, and
+/// `numerator_evals[j]` the j-th fraction vector's p (1 for numerators
+/// that are all 1).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LeafClaims<F> {
     pub r: Vec<F>,
     pub evals: Vec<F>,
+    pub numerator_evals: Vec<F>,
 }
 
 /// One layer: the batched sumcheck and the evaluations of both halves.
 #[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct GrandProductLayerProof<F: JoltField> {
     pub sumcheck: SumcheckProof<F>,
+    /// V or q, per vector.
     pub left: ProofVec<F>,
     pub right: ProofVec<F>,
+    /// p, per fraction vector (at the last layer only those whose leaf
+    /// numerators are committed).
+    pub left_num: ProofVec<F>,
+    pub right_num: ProofVec<F>,
 }
 
 /// Layers are ordered from the output (layer 0, no sumcheck rounds) to the
 /// leaves (n − 1 rounds).
 #[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct GrandProductProof<F: JoltField> {
+    /// Per vector: the product, or a fraction's Q.
     pub outputs: ProofVec<F>,
+    /// Per fraction vector: its P.
+    pub numerator_outputs: ProofVec<F>,
     pub layers: ProofVec<GrandProductLayerProof<F>>,
+}
+
+/// One layer of one vector: V or q, and p unless a product's or implicit
+/// (all 1).
+struct Layer<F> {
+    num: Option<Vec<F>>,
+    den: Vec<F>,
 }
 
 impl<F: JoltField> GrandProductProof<F> {
     /// Proves the products of all `leaves` vectors at once.
     ///
     /// # Panics
-    /// If `leaves` is empty, or its vectors differ in length or are not a
-    /// power of two long (prover-side invariants).
+    /// As [`Self::prove_batch`].
     pub fn prove(leaves: Vec<Vec<F>>, transcript: &mut Transcript) -> (Self, LeafClaims<F>) {
+        Self::prove_batch(leaves.into_iter().map(Leaves::Product).collect(), transcript)
+    }
+
+    /// Proves every vector's product or sum of fractions at once.
+    ///
+    /// # Panics
+    /// If `leaves` is empty, or its vectors (numerators included) differ in
+    /// length or are not a power of two long (prover-side invariants).
+    pub fn prove_batch(leaves: Vec<Leaves<F>>, transcript: &mut Transcript) -> (Self, LeafClaims<F>) {
         assert!(!leaves.is_empty(), "grand product of an empty batch");
         let len = leaves[0].len();
         assert!(
             len.is_power_of_two(),
             "leaf count {len} is not a power of two"
         );
+        let kinds: Vec<LeafKind> = leaves.iter().map(Leaves::kind).collect();
+        let leaf_layer: Vec<Layer<F>> = leaves
+            .into_iter()
+            .map(|l| match l {
+                Leaves::Product(den) => Layer { num: None, den },
+                Leaves::Fraction {
+                    numerators,
+                    denominators,
+                } => Layer {
+                    num: numerators,
+                    den: denominators,
+                },
+            })
+            .collect();
         assert!(
-            leaves.iter().all(|l| l.len() == len),
+            leaf_layer
+                .iter()
+                .all(|l| l.den.len() == len && l.num.as_ref().is_none_or(|n| n.len() == len)),
             "batched leaves differ in length"
         );
         let num_vars = len.trailing_zeros() as usize;
 
-        // layers[m][k] = layer m of product k.
-        let mut layers: Vec<Vec<Vec<F>>> = Vec::with_capacity(num_vars + 1);
-        layers.push(leaves);
+        // layers[m][k] = layer m of vector k.
+        let mut layers: Vec<Vec<Layer<F>>> = Vec::with_capacity(num_vars + 1);
+        layers.push(leaf_layer);
         for _ in 0..num_vars {
             // Invariant: layers is non-empty (the leaves were pushed first).
             let below = layers.last().unwrap();
-            layers.push(below.par_iter().map(|v| multiply_halves(v)).collect());
+            layers.push(
+                below
+                    .par_iter()
+                    .zip(&kinds)
+                    .map(|(v, &kind)| combine_halves(kind, v))
+                    .collect(),
+            );
         }
         layers.reverse();
 
-        let outputs: Vec<F> = layers[0].iter().map(|v| v[0]).collect();
-        transcript.append_scalars(b"grand product outputs", &outputs);
+        let outputs: Vec<F> = layers[0].iter().map(|v| v.den[0]).collect();
+        let numerator_outputs: Vec<F> = layers[0]
+            .iter()
+            .zip(&kinds)
+            .filter(|(_, k)| k.has_numerators())
+            .map(|(v, _)| v.num.as_ref().map_or(F::one(), |n| n[0]))
+            .collect();
+        absorb_outputs(transcript, &outputs, &numerator_outputs);
 
-        let batch = outputs.len();
-        let mut claims = outputs.clone();
+        let mut claims = Claims {
+            den: outputs.clone(),
+            num: numerator_outputs.clone(),
+        };
         let mut r: Vec<F> = Vec::new();
         let mut layer_proofs = Vec::with_capacity(num_vars);
         // Layer m's sumcheck consumes layer m + 1, which is no longer needed.
         for (m, below) in layers.into_iter().skip(1).enumerate() {
-            let gammas = layer_gammas(batch, transcript);
-            let claim: F = gammas.iter().zip(&claims).map(|(g, c)| *g * c).sum();
-            let mut instance = LayerSumcheck::new(below, &r, gammas, claim);
+            let gammas = layer_gammas(&kinds, transcript);
+            let claim = claims.combine(&gammas);
+            let mut instance = LayerSumcheck::new(below, &kinds, &r, gammas, claim);
             debug_assert_eq!(instance.num_rounds(), m);
             let (sumcheck, r_prime) = SumcheckProof::prove(&mut instance, transcript);
-            let (left, right) = instance.final_evals();
-
-            transcript.append_scalars(b"grand product left", &left);
-            transcript.append_scalars(b"grand product right", &right);
-            let rho: F = transcript.challenge_scalar(b"grand product rho");
-            claims = left
-                .iter()
-                .zip(&right)
-                .map(|(l, rt)| *l + rho * (*rt - l))
-                .collect();
+            let halves = instance.final_evals();
+            let rho = absorb_halves(transcript, &halves);
+            claims = halves.fold(rho);
             r = std::iter::once(rho).chain(r_prime).collect();
-            layer_proofs.push(GrandProductLayerProof {
-                sumcheck,
-                left: left.into(),
-                right: right.into(),
-            });
+            layer_proofs.push(halves.into_proof(sumcheck));
         }
 
+        let numerator_evals = claims.leaf_numerators(&kinds, num_vars);
         let proof = Self {
             outputs: outputs.into(),
-            layers: (layer_proofs).into(),
+            numerator_outputs: numerator_outputs.into(),
+            layers: layer_proofs.into(),
         };
-        (proof, LeafClaims { r, evals: claims })
+        let leaf_claims = LeafClaims {
+            r,
+            evals: claims.den,
+            numerator_evals,
+        };
+        (proof, leaf_claims)
     }
 
-    /// The claimed products; meaningful once [`Self::verify`] succeeded.
+    /// Per vector: the claimed product, or a fraction's Q; meaningful once
+    /// the proof verified.
     pub fn outputs(&self) -> &[F] {
         &self.outputs
+    }
+
+    /// Per fraction vector: the claimed P of P/Q.
+    pub fn numerator_outputs(&self) -> &[F] {
+        &self.numerator_outputs
     }
 
     /// Verifies a batch of `batch` products of 2^`num_vars` leaves each and
@@ -141,24 +270,56 @@ impl<F: JoltField> GrandProductProof<F> {
         num_vars: usize,
         transcript: &mut Transcript,
     ) -> Result<LeafClaims<F>, VerifyError> {
+        self.verify_batch(protocol, &vec![LeafKind::Product; batch], num_vars, transcript)
+    }
+
+    /// Verifies a batch of vectors of the given kinds, 2^`num_vars` leaves
+    /// each, and returns the leaf claims to open. The caller then checks
+    /// the outputs against whatever they must satisfy.
+    pub fn verify_batch(
+        &self,
+        protocol: &'static str,
+        kinds: &[LeafKind],
+        num_vars: usize,
+        transcript: &mut Transcript,
+    ) -> Result<LeafClaims<F>, VerifyError> {
+        let batch = kinds.len();
+        let fractions = kinds.iter().filter(|k| k.has_numerators()).count();
+        let sent_at_leaves = kinds.iter().filter(|k| k.sends_leaf_numerators()).count();
         check_shape(protocol, "grand product outputs", batch, self.outputs.len())?;
+        check_shape(
+            protocol,
+            "fraction sum numerators",
+            fractions,
+            self.numerator_outputs.len(),
+        )?;
         check_shape(
             protocol,
             "grand product layers",
             num_vars,
             self.layers.len(),
         )?;
-        for layer in &self.layers {
+        for (m, layer) in self.layers.iter().enumerate() {
+            let nums = if m + 1 == num_vars {
+                sent_at_leaves
+            } else {
+                fractions
+            };
             check_shape(protocol, "left claims per layer", batch, layer.left.len())?;
             check_shape(protocol, "right claims per layer", batch, layer.right.len())?;
+            check_shape(protocol, "left numerators per layer", nums, layer.left_num.len())?;
+            check_shape(protocol, "right numerators per layer", nums, layer.right_num.len())?;
         }
 
-        transcript.append_scalars(b"grand product outputs", &self.outputs);
-        let mut claims: Vec<F> = self.outputs.to_vec();
+        absorb_outputs(transcript, &self.outputs, &self.numerator_outputs);
+        let mut claims = Claims {
+            den: self.outputs.to_vec(),
+            num: self.numerator_outputs.to_vec(),
+        };
         let mut r: Vec<F> = Vec::new();
         for (m, layer) in self.layers.iter().enumerate() {
-            let gammas: Vec<F> = layer_gammas(batch, transcript);
-            let claim: F = gammas.iter().zip(&claims).map(|(g, c)| *g * c).sum();
+            let gammas = layer_gammas(kinds, transcript);
+            let claim = claims.combine(&gammas);
             let sumcheck_claim = SumcheckClaim {
                 claim,
                 num_rounds: m,
@@ -168,121 +329,314 @@ impl<F: JoltField> GrandProductProof<F> {
                 layer
                     .sumcheck
                     .verify(protocol, sumcheck_claim, transcript)?;
-
-            let products: F = gammas
-                .iter()
-                .zip(layer.left.iter().zip(&layer.right))
-                .map(|(g, (l, rt))| *g * l * rt)
-                .sum();
-            if EqPolynomial::new(r).evaluate(&r_prime) * products != expected {
+            let halves = Halves {
+                left: layer.left.to_vec(),
+                right: layer.right.to_vec(),
+                left_num: layer.left_num.to_vec(),
+                right_num: layer.right_num.to_vec(),
+            };
+            let at_leaves = m + 1 == num_vars;
+            if EqPolynomial::new(r).evaluate(&r_prime) * halves.combine(kinds, &gammas, at_leaves)
+                != expected
+            {
                 return Err(VerifyError::LayerClaimMismatch { protocol, layer: m });
             }
-
-            transcript.append_scalars(b"grand product left", &layer.left);
-            transcript.append_scalars(b"grand product right", &layer.right);
-            let rho: F = transcript.challenge_scalar(b"grand product rho");
-            claims = layer
-                .left
-                .iter()
-                .zip(&layer.right)
-                .map(|(l, rt)| *l + rho * (*rt - l))
-                .collect();
+            let rho = absorb_halves(transcript, &halves);
+            claims = halves.fold(rho);
             r = std::iter::once(rho).chain(r_prime).collect();
         }
-        Ok(LeafClaims { r, evals: claims })
+        let numerator_evals = claims.leaf_numerators(kinds, num_vars);
+        // With no layer the outputs are the leaves, so numerators that are
+        // all 1 must be claimed as 1.
+        let units = kinds.iter().filter(|k| k.has_numerators());
+        if num_vars == 0
+            && units
+                .zip(&numerator_evals)
+                .any(|(k, p)| !k.sends_leaf_numerators() && !p.is_one())
+        {
+            return Err(VerifyError::OutputMismatch {
+                protocol,
+                what: "a sum of fractions whose numerators are 1",
+            });
+        }
+        Ok(LeafClaims {
+            r,
+            evals: claims.den,
+            numerator_evals,
+        })
     }
 }
 
-/// 1, γ, γ², … for a batch; a single product needs no combination.
-fn layer_gammas<F: JoltField>(batch: usize, transcript: &mut Transcript) -> Vec<F> {
-    if batch == 1 {
-        vec![F::one()]
-    } else {
-        transcript.challenge_powers(b"grand product gamma", batch)
+fn absorb_outputs<F: JoltField>(transcript: &mut Transcript, outputs: &[F], numerators: &[F]) {
+    transcript.append_scalars(b"grand product outputs", outputs);
+    if !numerators.is_empty() {
+        transcript.append_scalars(b"fraction sum numerators", numerators);
     }
 }
 
-/// V(x) = W(0, x)·W(1, x) for the layer W below.
-fn multiply_halves<F: JoltField>(below: &[F]) -> Vec<F> {
-    let half = below.len() / 2;
-    let (lo, hi) = below.split_at(half);
-    if half < PAR_THRESHOLD {
-        lo.iter().zip(hi).map(|(a, b)| *a * b).collect()
-    } else {
-        lo.par_iter()
-            .zip(hi.par_iter())
-            .with_min_len(par_chunk_len(half))
-            .map(|(a, b)| *a * b)
+/// Absorbs a layer's halves and draws ρ.
+fn absorb_halves<F: JoltField>(transcript: &mut Transcript, halves: &Halves<F>) -> F {
+    transcript.append_scalars(b"grand product left", &halves.left);
+    transcript.append_scalars(b"grand product right", &halves.right);
+    if !halves.left_num.is_empty() {
+        transcript.append_scalars(b"fraction sum left", &halves.left_num);
+        transcript.append_scalars(b"fraction sum right", &halves.right_num);
+    }
+    transcript.challenge_scalar(b"grand product rho")
+}
+
+/// The claims at one layer's point: V or q per vector, p per fraction
+/// vector that has them at this layer.
+struct Claims<F> {
+    den: Vec<F>,
+    num: Vec<F>,
+}
+
+impl<F: JoltField> Claims<F> {
+    /// Σ_j γ^j·c_j, the claims in the order of [`layer_gammas`]: every
+    /// fraction vector's p, then every vector's V or q.
+    fn combine(&self, gammas: &[F]) -> F {
+        self.num
+            .iter()
+            .chain(&self.den)
+            .zip(gammas)
+            .map(|(c, g)| *g * c)
+            .sum()
+    }
+
+    /// The numerator claims at the leaves of 2^`num_vars` entries, with 1
+    /// for numerators that are all 1 (which the last layer does not carry;
+    /// with no layer, the outputs are the leaves and carry them all).
+    fn leaf_numerators(&self, kinds: &[LeafKind], num_vars: usize) -> Vec<F> {
+        if num_vars == 0 {
+            return self.num.clone();
+        }
+        let mut sent = self.num.iter();
+        kinds
+            .iter()
+            .filter(|k| k.has_numerators())
+            .map(|k| {
+                if k.sends_leaf_numerators() {
+                    // Invariant: one claim per vector that sends them.
+                    *sent.next().unwrap()
+                } else {
+                    F::one()
+                }
+            })
             .collect()
     }
 }
 
-/// Σ_x eq(r_m, x)·Σ_k γ^k·L_k(x)·R_k(x), with L_k, R_k the halves of layer
-/// m + 1 of product k. The eq factor is split off ([`SplitEqPolynomial`]):
-/// per pair of entries and product, two products for q(0), q(2) and two
-/// binds, instead of three products, three eq multiplications and an eq
-/// bind.
+/// The halves' evaluations at a layer's sumcheck point.
+struct Halves<F> {
+    left: Vec<F>,
+    right: Vec<F>,
+    left_num: Vec<F>,
+    right_num: Vec<F>,
+}
+
+impl<F: JoltField> Halves<F> {
+    /// Σ_j γ^j·g_j(L, R), the layer rule of every claim.
+    fn combine(&self, kinds: &[LeafKind], gammas: &[F], at_leaves: bool) -> F {
+        let (num_gammas, den_gammas) = gammas.split_at(gammas.len() - kinds.len());
+        let mut sum = F::zero();
+        let mut sent = 0;
+        let mut fraction = 0;
+        for (k, kind) in kinds.iter().enumerate() {
+            let (l, r) = (self.left[k], self.right[k]);
+            sum += den_gammas[k] * l * r;
+            if kind.has_numerators() {
+                let p = if at_leaves && !kind.sends_leaf_numerators() {
+                    l + r
+                } else {
+                    let p = self.left_num[sent] * r + self.right_num[sent] * l;
+                    sent += 1;
+                    p
+                };
+                sum += num_gammas[fraction] * p;
+                fraction += 1;
+            }
+        }
+        sum
+    }
+
+    /// The next layer's claims, L + ρ·(R − L) for each.
+    fn fold(&self, rho: F) -> Claims<F> {
+        let fold = |l: &[F], r: &[F]| -> Vec<F> {
+            l.iter().zip(r).map(|(l, r)| *l + rho * (*r - l)).collect()
+        };
+        Claims {
+            den: fold(&self.left, &self.right),
+            num: fold(&self.left_num, &self.right_num),
+        }
+    }
+
+    fn into_proof(self, sumcheck: SumcheckProof<F>) -> GrandProductLayerProof<F> {
+        GrandProductLayerProof {
+            sumcheck,
+            left: self.left.into(),
+            right: self.right.into(),
+            left_num: self.left_num.into(),
+            right_num: self.right_num.into(),
+        }
+    }
+}
+
+/// γ^j for every claim of a layer: the numerator claims first (fraction
+/// vectors in order), then the V or q claims (all vectors in order); a
+/// single product needs no combination.
+fn layer_gammas<F: JoltField>(kinds: &[LeafKind], transcript: &mut Transcript) -> Vec<F> {
+    let claims = kinds.len() + kinds.iter().filter(|k| k.has_numerators()).count();
+    if claims == 1 {
+        vec![F::one()]
+    } else {
+        transcript.challenge_powers(b"grand product gamma", claims)
+    }
+}
+
+/// The layer above `below`: products of the halves, and for a fraction
+/// the sum of the halves' fractions.
+fn combine_halves<F: JoltField>(kind: LeafKind, below: &Layer<F>) -> Layer<F> {
+    let half = below.den.len() / 2;
+    let (ql, qr) = below.den.split_at(half);
+    let den = map_pairs(half, |i| ql[i] * qr[i]);
+    let num = match (&below.num, kind.has_numerators()) {
+        (_, false) => None,
+        (None, true) => Some(map_pairs(half, |i| ql[i] + qr[i])),
+        (Some(p), true) => {
+            let (pl, pr) = p.split_at(half);
+            Some(map_pairs(half, |i| pl[i] * qr[i] + pr[i] * ql[i]))
+        }
+    };
+    Layer { num, den }
+}
+
+fn map_pairs<F: JoltField>(half: usize, f: impl Fn(usize) -> F + Sync + Send) -> Vec<F> {
+    if half < PAR_THRESHOLD {
+        (0..half).map(f).collect()
+    } else {
+        (0..half)
+            .into_par_iter()
+            .with_min_len(par_chunk_len(half))
+            .map(f)
+            .collect()
+    }
+}
+
+/// One vector's halves of layer m + 1 in the layer sumcheck.
+struct VectorHalves<F: JoltField> {
+    left: DensePolynomial<F>,
+    right: DensePolynomial<F>,
+    /// p's halves, if the proof carries them at this layer.
+    num: Option<(DensePolynomial<F>, DensePolynomial<F>)>,
+    /// γ of the V or q claim.
+    den_gamma: F,
+    den_gamma_is_one: bool,
+    /// γ of the p claim, for a fraction vector.
+    num_gamma: Option<F>,
+}
+
+/// Σ_x eq(r_m, x)·Σ_j γ^j·g_j(L(x), R(x)) over the halves of layer m + 1.
+/// The eq factor is split off ([`SplitEqPolynomial`]): per pair of entries
+/// and claim, the rule at X = 0, 2 and the binds, instead of also three eq
+/// multiplications and an eq bind.
 struct LayerSumcheck<F: JoltField> {
     eq: SplitEqPolynomial<F>,
-    left: Vec<DensePolynomial<F>>,
-    right: Vec<DensePolynomial<F>>,
-    gammas: Vec<F>,
+    vectors: Vec<VectorHalves<F>>,
     claim: F,
 }
 
+fn split_halves<F: JoltField>(mut v: Vec<F>) -> (DensePolynomial<F>, DensePolynomial<F>) {
+    // Split without copying: the front half stays in place.
+    let right = v.split_off(v.len() / 2);
+    (DensePolynomial::new(v), DensePolynomial::new(right))
+}
+
 impl<F: JoltField> LayerSumcheck<F> {
-    fn new(below: Vec<Vec<F>>, r: &[F], gammas: Vec<F>, claim: F) -> Self {
-        let (left, right) = below
+    fn new(below: Vec<Layer<F>>, kinds: &[LeafKind], r: &[F], gammas: Vec<F>, claim: F) -> Self {
+        let (num_gammas, den_gammas) = gammas.split_at(gammas.len() - kinds.len());
+        let mut num_gammas = num_gammas.iter();
+        let vectors = below
             .into_iter()
-            .map(|mut v| {
-                // Split without copying: the front half stays in place.
-                let right = v.split_off(v.len() / 2);
-                (DensePolynomial::new(v), DensePolynomial::new(right))
+            .zip(kinds)
+            .zip(den_gammas)
+            .map(|((layer, kind), &den_gamma)| {
+                let (left, right) = split_halves(layer.den);
+                VectorHalves {
+                    left,
+                    right,
+                    num: layer.num.map(split_halves),
+                    den_gamma,
+                    den_gamma_is_one: den_gamma == F::one(),
+                    // Invariant: one γ per fraction vector.
+                    num_gamma: kind.has_numerators().then(|| *num_gammas.next().unwrap()),
+                }
             })
-            .unzip();
-        let eq = SplitEqPolynomial::new(r);
+            .collect();
         Self {
-            eq,
-            left,
-            right,
-            gammas,
+            eq: SplitEqPolynomial::new(r),
+            vectors,
             claim,
         }
     }
 
-    fn final_evals(&self) -> (Vec<F>, Vec<F>) {
-        (
-            self.left.iter().map(|p| p.final_eval()).collect(),
-            self.right.iter().map(|p| p.final_eval()).collect(),
-        )
+    fn final_evals(&self) -> Halves<F> {
+        let mut halves = Halves {
+            left: Vec::new(),
+            right: Vec::new(),
+            left_num: Vec::new(),
+            right_num: Vec::new(),
+        };
+        for v in &self.vectors {
+            halves.left.push(v.left.final_eval());
+            halves.right.push(v.right.final_eval());
+            if let Some((l, r)) = &v.num {
+                halves.left_num.push(l.final_eval());
+                halves.right_num.push(r.final_eval());
+            }
+        }
+        halves
     }
 
-    /// q(X) = Σ_{x'} eq(τ_{j+1..}, x')·Σ_k γ^k·L_k(X, x')·R_k(X, x') at
+    /// q(X) = Σ_{x'} eq(τ_{j+1..}, x')·Σ_j γ^j·g_j(L(X, x'), R(X, x')) at
     /// X = 0, 1 (only if `WITH_Q1`), 2, over pairs in [start, end).
     fn q_range<const WITH_Q1: bool>(&self, start: usize, end: usize, half: usize) -> [F; 3] {
-        let (w, gammas) = (self.eq.current_table(), &self.gammas);
+        let w = self.eq.current_table();
         let mut q = [F::zero(); 3];
-        for i in start..end {
+        let at = |p: &DensePolynomial<F>, i: usize| -> [F; 3] {
+            let (a0, a1) = (p[i], p[i + half]);
+            [a0, a1, a1 + a1 - a0]
+        };
+        for (i, &wi) in w.iter().enumerate().take(end).skip(start) {
             let mut acc = [F::zero(); 3];
-            for (k, (l, rt)) in self.left.iter().zip(&self.right).enumerate() {
-                let (l0, l1, r0, r1) = (l[i], l[i + half], rt[i], rt[i + half]);
-                let l2 = l1 + l1 - l0;
-                let r2 = r1 + r1 - r0;
-                let p = [l0 * r0, if WITH_Q1 { l1 * r1 } else { F::zero() }, l2 * r2];
-                if k == 0 {
-                    // γ^0 = 1.
-                    acc.iter_mut().zip(&p).for_each(|(a, x)| *a += x);
-                } else {
-                    acc.iter_mut()
-                        .zip(&p)
-                        .for_each(|(a, x)| *a += gammas[k] * x);
+            for v in &self.vectors {
+                let (l, r) = (at(&v.left, i), at(&v.right, i));
+                let mut g = [l[0] * r[0], F::zero(), l[2] * r[2]];
+                if WITH_Q1 {
+                    g[1] = l[1] * r[1];
                 }
+                if !v.den_gamma_is_one {
+                    g.iter_mut().for_each(|x| *x *= v.den_gamma);
+                }
+                if let Some(num_gamma) = v.num_gamma {
+                    let halves = v.num.as_ref().map(|(pl, pr)| (at(pl, i), at(pr, i)));
+                    let p = |x: usize| match &halves {
+                        Some((pl, pr)) => pl[x] * r[x] + pr[x] * l[x],
+                        None => l[x] + r[x],
+                    };
+                    g[0] += num_gamma * p(0);
+                    if WITH_Q1 {
+                        g[1] += num_gamma * p(1);
+                    }
+                    g[2] += num_gamma * p(2);
+                }
+                acc.iter_mut().zip(&g).for_each(|(a, x)| *a += x);
             }
-            q[0] += w[i] * acc[0];
+            q[0] += wi * acc[0];
             if WITH_Q1 {
-                q[1] += w[i] * acc[1];
+                q[1] += wi * acc[1];
             }
-            q[2] += w[i] * acc[2];
+            q[2] += wi * acc[2];
         }
         q
     }
@@ -332,10 +686,14 @@ impl<F: JoltField> SumcheckInstance<F> for LayerSumcheck<F> {
 
     fn bind(&mut self, r_j: F, _round: usize) {
         self.eq.bind(r_j);
-        self.left
-            .par_iter_mut()
-            .chain(self.right.par_iter_mut())
-            .for_each(|p| p.bind_top(r_j));
+        self.vectors.par_iter_mut().for_each(|v| {
+            v.left.bind_top(r_j);
+            v.right.bind_top(r_j);
+            if let Some((l, r)) = &mut v.num {
+                l.bind_top(r_j);
+                r.bind_top(r_j);
+            }
+        });
     }
 }
 
@@ -502,9 +860,14 @@ mod tests {
                         .sum::<Fr>()
             })
             .sum();
-        let mut instance = LayerSumcheck::new(below, &r, gammas.clone(), claim);
+        let below = below
+            .into_iter()
+            .map(|den| Layer { num: None, den })
+            .collect();
+        let kinds = [LeafKind::Product; 2];
+        let mut instance = LayerSumcheck::new(below, &kinds, &r, gammas.clone(), claim);
         let (proof, _) = SumcheckProof::prove(&mut instance, &mut Transcript::new(b"layer"));
-        let (left, right) = instance.final_evals();
+        let Halves { left, right, .. } = instance.final_evals();
         let sc = SumcheckClaim {
             claim,
             num_rounds: m,
@@ -568,5 +931,162 @@ mod tests {
                 assert!(verify(&p, 2, 4).is_err());
             }
         }
+    }
+
+    fn random_fraction(n: usize, unit: bool, rng: &mut ChaCha20Rng) -> Leaves<Fr> {
+        Leaves::Fraction {
+            numerators: (!unit).then(|| (0..1 << n).map(|_| Fr::rand(rng)).collect()),
+            denominators: (0..1 << n).map(|_| Fr::rand(rng)).collect(),
+        }
+    }
+
+    /// A product, a fraction and a unit fraction of every size in one batch.
+    fn mixed(n: usize, rng: &mut ChaCha20Rng) -> Vec<Leaves<Fr>> {
+        vec![
+            random_fraction(n, true, rng),
+            Leaves::Product((0..1 << n).map(|_| Fr::rand(rng)).collect()),
+            random_fraction(n, false, rng),
+        ]
+    }
+
+    fn kinds(leaves: &[Leaves<Fr>]) -> Vec<LeafKind> {
+        leaves.iter().map(Leaves::kind).collect()
+    }
+
+    fn verify_mixed(
+        proof: &GrandProductProof<Fr>,
+        kinds: &[LeafKind],
+        n: usize,
+    ) -> Result<LeafClaims<Fr>, VerifyError> {
+        proof.verify_batch(P, kinds, n, &mut Transcript::new(b"gp"))
+    }
+
+    /// P/Q is the sum of the fractions, the leaf claims are the leaves'
+    /// evaluations (numerators 1 where implicit), and the transcripts agree.
+    #[test]
+    fn fraction_sums_match_direct_sums_on_random_sizes() {
+        let mut rng = ChaCha20Rng::seed_from_u64(70);
+        for n in 0..=10 {
+            let leaves = mixed(n, &mut rng);
+            let kinds = kinds(&leaves);
+            let mut tp = Transcript::new(b"gp");
+            let (proof, prover_claims) = GrandProductProof::prove_batch(leaves.clone(), &mut tp);
+            let mut tv = Transcript::new(b"gp");
+            let claims = proof.verify_batch(P, &kinds, n, &mut tv).unwrap();
+            assert_eq!(claims, prover_claims);
+            assert_eq!(tp.log(), tv.log());
+            let mut fraction = 0;
+            for (k, l) in leaves.iter().enumerate() {
+                let at = |v: &[Fr]| DensePolynomial::new(v.to_vec()).evaluate(&claims.r);
+                match l {
+                    Leaves::Product(v) => {
+                        assert_eq!(proof.outputs()[k], v.iter().product::<Fr>());
+                        assert_eq!(claims.evals[k], at(v));
+                    }
+                    Leaves::Fraction {
+                        numerators,
+                        denominators,
+                    } => {
+                        let ones = vec![Fr::from(1u64); denominators.len()];
+                        let p = numerators.as_ref().unwrap_or(&ones);
+                        let sum: Fr = p.iter().zip(denominators).map(|(p, q)| *p / q).sum();
+                        let (big_p, big_q) = (proof.numerator_outputs()[fraction], proof.outputs()[k]);
+                        assert_eq!(big_p / big_q, sum, "n = {n}");
+                        assert_eq!(big_q, denominators.iter().product::<Fr>());
+                        assert_eq!(claims.evals[k], at(denominators));
+                        assert_eq!(claims.numerator_evals[fraction], at(p));
+                        fraction += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every value of a mixed batch's proof is checked: outputs, every half
+    /// of every layer (numerators included), every round coefficient.
+    #[test]
+    fn tampered_fraction_values_are_rejected() {
+        let mut rng = ChaCha20Rng::seed_from_u64(71);
+        let n = 3;
+        let leaves = mixed(n, &mut rng);
+        let kinds = kinds(&leaves);
+        let (proof, _) = GrandProductProof::prove_batch(leaves, &mut Transcript::new(b"gp"));
+        verify_mixed(&proof, &kinds, n).unwrap();
+        let one = Fr::from(1u64);
+        let rejected_at = |bad: &GrandProductProof<Fr>, layer: usize| {
+            matches!(verify_mixed(bad, &kinds, n), Err(VerifyError::LayerClaimMismatch { layer: l, .. }) if l == layer)
+        };
+        for k in 0..3 {
+            let mut bad = proof.clone();
+            bad.outputs[k] += one;
+            assert!(rejected_at(&bad, 0), "output {k}");
+        }
+        for j in 0..2 {
+            let mut bad = proof.clone();
+            bad.numerator_outputs[j] += one;
+            assert!(rejected_at(&bad, 0), "numerator output {j}");
+        }
+        for m in 0..n {
+            for k in 0..3 {
+                let mut bad = proof.clone();
+                bad.layers[m].left[k] += one;
+                assert!(rejected_at(&bad, m), "layer {m} left {k}");
+                let mut bad = proof.clone();
+                bad.layers[m].right[k] += one;
+                assert!(rejected_at(&bad, m), "layer {m} right {k}");
+            }
+            for j in 0..proof.layers[m].left_num.len() {
+                let mut bad = proof.clone();
+                bad.layers[m].left_num[j] += one;
+                assert!(rejected_at(&bad, m), "layer {m} left numerator {j}");
+                let mut bad = proof.clone();
+                bad.layers[m].right_num[j] += one;
+                assert!(rejected_at(&bad, m), "layer {m} right numerator {j}");
+            }
+            for round in 0..m {
+                for c in 0..3 {
+                    let mut bad = proof.clone();
+                    bad.layers[m].sumcheck.round_polys[round].coeffs_except_linear_term[c] += one;
+                    assert!(rejected_at(&bad, m), "layer {m} round {round}");
+                }
+            }
+        }
+        // The unit fraction sends no numerators at the last layer; the
+        // committed one does.
+        assert_eq!(proof.layers[n - 1].left_num.len(), 1);
+        assert_eq!(proof.layers[n - 2].left_num.len(), 2);
+    }
+
+    /// Kinds the proof was not made for, or numerators missing, are shape
+    /// errors or fail; a unit fraction of one leaf must claim P = 1.
+    #[test]
+    fn fraction_kinds_and_shapes_are_checked() {
+        let mut rng = ChaCha20Rng::seed_from_u64(72);
+        let leaves = mixed(3, &mut rng);
+        let kinds = kinds(&leaves);
+        let (proof, _) = GrandProductProof::prove_batch(leaves, &mut Transcript::new(b"gp"));
+        let mut swapped = kinds.clone();
+        swapped.swap(0, 2);
+        assert!(verify_mixed(&proof, &swapped, 3).is_err());
+        assert!(matches!(
+            verify_mixed(&proof, &[LeafKind::Product; 3], 3),
+            Err(VerifyError::Shape { .. })
+        ));
+        let mut bad = proof.clone();
+        bad.layers[1].right_num.pop();
+        assert!(matches!(verify_mixed(&bad, &kinds, 3), Err(VerifyError::Shape { .. })));
+        let mut bad = proof.clone();
+        bad.numerator_outputs.pop();
+        assert!(matches!(verify_mixed(&bad, &kinds, 3), Err(VerifyError::Shape { .. })));
+
+        let single = vec![random_fraction(0, true, &mut rng)];
+        let (proof, _) = GrandProductProof::prove_batch(single.clone(), &mut Transcript::new(b"gp"));
+        verify_mixed(&proof, &[LeafKind::UnitFraction], 0).unwrap();
+        let mut bad = proof.clone();
+        bad.numerator_outputs[0] += Fr::from(1u64);
+        assert!(matches!(
+            verify_mixed(&bad, &[LeafKind::UnitFraction], 0),
+            Err(VerifyError::OutputMismatch { .. })
+        ));
     }
 }

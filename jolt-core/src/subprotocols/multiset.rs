@@ -1,34 +1,50 @@
 //! The core of offline memory checking, shared by every memory the proof
-//! checks (the bytecode, the read-write memory, the timestamp range memory
-//! and Lasso's subtables): one fingerprint for memory tuples, and the
-//! multiset equality Init ∪ Writes = Reads ∪ Final by grand products.
+//! checks: one fingerprint for memory tuples; for the read-write memory the
+//! multiset equality Init ∪ Writes = Reads ∪ Final by grand products; for
+//! the read-only ones (the bytecode, the timestamp range memory and Lasso's
+//! subtables) a logUp check by sums of fractions.
 //!
 //! **Fingerprint.** A tuple (a, v_1, …, v_k, t) — an address, the k values
-//! stored there and a timestamp or read count — becomes
+//! stored there and, in the read-write memory, a timestamp — becomes
 //!
-//!   h(a, v⃗, t) = a + Σ_j γ^j·v_j + γ^(k+1)·t − τ.
+//!   h(a, v⃗, t) = a + Σ_j γ^j·v_j + γ^(k+1)·t − τ
 //!
-//! A multiset becomes the product of its fingerprints. For γ, τ drawn after
-//! the tuples are committed, two multisets with equal products are equal
-//! except with probability about (size·(k + 1))/|F| (Schwartz–Zippel). h is
-//! affine in the tuple, so a leaf vector's multilinear extension at a point
-//! is h of the columns' extensions there: that is how each verifier checks
-//! the leaf claims from opening claims.
+//! (t = 0 for a read-only memory's tuples, which have none). For γ, τ drawn
+//! after the tuples are committed, the checks below hold for tuples that
+//! differ only with probability about (size·(k + 1))/|F| (Schwartz–Zippel).
+//! h is affine in the tuple, so a leaf vector's multilinear extension at a
+//! point is h of the columns' extensions there: that is how each verifier
+//! checks the leaf claims from opening claims.
 //!
-//! **Memories.** A memory hands over its four multisets as leaf vectors
-//! ([`Multisets`]): Init and Final over its cells, Reads and Writes over its
-//! operations (each a power of two long). [`verify_memories`] checks
-//! Π Init · Π Writes = Π Reads · Π Final for every memory and returns the
-//! leaf claims; the caller checks each leaf claim against the fingerprint of
-//! its evaluation claims ([`Multisets::check_leaves`]).
+//! **Read-write memories.** A memory hands over its four multisets as leaf
+//! vectors ([`Multisets`]): Init and Final over its cells, Reads and Writes
+//! over its operations (each a power of two long). A multiset becomes the
+//! product of its fingerprints; [`verify_memories`] checks
+//! Π Init · Π Writes = Π Reads · Π Final and returns the leaf claims; the
+//! caller checks each against the fingerprint of its evaluation claims
+//! ([`Multisets::check_leaves`]).
 //!
-//! **Batching.** The grand product batches vectors of one length: every
+//! **Read-only memories (logUp).** With m(a) the number of reads of cell a,
+//!   Σ_reads 1/h(read) = Σ_cells m(a)/h(cell a)
+//! holds as rational functions in τ only if every read tuple is a cell's:
+//! a read's pole that no cell has cannot cancel, and the counts are below
+//! the field's characteristic. So no per-step count is committed, only m.
+//! A memory hands over the fingerprints of its reads and cells and m
+//! ([`LookupLeaves`]); the reads are fractions with numerators 1, the
+//! cells fractions with numerators m. [`verify_memories`] checks
+//! P_reads·Q_cells = P_cells·Q_reads with neither Q zero (a zero Q would
+//! make the check vacuous) and returns the leaf claims
+//! ([`Lookups::check_leaves`]); the cells' numerator claim is m's
+//! evaluation, which the caller hands to the opening.
+//!
+//! **Batching.** The layered circuit batches vectors of one length: every
 //! vector goes into the batch of its length, batches in increasing length,
-//! within a batch memory by memory in the order given, each as init, reads,
-//! writes, final. Both sides derive the grouping from the shapes alone, and
-//! vectors of one batch share their leaf point.
+//! within a batch the read-write memories first, each as init, reads,
+//! writes, final, then the read-only ones, each as reads, cells. Both sides
+//! derive the grouping from the shapes alone, and vectors of one batch
+//! share their leaf point, whatever their kind.
 
-use super::grand_product::GrandProductProof;
+use super::grand_product::{GrandProductProof, LeafClaims, LeafKind, Leaves};
 use crate::error::{check_shape, VerifyError};
 use crate::field::JoltField;
 use crate::poly::PAR_THRESHOLD;
@@ -177,6 +193,68 @@ impl<F: JoltField> Multisets<ProductClaim<F>> {
     }
 }
 
+/// A read-only memory checked with logUp: as leaf vectors, the
+/// fingerprints of its reads and of its cells and each cell's
+/// multiplicity; as claims, the fraction sums' leaf claims.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lookups<T> {
+    pub reads: T,
+    pub table: T,
+}
+
+/// Sizes of one read-only memory: 2^log_cells cells and 2^log_reads
+/// reads; its name appears in errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LookupShape {
+    pub name: &'static str,
+    pub log_cells: usize,
+    pub log_reads: usize,
+}
+
+/// The prover's leaf vectors of one read-only memory: h of every read, h
+/// of every cell, and how many reads each cell has (as field elements).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LookupLeaves<F> {
+    pub reads: Vec<F>,
+    pub table: Vec<F>,
+    pub multiplicities: Vec<F>,
+}
+
+/// What the fraction sums say about one side of a read-only memory: its
+/// sum P/Q, and "the fingerprints' (denominators') extension is
+/// `leaf_eval` at `point`, the numerators' is `numerator_eval`" (1 for the
+/// reads, the multiplicities' evaluation for the table).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FractionClaim<F> {
+    pub numerator: F,
+    pub denominator: F,
+    pub point: Vec<F>,
+    pub leaf_eval: F,
+    pub numerator_eval: F,
+}
+
+impl<F: JoltField> Lookups<FractionClaim<F>> {
+    /// Checks both fingerprint leaf claims against the ones the caller
+    /// computed from evaluation claims at their points. The table's
+    /// `numerator_eval` is the multiplicities' evaluation the caller hands
+    /// on to the opening.
+    pub fn check_leaves(&self, protocol: &'static str, expected: Lookups<F>) -> Result<(), VerifyError> {
+        if self.reads.leaf_eval != expected.reads {
+            return Err(VerifyError::OutputMismatch {
+                protocol,
+                what: "read fingerprints",
+            });
+        }
+        if self.table.leaf_eval != expected.table {
+            return Err(VerifyError::OutputMismatch {
+                protocol,
+                what: "table fingerprints",
+            });
+        }
+        Ok(())
+    }
+}
+
 /// The batches: for each distinct number of variables (increasing), the
 /// indices of the vectors with it.
 fn groups(num_vars: &[usize]) -> Vec<(usize, Vec<usize>)> {
@@ -192,65 +270,165 @@ fn groups(num_vars: &[usize]) -> Vec<(usize, Vec<usize>)> {
         .collect()
 }
 
-/// Regroups a flat list of four-per-memory items into [`Multisets`].
-fn per_memory<T>(flat: Vec<T>) -> Vec<Multisets<T>> {
-    let mut items = flat.into_iter();
-    let mut out = Vec::with_capacity(items.len() / 4);
-    // Invariant: callers pass four items per memory.
-    while let (Some(a), Some(b), Some(c), Some(d)) =
-        (items.next(), items.next(), items.next(), items.next())
-    {
-        out.push(Multisets::from_array([a, b, c, d]));
-    }
-    out
+/// One leaf vector's claims, whichever kind it is.
+#[derive(Clone)]
+struct VectorClaim<F> {
+    output: F,
+    numerator_output: F,
+    point: Vec<F>,
+    leaf_eval: F,
+    numerator_eval: F,
 }
 
-/// Proves the products of every memory's four multisets (each leaf vector
-/// a power of two long); the caller has absorbed what the leaves depend on
-/// and drawn γ, τ.
+/// Splits the flat per-vector claims (four per read-write memory, then two
+/// per read-only memory) into the two kinds of claims.
+#[allow(clippy::type_complexity)]
+fn per_memory<F: Clone>(
+    flat: Vec<VectorClaim<F>>,
+    read_write: usize,
+) -> (Vec<Multisets<ProductClaim<F>>>, Vec<Lookups<FractionClaim<F>>>) {
+    let mut items = flat.into_iter();
+    let product = |c: VectorClaim<F>| ProductClaim {
+        product: c.output,
+        point: c.point,
+        leaf_eval: c.leaf_eval,
+    };
+    let fraction = |c: VectorClaim<F>| FractionClaim {
+        numerator: c.numerator_output,
+        denominator: c.output,
+        point: c.point,
+        leaf_eval: c.leaf_eval,
+        numerator_eval: c.numerator_eval,
+    };
+    let mut memories = Vec::with_capacity(read_write);
+    for _ in 0..read_write {
+        // Invariant: callers pass four vectors per read-write memory.
+        let mut next = || product(items.next().unwrap());
+        memories.push(Multisets::from_array([next(), next(), next(), next()]));
+    }
+    let mut lookups = Vec::new();
+    while let (Some(reads), Some(table)) = (items.next(), items.next()) {
+        lookups.push(Lookups {
+            reads: fraction(reads),
+            table: fraction(table),
+        });
+    }
+    (memories, lookups)
+}
+
+/// The leaf kinds of the flat vector list: four products per read-write
+/// memory, then per read-only memory its reads (numerators 1) and its
+/// table (numerators the multiplicities).
+fn leaf_kinds(read_write: usize, read_only: usize) -> Vec<LeafKind> {
+    let mut kinds = vec![LeafKind::Product; 4 * read_write];
+    for _ in 0..read_only {
+        kinds.extend([LeafKind::UnitFraction, LeafKind::Fraction]);
+    }
+    kinds
+}
+
+/// Spreads a batch's outputs and leaf claims over its members.
+fn assign_claims<F: JoltField>(
+    claims: &mut [Option<VectorClaim<F>>],
+    members: &[usize],
+    kinds: &[LeafKind],
+    proof: &GrandProductProof<F>,
+    leaf_claims: &LeafClaims<F>,
+) {
+    let mut fraction = 0;
+    for (k, &i) in members.iter().enumerate() {
+        let (numerator_output, numerator_eval) = if kinds[i] == LeafKind::Product {
+            (F::one(), F::one())
+        } else {
+            fraction += 1;
+            (
+                proof.numerator_outputs()[fraction - 1],
+                leaf_claims.numerator_evals[fraction - 1],
+            )
+        };
+        claims[i] = Some(VectorClaim {
+            output: proof.outputs()[k],
+            numerator_output,
+            point: leaf_claims.r.clone(),
+            leaf_eval: leaf_claims.evals[k],
+            numerator_eval,
+        });
+    }
+}
+
+/// Proves the products of every read-write memory's four multisets and the
+/// fraction sums of every read-only memory (each leaf vector a power of
+/// two long); the caller has absorbed what the leaves depend on and drawn
+/// γ, τ.
+#[allow(clippy::type_complexity)]
 pub fn prove_memories<F: JoltField>(
     memories: Vec<Multisets<Vec<F>>>,
+    lookups: Vec<LookupLeaves<F>>,
     transcript: &mut Transcript,
-) -> (Vec<GrandProductProof<F>>, Vec<Multisets<ProductClaim<F>>>) {
-    let vectors: Vec<Vec<F>> = memories
+) -> (
+    Vec<GrandProductProof<F>>,
+    Vec<Multisets<ProductClaim<F>>>,
+    Vec<Lookups<FractionClaim<F>>>,
+) {
+    let (read_write, read_only) = (memories.len(), lookups.len());
+    let kinds = leaf_kinds(read_write, read_only);
+    let vectors: Vec<Leaves<F>> = memories
         .into_iter()
         .flat_map(Multisets::into_array)
+        .map(Leaves::Product)
+        .chain(lookups.into_iter().flat_map(|l| {
+            [
+                Leaves::Fraction {
+                    numerators: None,
+                    denominators: l.reads,
+                },
+                Leaves::Fraction {
+                    numerators: Some(l.multiplicities),
+                    denominators: l.table,
+                },
+            ]
+        }))
         .collect();
     let num_vars: Vec<usize> = vectors
         .iter()
-        .map(|v| v.len().trailing_zeros() as usize)
+        .map(|v| match v {
+            Leaves::Product(v) | Leaves::Fraction { denominators: v, .. } => v.len().trailing_zeros() as usize,
+        })
         .collect();
-    let mut slots: Vec<Option<Vec<F>>> = vectors.into_iter().map(Some).collect();
-    let mut claims: Vec<Option<ProductClaim<F>>> = vec![None; slots.len()];
+    let mut slots: Vec<Option<Leaves<F>>> = vectors.into_iter().map(Some).collect();
+    let mut claims: Vec<Option<VectorClaim<F>>> = vec![None; slots.len()];
     let mut proofs = Vec::new();
     for (_, members) in groups(&num_vars) {
         // Invariant: each index belongs to exactly one group.
-        let leaves: Vec<Vec<F>> = members.iter().map(|&i| slots[i].take().unwrap()).collect();
-        let (proof, leaf_claims) = GrandProductProof::prove(leaves, transcript);
-        for (k, &i) in members.iter().enumerate() {
-            claims[i] = Some(ProductClaim {
-                product: proof.outputs()[k],
-                point: leaf_claims.r.clone(),
-                leaf_eval: leaf_claims.evals[k],
-            });
-        }
+        let leaves: Vec<Leaves<F>> = members.iter().map(|&i| slots[i].take().unwrap()).collect();
+        let (proof, leaf_claims) = GrandProductProof::prove_batch(leaves, transcript);
+        assign_claims(&mut claims, &members, &kinds, &proof, &leaf_claims);
         proofs.push(proof);
     }
     // Invariant: every index was in a group.
     let claims = claims.into_iter().map(|c| c.unwrap()).collect();
-    (proofs, per_memory(claims))
+    let (memories, lookups) = per_memory(claims, read_write);
+    (proofs, memories, lookups)
 }
 
-/// Verifies the grand products of memories of the given shapes and checks
-/// Init·Writes = Reads·Final for each; returns every leaf claim for the
-/// caller's [`Multisets::check_leaves`].
+/// Verifies the grand products and fraction sums of memories of the given
+/// shapes, and checks Init·Writes = Reads·Final for each read-write memory
+/// and Σ 1/h(read) = Σ m(a)/h(cell a) for each read-only one; returns every
+/// leaf claim for the callers' `check_leaves`.
+#[allow(clippy::type_complexity)]
 pub fn verify_memories<F: JoltField>(
     protocol: &'static str,
     proofs: &[GrandProductProof<F>],
     shapes: &[MemoryShape],
+    lookup_shapes: &[LookupShape],
     transcript: &mut Transcript,
-) -> Result<Vec<Multisets<ProductClaim<F>>>, VerifyError> {
-    let num_vars: Vec<usize> = shapes.iter().flat_map(MemoryShape::num_vars).collect();
+) -> Result<(Vec<Multisets<ProductClaim<F>>>, Vec<Lookups<FractionClaim<F>>>), VerifyError> {
+    let kinds = leaf_kinds(shapes.len(), lookup_shapes.len());
+    let num_vars: Vec<usize> = shapes
+        .iter()
+        .flat_map(MemoryShape::num_vars)
+        .chain(lookup_shapes.iter().flat_map(|s| [s.log_reads, s.log_cells]))
+        .collect();
     let groups = groups(&num_vars);
     check_shape(
         protocol,
@@ -258,21 +436,17 @@ pub fn verify_memories<F: JoltField>(
         groups.len(),
         proofs.len(),
     )?;
-    let mut claims: Vec<Option<ProductClaim<F>>> = vec![None; num_vars.len()];
+    let mut claims: Vec<Option<VectorClaim<F>>> = vec![None; num_vars.len()];
     for ((n, members), proof) in groups.into_iter().zip(proofs) {
-        let leaf_claims = proof.verify(protocol, members.len(), n, transcript)?;
-        for (k, &i) in members.iter().enumerate() {
-            claims[i] = Some(ProductClaim {
-                product: proof.outputs()[k],
-                point: leaf_claims.r.clone(),
-                leaf_eval: leaf_claims.evals[k],
-            });
-        }
+        let batch_kinds: Vec<LeafKind> = members.iter().map(|&i| kinds[i]).collect();
+        let leaf_claims = proof.verify_batch(protocol, &batch_kinds, n, transcript)?;
+        assign_claims(&mut claims, &members, &kinds, proof, &leaf_claims);
     }
     // Invariant: every index was in a group, and a verified batch has one
     // output and one leaf claim per member.
-    let claims = per_memory(claims.into_iter().map(|c| c.unwrap()).collect());
-    for (memory, shape) in claims.iter().zip(shapes) {
+    let claims = claims.into_iter().map(|c| c.unwrap()).collect();
+    let (memories, lookups) = per_memory(claims, shapes.len());
+    for (memory, shape) in memories.iter().zip(shapes) {
         if memory.init.product * memory.writes.product
             != memory.reads.product * memory.finals.product
         {
@@ -282,7 +456,21 @@ pub fn verify_memories<F: JoltField>(
             });
         }
     }
-    Ok(claims)
+    for (lookup, shape) in lookups.iter().zip(lookup_shapes) {
+        let (reads, table) = (&lookup.reads, &lookup.table);
+        // A zero Q would make the cross-multiplied check vacuous; an honest
+        // Q is a product of fingerprints, zero only if τ hit one of them.
+        if reads.denominator.is_zero()
+            || table.denominator.is_zero()
+            || reads.numerator * table.denominator != table.numerator * reads.denominator
+        {
+            return Err(VerifyError::LookupMismatch {
+                protocol,
+                memory: shape.name,
+            });
+        }
+    }
+    Ok((memories, lookups))
 }
 
 /// Builds a vector of `len` field elements in parallel chunks.
@@ -303,7 +491,7 @@ mod tests {
     use super::*;
     use crate::poly::DensePolynomial;
     use ark_bn254::Fr;
-    use ark_ff::UniformRand;
+    use ark_ff::{Field, UniformRand, Zero};
     use rand_chacha::rand_core::SeedableRng;
     use rand_chacha::ChaCha20Rng;
 
@@ -369,10 +557,11 @@ mod tests {
         }
         let b = balanced(2, 2, &mut rng);
         let memories = vec![a, b];
-        let (proofs, claims) = prove_memories(memories.clone(), &mut Transcript::new(b"ms"));
+        let (proofs, claims, _) =
+            prove_memories(memories.clone(), Vec::new(), &mut Transcript::new(b"ms"));
         assert_eq!(proofs.len(), 3);
-        let verified =
-            verify_memories("test", &proofs, &shapes, &mut Transcript::new(b"ms")).unwrap();
+        let (verified, _) =
+            verify_memories("test", &proofs, &shapes, &[], &mut Transcript::new(b"ms")).unwrap();
         assert_eq!(verified, claims);
         for (m, c) in memories.iter().zip(&claims) {
             for (v, claim) in m.clone().into_array().iter().zip(c.clone().into_array()) {
@@ -385,7 +574,7 @@ mod tests {
         }
         // Too few batches: a shape error before anything is read.
         assert!(matches!(
-            verify_memories("test", &proofs[1..], &shapes, &mut Transcript::new(b"ms")),
+            verify_memories("test", &proofs[1..], &shapes, &[], &mut Transcript::new(b"ms")),
             Err(VerifyError::Shape { .. })
         ));
         // Leaf checks name the multiset.
@@ -417,12 +606,143 @@ mod tests {
             log_cells: 3,
             log_ops: 3,
         }];
-        let (proofs, _) = prove_memories(vec![m], &mut Transcript::new(b"ms"));
+        let (proofs, _, _) = prove_memories(vec![m], Vec::new(), &mut Transcript::new(b"ms"));
         assert_eq!(
-            verify_memories::<Fr>("test", &proofs, &shapes, &mut Transcript::new(b"ms")),
+            verify_memories::<Fr>("test", &proofs, &shapes, &[], &mut Transcript::new(b"ms")),
             Err(VerifyError::MultisetMismatch {
                 protocol: "test",
                 memory: "the memory"
+            })
+        );
+    }
+
+    /// A read-only memory of 2^log_cells random cells read 2^log_reads
+    /// times at random cells, with its multiplicities.
+    fn lookup(log_cells: usize, log_reads: usize, rng: &mut ChaCha20Rng) -> LookupLeaves<Fr> {
+        use rand_chacha::rand_core::RngCore;
+        let table = random(log_cells, rng);
+        let mut multiplicities = vec![Fr::from(0u64); 1 << log_cells];
+        let reads = (0..1 << log_reads)
+            .map(|_| {
+                let a = rng.next_u32() as usize % (1 << log_cells);
+                multiplicities[a] += Fr::from(1u64);
+                table[a]
+            })
+            .collect();
+        LookupLeaves {
+            reads,
+            table,
+            multiplicities,
+        }
+    }
+
+    fn lookup_shape(log_cells: usize, log_reads: usize) -> LookupShape {
+        LookupShape {
+            name: "the table",
+            log_cells,
+            log_reads,
+        }
+    }
+
+    fn verify_lookup(
+        proofs: &[GrandProductProof<Fr>],
+        memories: &[MemoryShape],
+        lookups: &[LookupShape],
+    ) -> Result<Vec<Lookups<FractionClaim<Fr>>>, VerifyError> {
+        verify_memories("test", proofs, memories, lookups, &mut Transcript::new(b"ms")).map(|(_, l)| l)
+    }
+
+    /// A read-write memory and a read-only one prove together; vectors of
+    /// one length share a batch and a point whatever their kind, and the
+    /// leaf claims are the leaves' evaluations.
+    #[test]
+    fn read_only_memories_share_batches_with_read_write_ones() {
+        let mut rng = ChaCha20Rng::seed_from_u64(74);
+        let rw = balanced(3, 3, &mut rng);
+        let ro = lookup(2, 3, &mut rng);
+        let memory = MemoryShape {
+            name: "rw",
+            log_cells: 3,
+            log_ops: 3,
+        };
+        let (proofs, rw_claims, ro_claims) =
+            prove_memories(vec![rw], vec![ro.clone()], &mut Transcript::new(b"ms"));
+        assert_eq!(proofs.len(), 2);
+        let verified = verify_lookup(&proofs, &[memory], &[lookup_shape(2, 3)]).unwrap();
+        assert_eq!(verified, ro_claims);
+        let claims = &verified[0];
+        assert_eq!(claims.reads.point, rw_claims[0].reads.point);
+        let at = |v: &[Fr], r: &[Fr]| DensePolynomial::new(v.to_vec()).evaluate(r);
+        assert_eq!(claims.reads.leaf_eval, at(&ro.reads, &claims.reads.point));
+        assert_eq!(claims.reads.numerator_eval, Fr::from(1u64));
+        assert_eq!(claims.table.leaf_eval, at(&ro.table, &claims.table.point));
+        assert_eq!(
+            claims.table.numerator_eval,
+            at(&ro.multiplicities, &claims.table.point)
+        );
+        let sum: Fr = ro.reads.iter().map(|h| h.inverse().unwrap()).sum();
+        assert_eq!(claims.reads.numerator / claims.reads.denominator, sum);
+        // Leaf checks name the side.
+        let expected = Lookups {
+            reads: claims.reads.leaf_eval,
+            table: claims.table.leaf_eval + Fr::from(1u64),
+        };
+        assert_eq!(
+            claims.check_leaves("test", expected),
+            Err(VerifyError::OutputMismatch {
+                protocol: "test",
+                what: "table fingerprints"
+            })
+        );
+    }
+
+    /// A read of a tuple the table does not hold, a multiplicity off by
+    /// one, or one moved to another cell: the sums differ.
+    #[test]
+    fn lookups_that_do_not_balance_are_rejected_by_name() {
+        let mut rng = ChaCha20Rng::seed_from_u64(75);
+        let honest = lookup(3, 4, &mut rng);
+        let mut bad_read = honest.clone();
+        bad_read.reads[5] += Fr::from(1u64);
+        let mut more = honest.clone();
+        more.multiplicities[1] += Fr::from(1u64);
+        let mut moved = honest.clone();
+        let from = (0..8).find(|&a| !moved.multiplicities[a].is_zero()).unwrap();
+        moved.multiplicities[from] -= Fr::from(1u64);
+        moved.multiplicities[(from + 1) % 8] += Fr::from(1u64);
+        for (what, leaves) in [("honest", honest), ("read", bad_read), ("count", more), ("moved", moved)] {
+            let (proofs, _, _) = prove_memories(Vec::new(), vec![leaves], &mut Transcript::new(b"ms"));
+            let verified = verify_lookup(&proofs, &[], &[lookup_shape(3, 4)]);
+            if what == "honest" {
+                assert!(verified.is_ok());
+            } else {
+                assert_eq!(
+                    verified,
+                    Err(VerifyError::LookupMismatch {
+                        protocol: "test",
+                        memory: "the table"
+                    }),
+                    "{what}"
+                );
+            }
+        }
+    }
+
+    /// Fingerprints of zero on both sides make both Q zero, and P·Q' = P'·Q
+    /// would hold whatever the numerators: the verifier refuses a zero Q.
+    #[test]
+    fn a_zero_denominator_is_rejected() {
+        let mut rng = ChaCha20Rng::seed_from_u64(76);
+        let mut leaves = lookup(2, 2, &mut rng);
+        leaves.reads[0] = Fr::from(0u64);
+        leaves.table[3] = Fr::from(0u64);
+        leaves.multiplicities[3] += Fr::from(5u64);
+        let (proofs, _, _) = prove_memories(Vec::new(), vec![leaves], &mut Transcript::new(b"ms"));
+        assert_eq!(
+            verify_lookup(&proofs, &[], &[lookup_shape(2, 2)]),
+            Err(VerifyError::LookupMismatch {
+                protocol: "test",
+                memory: "the table"
             })
         );
     }

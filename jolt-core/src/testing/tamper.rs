@@ -111,7 +111,6 @@ fn flip<F: JoltField>(w: &mut Witness<F>, column: WitnessColumn, i: usize) {
                     BytecodeColumn::Rs2 => bc.rs2[i] ^= 1,
                     BytecodeColumn::Imm => bc.imm[i] ^= 1,
                     BytecodeColumn::SequenceRemaining => bc.sequence_remaining[i] ^= 1,
-                    BytecodeColumn::ReadCount => bc.read_count[i] ^= 1,
                     BytecodeColumn::FinalCount => bc.final_count[i] ^= 1,
                 },
                 MemoryColumn::RamAddress => rw.ram_address[i] ^= 1,
@@ -119,7 +118,6 @@ fn flip<F: JoltField>(w: &mut Witness<F>, column: WitnessColumn, i: usize) {
                 MemoryColumn::RamWriteValue => rw.ram_write_value[i] ^= 1,
                 MemoryColumn::RdWriteValue => rw.rd_write_value[i] ^= 1,
                 MemoryColumn::RangeCell(s) => rw.range_cell[s.index()][i] ^= 1,
-                MemoryColumn::RangeReadCount(s) => rw.range_read_count[s.index()][i] ^= 1,
                 MemoryColumn::RangeRemainderLow(s) => rw.range_remainder_low[s.index()][i] ^= true,
                 MemoryColumn::RangeRemainderHigh(s) => {
                     rw.range_remainder_high[s.index()][i] ^= true
@@ -137,7 +135,6 @@ fn flip<F: JoltField>(w: &mut Witness<F>, column: WitnessColumn, i: usize) {
                     let e: &mut SmallColumn = &mut l.read_values[m];
                     e.set(i, e.get(i) ^ 1);
                 }
-                LassoColumn::ReadCount(d) => l.read_cts[d][i] ^= 1,
                 LassoColumn::FinalCount(d) => l.final_cts[d][i] ^= 1,
                 LassoColumn::Flag(kind) => {
                     let k = flag_row(l, kind);

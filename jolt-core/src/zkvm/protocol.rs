@@ -24,7 +24,7 @@ use super::proof::SegmentStatement;
 use super::registry::{CommitmentLayout, WitnessColumn};
 
 /// The protocol and its version, absorbed first.
-pub const PROTOCOL_ID: &[u8] = b"jolt-rv32im/bn254/hyperkzg v8";
+pub const PROTOCOL_ID: &[u8] = b"jolt-rv32im/bn254/hyperkzg v9";
 
 const PROTOCOL: &str = "zkvm";
 

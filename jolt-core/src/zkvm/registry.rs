@@ -8,7 +8,6 @@
 //! | `Memory(Bytecode(..))` | T (final count: K) | bits–u32 | bytecode checking | bytecode, R1CS (address, pc, circuit flags, imm) |
 //! | `Memory(..)` slots, timestamps, range counts and remainder bits | T (range final count: T cells; final memory: M) | bits–u32 | read-write checking | read-write, R1CS (values, RAM address, remainder bits) |
 //! | `Lasso(ReadValue / Flag / Output)` | T | bits–u32 | Lasso | Lasso, bytecode (lookup flags), R1CS (operand bytes, lookup flags, output) |
-//! | `Lasso(ReadCount)` | T | u32 | Lasso | Lasso |
 //! | `Aux(k)` | T | u64, i64 or field | the R1CS's auxiliary rules | R1CS |
 //! | `Lasso(FinalCount)` | 2^16, maybe in pieces | u32 | Lasso | Lasso |
 //!
@@ -49,7 +48,7 @@ pub struct Registry {
 
 impl Registry {
     /// Memory columns (the circuit flags among the bytecode's), then
-    /// Lasso's (read values, read counts, flags, output), then R1CS
+    /// Lasso's (read values, flags, output), then R1CS
     /// auxiliaries, then Lasso's final counts: the only columns a proof
     /// may commit in pieces ([`CommitmentLayout`]), last so that every
     /// other column's commitment sits at its registry index.
@@ -61,7 +60,6 @@ impl Registry {
             .collect();
         let lasso_columns = (0..lasso.memories.len())
             .map(LassoColumn::ReadValue)
-            .chain((0..c).map(LassoColumn::ReadCount))
             .chain(lasso.kind_indices.iter().map(|&k| LassoColumn::Flag(k)))
             .chain([LassoColumn::Output]);
         columns.extend(lasso_columns.map(WitnessColumn::Lasso));

@@ -131,7 +131,7 @@ fn table_read_hints_hold_for_an_honest_witness() {
         let expected = match column {
             WitnessColumn::Lasso(LassoColumn::ReadValue(_) | LassoColumn::Flag(_)) => true,
             WitnessColumn::Memory(MemoryColumn::Bytecode(c)) => {
-                !matches!(c, BytecodeColumn::ReadCount | BytecodeColumn::FinalCount)
+                !matches!(c, BytecodeColumn::FinalCount)
             }
             _ => false,
         };
@@ -407,18 +407,18 @@ fn flipped_proof_bytes_are_rejected() {
     }
     // A file of the previous format version is refused by name.
     let mut old_version = bytes.clone();
-    old_version[8..12].copy_from_slice(&7u32.to_le_bytes());
+    old_version[8..12].copy_from_slice(&8u32.to_le_bytes());
     let err = ProofFile::<HyperKzg>::from_bytes(&old_version).unwrap_err();
     assert!(matches!(
         err,
         ProofFileError::UnsupportedVersion {
-            found: 7,
-            supported: 8
+            found: 8,
+            supported: 9
         }
     ));
     assert_eq!(
         err.to_string(),
-        "proof file version 7; this build reads version 8"
+        "proof file version 8; this build reads version 9"
     );
     let mut trailing = bytes.clone();
     trailing.push(0);
@@ -553,8 +553,8 @@ fn registry_counts() {
         count(|c| matches!(c, WitnessColumn::Lasso(_))),
         count(|c| matches!(c, WitnessColumn::Aux(_))),
     ];
-    assert_eq!(counts, [50, 98, 17]);
-    assert_eq!(vk.registry.len(), 165);
+    assert_eq!(counts, [45, 94, 17]);
+    assert_eq!(vk.registry.len(), 156);
 }
 
 /// A forger's DIVU 7 / 2: quotient advice 2^31 + 3, whose product with 2
