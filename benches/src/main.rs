@@ -57,6 +57,9 @@ struct Output {
     /// at most 2^K steps (default: the SDK's, from the machine's memory).
     #[arg(long, value_name = "K")]
     segment_log_steps: Option<u32>,
+    /// Verify each proof N times and report the median time.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    verify_runs: u32,
 }
 
 #[derive(Subcommand)]
@@ -218,6 +221,7 @@ fn run_all(suite: &str, cases: Vec<(String, String, u64)>, output: &Output) -> R
         if let Some(k) = output.segment_log_steps {
             command.env(programs::SEGMENT_ENV, k.to_string());
         }
+        command.env(programs::VERIFY_RUNS_ENV, output.verify_runs.to_string());
         let out = command
             .output()
             .map_err(|e| format!("running case {name}: {e}"))?;
@@ -275,8 +279,8 @@ fn run_case(kind: &str, name: &str, size: u64) -> Result<Row, String> {
                 .map_err(|e| e.to_string())?;
             let prove_time = trace_time + start.elapsed();
             phases.extend(out.phases.0.iter().copied());
-            let start = Instant::now();
-            let verified = zkvm::verify(&vk, &out.io, &out.proof).is_ok();
+            let (verified, verify_time) =
+                programs::verify_timed(|| zkvm::verify(&vk, &out.io, &out.proof).is_ok())?;
             Row::new(
                 name,
                 kind,
@@ -285,7 +289,7 @@ fn run_case(kind: &str, name: &str, size: u64) -> Result<Row, String> {
                 out.steps as u64,
                 out.proof.trace_length,
                 prove_time,
-                start.elapsed(),
+                verify_time,
                 out.proof.size(),
                 verified,
                 &phases,
