@@ -46,10 +46,10 @@ use crate::error::{check_shape, VerifyError};
 use crate::field::JoltField;
 use crate::opening::OpeningClaim;
 use crate::poly::{EqPolynomial, IdentityPolynomial, PAR_THRESHOLD};
+use crate::subprotocols::multiset::FractionClaim;
 use crate::subprotocols::multiset::{
     prove_memories, verify_memories, Fingerprint, LookupLeaves, LookupShape, Lookups,
 };
-use crate::subprotocols::multiset::FractionClaim;
 use crate::subprotocols::GrandProductProof;
 use crate::trace_length::TraceLength;
 use crate::transcript::Transcript;
@@ -160,11 +160,7 @@ pub fn prove<F: JoltField>(
 }
 
 /// h(dim[t], E⃗[t]) for every step, from the small values.
-fn read_leaves<F: JoltField>(
-    fp: &Fingerprint<F>,
-    dim: &[u16],
-    values: &[&SmallColumn],
-) -> Vec<F> {
+fn read_leaves<F: JoltField>(fp: &Fingerprint<F>, dim: &[u16], values: &[&SmallColumn]) -> Vec<F> {
     let scaled: Vec<Scaled<'_, F>> = values
         .iter()
         .enumerate()
@@ -267,7 +263,11 @@ fn opening_claims<F: JoltField>(
         .map(|(m, v)| OpeningClaim::new(LassoColumn::ReadValue(m), r_a.to_vec(), *v))
         .collect();
     claims.extend(lookups.iter().enumerate().map(|(i, l)| {
-        OpeningClaim::new(LassoColumn::FinalCount(i), r_b.to_vec(), l.table.numerator_eval)
+        OpeningClaim::new(
+            LassoColumn::FinalCount(i),
+            r_b.to_vec(),
+            l.table.numerator_eval,
+        )
     }));
     claims
 }

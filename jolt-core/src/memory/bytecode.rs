@@ -54,10 +54,10 @@ use crate::field::JoltField;
 use crate::opening::OpeningClaim;
 use crate::pcs::{Column, StepIndex, TableRead};
 use crate::poly::{EqPolynomial, IdentityPolynomial};
+use crate::subprotocols::multiset::FractionClaim;
 use crate::subprotocols::multiset::{
     build_leaves, prove_memories, verify_memories, Fingerprint, LookupLeaves, LookupShape, Lookups,
 };
-use crate::subprotocols::multiset::FractionClaim;
 use crate::subprotocols::GrandProductProof;
 use crate::trace_length::TraceLength;
 use crate::tracer::Program;
@@ -697,10 +697,7 @@ mod tests {
         }
         // The row fields are the per-step columns after the address, in
         // per_step order.
-        let fields: Vec<Fr> = per_step[1..]
-            .iter()
-            .map(|&c| index(c))
-            .collect();
+        let fields: Vec<Fr> = per_step[1..].iter().map(|&c| index(c)).collect();
         assert_eq!(evals.row_fields().to_vec(), fields);
     }
 }

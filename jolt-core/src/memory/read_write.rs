@@ -45,11 +45,11 @@ use crate::field::JoltField;
 use crate::opening::OpeningClaim;
 use crate::pcs::Column;
 use crate::poly::{EqPolynomial, IdentityPolynomial};
-use crate::subprotocols::multiset::{
-    build_leaves, prove_memories, verify_memories, Fingerprint, LookupLeaves, LookupShape,
-    Lookups, MemoryShape, Multisets,
-};
 use crate::subprotocols::multiset::FractionClaim;
+use crate::subprotocols::multiset::{
+    build_leaves, prove_memories, verify_memories, Fingerprint, LookupLeaves, LookupShape, Lookups,
+    MemoryShape, Multisets,
+};
 use crate::subprotocols::GrandProductProof;
 use crate::trace_length::TraceLength;
 use crate::tracer::ProgramIO;

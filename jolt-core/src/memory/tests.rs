@@ -900,16 +900,33 @@ fn tampered_proofs_are_rejected() {
             for k in 0..g.numerator_outputs.len() {
                 let mut bad = proof.clone();
                 products(&mut bad, part)[b].numerator_outputs[k] += one;
-                check(&bad, &format!("part {part}, batch {b}: P of fraction sum {k}"));
+                check(
+                    &bad,
+                    &format!("part {part}, batch {b}: P of fraction sum {k}"),
+                );
                 sums += 1;
             }
             if !g.layers.last().unwrap().left_num.is_empty() {
                 let mut bad = proof.clone();
-                products(&mut bad, part)[b].layers.last_mut().unwrap().left_num[0] += one;
-                check(&bad, &format!("part {part}, batch {b}: leaf multiplicities"));
+                products(&mut bad, part)[b]
+                    .layers
+                    .last_mut()
+                    .unwrap()
+                    .left_num[0] += one;
+                check(
+                    &bad,
+                    &format!("part {part}, batch {b}: leaf multiplicities"),
+                );
                 let mut bad = proof.clone();
-                products(&mut bad, part)[b].layers.last_mut().unwrap().right_num[0] += one;
-                check(&bad, &format!("part {part}, batch {b}: leaf multiplicities"));
+                products(&mut bad, part)[b]
+                    .layers
+                    .last_mut()
+                    .unwrap()
+                    .right_num[0] += one;
+                check(
+                    &bad,
+                    &format!("part {part}, batch {b}: leaf multiplicities"),
+                );
             }
         }
         // Reads and table of each read-only memory.

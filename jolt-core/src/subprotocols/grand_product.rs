@@ -153,7 +153,10 @@ impl<F: JoltField> GrandProductProof<F> {
     /// # Panics
     /// As [`Self::prove_batch`].
     pub fn prove(leaves: Vec<Vec<F>>, transcript: &mut Transcript) -> (Self, LeafClaims<F>) {
-        Self::prove_batch(leaves.into_iter().map(Leaves::Product).collect(), transcript)
+        Self::prove_batch(
+            leaves.into_iter().map(Leaves::Product).collect(),
+            transcript,
+        )
     }
 
     /// Proves every vector's product or sum of fractions at once.
@@ -161,7 +164,10 @@ impl<F: JoltField> GrandProductProof<F> {
     /// # Panics
     /// If `leaves` is empty, or its vectors (numerators included) differ in
     /// length or are not a power of two long (prover-side invariants).
-    pub fn prove_batch(leaves: Vec<Leaves<F>>, transcript: &mut Transcript) -> (Self, LeafClaims<F>) {
+    pub fn prove_batch(
+        leaves: Vec<Leaves<F>>,
+        transcript: &mut Transcript,
+    ) -> (Self, LeafClaims<F>) {
         assert!(!leaves.is_empty(), "grand product of an empty batch");
         let len = leaves[0].len();
         assert!(
@@ -270,7 +276,12 @@ impl<F: JoltField> GrandProductProof<F> {
         num_vars: usize,
         transcript: &mut Transcript,
     ) -> Result<LeafClaims<F>, VerifyError> {
-        self.verify_batch(protocol, &vec![LeafKind::Product; batch], num_vars, transcript)
+        self.verify_batch(
+            protocol,
+            &vec![LeafKind::Product; batch],
+            num_vars,
+            transcript,
+        )
     }
 
     /// Verifies a batch of vectors of the given kinds, 2^`num_vars` leaves
@@ -307,8 +318,18 @@ impl<F: JoltField> GrandProductProof<F> {
             };
             check_shape(protocol, "left claims per layer", batch, layer.left.len())?;
             check_shape(protocol, "right claims per layer", batch, layer.right.len())?;
-            check_shape(protocol, "left numerators per layer", nums, layer.left_num.len())?;
-            check_shape(protocol, "right numerators per layer", nums, layer.right_num.len())?;
+            check_shape(
+                protocol,
+                "left numerators per layer",
+                nums,
+                layer.left_num.len(),
+            )?;
+            check_shape(
+                protocol,
+                "right numerators per layer",
+                nums,
+                layer.right_num.len(),
+            )?;
         }
 
         absorb_outputs(transcript, &self.outputs, &self.numerator_outputs);
@@ -990,7 +1011,8 @@ mod tests {
                         let ones = vec![Fr::from(1u64); denominators.len()];
                         let p = numerators.as_ref().unwrap_or(&ones);
                         let sum: Fr = p.iter().zip(denominators).map(|(p, q)| *p / q).sum();
-                        let (big_p, big_q) = (proof.numerator_outputs()[fraction], proof.outputs()[k]);
+                        let (big_p, big_q) =
+                            (proof.numerator_outputs()[fraction], proof.outputs()[k]);
                         assert_eq!(big_p / big_q, sum, "n = {n}");
                         assert_eq!(big_q, denominators.iter().product::<Fr>());
                         assert_eq!(claims.evals[k], at(denominators));
@@ -1013,9 +1035,7 @@ mod tests {
         let (proof, _) = GrandProductProof::prove_batch(leaves, &mut Transcript::new(b"gp"));
         verify_mixed(&proof, &kinds, n).unwrap();
         let one = Fr::from(1u64);
-        let rejected_at = |bad: &GrandProductProof<Fr>, layer: usize| {
-            matches!(verify_mixed(bad, &kinds, n), Err(VerifyError::LayerClaimMismatch { layer: l, .. }) if l == layer)
-        };
+        let rejected_at = |bad: &GrandProductProof<Fr>, layer: usize| matches!(verify_mixed(bad, &kinds, n), Err(VerifyError::LayerClaimMismatch { layer: l, .. }) if l == layer);
         for k in 0..3 {
             let mut bad = proof.clone();
             bad.outputs[k] += one;
@@ -1074,13 +1094,20 @@ mod tests {
         ));
         let mut bad = proof.clone();
         bad.layers[1].right_num.pop();
-        assert!(matches!(verify_mixed(&bad, &kinds, 3), Err(VerifyError::Shape { .. })));
+        assert!(matches!(
+            verify_mixed(&bad, &kinds, 3),
+            Err(VerifyError::Shape { .. })
+        ));
         let mut bad = proof.clone();
         bad.numerator_outputs.pop();
-        assert!(matches!(verify_mixed(&bad, &kinds, 3), Err(VerifyError::Shape { .. })));
+        assert!(matches!(
+            verify_mixed(&bad, &kinds, 3),
+            Err(VerifyError::Shape { .. })
+        ));
 
         let single = vec![random_fraction(0, true, &mut rng)];
-        let (proof, _) = GrandProductProof::prove_batch(single.clone(), &mut Transcript::new(b"gp"));
+        let (proof, _) =
+            GrandProductProof::prove_batch(single.clone(), &mut Transcript::new(b"gp"));
         verify_mixed(&proof, &[LeafKind::UnitFraction], 0).unwrap();
         let mut bad = proof.clone();
         bad.numerator_outputs[0] += Fr::from(1u64);

@@ -238,7 +238,11 @@ impl<F: JoltField> Lookups<FractionClaim<F>> {
     /// computed from evaluation claims at their points. The table's
     /// `numerator_eval` is the multiplicities' evaluation the caller hands
     /// on to the opening.
-    pub fn check_leaves(&self, protocol: &'static str, expected: Lookups<F>) -> Result<(), VerifyError> {
+    pub fn check_leaves(
+        &self,
+        protocol: &'static str,
+        expected: Lookups<F>,
+    ) -> Result<(), VerifyError> {
         if self.reads.leaf_eval != expected.reads {
             return Err(VerifyError::OutputMismatch {
                 protocol,
@@ -286,7 +290,10 @@ struct VectorClaim<F> {
 fn per_memory<F: Clone>(
     flat: Vec<VectorClaim<F>>,
     read_write: usize,
-) -> (Vec<Multisets<ProductClaim<F>>>, Vec<Lookups<FractionClaim<F>>>) {
+) -> (
+    Vec<Multisets<ProductClaim<F>>>,
+    Vec<Lookups<FractionClaim<F>>>,
+) {
     let mut items = flat.into_iter();
     let product = |c: VectorClaim<F>| ProductClaim {
         product: c.output,
@@ -392,7 +399,10 @@ pub fn prove_memories<F: JoltField>(
     let num_vars: Vec<usize> = vectors
         .iter()
         .map(|v| match v {
-            Leaves::Product(v) | Leaves::Fraction { denominators: v, .. } => v.len().trailing_zeros() as usize,
+            Leaves::Product(v)
+            | Leaves::Fraction {
+                denominators: v, ..
+            } => v.len().trailing_zeros() as usize,
         })
         .collect();
     let mut slots: Vec<Option<Leaves<F>>> = vectors.into_iter().map(Some).collect();
@@ -422,12 +432,22 @@ pub fn verify_memories<F: JoltField>(
     shapes: &[MemoryShape],
     lookup_shapes: &[LookupShape],
     transcript: &mut Transcript,
-) -> Result<(Vec<Multisets<ProductClaim<F>>>, Vec<Lookups<FractionClaim<F>>>), VerifyError> {
+) -> Result<
+    (
+        Vec<Multisets<ProductClaim<F>>>,
+        Vec<Lookups<FractionClaim<F>>>,
+    ),
+    VerifyError,
+> {
     let kinds = leaf_kinds(shapes.len(), lookup_shapes.len());
     let num_vars: Vec<usize> = shapes
         .iter()
         .flat_map(MemoryShape::num_vars)
-        .chain(lookup_shapes.iter().flat_map(|s| [s.log_reads, s.log_cells]))
+        .chain(
+            lookup_shapes
+                .iter()
+                .flat_map(|s| [s.log_reads, s.log_cells]),
+        )
         .collect();
     let groups = groups(&num_vars);
     check_shape(
@@ -574,7 +594,13 @@ mod tests {
         }
         // Too few batches: a shape error before anything is read.
         assert!(matches!(
-            verify_memories("test", &proofs[1..], &shapes, &[], &mut Transcript::new(b"ms")),
+            verify_memories(
+                "test",
+                &proofs[1..],
+                &shapes,
+                &[],
+                &mut Transcript::new(b"ms")
+            ),
             Err(VerifyError::Shape { .. })
         ));
         // Leaf checks name the multiset.
@@ -649,7 +675,14 @@ mod tests {
         memories: &[MemoryShape],
         lookups: &[LookupShape],
     ) -> Result<Vec<Lookups<FractionClaim<Fr>>>, VerifyError> {
-        verify_memories("test", proofs, memories, lookups, &mut Transcript::new(b"ms")).map(|(_, l)| l)
+        verify_memories(
+            "test",
+            proofs,
+            memories,
+            lookups,
+            &mut Transcript::new(b"ms"),
+        )
+        .map(|(_, l)| l)
     }
 
     /// A read-write memory and a read-only one prove together; vectors of
@@ -707,11 +740,19 @@ mod tests {
         let mut more = honest.clone();
         more.multiplicities[1] += Fr::from(1u64);
         let mut moved = honest.clone();
-        let from = (0..8).find(|&a| !moved.multiplicities[a].is_zero()).unwrap();
+        let from = (0..8)
+            .find(|&a| !moved.multiplicities[a].is_zero())
+            .unwrap();
         moved.multiplicities[from] -= Fr::from(1u64);
         moved.multiplicities[(from + 1) % 8] += Fr::from(1u64);
-        for (what, leaves) in [("honest", honest), ("read", bad_read), ("count", more), ("moved", moved)] {
-            let (proofs, _, _) = prove_memories(Vec::new(), vec![leaves], &mut Transcript::new(b"ms"));
+        for (what, leaves) in [
+            ("honest", honest),
+            ("read", bad_read),
+            ("count", more),
+            ("moved", moved),
+        ] {
+            let (proofs, _, _) =
+                prove_memories(Vec::new(), vec![leaves], &mut Transcript::new(b"ms"));
             let verified = verify_lookup(&proofs, &[], &[lookup_shape(3, 4)]);
             if what == "honest" {
                 assert!(verified.is_ok());
