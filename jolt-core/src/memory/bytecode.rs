@@ -48,7 +48,6 @@ use instructions::{Instruction, Opcode};
 
 use super::layout::SINK_REGISTER;
 use super::MemoryColumn;
-use crate::codec::ProofVec;
 use crate::error::VerifyError;
 use crate::field::JoltField;
 use crate::opening::OpeningClaim;
@@ -56,9 +55,8 @@ use crate::pcs::{Column, StepIndex, TableRead};
 use crate::poly::{EqPolynomial, IdentityPolynomial};
 use crate::subprotocols::multiset::FractionClaim;
 use crate::subprotocols::multiset::{
-    build_leaves, prove_memories, verify_memories, Fingerprint, LookupLeaves, LookupShape, Lookups,
+    build_leaves, Fingerprint, LookupLeaves, LookupShape, Lookups,
 };
-use crate::subprotocols::GrandProductProof;
 use crate::trace_length::TraceLength;
 use crate::tracer::Program;
 use crate::transcript::Transcript;
@@ -522,9 +520,6 @@ impl<F: JoltField> BytecodeReadEvals<F> {
 /// The bytecode part of the memory proof.
 #[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct BytecodeProof<F: JoltField> {
-    /// Batches of the fraction sums: the reads (T leaves), the table (K
-    /// leaves); one batch when T = K.
-    pub products: ProofVec<GrandProductProof<F>>,
     pub read_evals: BytecodeReadEvals<F>,
 }
 
@@ -549,17 +544,20 @@ fn shape(trace_length: TraceLength, table: &BytecodeTable) -> LookupShape {
     }
 }
 
-/// Proves that every step's bytecode tuple is a row of `table`. The caller
-/// has committed the witness columns and absorbed the commitments.
+/// The prover's first half of proving that every step's bytecode tuple is
+/// a row of `table` (the caller has committed the witness columns and
+/// absorbed the commitments): absorbs the statement, draws the
+/// fingerprint and returns the fraction sums' leaves, which
+/// [`super::prove`] proves with the read-write memory's.
 ///
 /// # Panics
 /// If the witness does not have T = 2^n entries per step column and K
 /// final counts (a prover-side invariant).
-pub fn prove<F: JoltField>(
+pub(super) fn prove_leaves<F: JoltField>(
     table: &BytecodeTable,
     witness: &BytecodeWitness,
     transcript: &mut Transcript,
-) -> (BytecodeProof<F>, Vec<OpeningClaim<MemoryColumn, F>>) {
+) -> LookupLeaves<F> {
     let trace_length = witness.trace_length();
     assert!(
         witness.has_shape(trace_length, table.rows.len()),
@@ -599,27 +597,27 @@ pub fn prove<F: JoltField>(
     let multiplicities = build_leaves(table.rows.len(), |i| {
         F::from_u64(witness.final_count[i] as u64)
     });
-    let (products, _, mut claims) = prove_memories(
-        Vec::new(),
-        vec![LookupLeaves {
-            reads,
-            table: rows,
-            multiplicities,
-        }],
-        transcript,
-    );
-    // Invariant: one memory in, one out.
-    let claims = claims.pop().unwrap();
+    LookupLeaves {
+        reads,
+        table: rows,
+        multiplicities,
+    }
+}
 
+/// The prover's second half, after the fraction sums: the per-step
+/// columns at the reads' point, absorbed; returns the proof and the
+/// opening claims.
+pub(super) fn prove_evals<F: JoltField>(
+    witness: &BytecodeWitness,
+    claims: &Lookups<FractionClaim<F>>,
+    transcript: &mut Transcript,
+) -> (BytecodeProof<F>, Vec<OpeningClaim<MemoryColumn, F>>) {
     let eq_steps = EqPolynomial::new(claims.reads.point.clone()).evals();
     let read_evals = BytecodeReadEvals::from_fn(|c| witness.column(c).evaluate_with_eq(&eq_steps));
     drop(eq_steps);
-    let proof = BytecodeProof {
-        products: products.into(),
-        read_evals,
-    };
+    let proof = BytecodeProof { read_evals };
     absorb_evals(transcript, &proof);
-    let opening_claims = opening_claims(&proof, &claims);
+    let opening_claims = opening_claims(&proof, claims);
     (proof, opening_claims)
 }
 
@@ -648,36 +646,38 @@ fn opening_claims<F: JoltField>(
     claims
 }
 
-/// Verifies the bytecode reads of a T-step trace against the verifier's
-/// own `table`; returns the opening claims on the bytecode columns.
-pub fn verify<F: JoltField>(
+/// The verifier's first half: absorbs the statement and draws the
+/// fingerprint; returns it and the fraction sums' shape.
+pub(super) fn verify_start<F: JoltField>(
     table: &BytecodeTable,
     trace_length: TraceLength,
+    transcript: &mut Transcript,
+) -> (Fingerprint<F>, LookupShape) {
+    absorb_statement(transcript, trace_length, table);
+    (draw_fingerprint(transcript), shape(trace_length, table))
+}
+
+/// The verifier's second half: checks the fraction sums' leaf claims
+/// against the fingerprints of the claimed per-step evaluations and of the
+/// verifier's own table; returns the opening claims on the bytecode
+/// columns.
+pub(super) fn verify_claims<F: JoltField>(
+    table: &BytecodeTable,
+    fp: &Fingerprint<F>,
     proof: &BytecodeProof<F>,
+    claims: &Lookups<FractionClaim<F>>,
     transcript: &mut Transcript,
 ) -> Result<Vec<OpeningClaim<MemoryColumn, F>>, VerifyError> {
-    absorb_statement(transcript, trace_length, table);
-    let fp = draw_fingerprint::<F>(transcript);
-    let (_, mut claims) = verify_memories(
-        PROTOCOL,
-        &proof.products,
-        &[],
-        &[shape(trace_length, table)],
-        transcript,
-    )?;
-    // Invariant: verify_memories returns one claim set per shape.
-    let claims = claims.pop().unwrap();
-
     let e = &proof.read_evals;
     claims.check_leaves(
         PROTOCOL,
         Lookups {
             reads: fp.hash(e.address, &e.row_fields(), F::zero()),
-            table: table.rows_fingerprint_eval(&claims.table.point, &fp),
+            table: table.rows_fingerprint_eval(&claims.table.point, fp),
         },
     )?;
     absorb_evals(transcript, proof);
-    Ok(opening_claims(proof, &claims))
+    Ok(opening_claims(proof, claims))
 }
 
 #[cfg(test)]

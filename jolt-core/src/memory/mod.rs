@@ -36,8 +36,11 @@ pub use witness::{MemoryState, MemoryWitness, SegmentRun, WitnessError};
 
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
+use crate::codec::ProofVec;
 use crate::error::VerifyError;
 use crate::field::JoltField;
+use crate::subprotocols::multiset::{prove_memories, verify_memories};
+use crate::subprotocols::GrandProductProof;
 use crate::opening::OpeningClaim;
 use crate::trace_length::TraceLength;
 use crate::tracer::{MemoryLayout, Program, ProgramIO};
@@ -226,28 +229,48 @@ impl SegmentRole {
 }
 
 /// The memory-checking proof: bytecode, then read-write memory.
+/// The name in errors of the layered circuit all memories share.
+pub const PROTOCOL: &str = "memory checking";
+
 #[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct MemoryProof<F: JoltField> {
+    /// The products of the read-write memory and the fraction sums of the
+    /// bytecode and the range memory, batched by length (vectors of equal
+    /// length share one batch and its point whichever memory they are).
+    pub products: ProofVec<GrandProductProof<F>>,
     pub bytecode: BytecodeProof<F>,
     pub read_write: ReadWriteProof<F>,
 }
 
 /// Proves memory checking for `witness`; the caller has committed
-/// [`MemoryWitness::columns`] and absorbed the commitments.
+/// [`MemoryWitness::columns`] and absorbed the commitments. The bytecode's
+/// and the read-write memory's statements and fingerprints come first,
+/// then one batched layered circuit for all their products and sums, then
+/// each part's evaluations.
 ///
 /// # Panics
-/// If the witness columns do not have the lengths [`MemoryWitness::new`]
-/// gives them (a prover-side invariant).
+/// If the witness does not have the shape of `pre` (a prover-side
+/// invariant).
 pub fn prove<F: JoltField>(
     pre: &MemoryPreprocessing,
     witness: &MemoryWitness,
     transcript: &mut Transcript,
 ) -> (MemoryProof<F>, Vec<OpeningClaim<MemoryColumn, F>>) {
-    let (bytecode, mut claims) = bytecode::prove(&pre.bytecode, &witness.bytecode, transcript);
-    let (read_write, rw_claims) = read_write::prove(pre, witness, transcript);
-    claims.extend(rw_claims);
+    let bytecode_leaves = bytecode::prove_leaves(&pre.bytecode, &witness.bytecode, transcript);
+    let (rw_leaves, range_leaves) = read_write::prove_leaves(pre, witness, transcript);
+    let (products, rw_claims, lookup_claims) = prove_memories(
+        vec![rw_leaves],
+        vec![bytecode_leaves, range_leaves],
+        transcript,
+    );
+    let (bytecode, mut claims) =
+        bytecode::prove_evals(&witness.bytecode, &lookup_claims[0], transcript);
+    let (read_write, rw_opening) =
+        read_write::prove_evals(witness, &rw_claims[0], &lookup_claims[1], transcript);
+    claims.extend(rw_opening);
     (
         MemoryProof {
+            products: products.into(),
             bytecode,
             read_write,
         },
@@ -267,14 +290,32 @@ pub fn verify<F: JoltField>(
     proof: &MemoryProof<F>,
     transcript: &mut Transcript,
 ) -> Result<Vec<OpeningClaim<MemoryColumn, F>>, VerifyError> {
-    let mut claims = bytecode::verify(&pre.bytecode, trace_length, &proof.bytecode, transcript)?;
-    claims.extend(read_write::verify(
+    let (bytecode_fp, bytecode_shape) =
+        bytecode::verify_start(&pre.bytecode, trace_length, transcript);
+    let rw = read_write::verify_start(space, trace_length, io, role, &proof.read_write, transcript)?;
+    let (rw_claims, lookup_claims) = verify_memories(
+        PROTOCOL,
+        &proof.products,
+        &[rw.memory],
+        &[bytecode_shape, rw.range],
+        transcript,
+    )?;
+    let mut claims = bytecode::verify_claims(
+        &pre.bytecode,
+        &bytecode_fp,
+        &proof.bytecode,
+        &lookup_claims[0],
+        transcript,
+    )?;
+    claims.extend(read_write::verify_claims(
         pre,
         space,
-        trace_length,
         io,
         role,
         &proof.read_write,
+        &rw,
+        &rw_claims[0],
+        &lookup_claims[1],
         transcript,
     )?);
     Ok(claims)

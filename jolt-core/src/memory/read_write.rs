@@ -39,7 +39,6 @@ use super::io::{check_io_shape, init_eval, prove_outputs, verify_outputs, Output
 use super::layout::{interval_mle, AddressSpace};
 use super::timestamps::{now, read_timestamp, SLOTS};
 use super::{MemoryColumn, MemoryPreprocessing, MemoryWitness, SegmentRole, Slot};
-use crate::codec::ProofVec;
 use crate::error::VerifyError;
 use crate::field::JoltField;
 use crate::opening::OpeningClaim;
@@ -47,10 +46,9 @@ use crate::pcs::Column;
 use crate::poly::{EqPolynomial, IdentityPolynomial};
 use crate::subprotocols::multiset::FractionClaim;
 use crate::subprotocols::multiset::{
-    build_leaves, prove_memories, verify_memories, Fingerprint, LookupLeaves, LookupShape, Lookups,
-    MemoryShape, Multisets,
+    build_leaves, Fingerprint, LookupLeaves, LookupShape, Lookups,
+    MemoryShape, Multisets, ProductClaim,
 };
-use crate::subprotocols::GrandProductProof;
 use crate::trace_length::TraceLength;
 use crate::tracer::ProgramIO;
 use crate::transcript::Transcript;
@@ -202,8 +200,6 @@ impl<F: JoltField> StepEvals<F> {
 /// The read-write part of the memory proof.
 #[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct ReadWriteProof<F: JoltField> {
-    /// Batches by length (T, 4T, M; equal lengths share one).
-    pub products: ProofVec<GrandProductProof<F>>,
     pub step_evals: StepEvals<F>,
     /// `FinalValue` at the M point.
     pub final_value_eval: F,
@@ -288,11 +284,11 @@ fn slot_tag(slot: Slot) -> u64 {
 /// # Panics
 /// If the witness columns do not have the lengths [`MemoryWitness::new`]
 /// gives them (a prover-side invariant).
-pub fn prove<F: JoltField>(
+pub(super) fn prove_leaves<F: JoltField>(
     pre: &MemoryPreprocessing,
     witness: &MemoryWitness,
     transcript: &mut Transcript,
-) -> (ReadWriteProof<F>, Vec<OpeningClaim<MemoryColumn, F>>) {
+) -> (Multisets<Vec<F>>, LookupLeaves<F>) {
     let trace_length = witness.trace_length();
     assert!(witness.has_shape::<F>(pre), "malformed memory witness");
     let _span = tracing::info_span!("read-write memory prove", steps = trace_length.t()).entered();
@@ -358,18 +354,28 @@ pub fn prove<F: JoltField>(
             rw.final_timestamp[a] as u64,
         )
     });
-    let (products, claims, range_claims) = prove_memories(
-        vec![Multisets {
+    (
+        Multisets {
             init,
             reads,
             writes,
             finals,
-        }],
-        vec![range],
-        transcript,
-    );
-    let (rw_claims, range_claims) = (&claims[0], &range_claims[0]);
+        },
+        range,
+    )
+}
 
+/// The prover's second half, after the products and fraction sums: the
+/// evaluations at their points, absorbed, and the output check; returns
+/// the proof and the opening claims.
+pub(super) fn prove_evals<F: JoltField>(
+    witness: &MemoryWitness,
+    rw_claims: &Multisets<ProductClaim<F>>,
+    range_claims: &Lookups<FractionClaim<F>>,
+    transcript: &mut Transcript,
+) -> (ReadWriteProof<F>, Vec<OpeningClaim<MemoryColumn, F>>) {
+    let rw = &witness.read_write;
+    let (space, role) = (&witness.space, witness.role);
     let ops_point = rw_claims.reads.point.clone();
     let eq_t = EqPolynomial::new(ops_point[2..].to_vec()).evals();
     let step_evals = StepEvals::from_fn(|c| witness.column(c).evaluate_with_eq(&eq_t));
@@ -391,7 +397,6 @@ pub fn prove<F: JoltField>(
     let (output, output_claim) =
         prove_outputs(space, &rw.final_value, &witness.io, role.last, transcript);
     let proof = ReadWriteProof {
-        products: products.into(),
         step_evals,
         final_value_eval,
         final_timestamp_eval,
@@ -466,19 +471,18 @@ fn opening_claims<F: JoltField>(
     claims
 }
 
-/// Verifies the read-write memory of a run of `trace_length` steps of the
+/// The verifier's first half of verifying the read-write memory of a run of `trace_length` steps of the
 /// program in `pre` over the memory window `space` (one of
 /// [`MemoryPreprocessing::window`]) with the verifier's claimed `io`;
 /// returns the opening claims.
-pub fn verify<F: JoltField>(
-    pre: &MemoryPreprocessing,
+pub(super) fn verify_start<F: JoltField>(
     space: &AddressSpace,
     trace_length: TraceLength,
     io: &ProgramIO,
     role: SegmentRole,
     proof: &ReadWriteProof<F>,
     transcript: &mut Transcript,
-) -> Result<Vec<OpeningClaim<MemoryColumn, F>>, VerifyError> {
+) -> Result<ReadWriteStart<F>, VerifyError> {
     check_io_shape(PROTOCOL, space, io)?;
     // A later segment's Init is committed and opened; the first's is the
     // verifier's own image, and an evaluation sent for it is malformed.
@@ -492,16 +496,40 @@ pub fn verify<F: JoltField>(
     }
     absorb_statement(transcript, trace_length, space, io, role);
     let (fp, range_fp) = draw_fingerprints::<F>(transcript);
-    let (rw_shape, range_shape) = shapes(trace_length, space);
-    let (claims, range_claims) = verify_memories(
-        PROTOCOL,
-        &proof.products,
-        &[rw_shape],
-        &[range_shape],
-        transcript,
-    )?;
-    let (rw_claims, range_claims) = (&claims[0], &range_claims[0]);
+    let (memory, range) = shapes(trace_length, space);
+    Ok(ReadWriteStart {
+        fp,
+        range_fp,
+        memory,
+        range,
+    })
+}
 
+/// What the verifier's first half hands to its second: the fingerprints
+/// and the shapes of the read-write memory and the range memory.
+pub(super) struct ReadWriteStart<F> {
+    fp: Fingerprint<F>,
+    range_fp: Fingerprint<F>,
+    pub(super) memory: MemoryShape,
+    pub(super) range: LookupShape,
+}
+
+/// The verifier's second half: checks the leaf claims of both memories
+/// against the fingerprints of the claimed evaluations, then the output
+/// check; returns the opening claims.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn verify_claims<F: JoltField>(
+    pre: &MemoryPreprocessing,
+    space: &AddressSpace,
+    io: &ProgramIO,
+    role: SegmentRole,
+    proof: &ReadWriteProof<F>,
+    start: &ReadWriteStart<F>,
+    rw_claims: &Multisets<ProductClaim<F>>,
+    range_claims: &Lookups<FractionClaim<F>>,
+    transcript: &mut Transcript,
+) -> Result<Vec<OpeningClaim<MemoryColumn, F>>, VerifyError> {
+    let (fp, range_fp) = (&start.fp, &start.range_fp);
     // Every 4T vector has the point (r_s0, r_s1, r_t); slot s = 2·s0 + s1.
     let ops_point = &rw_claims.reads.point;
     let (r0, r1) = (ops_point[0], ops_point[1]);

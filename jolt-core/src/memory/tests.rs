@@ -838,13 +838,12 @@ fn tampered_proofs_are_rejected() {
     };
     let one = Fr::one();
     let mut bad = proof.clone();
-    bad.read_write.products[0].outputs[0] += one;
+    bad.products[0].outputs[0] += one;
     check(&bad, "grand product output");
     let mut bad = proof.clone();
     // The operations' batch: the read-write reads and writes and the range
     // memory's reads.
     let ops = bad
-        .read_write
         .products
         .iter_mut()
         .find(|p| p.outputs.len() == 3)
@@ -853,7 +852,7 @@ fn tampered_proofs_are_rejected() {
     ops.layers[layers - 1].left[2] += one;
     check(&bad, "grand product layer value");
     let mut bad = proof.clone();
-    bad.read_write.products[1].layers[3].sumcheck.round_polys[1].coeffs_except_linear_term[0] +=
+    bad.products[1].layers[3].sumcheck.round_polys[1].coeffs_except_linear_term[0] +=
         one;
     check(&bad, "grand product sumcheck message");
     let mut bad = proof.clone();
@@ -882,56 +881,25 @@ fn tampered_proofs_are_rejected() {
     check(&bad, "final timestamp evaluation");
     // The fraction sums of the range memory and the bytecode: their P and
     // the table's multiplicities at the last layer.
-    fn products(
-        p: &mut MemoryProof<Fr>,
-        part: usize,
-    ) -> &mut [crate::subprotocols::GrandProductProof<Fr>] {
-        if part == 0 {
-            &mut p.read_write.products
-        } else {
-            &mut p.bytecode.products
+    let mut sums = 0;
+    for (b, g) in proof.products.iter().enumerate() {
+        for k in 0..g.numerator_outputs.len() {
+            let mut bad = proof.clone();
+            bad.products[b].numerator_outputs[k] += one;
+            check(&bad, &format!("batch {b}: P of fraction sum {k}"));
+            sums += 1;
+        }
+        if !g.layers.last().unwrap().left_num.is_empty() {
+            let mut bad = proof.clone();
+            bad.products[b].layers.last_mut().unwrap().left_num[0] += one;
+            check(&bad, &format!("batch {b}: leaf multiplicities"));
+            let mut bad = proof.clone();
+            bad.products[b].layers.last_mut().unwrap().right_num[0] += one;
+            check(&bad, &format!("batch {b}: leaf multiplicities"));
         }
     }
-    for part in 0..2 {
-        let batches = products(&mut proof.clone(), part).len();
-        let mut sums = 0;
-        for b in 0..batches {
-            let g = products(&mut proof.clone(), part)[b].clone();
-            for k in 0..g.numerator_outputs.len() {
-                let mut bad = proof.clone();
-                products(&mut bad, part)[b].numerator_outputs[k] += one;
-                check(
-                    &bad,
-                    &format!("part {part}, batch {b}: P of fraction sum {k}"),
-                );
-                sums += 1;
-            }
-            if !g.layers.last().unwrap().left_num.is_empty() {
-                let mut bad = proof.clone();
-                products(&mut bad, part)[b]
-                    .layers
-                    .last_mut()
-                    .unwrap()
-                    .left_num[0] += one;
-                check(
-                    &bad,
-                    &format!("part {part}, batch {b}: leaf multiplicities"),
-                );
-                let mut bad = proof.clone();
-                products(&mut bad, part)[b]
-                    .layers
-                    .last_mut()
-                    .unwrap()
-                    .right_num[0] += one;
-                check(
-                    &bad,
-                    &format!("part {part}, batch {b}: leaf multiplicities"),
-                );
-            }
-        }
-        // Reads and table of each read-only memory.
-        assert_eq!(sums, 2, "part {part}");
-    }
+    // Reads and table of the bytecode and of the range memory.
+    assert_eq!(sums, 4);
     for (column, _) in proof.bytecode.read_evals.pairs() {
         let mut bad = proof.clone();
         bad.bytecode.read_evals = BytecodeReadEvals::from_fn(|c| {
@@ -944,17 +912,17 @@ fn tampered_proofs_are_rejected() {
         });
         check(&bad, &format!("bytecode evaluation {column:?}"));
     }
-    for b in 0..proof.bytecode.products.len() {
-        for k in 0..proof.bytecode.products[b].outputs.len() {
+    for b in 0..proof.products.len() {
+        for k in 0..proof.products[b].outputs.len() {
             let mut bad = proof.clone();
-            bad.bytecode.products[b].outputs[k] += one;
-            check(&bad, &format!("bytecode fraction sum {b}, Q {k}"));
+            bad.products[b].outputs[k] += one;
+            check(&bad, &format!("batch {b}, product or Q {k}"));
         }
     }
 
     // Shapes.
     let mut bad = proof.clone();
-    bad.read_write.products.pop();
+    bad.products.pop();
     assert!(matches!(
         verify(
             &c.pre,
@@ -1060,9 +1028,9 @@ fn proofs_serialize_and_bad_bytes_fail() {
     }
 }
 
-/// The read-write vectors have three lengths (T range cells, 4T
-/// operations, M memory cells) and share a batch when two are equal; the
-/// bytecode's two (T operations, K rows) merge when T = K.
+/// The vectors have four lengths (T: the bytecode's reads and the range
+/// cells; 4T: the operations and the range reads; M: the memory cells; K:
+/// the bytecode rows) and share a batch whenever two are equal.
 #[test]
 fn equal_sizes_share_a_batch() {
     let c = case(218, 10, false, 1);
@@ -1076,9 +1044,9 @@ fn equal_sizes_share_a_batch() {
         let w = MemoryWitness::new(&c.pre, &c.trace, trace_length).unwrap();
         let (proof, _, verified) = prove_and_verify(&c.pre, &w, &c.trace.io);
         assert!(verified.is_ok_and(|claims| claims_hold(&w, &claims)));
-        let batches = if t == m / 4 || t == m { 2 } else { 3 };
-        assert_eq!(proof.read_write.products.len(), batches);
-        let batches = if t == k { 1 } else { 2 };
-        assert_eq!(proof.bytecode.products.len(), batches);
+        let mut lengths = vec![t, 4 * t, m, k];
+        lengths.sort_unstable();
+        lengths.dedup();
+        assert_eq!(proof.products.len(), lengths.len(), "T = {t}");
     }
 }
