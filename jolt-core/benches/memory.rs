@@ -83,8 +83,12 @@ fn memory_checking(c: &mut Criterion) {
             // The data region reaches the top of RAM: the window is the layout.
             assert_eq!(witness.space().num_vars(), log_m);
             let start = Instant::now();
-            let (proof, _) =
-                memory::prove::<Fr>(&pre, &witness, &mut Transcript::new(b"memory bench"));
+            let (proof, _, _) = memory::prove::<Fr>(
+                &pre,
+                &witness,
+                Vec::new(),
+                &mut Transcript::new(b"memory bench"),
+            );
             let prove_time = start.elapsed();
             let start = Instant::now();
             verify(&proof, &pre, &witness, &t.io, trace_length);
@@ -102,7 +106,12 @@ fn memory_checking(c: &mut Criterion) {
             let id = format!("T=2^{log_t}/M=2^{log_m}");
             g.bench_function(BenchmarkId::new("prove", &id), |b| {
                 b.iter(|| {
-                    memory::prove::<Fr>(&pre, &witness, &mut Transcript::new(b"memory bench"))
+                    memory::prove::<Fr>(
+                        &pre,
+                        &witness,
+                        Vec::new(),
+                        &mut Transcript::new(b"memory bench"),
+                    )
                 })
             });
             g.bench_function(BenchmarkId::new("verify", &id), |b| {
@@ -125,7 +134,9 @@ fn verify(
         witness.space(),
         trace_length,
         io,
+        memory::SegmentRole::WHOLE,
         proof,
+        &[],
         &mut Transcript::new(b"memory bench"),
     )
     .expect("benchmark proof verifies");

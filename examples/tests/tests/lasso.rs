@@ -5,8 +5,9 @@
 use ark_bn254::Fr;
 use example_tests::build;
 use instructions::lookups::LookupParams;
-use jolt_core::lasso::{self, LassoColumn, LassoWitness};
+use jolt_core::lasso::{LassoColumn, LassoWitness};
 use jolt_core::opening::OpeningClaim;
+use jolt_core::testing::lasso as lasso_alone;
 use jolt_core::tracer::trace;
 use jolt_core::transcript::Transcript;
 use jolt_core::zkvm::padded_trace_length;
@@ -37,9 +38,10 @@ fn example_traces_prove() {
         let rows = lookup_rows(&t.steps, trace_length);
         let witness = LassoWitness::new(&rows, p).unwrap();
         let layout = witness.layout();
-        let (proof, _) = lasso::prove::<Fr>(layout, &witness, &mut Transcript::new(b"e2e"));
-        let claims = lasso::verify(layout, trace_length, &proof, &mut Transcript::new(b"e2e"))
-            .unwrap_or_else(|e| panic!("{example}: {e}"));
+        let (proof, _) = lasso_alone::prove::<Fr>(&witness, &mut Transcript::new(b"e2e"));
+        let claims =
+            lasso_alone::verify(layout, trace_length, &proof, &mut Transcript::new(b"e2e"))
+                .unwrap_or_else(|e| panic!("{example}: {e}"));
         assert!(
             claims_hold(&witness, &claims),
             "{example}: a claim is false"

@@ -31,8 +31,10 @@ fn verify(
         io,
         memory::SegmentRole::WHOLE,
         proof,
+        &[],
         &mut Transcript::new(b"memory guest"),
     )
+    .map(|(claims, _)| claims)
 }
 
 /// Proves memory checking for `example` on `input`, checks completeness and
@@ -44,8 +46,12 @@ fn check_bytes(example: &str, input: &[u8]) -> Trace {
     let trace_length = padded_trace_length(t.steps.len()).unwrap();
     let witness =
         MemoryWitness::new(&pre, &t, trace_length).unwrap_or_else(|e| panic!("{example}: {e}"));
-    let (proof, prover_claims) =
-        memory::prove::<Fr>(&pre, &witness, &mut Transcript::new(b"memory guest"));
+    let (proof, prover_claims, _) = memory::prove::<Fr>(
+        &pre,
+        &witness,
+        Vec::new(),
+        &mut Transcript::new(b"memory guest"),
+    );
     let claims = verify(&pre, &witness, &proof, &t.io, trace_length)
         .unwrap_or_else(|e| panic!("{example}: {e}"));
     assert_eq!(claims, prover_claims, "{example}");

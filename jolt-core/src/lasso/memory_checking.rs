@@ -29,9 +29,11 @@
 //! itself, and the table's numerator claim is final_cts_i(r_b). Those
 //! claims are handed on as opening claims.
 //!
-//! Transcript, in order: `lasso gamma`, `lasso tau`, the fraction sums
-//! (batched by length as the multiset core does), `lasso read value
-//! evals`.
+//! Transcript, in order: `lasso gamma`, `lasso tau` ([`prove_leaves`],
+//! [`verify_start`]); the fraction sums, which the caller proves with its
+//! other memories' (the zkVM: in the memories' layered circuit, batched
+//! by length); after the primary sumcheck, `lasso read value evals`
+//! ([`prove_evals`], [`verify`]).
 
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use instructions::subtables::SubtableId;
@@ -47,19 +49,13 @@ use crate::field::JoltField;
 use crate::opening::OpeningClaim;
 use crate::poly::{EqPolynomial, IdentityPolynomial, PAR_THRESHOLD};
 use crate::subprotocols::multiset::FractionClaim;
-use crate::subprotocols::multiset::{
-    prove_memories, verify_memories, Fingerprint, LookupLeaves, LookupShape, Lookups,
-};
-use crate::subprotocols::GrandProductProof;
+use crate::subprotocols::multiset::{Fingerprint, LookupLeaves, LookupShape, Lookups};
 use crate::trace_length::TraceLength;
 use crate::transcript::Transcript;
 
 /// The memory-checking part of a Lasso proof.
 #[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct MemoryCheckingProof<F: JoltField> {
-    /// Every chunk's two fraction sums, batched by length (T, M; one
-    /// batch when T = M).
-    pub products: ProofVec<GrandProductProof<F>>,
     /// E_m at the reads' leaf point, per memory.
     pub read_value_evals: ProofVec<F>,
 }
@@ -106,17 +102,18 @@ fn absorb_evals<F: JoltField>(transcript: &mut Transcript, proof: &MemoryCheckin
     transcript.append_scalars(b"lasso read value evals", &proof.read_value_evals);
 }
 
-/// Proves the subtable reads of `witness`; returns the proof and the
-/// opening claims (read values at r_a; multiplicities at r_b).
-/// [`super::prove`] calls it after the primary sumcheck; it is public for
-/// benchmarks of this part alone.
-pub fn prove<F: JoltField>(
+/// The prover's first half of checking the subtable reads of `witness`:
+/// draws the fingerprints and returns every chunk's fraction-sum leaves,
+/// which the caller proves in one layered circuit with the other
+/// memories' ([`crate::subprotocols::multiset::prove_memories`]); the
+/// caller has committed the witness's columns and absorbed them.
+pub fn prove_leaves<F: JoltField>(
     witness: &LassoWitness,
     transcript: &mut Transcript,
-) -> (MemoryCheckingProof<F>, Vec<OpeningClaim<LassoColumn, F>>) {
+) -> Vec<LookupLeaves<F>> {
     let layout = &witness.layout;
     let fingerprints = draw_fingerprints::<F>(layout, transcript);
-    let lookups: Vec<LookupLeaves<F>> = (0..layout.num_chunks())
+    (0..layout.num_chunks())
         .into_par_iter()
         .map(|i| {
             let fp = &fingerprints[i];
@@ -137,9 +134,18 @@ pub fn prove<F: JoltField>(
                     .collect(),
             }
         })
-        .collect();
-    let (products, _, claims) = prove_memories(Vec::new(), lookups, transcript);
+        .collect()
+}
 
+/// The prover's second half, after the fraction sums: the read values at
+/// the reads' point, absorbed; returns the proof and the opening claims
+/// (read values at r_a; multiplicities at r_b). [`super::prove`] calls it
+/// after the primary sumcheck.
+pub fn prove_evals<F: JoltField>(
+    witness: &LassoWitness,
+    claims: &[Lookups<FractionClaim<F>>],
+    transcript: &mut Transcript,
+) -> (MemoryCheckingProof<F>, Vec<OpeningClaim<LassoColumn, F>>) {
     // Every chunk's reads share one point, and every chunk's cells another.
     let (r_a, r_b) = (claims[0].reads.point.clone(), claims[0].table.point.clone());
     let eq_a = EqPolynomial::new(r_a.clone()).evals();
@@ -151,11 +157,10 @@ pub fn prove<F: JoltField>(
     drop(eq_a);
 
     let proof = MemoryCheckingProof {
-        products: products.into(),
         read_value_evals: read_value_evals.into(),
     };
     absorb_evals(transcript, &proof);
-    let claims = opening_claims(&proof, &claims, &r_a, &r_b);
+    let claims = opening_claims(&proof, claims, &r_a, &r_b);
     (proof, claims)
 }
 
@@ -285,21 +290,45 @@ pub(super) fn check_proof_shape<F: JoltField>(
     )
 }
 
-/// Verifies the memory checking of a run of `trace_length` steps; the
-/// caller has checked the proof's shape with [`check_proof_shape`].
-pub(super) fn verify<F: JoltField>(
+/// The verifier's first half of the memory checking of a run of
+/// `trace_length` steps: draws the fingerprints.
+pub fn verify_start<F: JoltField>(
     layout: &LassoLayout,
     trace_length: TraceLength,
+    transcript: &mut Transcript,
+) -> MemoryCheckingStart<F> {
+    MemoryCheckingStart {
+        fingerprints: draw_fingerprints(layout, transcript),
+        shapes: shapes(layout, trace_length),
+    }
+}
+
+/// What the verifier's first half hands to its second: every chunk's
+/// fingerprint and the shapes of its fraction sums (for
+/// [`crate::subprotocols::multiset::verify_memories`]).
+pub struct MemoryCheckingStart<F> {
+    fingerprints: Vec<Fingerprint<F>>,
+    pub shapes: Vec<LookupShape>,
+}
+
+/// The verifier's second half: checks every chunk's leaf claims against
+/// the fingerprints of the claimed read values and of the verifier's own
+/// subtable evaluations; returns the opening claims. The caller has
+/// checked the proof's shape with [`check_proof_shape`] and the claims
+/// are the verified fraction sums of `start.shapes`, in order.
+pub(super) fn verify<F: JoltField>(
+    layout: &LassoLayout,
+    start: &MemoryCheckingStart<F>,
+    claims: &[Lookups<FractionClaim<F>>],
     proof: &MemoryCheckingProof<F>,
     transcript: &mut Transcript,
 ) -> Result<Vec<OpeningClaim<LassoColumn, F>>, VerifyError> {
-    let fingerprints = draw_fingerprints::<F>(layout, transcript);
-    let (_, claims) = verify_memories(
+    let fingerprints = &start.fingerprints;
+    check_shape(
         PROTOCOL,
-        &proof.products,
-        &[],
-        &shapes(layout, trace_length),
-        transcript,
+        "chunk fraction sums",
+        fingerprints.len(),
+        claims.len(),
     )?;
     // Every chunk's reads share one point, and every chunk's cells another
     // (vectors of one length are one batch).
@@ -313,7 +342,7 @@ pub(super) fn verify<F: JoltField>(
             .entry(table)
             .or_insert_with(|| table.evaluate_mle(r_b, &layout.params));
     }
-    for (i, (fp, chunk)) in fingerprints.iter().zip(&claims).enumerate() {
+    for (i, (fp, chunk)) in fingerprints.iter().zip(claims).enumerate() {
         let memories = &layout.chunk_memories[i];
         let read_values: Vec<F> = memories
             .iter()
@@ -334,5 +363,5 @@ pub(super) fn verify<F: JoltField>(
         )?;
     }
     absorb_evals(transcript, proof);
-    Ok(opening_claims(proof, &claims, r_a, r_b))
+    Ok(opening_claims(proof, claims, r_a, r_b))
 }

@@ -43,6 +43,7 @@ use crate::field::JoltField;
 use crate::opening::OpeningClaim;
 use crate::pcs::Column;
 use crate::poly::EqPolynomial;
+use crate::subprotocols::multiset::{FractionClaim, Lookups};
 use crate::subprotocols::{SumcheckClaim, SumcheckProof};
 use crate::trace_length::TraceLength;
 use crate::transcript::Transcript;
@@ -101,9 +102,11 @@ fn absorb_statement(transcript: &mut Transcript, trace_length: TraceLength, para
 }
 
 /// Proves the lookups of `witness` (built for `layout`); the caller has
-/// committed `witness.columns()` and absorbed the commitments. Returns the
-/// proof and the opening claims for the batched PCS opening (order: Output
-/// at r; flags and read values at r'; then [`memory_checking`]'s claims).
+/// committed `witness.columns()`, absorbed the commitments, and proven the
+/// chunks' fraction sums from [`memory_checking::prove_leaves`] with the
+/// other memories', whose claims are `memory`. Returns the proof and the
+/// opening claims for the batched PCS opening (order: Output at r; flags
+/// and read values at r'; then [`memory_checking`]'s claims).
 ///
 /// # Panics
 /// If the witness was built for another layout or its columns do not have
@@ -112,6 +115,7 @@ fn absorb_statement(transcript: &mut Transcript, trace_length: TraceLength, para
 pub fn prove<F: JoltField>(
     layout: &LassoLayout,
     witness: &LassoWitness,
+    memory: &[Lookups<FractionClaim<F>>],
     transcript: &mut Transcript,
 ) -> (LassoProof<F>, Vec<OpeningClaim<LassoColumn, F>>) {
     assert!(
@@ -139,7 +143,7 @@ pub fn prove<F: JoltField>(
 
     let (memory, memory_claims) = {
         let _span = tracing::info_span!("lasso memory checking").entered();
-        memory_checking::prove(witness, transcript)
+        memory_checking::prove_evals(witness, memory, transcript)
     };
     let proof = LassoProof {
         output_claim,
@@ -155,11 +159,15 @@ pub fn prove<F: JoltField>(
 
 /// Verifies a proof of `trace_length` lookups under `layout` and returns
 /// the opening claims the PCS must confirm (the same list [`prove`]
-/// returns). Every shape is checked before the proof is read.
+/// returns). `memory` are the verified fraction sums of the chunks, of
+/// the shapes in `start` ([`memory_checking::verify_start`]). Every shape
+/// is checked before the proof is read.
 pub fn verify<F: JoltField>(
     layout: &LassoLayout,
     trace_length: TraceLength,
     proof: &LassoProof<F>,
+    start: &memory_checking::MemoryCheckingStart<F>,
+    memory: &[Lookups<FractionClaim<F>>],
     transcript: &mut Transcript,
 ) -> Result<Vec<OpeningClaim<LassoColumn, F>>, VerifyError> {
     check_shape(
@@ -192,7 +200,7 @@ pub fn verify<F: JoltField>(
     transcript.append_scalars(b"lasso flag evals", &proof.flag_evals);
     transcript.append_scalars(b"lasso primary read value evals", &proof.read_value_evals);
 
-    let memory_claims = memory_checking::verify(layout, trace_length, &proof.memory, transcript)?;
+    let memory_claims = memory_checking::verify(layout, start, memory, &proof.memory, transcript)?;
     let mut claims = primary_claims(proof, layout, &r, &r_prime);
     claims.extend(memory_claims);
     Ok(claims)

@@ -4,6 +4,8 @@
 //! verify fails or some claim is false (which the PCS opening would catch).
 
 use super::*;
+use crate::subprotocols::GrandProductProof;
+use crate::testing::lasso::LassoAlone;
 use crate::trace_length::TraceLength;
 use ark_bn254::Fr;
 use ark_ff::{BigInteger, One, PrimeField, Zero};
@@ -63,15 +65,33 @@ fn claims_hold(witness: &LassoWitness, claims: &[OpeningClaim<LassoColumn, Fr>])
     crate::testing::claims_hold(|c| witness.column::<Fr>(c), claims)
 }
 
-fn prove_fr(witness: &LassoWitness) -> (LassoProof<Fr>, Vec<OpeningClaim<LassoColumn, Fr>>) {
-    prove(&witness.layout, witness, &mut transcript())
+type Proved = LassoAlone<Fr>;
+
+fn prove_in(
+    witness: &LassoWitness,
+    t: &mut Transcript,
+) -> (Proved, Vec<OpeningClaim<LassoColumn, Fr>>) {
+    crate::testing::lasso::prove(witness, t)
+}
+
+fn verify_in(
+    layout: &LassoLayout,
+    trace_length: TraceLength,
+    proof: &Proved,
+    t: &mut Transcript,
+) -> Result<Vec<OpeningClaim<LassoColumn, Fr>>, VerifyError> {
+    crate::testing::lasso::verify(layout, trace_length, proof, t)
+}
+
+fn prove_fr(witness: &LassoWitness) -> (Proved, Vec<OpeningClaim<LassoColumn, Fr>>) {
+    prove_in(witness, &mut transcript())
 }
 
 fn verify_fr(
-    proof: &LassoProof<Fr>,
+    proof: &Proved,
     witness: &LassoWitness,
 ) -> Result<Vec<OpeningClaim<LassoColumn, Fr>>, VerifyError> {
-    verify(
+    verify_in(
         &witness.layout,
         witness.trace_length(),
         proof,
@@ -521,7 +541,7 @@ fn rejects_changed_counts() {
 // ---------------------------------------------------------------------------
 // Soundness: tampered proofs.
 
-fn proof_base() -> (LassoWitness, LassoProof<Fr>) {
+fn proof_base() -> (LassoWitness, Proved) {
     let w = witness(REDUCED, 1 << 6, 40);
     let (proof, _) = prove_fr(&w);
     verify_fr(&proof, &w).unwrap();
@@ -529,48 +549,48 @@ fn proof_base() -> (LassoWitness, LassoProof<Fr>) {
 }
 
 /// A change to a proof.
-type Edit = Box<dyn Fn(&mut LassoProof<Fr>)>;
+type Edit = Box<dyn Fn(&mut Proved)>;
 
 /// Every field element of the proof, by a path for messages.
-fn tamper_sites(proof: &LassoProof<Fr>) -> Vec<(String, Edit)> {
+fn tamper_sites(proof: &Proved) -> Vec<(String, Edit)> {
     let one = Fr::one();
     let mut sites: Vec<(String, Edit)> = vec![
         (
             "output claim".into(),
-            Box::new(move |p| p.output_claim += one),
+            Box::new(move |p| p.lasso.output_claim += one),
         ),
         (
             "primary round 0".into(),
-            Box::new(move |p| p.primary.round_polys[0].coeffs_except_linear_term[0] += one),
+            Box::new(move |p| p.lasso.primary.round_polys[0].coeffs_except_linear_term[0] += one),
         ),
         (
             "primary last round, top coefficient".into(),
             Box::new(move |p| {
-                let last = p.primary.round_polys.last_mut().unwrap();
+                let last = p.lasso.primary.round_polys.last_mut().unwrap();
                 *last.coeffs_except_linear_term.last_mut().unwrap() += one;
             }),
         ),
     ];
-    for k in [0, proof.flag_evals.len() - 1] {
+    for k in [0, proof.lasso.flag_evals.len() - 1] {
         sites.push((
             format!("flag eval {k}"),
-            Box::new(move |p| p.flag_evals[k] += one),
+            Box::new(move |p| p.lasso.flag_evals[k] += one),
         ));
     }
-    for m in [0, 3, proof.read_value_evals.len() - 1] {
+    for m in [0, 3, proof.lasso.read_value_evals.len() - 1] {
         sites.push((
             format!("primary E eval {m}"),
-            Box::new(move |p| p.read_value_evals[m] += one),
+            Box::new(move |p| p.lasso.read_value_evals[m] += one),
         ));
         sites.push((
             format!("memory-checking E eval {m}"),
-            Box::new(move |p| p.memory.read_value_evals[m] += one),
+            Box::new(move |p| p.lasso.memory.read_value_evals[m] += one),
         ));
     }
-    type Gp = fn(&mut LassoProof<Fr>) -> &mut crate::subprotocols::GrandProductProof<Fr>;
+    type Gp = fn(&mut Proved) -> &mut GrandProductProof<Fr>;
     let gps: [(&str, Gp); 2] = [
-        ("first batch", |p| &mut p.memory.products[0]),
-        ("last batch", |p| p.memory.products.last_mut().unwrap()),
+        ("first batch", |p| &mut p.products[0]),
+        ("last batch", |p| p.products.last_mut().unwrap()),
     ];
     for (name, gp) in gps {
         let g = gp(&mut proof.clone()).clone();
@@ -638,11 +658,11 @@ fn rejects_every_tampered_proof_value() {
 fn rejects_misshapen_proofs_without_panicking() {
     let (w, proof) = proof_base();
     let params = w.layout.params;
-    let shape = |p: &LassoProof<Fr>, log_t: usize, params: LookupParams| {
+    let shape = |p: &Proved, log_t: usize, params: LookupParams| {
         let layout = LassoLayout::new(params).unwrap();
         let trace_length = TraceLength::from_log(log_t).unwrap();
         matches!(
-            verify(&layout, trace_length, p, &mut transcript()),
+            verify_in(&layout, trace_length, p, &mut transcript()),
             Err(VerifyError::Shape { .. })
         )
     };
@@ -653,39 +673,41 @@ fn rejects_misshapen_proofs_without_panicking() {
     // Vectors of the wrong length.
     let edits: Vec<Edit> = vec![
         Box::new(|p| {
-            p.flag_evals.pop();
+            p.lasso.flag_evals.pop();
         }),
-        Box::new(|p| p.read_value_evals.push(Fr::one())),
+        Box::new(|p| p.lasso.read_value_evals.push(Fr::one())),
         Box::new(|p| {
-            p.memory.products[0].numerator_outputs.push(Fr::one());
+            p.products[0].numerator_outputs.push(Fr::one());
         }),
-        Box::new(|p| p.memory.read_value_evals.clear()),
+        Box::new(|p| p.lasso.memory.read_value_evals.clear()),
         Box::new(|p| {
-            let last = p.memory.products.last_mut().unwrap();
+            let last = p.products.last_mut().unwrap();
             last.layers.last_mut().unwrap().left_num.pop();
         }),
         Box::new(|p| {
-            p.primary.round_polys.pop();
+            p.lasso.primary.round_polys.pop();
         }),
         Box::new(|p| {
-            p.primary.round_polys[2]
+            p.lasso.primary.round_polys[2]
                 .coeffs_except_linear_term
                 .push(Fr::one())
         }),
         Box::new(|p| {
-            p.primary.round_polys[2].coeffs_except_linear_term.pop();
+            p.lasso.primary.round_polys[2]
+                .coeffs_except_linear_term
+                .pop();
         }),
         Box::new(|p| {
-            p.memory.products[0].layers.pop();
+            p.products[0].layers.pop();
         }),
         Box::new(|p| {
-            p.memory.products.last_mut().unwrap().outputs.pop();
+            p.products.last_mut().unwrap().outputs.pop();
         }),
         Box::new(|p| {
-            p.memory.products.last_mut().unwrap().layers[3].left.pop();
+            p.products.last_mut().unwrap().layers[3].left.pop();
         }),
         Box::new(|p| {
-            p.memory.products.pop();
+            p.products.pop();
         }),
     ];
     for (i, edit) in edits.iter().enumerate() {
@@ -700,9 +722,13 @@ fn proof_serialization_round_trip_and_garbage() {
     use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
     let (w, proof) = proof_base();
     let mut bytes = Vec::new();
-    proof.serialize_compressed(&mut bytes).unwrap();
+    proof.lasso.serialize_compressed(&mut bytes).unwrap();
     let back = LassoProof::<Fr>::deserialize_compressed(&bytes[..]).unwrap();
-    assert_eq!(back, proof);
+    assert_eq!(back, proof.lasso);
+    let back = Proved {
+        products: proof.products.clone(),
+        lasso: back,
+    };
     verify_fr(&back, &w).unwrap();
     for cut in (0..bytes.len()).step_by(97) {
         assert!(LassoProof::<Fr>::deserialize_compressed(&bytes[..cut]).is_err());
@@ -721,7 +747,7 @@ fn rejects_a_proof_from_another_transcript() {
     let (w, proof) = proof_base();
     let mut t = transcript();
     t.append_u64(b"something else", 1);
-    assert!(verify(&w.layout, w.trace_length(), &proof, &mut t).is_err());
+    assert!(verify_in(&w.layout, w.trace_length(), &proof, &mut t).is_err());
     // A proof of other rows of the same size verifies, but its claims are
     // false for these rows' columns.
     let other = witness(REDUCED, 1 << 6, 41);
@@ -734,9 +760,9 @@ fn rejects_a_proof_from_another_transcript() {
 fn prover_and_verifier_transcripts_agree() {
     let w = witness(REDUCED, 1 << 4, 50);
     let mut tp = transcript();
-    let (proof, _) = prove::<Fr>(&w.layout, &w, &mut tp);
+    let (proof, _) = prove_in(&w, &mut tp);
     let mut tv = transcript();
-    verify(&w.layout, w.trace_length(), &proof, &mut tv).unwrap();
+    verify_in(&w.layout, w.trace_length(), &proof, &mut tv).unwrap();
     assert_eq!(tp.log(), tv.log());
     let a: Fr = tp.challenge_scalar(b"next");
     let b: Fr = tv.challenge_scalar(b"next");

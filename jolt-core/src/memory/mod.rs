@@ -4,20 +4,25 @@
 //! program wrote.
 //!
 //! - [`layout`]: the remapped address space `[registers | I/O | RAM]`.
-//! - [`bytecode`]: the bytecode table as a read-only memory (read counts).
+//! - [`bytecode`]: the bytecode table as a read-only memory (logUp).
 //! - [`read_write`]: registers, I/O and RAM as one read-write memory, four
 //!   operations per step, with the timestamp range check ([`timestamps`])
 //!   and the output check ([`io`]).
 //! - [`witness`]: trace → committed columns ([`MemoryWitness::columns`]).
 //!
-//! Both memories run the shared multiset core
-//! ([`crate::subprotocols::multiset`]): one fingerprint convention, one
-//! Init ∪ Writes = Reads ∪ Final check.
+//! Every memory runs the shared multiset core
+//! ([`crate::subprotocols::multiset`]): one fingerprint convention, the
+//! Init ∪ Writes = Reads ∪ Final check for the read-write memory, logUp
+//! for the read-only ones (the bytecode, the range memory, and the caller's
+//! `lookups`: the zkVM's Lasso chunks), all in one layered circuit whose
+//! vectors of equal length share a batch.
 //!
 //! Nothing is opened here: [`prove`] and [`verify`] return
 //! [`OpeningClaim`]s for the batched PCS opening. The caller commits
 //! [`MemoryWitness::columns`] and absorbs the commitments before calling
-//! either. Transcript: [`bytecode`]'s, then [`read_write`]'s.
+//! either. Transcript: [`bytecode`]'s statement and fingerprint, then
+//! [`read_write`]'s, the layered circuit, then [`bytecode`]'s evaluations
+//! and [`read_write`]'s (with the output check).
 
 pub mod bytecode;
 pub mod io;
@@ -39,9 +44,11 @@ use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use crate::codec::ProofVec;
 use crate::error::VerifyError;
 use crate::field::JoltField;
-use crate::subprotocols::multiset::{prove_memories, verify_memories};
-use crate::subprotocols::GrandProductProof;
 use crate::opening::OpeningClaim;
+use crate::subprotocols::multiset::{
+    prove_memories, verify_memories, FractionClaim, LookupLeaves, LookupShape, Lookups,
+};
+use crate::subprotocols::GrandProductProof;
 use crate::trace_length::TraceLength;
 use crate::tracer::{MemoryLayout, Program, ProgramIO};
 use crate::transcript::Transcript;
@@ -228,15 +235,18 @@ impl SegmentRole {
     }
 }
 
-/// The memory-checking proof: bytecode, then read-write memory.
 /// The name in errors of the layered circuit all memories share.
 pub const PROTOCOL: &str = "memory checking";
 
+/// The memory-checking proof: the shared layered circuit, then the
+/// bytecode's and the read-write memory's evaluations.
 #[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct MemoryProof<F: JoltField> {
     /// The products of the read-write memory and the fraction sums of the
-    /// bytecode and the range memory, batched by length (vectors of equal
-    /// length share one batch and its point whichever memory they are).
+    /// bytecode, the range memory and the caller's other read-only
+    /// memories (the zkVM's Lasso chunks), batched by length (vectors of
+    /// equal length share one batch and its point whichever memory they
+    /// are).
     pub products: ProofVec<GrandProductProof<F>>,
     pub bytecode: BytecodeProof<F>,
     pub read_write: ReadWriteProof<F>,
@@ -245,24 +255,36 @@ pub struct MemoryProof<F: JoltField> {
 /// Proves memory checking for `witness`; the caller has committed
 /// [`MemoryWitness::columns`] and absorbed the commitments. The bytecode's
 /// and the read-write memory's statements and fingerprints come first,
-/// then one batched layered circuit for all their products and sums, then
-/// each part's evaluations.
+/// then one batched layered circuit for all their products and sums and
+/// for the caller's other read-only memories' `lookups` (whose
+/// fingerprints it drew before), then each part's evaluations. Returns the
+/// proof, the opening claims and the claims of `lookups`.
 ///
 /// # Panics
 /// If the witness does not have the shape of `pre` (a prover-side
 /// invariant).
+#[allow(clippy::type_complexity)]
 pub fn prove<F: JoltField>(
     pre: &MemoryPreprocessing,
     witness: &MemoryWitness,
+    lookups: Vec<LookupLeaves<F>>,
     transcript: &mut Transcript,
-) -> (MemoryProof<F>, Vec<OpeningClaim<MemoryColumn, F>>) {
+) -> (
+    MemoryProof<F>,
+    Vec<OpeningClaim<MemoryColumn, F>>,
+    Vec<Lookups<FractionClaim<F>>>,
+) {
     let bytecode_leaves = bytecode::prove_leaves(&pre.bytecode, &witness.bytecode, transcript);
     let (rw_leaves, range_leaves) = read_write::prove_leaves(pre, witness, transcript);
-    let (products, rw_claims, lookup_claims) = prove_memories(
+    let (products, rw_claims, mut lookup_claims) = prove_memories(
         vec![rw_leaves],
-        vec![bytecode_leaves, range_leaves],
+        [bytecode_leaves, range_leaves]
+            .into_iter()
+            .chain(lookups)
+            .collect(),
         transcript,
     );
+    let others = lookup_claims.split_off(2);
     let (bytecode, mut claims) =
         bytecode::prove_evals(&witness.bytecode, &lookup_claims[0], transcript);
     let (read_write, rw_opening) =
@@ -275,12 +297,16 @@ pub fn prove<F: JoltField>(
             read_write,
         },
         claims,
+        others,
     )
 }
 
 /// Verifies memory checking of a run (or segment, `role`) of
 /// `trace_length` steps of the program in `pre` over the memory window
-/// `space` with public I/O `io`; returns the opening claims.
+/// `space` with public I/O `io`, and the fraction sums of the caller's
+/// other read-only memories of shapes `lookups`; returns the opening
+/// claims and the claims of `lookups` for the caller to check.
+#[allow(clippy::type_complexity, clippy::too_many_arguments)]
 pub fn verify<F: JoltField>(
     pre: &MemoryPreprocessing,
     space: &AddressSpace,
@@ -288,18 +314,26 @@ pub fn verify<F: JoltField>(
     io: &ProgramIO,
     role: SegmentRole,
     proof: &MemoryProof<F>,
+    lookups: &[LookupShape],
     transcript: &mut Transcript,
-) -> Result<Vec<OpeningClaim<MemoryColumn, F>>, VerifyError> {
+) -> Result<
+    (
+        Vec<OpeningClaim<MemoryColumn, F>>,
+        Vec<Lookups<FractionClaim<F>>>,
+    ),
+    VerifyError,
+> {
     let (bytecode_fp, bytecode_shape) =
         bytecode::verify_start(&pre.bytecode, trace_length, transcript);
-    let rw = read_write::verify_start(space, trace_length, io, role, &proof.read_write, transcript)?;
-    let (rw_claims, lookup_claims) = verify_memories(
-        PROTOCOL,
-        &proof.products,
-        &[rw.memory],
-        &[bytecode_shape, rw.range],
-        transcript,
-    )?;
+    let rw =
+        read_write::verify_start(space, trace_length, io, role, &proof.read_write, transcript)?;
+    let shapes: Vec<LookupShape> = [bytecode_shape, rw.range]
+        .into_iter()
+        .chain(lookups.iter().copied())
+        .collect();
+    let (rw_claims, mut lookup_claims) =
+        verify_memories(PROTOCOL, &proof.products, &[rw.memory], &shapes, transcript)?;
+    let others = lookup_claims.split_off(2);
     let mut claims = bytecode::verify_claims(
         &pre.bytecode,
         &bytecode_fp,
@@ -318,5 +352,5 @@ pub fn verify<F: JoltField>(
         &lookup_claims[1],
         transcript,
     )?);
-    Ok(claims)
+    Ok((claims, others))
 }

@@ -46,8 +46,8 @@ use crate::pcs::Column;
 use crate::poly::{EqPolynomial, IdentityPolynomial};
 use crate::subprotocols::multiset::FractionClaim;
 use crate::subprotocols::multiset::{
-    build_leaves, Fingerprint, LookupLeaves, LookupShape, Lookups,
-    MemoryShape, Multisets, ProductClaim,
+    build_leaves, Fingerprint, LookupLeaves, LookupShape, Lookups, MemoryShape, Multisets,
+    ProductClaim,
 };
 use crate::trace_length::TraceLength;
 use crate::tracer::ProgramIO;
@@ -471,10 +471,11 @@ fn opening_claims<F: JoltField>(
     claims
 }
 
-/// The verifier's first half of verifying the read-write memory of a run of `trace_length` steps of the
-/// program in `pre` over the memory window `space` (one of
-/// [`MemoryPreprocessing::window`]) with the verifier's claimed `io`;
-/// returns the opening claims.
+/// The verifier's first half of verifying the read-write memory of a run
+/// of `trace_length` steps over the memory window `space` (one of
+/// [`MemoryPreprocessing::window`]) with the verifier's claimed `io`:
+/// checks the I/O's and the proof's shape, absorbs the statement and draws
+/// the fingerprints.
 pub(super) fn verify_start<F: JoltField>(
     space: &AddressSpace,
     trace_length: TraceLength,

@@ -63,6 +63,30 @@ fn claims_hold(witness: &MemoryWitness, claims: &[OpeningClaim<MemoryColumn, Fr>
 
 type Claims = Vec<OpeningClaim<MemoryColumn, Fr>>;
 
+/// Memory checking alone: no other read-only memory (the zkVM's Lasso
+/// chunks) in its layered circuit.
+fn prove<F: JoltField>(
+    pre: &MemoryPreprocessing,
+    witness: &MemoryWitness,
+    transcript: &mut Transcript,
+) -> (MemoryProof<F>, Vec<OpeningClaim<MemoryColumn, F>>) {
+    let (proof, claims, _) = super::prove(pre, witness, Vec::new(), transcript);
+    (proof, claims)
+}
+
+/// The verifier of [`prove`]'s proofs.
+fn verify(
+    pre: &MemoryPreprocessing,
+    space: &AddressSpace,
+    trace_length: TraceLength,
+    io: &ProgramIO,
+    role: SegmentRole,
+    proof: &MemoryProof<Fr>,
+    transcript: &mut Transcript,
+) -> Result<Claims, VerifyError> {
+    super::verify(pre, space, trace_length, io, role, proof, &[], transcript).map(|(c, _)| c)
+}
+
 fn prove_and_verify(
     pre: &MemoryPreprocessing,
     witness: &MemoryWitness,
@@ -852,8 +876,7 @@ fn tampered_proofs_are_rejected() {
     ops.layers[layers - 1].left[2] += one;
     check(&bad, "grand product layer value");
     let mut bad = proof.clone();
-    bad.products[1].layers[3].sumcheck.round_polys[1].coeffs_except_linear_term[0] +=
-        one;
+    bad.products[1].layers[3].sumcheck.round_polys[1].coeffs_except_linear_term[0] += one;
     check(&bad, "grand product sumcheck message");
     let mut bad = proof.clone();
     bad.read_write.output.sumcheck.round_polys[0].coeffs_except_linear_term[1] += one;

@@ -9,10 +9,12 @@
 //! - [`qemu`]: differential runs against `qemu-riscv32` (installs Debian's
 //!   `qemu-user` when it is missing).
 //! - [`tamper`]: the malicious-prover harness.
+//! - [`lasso`]: Lasso proven on its own, with its chunks' fraction sums.
 //! - [`claims_hold`]: the test opening oracle.
 
 pub mod apt;
 pub mod elf;
+pub mod lasso;
 pub mod programs;
 pub mod qemu;
 pub mod tamper;

@@ -222,10 +222,15 @@ pub(crate) fn prove_witness<P: CommitmentScheme, H: WitnessHook<P::Field>>(
     let detail = format!("{} columns", commitments.len());
     progress(&options.progress, start, 3, &detail);
 
-    let (memory_proof, memory_claims) = memory::prove(&vk.memory, &witness.memory, &mut transcript);
+    // Lasso's chunk memories are read-only memories like the bytecode: their
+    // fraction sums share the memories' layered circuit.
+    let lasso_leaves = lasso::memory_checking::prove_leaves(&witness.lasso, &mut transcript);
+    let (memory_proof, memory_claims, lasso_memory) =
+        memory::prove(&vk.memory, &witness.memory, lasso_leaves, &mut transcript);
     phases.mark("memory checking", start);
     progress(&options.progress, start, 4, "");
-    let (lasso_proof, lasso_claims) = lasso::prove(&vk.lasso, &witness.lasso, &mut transcript);
+    let (lasso_proof, lasso_claims) =
+        lasso::prove(&vk.lasso, &witness.lasso, &lasso_memory, &mut transcript);
     phases.mark("instruction lookups", start);
     progress(&options.progress, start, 5, "");
     let (r1cs_proof, r1cs_claims) =

@@ -276,7 +276,7 @@ fn a_middle_segment_with_x0_nonzero_is_rejected() {
     assert!(matches!(
         verify_segment(&f.keys.1, io(), &proof),
         Err(VerifyError::MultisetMismatch {
-            protocol: "read-write memory checking",
+            memory: "read-write memory",
             ..
         })
     ));

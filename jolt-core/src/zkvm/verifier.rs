@@ -120,16 +120,26 @@ pub fn verify_segment(
         segment,
     );
     absorb_commitments::<HyperKzg>(&mut transcript, &proof.commitments);
-    let memory = memory::verify(
+    let lasso_start =
+        lasso::memory_checking::verify_start(&vk.lasso, trace_length, &mut transcript);
+    let (memory, lasso_memory) = memory::verify(
         &vk.memory,
         &space,
         trace_length,
         io,
         role,
         &proof.memory,
+        &lasso_start.shapes,
         &mut transcript,
     )?;
-    let lasso = lasso::verify(&vk.lasso, trace_length, &proof.lasso, &mut transcript)?;
+    let lasso = lasso::verify(
+        &vk.lasso,
+        trace_length,
+        &proof.lasso,
+        &lasso_start,
+        &lasso_memory,
+        &mut transcript,
+    )?;
     let r1cs = spartan::verify(&vk.cpu.r1cs, trace_length, &proof.r1cs, &mut transcript)?;
 
     let claims = collect_claims(
