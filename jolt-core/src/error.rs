@@ -64,7 +64,7 @@ pub enum VerifyError {
     /// A read-only memory's fraction sums differ: Σ 1/h(read) ≠
     /// Σ m(a)/h(cell a), so some read is not a cell's tuple, or the
     /// multiplicities do not count the reads.
-    #[error("{protocol}: {memory}: the reads' fraction sum differs from the table's (a read returned a tuple the table does not hold)")]
+    #[error("{protocol}: {memory}: the reads' fraction sum differs from the table's (a read returned a tuple the table does not hold, or the multiplicities do not count the reads)")]
     LookupMismatch {
         protocol: &'static str,
         memory: &'static str,

@@ -11,9 +11,9 @@
 //! every chunk is range-checked by at least one subtable.
 //!
 //! **Chunk groups.** All memories of chunk i are read at the same index
-//! dim_i in every step, so their read counts coincide: memory checking
+//! dim_i in every step, so their multiplicities coincide: memory checking
 //! treats chunk i as one read-only memory whose cell a holds the tuple
-//! (T_m(a))_{m of chunk i}, with one read-count and one final-count column
+//! (T_m(a))_{m of chunk i}, with one final-count (multiplicity) column
 //! per chunk (see `memory_checking`).
 
 use ark_bn254::Fr;

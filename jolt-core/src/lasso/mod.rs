@@ -15,12 +15,15 @@
 //! [`LassoWitness::columns`] and absorbs the commitments before calling
 //! either.
 //!
-//! Transcript, in order: `lasso statement` (log2 T, W, C); `lasso r`
-//! (log2 T challenges); the primary sumcheck (`sumcheck claims` = Output(r),
-//! rounds); `lasso flag evals`, `lasso primary read value evals`;
-//! `lasso gamma`, `lasso tau`; the grand products (batched by length);
-//! `lasso read value evals`, `lasso read count evals`, `lasso final count
-//! evals`.
+//! Transcript, in order: first, before this module's [`prove`] and
+//! [`verify`], `lasso gamma`, `lasso tau`
+//! ([`memory_checking::prove_leaves`], [`memory_checking::verify_start`])
+//! and the chunks' fraction sums, which the caller proves (the zkVM: in the
+//! memories' layered circuit, after the bytecode's and the read-write
+//! memory's statements and fingerprints). Then `lasso statement` (log2 T,
+//! W, C); `lasso r` (log2 T challenges); the primary sumcheck (`sumcheck
+//! claims` = Output(r), rounds); `lasso flag evals`, `lasso primary read
+//! value evals`; `lasso read value evals`.
 
 pub mod layout;
 pub mod memory_checking;
@@ -92,7 +95,7 @@ pub struct LassoProof<F: JoltField> {
 }
 
 /// Absorbs what the instance is about (the caller's statement should hold
-/// it too; absorbing it here keeps this proof bound to it regardless).
+/// it too: the fingerprints and the chunks' sums come before this).
 fn absorb_statement(transcript: &mut Transcript, trace_length: TraceLength, params: &LookupParams) {
     let mut bytes = Vec::with_capacity(24);
     bytes.extend_from_slice(&(trace_length.log_t() as u64).to_le_bytes());

@@ -617,7 +617,8 @@ fn tamper_sites(proof: &Proved) -> Vec<(String, Edit)> {
                 format!("{name} layer {layer} right"),
                 Box::new(move |p| *gp(p).layers[layer].right.last_mut().unwrap() += one),
             ));
-            // The last layer carries the table's multiplicities' halves.
+            // Numerator halves: the fractions' p (at the last layer only
+            // the tables' multiplicities; the reads' are 1 and not sent).
             if !g.layers[layer].left_num.is_empty() {
                 sites.push((
                     format!("{name} layer {layer} left numerator"),
@@ -721,15 +722,17 @@ fn rejects_misshapen_proofs_without_panicking() {
 fn proof_serialization_round_trip_and_garbage() {
     use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
     let (w, proof) = proof_base();
+    // The chunks' sums and the Lasso proof together.
+    let mut whole = Vec::new();
+    proof.serialize_compressed(&mut whole).unwrap();
+    let back = Proved::deserialize_compressed(&whole[..]).unwrap();
+    assert_eq!(back, proof);
+    verify_fr(&back, &w).unwrap();
+    for cut in (0..whole.len()).step_by(97) {
+        assert!(Proved::deserialize_compressed(&whole[..cut]).is_err());
+    }
     let mut bytes = Vec::new();
     proof.lasso.serialize_compressed(&mut bytes).unwrap();
-    let back = LassoProof::<Fr>::deserialize_compressed(&bytes[..]).unwrap();
-    assert_eq!(back, proof.lasso);
-    let back = Proved {
-        products: proof.products.clone(),
-        lasso: back,
-    };
-    verify_fr(&back, &w).unwrap();
     for cut in (0..bytes.len()).step_by(97) {
         assert!(LassoProof::<Fr>::deserialize_compressed(&bytes[..cut]).is_err());
     }

@@ -171,8 +171,8 @@ pub struct LassoWitness {
     /// The lookup output g(E) of each step (0 without a lookup).
     pub(crate) outputs: Vec<u32>,
     /// Every subtable some memory reads, materialized at its entries' width
-    /// (public data, not committed: the prover's init and final
-    /// fingerprints use it, and the read values' table-read hints).
+    /// (public data, not committed: the prover's table fingerprints use
+    /// it, and the read values' table-read hints).
     tables: BTreeMap<SubtableId, SmallColumn>,
 }
 

@@ -34,9 +34,10 @@
 //! opening claim on `FinalCount`.
 //!
 //! Transcript, in order: `bytecode statement` (log2 T, log2 K), `bytecode
-//! gamma`, `bytecode tau`, the fraction sums (the table: K leaves; the
-//! reads: T leaves; batched by length as the multiset core does),
-//! `bytecode evals`.
+//! gamma`, `bytecode tau`; the read-write memory's statement and
+//! fingerprints; the memories' one layered circuit ([`super::prove`]; the
+//! bytecode's fraction sums there: the table, K leaves; the reads, T
+//! leaves); `bytecode evals`.
 
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use instructions::flags::{

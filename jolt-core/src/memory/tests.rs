@@ -871,7 +871,7 @@ fn tampered_proofs_are_rejected() {
         .products
         .iter_mut()
         .find(|p| p.outputs.len() == 3)
-        .unwrap();
+        .expect("this fixture's 4T batch (M, T, K all differ from 4T)");
     let layers = ops.layers.len();
     ops.layers[layers - 1].left[2] += one;
     check(&bad, "grand product layer value");

@@ -16,10 +16,11 @@
 //! the sum of the two fractions p(0, x)/q(0, x) + p(1, x)/q(1, x). Layer 0
 //! is the product, or P/Q.
 //!
-//! **One layer.** Every vector contributes one claim (a product's V, a
-//! fraction's q) or two (p, then q) at the common point r_m: the claims
-//! c_j are combined with powers γ^j of one challenge (none for a single
-//! product), and one degree-3 sumcheck over m variables proves
+//! **One layer.** A product contributes one claim (its V) at the common
+//! point r_m and a fraction two (its p and its q). The claims c_j, every
+//! fraction's p first (in vector order), then every vector's V or q, are
+//! combined with powers γ^j of one challenge (none for a single product),
+//! and one degree-3 sumcheck over m variables proves
 //!   Σ_j γ^j·c_j = Σ_x eq(r_m, x)·Σ_j γ^j·g_j(x),
 //! where g_j is the layer's rule above for that claim, in the halves
 //! L = (·)(0, x), R = (·)(1, x) of layer m + 1. The prover sends the halves'
@@ -35,10 +36,12 @@
 //! numerators` (if any vector is a fraction); per layer `grand product
 //! gamma` (more than one claim), the layer sumcheck's labels, `grand
 //! product left`, `grand product right`, `fraction sum left`, `fraction sum
-//! right` (the last two if numerators are sent).
+//! right` (the last two if numerators are sent), `grand product rho`.
 //!
-//! All vectors in one batch have the same number of leaves (pad with ones,
-//! or zero numerators, to batch different sizes).
+//! All vectors in one batch have the same number of leaves (to batch
+//! different sizes, pad a product with ones and a fraction with entries
+//! 0/1, which committed numerators allow and numerators that are all 1 do
+//! not).
 
 use super::sumcheck::{SumcheckClaim, SumcheckInstance, SumcheckProof};
 use crate::codec::ProofVec;

@@ -769,22 +769,43 @@ mod tests {
         }
     }
 
-    /// Fingerprints of zero on both sides make both Q zero, and P·Q' = P'·Q
-    /// would hold whatever the numerators: the verifier refuses a zero Q.
+    /// Fingerprints of zero make Q zero, and P·Q' = P'·Q would hold with
+    /// other numerators: the verifier refuses a zero Q on either side. Two
+    /// zero fingerprints on one side make its P zero too, so that side's
+    /// zero check alone rejects it (the cross-multiplied check passes).
     #[test]
     fn a_zero_denominator_is_rejected() {
         let mut rng = ChaCha20Rng::seed_from_u64(76);
-        let mut leaves = lookup(2, 2, &mut rng);
-        leaves.reads[0] = Fr::from(0u64);
-        leaves.table[3] = Fr::from(0u64);
-        leaves.multiplicities[3] += Fr::from(5u64);
-        let (proofs, _, _) = prove_memories(Vec::new(), vec![leaves], &mut Transcript::new(b"ms"));
-        assert_eq!(
-            verify_lookup(&proofs, &[], &[lookup_shape(2, 2)]),
-            Err(VerifyError::LookupMismatch {
-                protocol: "test",
-                memory: "the table"
-            })
-        );
+        let base = lookup(2, 2, &mut rng);
+        let zero = Fr::from(0u64);
+        let mut both = base.clone();
+        both.reads[0] = zero;
+        both.table[3] = zero;
+        both.multiplicities[3] += Fr::from(5u64);
+        let mut reads = base.clone();
+        reads.reads[0] = zero;
+        reads.reads[1] = zero;
+        let mut table = base.clone();
+        table.table[0] = zero;
+        table.table[1] = zero;
+        for (what, leaves) in [("both", both), ("reads", reads), ("table", table)] {
+            let (proofs, _, _) =
+                prove_memories(Vec::new(), vec![leaves], &mut Transcript::new(b"ms"));
+            let sums = &proofs[0];
+            let zero_side = if what == "table" { 1 } else { 0 };
+            if what != "both" {
+                // P and Q of that side are both 0: only Q ≠ 0 catches it.
+                assert!(sums.outputs[zero_side].is_zero(), "{what}");
+                assert!(sums.numerator_outputs[zero_side].is_zero(), "{what}");
+            }
+            assert_eq!(
+                verify_lookup(&proofs, &[], &[lookup_shape(2, 2)]),
+                Err(VerifyError::LookupMismatch {
+                    protocol: "test",
+                    memory: "the table"
+                }),
+                "{what}"
+            );
+        }
     }
 }
