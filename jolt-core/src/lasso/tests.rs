@@ -643,6 +643,21 @@ fn tamper_sites(proof: &Proved) -> Vec<(String, Edit)> {
     sites
 }
 
+/// Each chunk's table numerators are the committed final counts: the
+/// claims include FinalCount(i) at the sum's numerator leaf claim, so a
+/// committed column other than the one the sums used fails the opening.
+#[test]
+fn the_final_counts_the_sums_use_are_opened() {
+    let (w, proof) = proof_base();
+    let claims = verify_fr(&proof, &w).unwrap();
+    assert!(claims_hold(&w, &claims));
+    for chunk in 0..w.layout.num_chunks() {
+        let mut committed = w.clone();
+        committed.final_cts[chunk][0] += 1;
+        assert!(!claims_hold(&committed, &claims), "chunk {chunk}");
+    }
+}
+
 #[test]
 fn rejects_every_tampered_proof_value() {
     let (w, proof) = proof_base();

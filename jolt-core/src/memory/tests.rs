@@ -729,6 +729,25 @@ fn a_step_reading_another_row_than_its_own_is_rejected() {
     assert_rejected(&c, &w, "bytecode final count moved to the next row");
 }
 
+/// The fraction sums' table numerators are the committed multiplicities:
+/// the verifier's claims include each multiplicity column at the sum's
+/// numerator leaf claim, so a committed column other than the one the sums
+/// used fails the opening (without those claims the prover could pick the
+/// numerators after τ).
+#[test]
+fn the_multiplicities_the_sums_use_are_opened() {
+    let c = case(209, 20, false, 1);
+    let (_, _, verified) = prove_and_verify(&c.pre, &c.witness, &c.trace.io);
+    let claims = verified.unwrap();
+    assert!(claims_hold(&c.witness, &claims));
+    let mut committed = c.witness.clone();
+    committed.bytecode.final_count[0] += 1;
+    assert!(!claims_hold(&committed, &claims), "bytecode");
+    let mut committed = c.witness.clone();
+    committed.read_write.range_final_count[0] += 1;
+    assert!(!claims_hold(&committed, &claims), "range memory");
+}
+
 #[test]
 fn a_range_count_off_by_one_is_rejected() {
     let c = case(209, 20, false, 1);
