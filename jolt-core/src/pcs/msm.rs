@@ -18,8 +18,17 @@
 //! The window width c is chosen per call from the number of points and the
 //! bit length actually present (`window_bits`): a `u64` column whose
 //! entries are bytes pays for bytes. Full field elements take the same
-//! kernel with ⌈254/c⌉ windows, processed a few windows at a time to bound
-//! memory.
+//! kernel, processed a few windows at a time to bound memory.
+//!
+//! **Signed digits for full-width scalars.** There the additions (one per
+//! point and window) dominate, and fewer windows need wider ones, whose
+//! 2^c buckets each cost a reduction. Digits in \[−2^{c−1}, 2^{c−1}] halve
+//! the buckets, so a window one bit wider costs the same reduction: at
+//! 2^18 points, 17 windows of 15 bits instead of 19 of 14. The recoding is
+//! local (`signed_digit`): with raw_w the unsigned digit and b_w its top
+//! bit, d_w = raw_w + b_{w−1} − 2^c·b_w, which telescopes to the scalar as
+//! long as the top window's top bit is clear (⌈(b + 1)/c⌉ windows). A
+//! negative digit adds the negated point, as a negative scalar does.
 //!
 //! Hands on: [`msm_column`], the commitment kernel behind
 //! [`super::Column`].
@@ -359,6 +368,82 @@ pub(crate) fn window_bits(n: usize, num_bits: usize) -> usize {
         .expect("at least one window width")
 }
 
+/// Scalars wider than this take signed digits (see the module doc): below
+/// it the windows are few and the unsigned kernel needs no extra bit.
+const SIGNED_ABOVE_BITS: usize = 64;
+
+/// How a column's scalars are cut into digits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Windows {
+    /// Digit width c.
+    pub(crate) c: usize,
+    pub(crate) count: usize,
+    /// Digits in \[−2^{c−1}, 2^{c−1}] instead of \[0, 2^c).
+    pub(crate) signed: bool,
+}
+
+impl Windows {
+    /// The cheaper of the two digit kinds for n scalars of `num_bits` bits
+    /// (unsigned below [`SIGNED_ABOVE_BITS`]), by the same cost model as
+    /// [`window_bits`] with 2^{c−1} buckets for signed digits.
+    pub(crate) fn choose(n: usize, num_bits: usize) -> Self {
+        if num_bits <= SIGNED_ABOVE_BITS {
+            let c = window_bits(n, num_bits);
+            return Windows {
+                c,
+                count: num_bits.div_ceil(c),
+                signed: false,
+            };
+        }
+        // One more bit than the scalars: the top window's top bit is clear.
+        // Ties go to the wider digit: fewer windows gather fewer points.
+        let c = (2..=16usize)
+            .rev()
+            .min_by_key(|&c| (num_bits + 1).div_ceil(c) * (n + 4 * (1usize << (c - 1))))
+            // Invariant: the range is non-empty.
+            .expect("at least one window width");
+        Windows {
+            c,
+            count: (num_bits + 1).div_ceil(c),
+            signed: true,
+        }
+    }
+
+    /// Bucket slots per window; slot 0 (digit 0) stays empty.
+    fn buckets(&self) -> usize {
+        if self.signed {
+            (1 << (self.c - 1)) + 1
+        } else {
+            1 << self.c
+        }
+    }
+
+    /// |digit| and whether the digit is negative, for scalar i in `window`.
+    #[inline]
+    fn digit<S: Scalars + ?Sized>(&self, scalars: &S, i: usize, window: usize) -> (u32, bool) {
+        let raw = scalars.digit(i, window, self.c);
+        if !self.signed {
+            return (raw, false);
+        }
+        let below = if window == 0 {
+            0
+        } else {
+            scalars.digit(i, window - 1, self.c)
+        };
+        signed_digit(raw, below, self.c)
+    }
+}
+
+/// The signed digit of a window from its raw c-bit digit and the raw digit
+/// below it (0 for window 0): raw + b_below − 2^c·b, where b is a raw
+/// digit's top bit. Returns (|d|, d < 0); |d| ≤ 2^{c−1}.
+#[inline]
+fn signed_digit(raw: u32, below: u32, c: usize) -> (u32, bool) {
+    let d = raw as i64 + ((below >> (c - 1)) & 1) as i64
+        - (((raw >> (c - 1)) & 1) as i64) * (1i64 << c);
+    (d.unsigned_abs() as u32, d < 0)
+}
+
 /// The bucket method for `num_bits`-bit scalars; see the module doc.
 fn bucket_msm<S: Scalars + ?Sized>(
     bases: &[G1Affine],
@@ -372,15 +457,15 @@ fn bucket_msm<S: Scalars + ?Sized>(
     if n <= DIRECT_MSM_MAX {
         return direct_msm(bases, scalars);
     }
-    let c = window_bits(n, num_bits);
-    let num_windows = num_bits.div_ceil(c);
+    let kind = Windows::choose(n, num_bits);
+    let (c, num_windows) = (kind.c, kind.count);
     let per_pass = (MAX_ENTRIES_PER_PASS / n).clamp(1, num_windows);
 
     let mut window_sums = Vec::with_capacity(num_windows);
     for first in (0..num_windows).step_by(per_pass) {
         let windows = first..(first + per_pass).min(num_windows);
-        let buckets = bucket_sums(bases, scalars, c, windows.clone());
-        window_sums.extend(reduce_windows(&buckets, c, windows.len()));
+        let buckets = bucket_sums(bases, scalars, kind, windows.clone());
+        window_sums.extend(reduce_windows(&buckets, kind.buckets(), windows.len()));
     }
 
     // Σ_w 2^{w·c}·W_w by Horner from the top window.
@@ -409,15 +494,16 @@ pub(crate) fn direct_msm<S: Scalars + ?Sized>(bases: &[G1Affine], scalars: &S) -
 }
 
 /// B_{w,d} for the windows in `windows`, as one vector indexed by
-/// (w − windows.start)·2^c + d (entries with d = 0 stay the identity).
+/// (w − windows.start)·buckets + |d| (entries with d = 0 stay the
+/// identity); a point whose digit is negative enters negated.
 fn bucket_sums<S: Scalars + ?Sized>(
     bases: &[G1Affine],
     scalars: &S,
-    c: usize,
+    kind: Windows,
     windows: std::ops::Range<usize>,
 ) -> Vec<G1Affine> {
     let n = scalars.len();
-    let buckets_per_window = 1usize << c;
+    let buckets_per_window = kind.buckets();
 
     // Counting sort of the non-zero (window, point) entries by bucket. Each
     // window sorts into its own region, so windows run in parallel.
@@ -427,7 +513,7 @@ fn bucket_sums<S: Scalars + ?Sized>(
         .map(|w| {
             let mut counts = vec![0u32; buckets_per_window];
             for i in 0..n {
-                counts[scalars.digit(i, w, c) as usize] += 1;
+                counts[kind.digit(scalars, i, w).0 as usize] += 1;
             }
             counts[0] = 0;
             counts
@@ -465,9 +551,10 @@ fn bucket_sums<S: Scalars + ?Sized>(
                 .map(|o| o - start)
                 .collect();
             for i in 0..n {
-                let d = scalars.digit(i, w, c) as usize;
+                let (d, negative) = kind.digit(scalars, i, w);
                 if d != 0 {
-                    let sign = (scalars.is_negative(i) as u32) << 31;
+                    let d = d as usize;
+                    let sign = ((scalars.is_negative(i) != negative) as u32) << 31;
                     region[next[d] as usize] = i as u32 | sign;
                     next[d] += 1;
                 }
@@ -705,8 +792,11 @@ fn add_level_chunk<S: PointSource + ?Sized>(
 /// W_w = Σ_d d·B_{w,d} for each window, with each window's digit range
 /// split across threads: over digits \[lo, hi], running sums give
 /// Σ (d − lo + 1)·B_d and T = Σ B_d, and Σ d·B_d = that + (lo − 1)·T.
-fn reduce_windows(buckets: &[G1Affine], c: usize, num_windows: usize) -> Vec<G1Projective> {
-    let per_window = 1usize << c;
+fn reduce_windows(
+    buckets: &[G1Affine],
+    per_window: usize,
+    num_windows: usize,
+) -> Vec<G1Projective> {
     let parts = if per_window >= 1 << 10 {
         (2 * rayon::current_num_threads())
             .div_ceil(num_windows)
@@ -940,5 +1030,90 @@ mod tests {
         assert_eq!(window_bits(1 << 20, 8), 8);
         assert_eq!(window_bits(1 << 20, 16), 16);
         assert_eq!(window_bits(1 << 16, 16), 8);
+        // Small scalars keep unsigned digits; full-width ones take signed
+        // digits, one window fewer or more per the cost model.
+        let small = Windows::choose(1 << 18, 32);
+        assert!(!small.signed && small.count * small.c >= 32);
+        let full = Windows::choose(1 << 18, 254);
+        assert_eq!((full.c, full.count, full.signed), (15, 17, true));
+        assert!(full.count * full.c > 254);
+    }
+
+    /// Scalars with every pattern the recoding cares about: zero, one, the
+    /// largest (p − 1), powers of two at and around window edges, raw
+    /// digits whose top bit is set in every window, and random ones.
+    fn edge_scalars(rng: &mut ChaCha20Rng) -> Vec<Fr> {
+        let mut v = vec![Fr::zero(), Fr::one(), -Fr::one(), -Fr::from(2u64)];
+        for k in [14usize, 15, 16, 29, 30, 31, 127, 128, 239, 240, 252, 253] {
+            let two_k = Fr::from(2u64).pow([k as u64]);
+            v.extend([two_k, two_k - Fr::one(), two_k + Fr::one()]);
+        }
+        // 0b1000…0 and 0b1111…1 in every 15-bit window below 2^240.
+        let mut tops = Fr::zero();
+        let mut ones = Fr::zero();
+        for w in 0..16u64 {
+            tops += Fr::from(2u64).pow([15 * w + 14]);
+            ones += Fr::from(2u64).pow([15 * w]) * Fr::from((1u64 << 15) - 1);
+        }
+        v.extend([tops, ones, -tops, -ones]);
+        v.extend((0..40).map(|_| Fr::rand(rng)));
+        v
+    }
+
+    #[test]
+    fn signed_digits_telescope_to_the_scalar() {
+        let mut rng = ChaCha20Rng::seed_from_u64(12);
+        let scalars: Vec<BigInt<4>> = edge_scalars(&mut rng)
+            .iter()
+            .map(|s| s.into_bigint())
+            .collect();
+        for c in 2..=16usize {
+            let kind = Windows {
+                c,
+                count: 255usize.div_ceil(c),
+                signed: true,
+            };
+            for (i, s) in scalars.iter().enumerate() {
+                let mut sum = Fr::zero();
+                for w in 0..=kind.count {
+                    let (d, negative) = kind.digit(scalars.as_slice(), i, w);
+                    assert!(d <= 1 << (c - 1), "c={c} window {w}: |d| = {d}");
+                    if w == kind.count {
+                        assert_eq!(d, 0, "c={c}: a digit above the last window");
+                    }
+                    let term = Fr::from(d) * Fr::from(2u64).pow([(w * c) as u64]);
+                    sum += if negative { -term } else { term };
+                }
+                assert_eq!(sum, Fr::from_bigint(*s).unwrap(), "c={c} scalar {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn full_width_edge_scalars_match_ark_msm() {
+        let mut rng = ChaCha20Rng::seed_from_u64(13);
+        let scalars = edge_scalars(&mut rng);
+        let bases = random_bases(scalars.len(), &mut rng);
+        assert!(scalars.len() > DIRECT_MSM_MAX, "the bucket kernel runs");
+        assert_eq!(msm_field(&bases, &scalars), reference(&bases, &scalars));
+        // Every scalar alone (the top window holding it) and all of them
+        // negated.
+        let negated: Vec<Fr> = scalars.iter().map(|s| -*s).collect();
+        assert_eq!(msm_field(&bases, &negated), reference(&bases, &negated));
+        for k in 0..scalars.len() {
+            let mut one = vec![Fr::zero(); scalars.len()];
+            one[k] = scalars[k];
+            // Zeros force the dense path: keep the column dense.
+            for z in one.iter_mut().take(DIRECT_MSM_MAX + 8) {
+                if z.is_zero() {
+                    *z = Fr::rand(&mut rng);
+                }
+            }
+            assert_eq!(
+                msm_field(&bases, &one),
+                reference(&bases, &one),
+                "scalar {k}"
+            );
+        }
     }
 }
