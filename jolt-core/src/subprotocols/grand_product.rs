@@ -547,6 +547,10 @@ fn map_pairs<F: JoltField>(half: usize, f: impl Fn(usize) -> F + Sync + Send) ->
     }
 }
 
+/// Fewest (pair, vector) terms a layer-sumcheck task handles: about half a
+/// millisecond of field work, far above rayon's cost of a task.
+const PAR_MIN_PAIR_VECTORS: usize = 1 << 10;
+
 /// One vector's halves of layer m + 1 in the layer sumcheck.
 struct VectorHalves<F: JoltField> {
     left: DensePolynomial<F>,
@@ -667,10 +671,17 @@ impl<F: JoltField> LayerSumcheck<F> {
 
     fn q_evals<const WITH_Q1: bool>(&self) -> [F; 3] {
         let half = self.eq.current_table().len();
-        if half < PAR_THRESHOLD {
+        // A pair costs a dozen or more multiplications per vector, so a
+        // round is worth splitting well below the pool's usual threshold:
+        // the deep layers' last rounds (thousands of pairs, several
+        // vectors) otherwise run on one core while the other waits.
+        let min_pairs = (PAR_MIN_PAIR_VECTORS / self.vectors.len().max(1)).max(1);
+        if half < 2 * min_pairs {
             self.q_range::<WITH_Q1>(0, half, half)
         } else {
-            let chunk = par_chunk_len(half);
+            let chunk = half
+                .div_ceil(4 * rayon::current_num_threads())
+                .max(min_pairs);
             (0..half.div_ceil(chunk))
                 .into_par_iter()
                 .map(|c| self.q_range::<WITH_Q1>(c * chunk, ((c + 1) * chunk).min(half), half))
