@@ -42,17 +42,25 @@ impl<F: JoltField> SplitEqPolynomial<F> {
         for k in 1..n {
             let prev = &tables[k - 1];
             let t = tau[n - k];
-            let hi: Vec<F> = if prev.len() < PAR_THRESHOLD {
-                prev.iter().map(|e| *e * t).collect()
-            } else {
-                prev.par_iter()
-                    .with_min_len(par_chunk_len(prev.len()))
-                    .map(|e| *e * t)
-                    .collect()
+            // [e·(1 − t), e·t] for each e of the previous table, both halves
+            // filled in the same pass (in parallel for the large tables).
+            let mut table = vec![F::zero(); 2 * prev.len()];
+            let (lo, hi) = table.split_at_mut(prev.len());
+            let extend = |(lo, hi): (&mut [F], &mut [F]), prev: &[F]| {
+                for ((l, h), e) in lo.iter_mut().zip(hi.iter_mut()).zip(prev) {
+                    *h = *e * t;
+                    *l = *e - *h;
+                }
             };
-            let mut table = Vec::with_capacity(2 * prev.len());
-            table.extend(prev.iter().zip(&hi).map(|(e, h)| *e - h));
-            table.extend(hi);
+            if prev.len() < PAR_THRESHOLD {
+                extend((lo, hi), prev);
+            } else {
+                let chunk = par_chunk_len(prev.len());
+                lo.par_chunks_mut(chunk)
+                    .zip(hi.par_chunks_mut(chunk))
+                    .zip(prev.par_chunks(chunk))
+                    .for_each(|(halves, prev)| extend(halves, prev));
+            }
             tables.push(table);
         }
         Self {

@@ -575,8 +575,20 @@ struct LayerSumcheck<F: JoltField> {
 }
 
 fn split_halves<F: JoltField>(mut v: Vec<F>) -> (DensePolynomial<F>, DensePolynomial<F>) {
-    // Split without copying: the front half stays in place.
-    let right = v.split_off(v.len() / 2);
+    // The front half stays in place; the back half is copied out, in
+    // parallel when it is large (a serial copy of the deep layers left a
+    // core idle).
+    let half = v.len() / 2;
+    let right: Vec<F> = if half < PAR_THRESHOLD {
+        v[half..].to_vec()
+    } else {
+        v[half..]
+            .par_iter()
+            .with_min_len(par_chunk_len(half))
+            .copied()
+            .collect()
+    };
+    v.truncate(half);
     (DensePolynomial::new(v), DensePolynomial::new(right))
 }
 
