@@ -33,10 +33,11 @@ use rayon::prelude::*;
 use super::layout::LassoLayout;
 use super::witness::LassoWitness;
 use crate::field::JoltField;
-use crate::poly::{
-    par_chunk_len, DensePolynomial, EqPolynomial, SplitEqPolynomial, UniPoly, PAR_THRESHOLD,
-};
+use crate::poly::{DensePolynomial, EqPolynomial, SplitEqPolynomial, UniPoly, PAR_THRESHOLD};
 use crate::subprotocols::SumcheckInstance;
+
+/// Fewest step pairs one task of a primary-sumcheck round handles.
+const MIN_PAIRS_PER_TASK: usize = 1 << 8;
 
 /// g of one kind, in the form the prover evaluates fastest.
 enum CompiledG<F> {
@@ -392,10 +393,16 @@ impl<'a, F: JoltField> PrimarySumcheck<'a, F> {
 
     fn q_groups<T: Tables<F>>(&self, tables: &T) -> Vec<Vec<F>> {
         let half = self.masks.len() / 2;
-        if half < PAR_THRESHOLD {
+        // A pair evaluates its kinds' collations over every chunk read,
+        // dozens of multiplications: the late rounds are worth splitting
+        // well below the pool's usual threshold, or one core does them
+        // alone.
+        if half < 2 * MIN_PAIRS_PER_TASK {
             return self.q_range(tables, 0, half, half);
         }
-        let chunk = par_chunk_len(half);
+        let chunk = half
+            .div_ceil(4 * rayon::current_num_threads())
+            .max(MIN_PAIRS_PER_TASK);
         (0..half.div_ceil(chunk))
             .into_par_iter()
             .map(|c| self.q_range(tables, c * chunk, ((c + 1) * chunk).min(half), half))
@@ -405,7 +412,7 @@ impl<'a, F: JoltField> PrimarySumcheck<'a, F> {
                 }
                 a
             })
-            // Invariant: half ≥ PAR_THRESHOLD, so there is at least one chunk.
+            // Invariant: half ≥ 2·MIN_PAIRS_PER_TASK, so there is a chunk.
             .unwrap()
     }
 
