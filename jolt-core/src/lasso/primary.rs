@@ -33,7 +33,10 @@ use rayon::prelude::*;
 use super::layout::LassoLayout;
 use super::witness::LassoWitness;
 use crate::field::JoltField;
-use crate::poly::{DensePolynomial, EqPolynomial, SplitEqPolynomial, UniPoly, PAR_THRESHOLD};
+use crate::poly::{
+    par_chunk_len_at_least, DensePolynomial, EqPolynomial, SplitEqPolynomial, UniPoly,
+    PAR_THRESHOLD,
+};
 use crate::subprotocols::SumcheckInstance;
 
 /// Fewest step pairs one task of a primary-sumcheck round handles.
@@ -400,9 +403,7 @@ impl<'a, F: JoltField> PrimarySumcheck<'a, F> {
         if half < 2 * MIN_PAIRS_PER_TASK {
             return self.q_range(tables, 0, half, half);
         }
-        let chunk = half
-            .div_ceil(4 * rayon::current_num_threads())
-            .max(MIN_PAIRS_PER_TASK);
+        let chunk = par_chunk_len_at_least(half, MIN_PAIRS_PER_TASK);
         (0..half.div_ceil(chunk))
             .into_par_iter()
             .map(|c| self.q_range(tables, c * chunk, ((c + 1) * chunk).min(half), half))

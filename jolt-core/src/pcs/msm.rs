@@ -374,19 +374,20 @@ const SIGNED_ABOVE_BITS: usize = 64;
 
 /// How a column's scalars are cut into digits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Windows {
+struct Windows {
     /// Digit width c.
-    pub(crate) c: usize,
-    pub(crate) count: usize,
+    c: usize,
+    /// Number of windows.
+    count: usize,
     /// Digits in \[−2^{c−1}, 2^{c−1}] instead of \[0, 2^c).
-    pub(crate) signed: bool,
+    signed: bool,
 }
 
 impl Windows {
     /// The cheaper of the two digit kinds for n scalars of `num_bits` bits
     /// (unsigned below [`SIGNED_ABOVE_BITS`]), by the same cost model as
     /// [`window_bits`] with 2^{c−1} buckets for signed digits.
-    pub(crate) fn choose(n: usize, num_bits: usize) -> Self {
+    fn choose(n: usize, num_bits: usize) -> Self {
         if num_bits <= SIGNED_ABOVE_BITS {
             let c = window_bits(n, num_bits);
             return Windows {
@@ -1031,7 +1032,7 @@ mod tests {
         assert_eq!(window_bits(1 << 20, 16), 16);
         assert_eq!(window_bits(1 << 16, 16), 8);
         // Small scalars keep unsigned digits; full-width ones take signed
-        // digits, one window fewer or more per the cost model.
+        // digits, with windows covering one bit more than the scalars.
         let small = Windows::choose(1 << 18, 32);
         assert!(!small.signed && small.count * small.c >= 32);
         let full = Windows::choose(1 << 18, 254);

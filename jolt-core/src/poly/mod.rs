@@ -26,6 +26,13 @@ pub const PAR_THRESHOLD: usize = 1 << 12;
 /// Chunk length for splitting `len` elements across the rayon pool: a few
 /// chunks per thread for balance, never smaller than [`PAR_THRESHOLD`].
 pub fn par_chunk_len(len: usize) -> usize {
+    par_chunk_len_at_least(len, PAR_THRESHOLD)
+}
+
+/// [`par_chunk_len`] for loops whose elements are costly enough to split
+/// below [`PAR_THRESHOLD`]: a few chunks per thread, never smaller than
+/// `min`.
+pub fn par_chunk_len_at_least(len: usize, min: usize) -> usize {
     let chunks = 4 * rayon::current_num_threads();
-    len.div_ceil(chunks).max(PAR_THRESHOLD)
+    len.div_ceil(chunks).max(min)
 }

@@ -47,7 +47,10 @@ use super::sumcheck::{SumcheckClaim, SumcheckInstance, SumcheckProof};
 use crate::codec::ProofVec;
 use crate::error::{check_shape, VerifyError};
 use crate::field::JoltField;
-use crate::poly::{par_chunk_len, DensePolynomial, EqPolynomial, SplitEqPolynomial, PAR_THRESHOLD};
+use crate::poly::{
+    par_chunk_len, par_chunk_len_at_least, DensePolynomial, EqPolynomial, SplitEqPolynomial,
+    PAR_THRESHOLD,
+};
 use crate::transcript::Transcript;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rayon::prelude::*;
@@ -691,9 +694,7 @@ impl<F: JoltField> LayerSumcheck<F> {
         if half < 2 * min_pairs {
             self.q_range::<WITH_Q1>(0, half, half)
         } else {
-            let chunk = half
-                .div_ceil(4 * rayon::current_num_threads())
-                .max(min_pairs);
+            let chunk = par_chunk_len_at_least(half, min_pairs);
             (0..half.div_ceil(chunk))
                 .into_par_iter()
                 .map(|c| self.q_range::<WITH_Q1>(c * chunk, ((c + 1) * chunk).min(half), half))
