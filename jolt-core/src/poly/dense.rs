@@ -86,6 +86,12 @@ impl<F: JoltField> DensePolynomial<F> {
         self.evals.is_empty()
     }
 
+    /// The table, to change in place (its length, and so the variables,
+    /// stay fixed).
+    pub(crate) fn evals_mut(&mut self) -> &mut [F] {
+        &mut self.evals
+    }
+
     pub fn evals(&self) -> &[F] {
         &self.evals
     }

@@ -565,6 +565,49 @@ struct VectorHalves<F: JoltField> {
     den_gamma_is_one: bool,
     /// γ of the p claim, for a fraction vector.
     num_gamma: Option<F>,
+    /// Whether the halves were scaled by their γs (see [`scale_by_gammas`]):
+    /// then the rule needs no γ multiplication per pair, and `unscale`
+    /// turns the final evaluations of left, p's left and p's right back
+    /// into those of the layer's own halves.
+    unscale: Option<[F; 3]>,
+}
+
+/// Scales a vector's halves so that its γ-weighted rule is a plain one:
+/// γ_q·L·R for products, and for fractions with numerators
+/// γ_q·q_L·q_R + γ_p·(p_L·q_R + p_R·q_L) with q_L ← γ_q·q_L, p_L ← γ_p·p_L
+/// and p_R ← (γ_p/γ_q)·p_R. Binding is linear, so the scaled halves stay
+/// the scaled bindings of the layer's halves through every round. One
+/// multiplication per entry of each scaled half, once per layer, instead
+/// of two per pair and round. Returns the factors that undo the scaling
+/// of the final evaluations (left, p's left, p's right), or `None` where
+/// a γ is zero or 1 (no inverse, or nothing to save) or the numerators
+/// are implicit.
+fn scale_by_gammas<F: JoltField>(v: &mut VectorHalves<F>) -> Option<[F; 3]> {
+    let g = v.den_gamma;
+    if v.den_gamma_is_one {
+        return None;
+    }
+    let g_inv = g.inverse()?;
+    let scale = |p: &mut DensePolynomial<F>, by: F| {
+        p.evals_mut()
+            .par_iter_mut()
+            .with_min_len(PAR_THRESHOLD)
+            .for_each(|x| *x *= by);
+    };
+    match (&mut v.num, v.num_gamma) {
+        (None, None) => {
+            scale(&mut v.left, g);
+            Some([g_inv, F::one(), F::one()])
+        }
+        (Some((pl, pr)), Some(gp)) => {
+            let gp_inv = gp.inverse()?;
+            scale(&mut v.left, g);
+            scale(pl, gp);
+            scale(pr, gp * g_inv);
+            Some([g_inv, gp_inv, g * gp_inv])
+        }
+        _ => None,
+    }
 }
 
 /// Σ_x eq(r_m, x)·Σ_j γ^j·g_j(L(x), R(x)) over the halves of layer m + 1.
@@ -613,7 +656,12 @@ impl<F: JoltField> LayerSumcheck<F> {
                     den_gamma_is_one: den_gamma == F::one(),
                     // Invariant: one γ per fraction vector.
                     num_gamma: kind.has_numerators().then(|| *num_gammas.next().unwrap()),
+                    unscale: None,
                 }
+            })
+            .map(|mut v: VectorHalves<F>| {
+                v.unscale = scale_by_gammas(&mut v);
+                v
             })
             .collect();
         Self {
@@ -631,11 +679,12 @@ impl<F: JoltField> LayerSumcheck<F> {
             right_num: Vec::new(),
         };
         for v in &self.vectors {
-            halves.left.push(v.left.final_eval());
+            let [left, left_num, right_num] = v.unscale.unwrap_or([F::one(); 3]);
+            halves.left.push(v.left.final_eval() * left);
             halves.right.push(v.right.final_eval());
             if let Some((l, r)) = &v.num {
-                halves.left_num.push(l.final_eval());
-                halves.right_num.push(r.final_eval());
+                halves.left_num.push(l.final_eval() * left_num);
+                halves.right_num.push(r.final_eval() * right_num);
             }
         }
         halves
@@ -657,6 +706,18 @@ impl<F: JoltField> LayerSumcheck<F> {
                 let mut g = [l[0] * r[0], F::zero(), l[2] * r[2]];
                 if WITH_Q1 {
                     g[1] = l[1] * r[1];
+                }
+                if v.unscale.is_some() {
+                    if let Some((pl, pr)) = &v.num {
+                        let (pl, pr) = (at(pl, i), at(pr, i));
+                        g[0] += pl[0] * r[0] + pr[0] * l[0];
+                        if WITH_Q1 {
+                            g[1] += pl[1] * r[1] + pr[1] * l[1];
+                        }
+                        g[2] += pl[2] * r[2] + pr[2] * l[2];
+                    }
+                    acc.iter_mut().zip(&g).for_each(|(a, x)| *a += x);
+                    continue;
                 }
                 if !v.den_gamma_is_one {
                     g.iter_mut().for_each(|x| *x *= v.den_gamma);
