@@ -16,9 +16,15 @@
 //! on most pairs) is q = −C without evaluating B.
 //!
 //! **Later rounds in the field.** Binding the first challenge turns each
-//! column into T/2 field elements; the remaining rounds evaluate the
+//! bound column into T/2 field elements; the remaining rounds evaluate the
 //! constraints on them with the matrices' small coefficients (additions
-//! for ±1) and bind in place. A row whose A (or B) is zero on both halves
+//! for ±1) and bind in place. A bound column is a slot, or a combination
+//! of [`MIN_COMBINATION_TERMS`] or more slots that a row reads (a flag
+//! sum, a word from its bytes): binding is linear, so the combination is
+//! summed once, in integers, before the first bind, and a round reads one
+//! value instead of summing it on both halves of every pair. Slots that
+//! only combinations read are not bound; their final evaluations come
+//! from one pass over the column against eq at the final point. A row whose A (or B) is zero on both halves
 //! of a pair — a flag off at every step the pair binds, as most flags are —
 //! contributes −C only, so its other combination and products are skipped.
 
@@ -27,7 +33,8 @@ use rayon::prelude::*;
 use super::builder::{field_from_i128, LinearCombination, UniformR1cs, Variable};
 use super::witness::{column_value, R1csWitness, Value};
 use crate::field::{JoltField, ProductSum};
-use crate::poly::{par_chunk_len, SplitEqPolynomial, PAR_THRESHOLD};
+use crate::pcs::Column;
+use crate::poly::{par_chunk_len, EqPolynomial, SplitEqPolynomial, PAR_THRESHOLD};
 use crate::subprotocols::SumcheckInstance;
 
 /// A matrix coefficient, with the cheap cases apart.
@@ -122,10 +129,33 @@ pub(super) struct Outer<'a, 'w, F> {
     /// Slots whose columns hold field values (before binding).
     field_slots: Vec<bool>,
     num_slots: usize,
-    /// The bound columns, one per slot, after the first round.
+    /// The rows over the bound columns (`bound_columns` indices).
+    bound_rows: Vec<Row<F>>,
+    /// What each bound column holds.
+    bound_columns: Vec<BoundColumn>,
+    /// The bound columns after the first round.
     bound: Vec<Vec<F>>,
+    /// The challenges so far (the final point, at the end).
+    challenges: Vec<F>,
     num_rounds: usize,
 }
+
+/// A column the rounds after the first bind: a slot, or a long linear
+/// combination of slots that rows read (the constant stays in the row).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum BoundColumn {
+    Slot(usize),
+    Combination(Vec<(usize, i128)>),
+}
+
+/// Combinations of at least this many terms get a bound column of their
+/// own: binding is linear, so the bound combination is the combination of
+/// the bound slots, and a round then reads one value where it evaluated
+/// the whole combination (on both halves of every pair).
+const MIN_COMBINATION_TERMS: usize = 3;
+
+/// Steps of a combination summed at once, column by column.
+const COMBINATION_BLOCK: usize = 1 << 10;
 
 impl<'a, 'w, F: JoltField> Outer<'a, 'w, F> {
     pub(super) fn new(
@@ -156,7 +186,7 @@ impl<'a, 'w, F: JoltField> Outer<'a, 'w, F> {
         for (s, &(j, _)) in r1cs.shifted.iter().enumerate() {
             field_slots[n_in + n_aux + s] = field_slots[j];
         }
-        let rows = r1cs
+        let rows: Vec<Row<F>> = r1cs
             .constraints
             .iter()
             .zip(rho_powers)
@@ -178,6 +208,7 @@ impl<'a, 'w, F: JoltField> Outer<'a, 'w, F> {
                 }
             })
             .collect();
+        let (bound_rows, bound_columns) = bound_layout(&rows);
         Outer {
             r1cs,
             witness,
@@ -185,7 +216,10 @@ impl<'a, 'w, F: JoltField> Outer<'a, 'w, F> {
             eq: SplitEqPolynomial::new(tau),
             field_slots,
             num_slots,
+            bound_rows,
+            bound_columns,
             bound: Vec::new(),
+            challenges: Vec::new(),
             num_rounds: tau.len(),
         }
     }
@@ -306,7 +340,7 @@ impl<'a, 'w, F: JoltField> Outer<'a, 'w, F> {
     fn bound_round(&self, with_one: bool) -> [F; 3] {
         let table = self.eq.current_table();
         let half = table.len();
-        let n = self.num_slots;
+        let n = self.bound_columns.len();
         let bound = &self.bound;
         (0..half)
             .into_par_iter()
@@ -319,7 +353,7 @@ impl<'a, 'w, F: JoltField> Outer<'a, 'w, F> {
                         d[j] = bound[j][i + half] - lo[j];
                     }
                     let mut q = [F::zero(); 3];
-                    for row in &self.rows {
+                    for row in &self.bound_rows {
                         let (a0, ad) = (row.a.field(&lo), row.a.field_linear(&d));
                         // A vanishes on the whole pair (a flag off at every
                         // step it binds): only −C is left, and rows without
@@ -370,45 +404,133 @@ impl<'a, 'w, F: JoltField> Outer<'a, 'w, F> {
             .reduce(|| [F::zero(); 3], add3)
     }
 
-    /// Binds the first round's challenge: every slot becomes T/2 field
-    /// elements (1 − r)·lo + r·hi, with small-integer products (bits
+    /// Binds the first round's challenge: every bound column becomes T/2
+    /// field elements (1 − r)·lo + r·hi, with small-integer products (bits
     /// choose among 0, r, 1 − r, 1).
     fn bind_first(&mut self, r: F) {
         let half = self.eq.current_table().len();
-        let n = self.num_slots;
         let one_minus_r = F::one() - r;
         let bits = [F::zero(), r, one_minus_r, F::one()];
         let this = &*self;
-        let bound: Vec<Vec<F>> = (0..n)
-            .into_par_iter()
-            .map(|slot| {
-                let column = this.slot_column(slot);
-                (0..half)
-                    .into_par_iter()
-                    .with_min_len(PAR_THRESHOLD)
-                    .map(|t| {
-                        if let Some(crate::pcs::Column::Bits(v)) = column {
-                            return bits[(v[t] as usize) << 1 | v[t + half] as usize];
-                        }
-                        match (this.slot_value(slot, t), this.slot_value(slot, t + half)) {
-                            (Value::Small(l), Value::Small(h)) => {
-                                mul_i128(one_minus_r, l) + mul_i128(r, h)
-                            }
-                            (l, h) => {
-                                let (l, h) = (l.to_field(), h.to_field());
-                                l + r * (h - l)
-                            }
-                        }
-                    })
-                    .collect()
+        let bind = |l: Value<F>, h: Value<F>| match (l, h) {
+            (Value::Small(l), Value::Small(h)) => mul_i128(one_minus_r, l) + mul_i128(r, h),
+            (l, h) => {
+                let (l, h) = (l.to_field(), h.to_field());
+                l + r * (h - l)
+            }
+        };
+        let bound: Vec<Vec<F>> = self
+            .bound_columns
+            .par_iter()
+            .map(|column| {
+                let steps = (0..half).into_par_iter().with_min_len(PAR_THRESHOLD);
+                match column {
+                    BoundColumn::Slot(slot) => {
+                        let slot = *slot;
+                        let column = this.slot_column(slot);
+                        steps
+                            .map(|t| {
+                                if let Some(Column::Bits(v)) = column {
+                                    return bits[(v[t] as usize) << 1 | v[t + half] as usize];
+                                }
+                                bind(this.slot_value(slot, t), this.slot_value(slot, t + half))
+                            })
+                            .collect()
+                    }
+                    BoundColumn::Combination(terms) => {
+                        let mut out = vec![F::zero(); half];
+                        out.par_chunks_mut(COMBINATION_BLOCK)
+                            .enumerate()
+                            .for_each(|(b, out)| {
+                                let start = b * COMBINATION_BLOCK;
+                                let (mut lo, mut hi) = (vec![0; out.len()], vec![0; out.len()]);
+                                let small = terms.iter().all(|&(j, c)| {
+                                    this.add_slot_block(j, c, start, &mut lo)
+                                        && this.add_slot_block(j, c, start + half, &mut hi)
+                                });
+                                for (i, out) in out.iter_mut().enumerate() {
+                                    *out = if small {
+                                        bind(Value::Small(lo[i]), Value::Small(hi[i]))
+                                    } else {
+                                        let t = start + i;
+                                        bind(
+                                            this.combination(terms, t),
+                                            this.combination(terms, t + half),
+                                        )
+                                    };
+                                }
+                            });
+                        out
+                    }
+                }
             })
             .collect();
         self.bound = bound;
     }
 
+    /// acc\[i] += c·slot at step start + i, column by column; false if the
+    /// slot holds field values or a sum overflows (the caller then takes
+    /// the field path).
+    fn add_slot_block(&self, slot: usize, c: i128, start: usize, acc: &mut [i128]) -> bool {
+        let Ok(c) = i64::try_from(c) else {
+            return false;
+        };
+        let c = c as i128;
+        let len = acc.len();
+        let mut overflow = false;
+        macro_rules! add {
+            ($v:expr) => {
+                for (a, &x) in acc.iter_mut().zip(&$v[start..start + len]) {
+                    // |c| < 2^63 and |x| < 2^64: the product fits.
+                    let (sum, o) = a.overflowing_add(c * x as i128);
+                    *a = sum;
+                    overflow |= o;
+                }
+            };
+        }
+        match self.slot_column(slot) {
+            Some(Column::Bits(v)) => add!(v),
+            Some(Column::U8(v)) => add!(v),
+            Some(Column::U16(v)) => add!(v),
+            Some(Column::U32(v)) => add!(v),
+            Some(Column::U64(v)) => add!(v),
+            Some(Column::I64(v)) => add!(v),
+            Some(Column::Field(_)) => return false,
+            None => {
+                for (i, a) in acc.iter_mut().enumerate() {
+                    let Value::Small(x) = self.slot_value(slot, start + i) else {
+                        return false;
+                    };
+                    let Some(sum) = c.checked_mul(x).and_then(|p| a.checked_add(p)) else {
+                        return false;
+                    };
+                    *a = sum;
+                }
+            }
+        }
+        !overflow
+    }
+
+    /// Σ c·slot at step t: an integer unless a slot holds a field value or
+    /// the sum overflows.
+    fn combination(&self, terms: &[(usize, i128)], t: usize) -> Value<F> {
+        let small = terms
+            .iter()
+            .try_fold(0i128, |acc, &(j, c)| match self.slot_value(j, t) {
+                Value::Small(v) => acc.checked_add(c.checked_mul(v)?),
+                Value::Field(_) => None,
+            });
+        match small {
+            Some(v) => Value::Small(v),
+            None => Value::Field(terms.iter().fold(F::zero(), |acc, &(j, c)| {
+                acc + field_from_i128::<F>(c) * self.slot_value(j, t).to_field()
+            })),
+        }
+    }
+
     /// The column behind an input or auxiliary slot (shifted slots read
     /// their input one step later and have none).
-    fn slot_column(&self, slot: usize) -> Option<crate::pcs::Column<'_, F>> {
+    fn slot_column(&self, slot: usize) -> Option<Column<'_, F>> {
         let (n_in, n_aux) = (self.r1cs.num_inputs, self.r1cs.num_aux());
         if slot < n_in {
             Some(self.witness.inputs[slot])
@@ -432,10 +554,85 @@ impl<'a, 'w, F: JoltField> Outer<'a, 'w, F> {
         }
     }
 
-    /// Every slot's value at the final point (after the last round).
+    /// Every slot's value at the final point (after the last round): the
+    /// bound slots' last entries, and for slots that only combinations
+    /// read, one pass over the column against eq at that point.
     pub(super) fn final_evals(&self) -> Vec<F> {
-        self.bound.iter().map(|c| c[0]).collect()
+        let mut evals: Vec<Option<F>> = vec![None; self.num_slots];
+        for (column, bound) in self.bound_columns.iter().zip(&self.bound) {
+            if let BoundColumn::Slot(slot) = column {
+                evals[*slot] = Some(bound[0]);
+            }
+        }
+        if evals.iter().all(Option::is_some) {
+            return evals.into_iter().flatten().collect();
+        }
+        let eq = EqPolynomial::new(self.challenges.clone()).evals();
+        evals
+            .into_iter()
+            .enumerate()
+            .map(|(slot, eval)| {
+                eval.unwrap_or_else(|| match self.slot_column(slot) {
+                    Some(column) => column.evaluate_with_eq(&eq),
+                    // A shifted slot: input j one step later.
+                    None => eq
+                        .par_iter()
+                        .enumerate()
+                        .with_min_len(PAR_THRESHOLD)
+                        .map(|(t, e)| match self.slot_value(slot, t) {
+                            Value::Small(v) => mul_i128(*e, v),
+                            Value::Field(v) => *e * v,
+                        })
+                        .sum(),
+                })
+            })
+            .collect()
     }
+}
+
+/// The rows the rounds after the first evaluate, and the bound columns they
+/// read: a row that reads a field-valued slot keeps its slots; elsewhere a
+/// combination of [`MIN_COMBINATION_TERMS`] or more becomes one bound
+/// column (shared by every row that has it). Slots no remaining row reads
+/// directly are not bound at all.
+fn bound_layout<F: JoltField>(rows: &[Row<F>]) -> (Vec<Row<F>>, Vec<BoundColumn>) {
+    let mut columns: Vec<BoundColumn> = Vec::new();
+    let mut index = |column: BoundColumn| match columns.iter().position(|c| *c == column) {
+        Some(i) => i,
+        None => {
+            columns.push(column);
+            columns.len() - 1
+        }
+    };
+    let mut remap = |lc: &Lc<F>, keep: bool| -> Lc<F> {
+        let terms: Vec<(usize, i128)> = if keep || lc.terms.len() < MIN_COMBINATION_TERMS {
+            lc.terms
+                .iter()
+                .map(|&(j, c)| (index(BoundColumn::Slot(j)), c))
+                .collect()
+        } else {
+            let mut combination = lc.terms.clone();
+            combination.sort_unstable();
+            vec![(index(BoundColumn::Combination(combination)), 1)]
+        };
+        Lc {
+            coeffs: terms.iter().map(|&(j, c)| (j, Coeff::new(c))).collect(),
+            terms,
+            constant: lc.constant,
+            constant_f: lc.constant_f,
+        }
+    };
+    let bound_rows = rows
+        .iter()
+        .map(|row| Row {
+            a: remap(&row.a, row.reads_field),
+            b: remap(&row.b, row.reads_field),
+            c: remap(&row.c, row.reads_field),
+            rho: row.rho,
+            reads_field: row.reads_field,
+        })
+        .collect();
+    (bound_rows, columns)
 }
 
 /// Per-thread slot values of the two steps of a pair.
@@ -536,6 +733,7 @@ impl<F: JoltField> SumcheckInstance<F> for Outer<'_, '_, F> {
     }
 
     fn bind(&mut self, r_j: F, round: usize) {
+        self.challenges.push(r_j);
         if round == 0 {
             self.bind_first(r_j);
         } else {
@@ -550,5 +748,121 @@ impl<F: JoltField> SumcheckInstance<F> for Outer<'_, '_, F> {
             self.bound.par_iter_mut().for_each(bind);
         }
         self.eq.bind(r_j);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::poly::DensePolynomial;
+    use crate::r1cs::builder::{Builder, LinearCombination as L};
+    use crate::r1cs::witness::OwnedR1csWitness;
+    use crate::subprotocols::SumcheckProof;
+    use crate::transcript::Transcript;
+    use ark_bn254::Fr;
+    use ark_ff::UniformRand;
+    use rand::{Rng, SeedableRng};
+
+    const X: usize = 0; // a counter: x_{t+1} = x_t + z_t + 1
+    const Z: usize = 1; // zeros
+    const BYTES: [usize; 3] = [2, 3, 4];
+    const W: usize = 5; // the word of the three bytes
+    const FLAG: usize = 6;
+    const V: usize = 7; // a field value
+
+    fn system(t: usize) -> UniformR1cs {
+        let mut b = Builder::new(8);
+        b.constrain_binary("flag is boolean", Variable::Input(FLAG));
+        let word = L::sum(
+            BYTES
+                .iter()
+                .zip([1, 1 << 8, 1 << 16])
+                .map(|(&j, c)| (Variable::Input(j), c)),
+        );
+        b.constrain_eq_if("word", Variable::Input(FLAG), Variable::Input(W), word);
+        b.product("v·v", Variable::Input(V), Variable::Input(V));
+        let next_x = b.next(X, t as i128);
+        b.constrain_eq(
+            "counter",
+            next_x,
+            L::sum([(Variable::Input(X), 1), (Variable::Input(Z), 1)]).add_constant(1),
+        );
+        b.finish()
+    }
+
+    #[allow(clippy::needless_range_loop)] // s indexes eight columns at once
+    fn witness(t: usize, rng: &mut impl Rng) -> Vec<Vec<Fr>> {
+        let mut cols = vec![vec![Fr::from(0u64); t]; 8];
+        for s in 0..t {
+            let bytes: [u64; 3] = [
+                rng.gen::<u8>().into(),
+                rng.gen::<u8>().into(),
+                rng.gen::<u8>().into(),
+            ];
+            cols[X][s] = Fr::from(s as u64);
+            for (&j, &v) in BYTES.iter().zip(&bytes) {
+                cols[j][s] = Fr::from(v);
+            }
+            cols[W][s] = Fr::from(bytes[0] + (bytes[1] << 8) + (bytes[2] << 16));
+            cols[FLAG][s] = Fr::from(rng.gen_bool(0.5) as u64);
+            cols[V][s] = Fr::rand(rng);
+        }
+        cols
+    }
+
+    #[test]
+    fn long_combinations_are_bound_once_and_final_evals_match_the_columns() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let log_t = 6;
+        let t = 1 << log_t;
+        let r1cs = system(t);
+        let owned = OwnedR1csWitness::new(&r1cs, witness(t, &mut rng));
+        let narrowed = owned.narrowed();
+        let view = narrowed.view();
+        let tau: Vec<Fr> = (0..log_t).map(|_| Fr::rand(&mut rng)).collect();
+        let rho = Fr::rand(&mut rng);
+        let rho_powers: Vec<Fr> = (0..r1cs.constraints.len())
+            .scan(Fr::from(1u64), |p, _| {
+                let q = *p;
+                *p *= rho;
+                Some(q)
+            })
+            .collect();
+        let mut outer = Outer::new(&r1cs, &view, &tau, &rho_powers);
+
+        // The word's and the counter's combinations are bound columns; the
+        // slots only they read (bytes, word, counter, zeros, next counter)
+        // are not; the flag and the field row's slots are.
+        let n = r1cs.num_inputs + r1cs.num_aux();
+        let bound_slots: Vec<usize> = outer
+            .bound_columns
+            .iter()
+            .filter_map(|c| match c {
+                BoundColumn::Slot(j) => Some(*j),
+                BoundColumn::Combination(_) => None,
+            })
+            .collect();
+        let combinations = outer.bound_columns.len() - bound_slots.len();
+        assert_eq!(combinations, 2);
+        for j in [X, Z, BYTES[0], BYTES[1], BYTES[2], W, n] {
+            assert!(!bound_slots.contains(&j), "slot {j} bound");
+        }
+        for j in [FLAG, V, r1cs.num_inputs] {
+            assert!(bound_slots.contains(&j), "slot {j} not bound");
+        }
+
+        let (_, r) = SumcheckProof::prove(&mut outer, &mut Transcript::new(b"test"));
+        let evals = outer.final_evals();
+        let at_r = |column: Vec<Fr>| DensePolynomial::new(column).evaluate(&r);
+        let mut expected: Vec<Fr> = owned
+            .inputs
+            .iter()
+            .chain(&owned.aux)
+            .map(|c| at_r(c.clone()))
+            .collect();
+        let mut next_x: Vec<Fr> = owned.inputs[X][1..].to_vec();
+        next_x.push(Fr::from(t as u64));
+        expected.push(at_r(next_x));
+        assert_eq!(evals, expected);
     }
 }
