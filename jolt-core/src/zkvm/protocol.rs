@@ -116,6 +116,9 @@ pub enum ClaimTarget {
     Init,
 }
 
+/// An opening claim on a witness column, and where it is opened.
+pub type TargetedClaim<F> = (ClaimTarget, OpeningClaim<WitnessColumn, F>);
+
 /// Every claim with the commitment it opens: memory checking's, Lasso's,
 /// the R1CS's (inputs resolved to their owners), then the two the
 /// statement makes (values in `statement`):
@@ -132,7 +135,7 @@ pub fn collect_claims<P: CommitmentScheme>(
     segment: &SegmentStatement<P>,
     statement: StatementClaims<P::Field>,
     claims: SubprotocolClaims<P::Field>,
-) -> Result<Vec<(ClaimTarget, OpeningClaim<WitnessColumn, P::Field>)>, VerifyError> {
+) -> Result<Vec<TargetedClaim<P::Field>>, VerifyError> {
     let registry = &vk.registry;
     // Every column a subprotocol claims is registered (built from the same
     // layouts); a miss is a bug in the registry, not bad input.
@@ -229,7 +232,7 @@ pub struct ClaimToOpen<'c, F> {
 /// ([`crate::pcs::pieces`]). Every value of `piece_evals` must be used.
 pub fn claims_to_open<'c, F: JoltField>(
     layout: &CommitmentLayout,
-    claims: &'c [(ClaimTarget, OpeningClaim<WitnessColumn, F>)],
+    claims: &'c [TargetedClaim<F>],
     piece_evals: &[F],
 ) -> Result<Vec<ClaimToOpen<'c, F>>, VerifyError> {
     let split = claims
