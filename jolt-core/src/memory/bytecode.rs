@@ -51,9 +51,10 @@ use super::layout::SINK_REGISTER;
 use super::MemoryColumn;
 use crate::error::VerifyError;
 use crate::field::JoltField;
+use crate::field::ProductSum;
 use crate::opening::OpeningClaim;
 use crate::pcs::{Column, StepIndex, TableRead};
-use crate::poly::{EqPolynomial, IdentityPolynomial};
+use crate::poly::{EqPolynomial, IdentityPolynomial, PAR_THRESHOLD};
 use crate::subprotocols::multiset::FractionClaim;
 use crate::subprotocols::multiset::{
     build_leaves, Fingerprint, LookupLeaves, LookupShape, Lookups,
@@ -61,6 +62,7 @@ use crate::subprotocols::multiset::{
 use crate::trace_length::TraceLength;
 use crate::tracer::Program;
 use crate::transcript::Transcript;
+use rayon::prelude::*;
 
 pub const PROTOCOL: &str = "bytecode memory checking";
 
@@ -304,20 +306,45 @@ impl BytecodeTable {
     }
 
     /// Σ_i eq(r, i)·h(i, row_i, 0): the Init fingerprint polynomial at r,
-    /// in O(K) (the verifier evaluates it itself; flags cost additions).
+    /// in O(K) (the verifier evaluates it itself). Word fields are summed
+    /// unreduced (`ProductSum`, one reduction per field), flags cost
+    /// additions, and large tables split across threads.
     fn rows_fingerprint_eval<F: JoltField>(&self, r: &[F], fp: &Fingerprint<F>) -> F {
         let eq = EqPolynomial::new(r.to_vec()).evals();
-        let mut fields = [F::zero(); NUM_ROW_FIELDS];
-        for (e, row) in eq.iter().zip(&self.rows) {
-            for (acc, value) in fields.iter_mut().zip(row.word_fields()) {
-                *acc += e.mul_u64(value);
+        let sums = |(eq, rows): (&[F], &[BytecodeRow])| {
+            let mut words = [F::ProductSum::default(); NUM_WORD_FIELDS];
+            let mut fields = [F::zero(); NUM_ROW_FIELDS];
+            for (e, row) in eq.iter().zip(rows) {
+                for (acc, value) in words.iter_mut().zip(row.word_fields()) {
+                    acc.add_product(e, value);
+                }
+                let mut bits = row.flags;
+                while bits != 0 {
+                    fields[NUM_WORD_FIELDS + bits.trailing_zeros() as usize] += e;
+                    bits &= bits - 1;
+                }
             }
-            let mut bits = row.flags;
-            while bits != 0 {
-                fields[NUM_WORD_FIELDS + bits.trailing_zeros() as usize] += e;
-                bits &= bits - 1;
+            for (field, word) in fields.iter_mut().zip(&words) {
+                *field = word.reduce();
             }
-        }
+            fields
+        };
+        let rows = &self.rows[..self.rows.len().min(eq.len())];
+        let eq = &eq[..rows.len()];
+        let fields = if rows.len() < PAR_THRESHOLD {
+            sums((eq, rows))
+        } else {
+            eq.par_chunks(PAR_THRESHOLD)
+                .zip(rows.par_chunks(PAR_THRESHOLD))
+                .map(sums)
+                .reduce(
+                    || [F::zero(); NUM_ROW_FIELDS],
+                    |mut a, b| {
+                        a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
+                        a
+                    },
+                )
+        };
         // Σ_i eq(r, i) = 1, so the −τ of every row sums to −τ.
         fp.hash(
             IdentityPolynomial::new(r.len()).evaluate(r),
@@ -684,7 +711,51 @@ pub(super) fn verify_claims<F: JoltField>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::programs::ProgramGenerator;
+    use crate::tracer::MemoryLayout;
     use ark_bn254::Fr;
+    use ark_ff::UniformRand;
+
+    /// The verifier's evaluation of the Init fingerprints (unreduced word
+    /// sums, split across threads for a table this large) against
+    /// Σ_i eq(r, i)·h(i, row_i, 0) term by term.
+    #[test]
+    fn rows_fingerprint_eval_matches_the_direct_sum() {
+        let layout = MemoryLayout::new(1 << 15, 1 << 12, 64, 64).unwrap();
+        let mut generator = ProgramGenerator::new(3, layout);
+        let num_vars = 13;
+        let mut rows = vec![BytecodeRow::noop()];
+        while rows.len() < (1 << num_vars) - 5 {
+            let pc = 4 * rows.len() as u32;
+            rows.push(BytecodeRow::new(&generator.straight(), pc, None));
+        }
+        let table = BytecodeTable {
+            rows,
+            segments: Vec::new(),
+        };
+        let rng = generator.rng();
+        let fp = Fingerprint::new(Fr::rand(rng), Fr::rand(rng), NUM_ROW_FIELDS);
+        let r: Vec<Fr> = (0..num_vars).map(|_| Fr::rand(rng)).collect();
+        let eq = EqPolynomial::new(r.clone()).evals();
+        // Rows past the table are 0 in every field, at address i.
+        let direct: Fr = eq
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let mut fields = vec![Fr::from(0u64); NUM_ROW_FIELDS];
+                if let Some(row) = table.rows.get(i) {
+                    for (f, v) in fields.iter_mut().zip(row.word_fields()) {
+                        *f = Fr::from(v);
+                    }
+                    for (k, f) in fields[NUM_WORD_FIELDS..].iter_mut().enumerate() {
+                        *f = Fr::from((row.flags >> k) & 1);
+                    }
+                }
+                *e * fp.hash(Fr::from(i as u64), &fields, Fr::from(0u64))
+            })
+            .sum();
+        assert_eq!(table.rows_fingerprint_eval(&r, &fp), direct);
+    }
 
     /// `from_fn`, `pairs` and `row_fields` agree on which field is which.
     #[test]
