@@ -24,9 +24,10 @@
 //! summed once, in integers, before the first bind, and a round reads one
 //! value instead of summing it on both halves of every pair. Slots that
 //! only combinations read are not bound; their final evaluations come
-//! from one pass over the column against eq at the final point. A row whose A (or B) is zero on both halves
-//! of a pair — a flag off at every step the pair binds, as most flags are —
-//! contributes −C only, so its other combination and products are skipped.
+//! from one pass over the column against eq at the final point. A row
+//! whose A (or B) is zero on both halves of a pair — a flag off at every
+//! step the pair binds, as most flags are — contributes −C only, so its
+//! other combination and products are skipped.
 
 use rayon::prelude::*;
 
@@ -140,7 +141,7 @@ pub(super) struct Outer<'a, 'w, F> {
     num_rounds: usize,
 }
 
-/// A column the rounds after the first bind: a slot, or a long linear
+/// A column the rounds after the first read: a slot, or a long linear
 /// combination of slots that rows read (the constant stays in the row).
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum BoundColumn {

@@ -565,9 +565,9 @@ struct VectorHalves<F: JoltField> {
     den_gamma_is_one: bool,
     /// γ of the p claim, for a fraction vector.
     num_gamma: Option<F>,
-    /// Whether the halves were scaled by their γs (see [`scale_by_gammas`]):
-    /// then the rule needs no γ multiplication per pair, and `unscale`
-    /// turns the final evaluations of left, p's left and p's right back
+    /// Set if the halves were scaled by their γs (see [`scale_by_gammas`]):
+    /// then the rule needs no γ multiplication per pair, and these factors
+    /// turn the final evaluations of left, p's left and p's right back
     /// into those of the layer's own halves.
     unscale: Option<[F; 3]>,
 }
