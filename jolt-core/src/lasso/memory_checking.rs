@@ -31,8 +31,8 @@
 //!
 //! Transcript, in order: `lasso gamma`, `lasso tau` ([`prove_leaves`],
 //! [`verify_start`]); the fraction sums, which the caller proves with its
-//! other memories' (the zkVM: in the memories' layered circuit, batched
-//! by length); after the primary sumcheck, `lasso read value evals`
+//! other memories' (the zkVM: in the memories' one layered circuit);
+//! after the primary sumcheck, `lasso read value evals`
 //! ([`prove_evals`], [`verify`]).
 
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
@@ -331,7 +331,7 @@ pub(super) fn verify<F: JoltField>(
         claims.len(),
     )?;
     // Every chunk's reads share one point, and every chunk's cells another
-    // (vectors of one length are one batch).
+    // (vectors of one length leave the circuit at one layer).
     let (r_a, r_b) = (&claims[0].reads.point, &claims[0].table.point);
 
     // The verifier's own evaluations at r_b: a(r_b) and every subtable's MLE.

@@ -588,10 +588,7 @@ fn tamper_sites(proof: &Proved) -> Vec<(String, Edit)> {
         ));
     }
     type Gp = fn(&mut Proved) -> &mut GrandProductProof<Fr>;
-    let gps: [(&str, Gp); 2] = [
-        ("first batch", |p| &mut p.products[0]),
-        ("last batch", |p| p.products.last_mut().unwrap()),
-    ];
+    let gps: [(&str, Gp); 1] = [("circuit", |p| &mut p.products)];
     for (name, gp) in gps {
         let g = gp(&mut proof.clone()).clone();
         for k in 0..g.outputs.len() {
@@ -608,7 +605,9 @@ fn tamper_sites(proof: &Proved) -> Vec<(String, Edit)> {
                 Box::new(move |p| gp(p).numerator_outputs[k] += one),
             ));
         }
-        for layer in [0, 1, g.layers.len() - 1] {
+        // The top layers carry every chunk's reads and table; the deepest
+        // ones only the larger of the two.
+        for layer in [0, 1, g.layers.len() / 2, g.layers.len() - 1] {
             sites.push((
                 format!("{name} layer {layer} left"),
                 Box::new(move |p| gp(p).layers[layer].left[0] += one),
@@ -693,12 +692,11 @@ fn rejects_misshapen_proofs_without_panicking() {
         }),
         Box::new(|p| p.lasso.read_value_evals.push(Fr::one())),
         Box::new(|p| {
-            p.products[0].numerator_outputs.push(Fr::one());
+            p.products.numerator_outputs.push(Fr::one());
         }),
         Box::new(|p| p.lasso.memory.read_value_evals.clear()),
         Box::new(|p| {
-            let last = p.products.last_mut().unwrap();
-            last.layers.last_mut().unwrap().left_num.pop();
+            p.products.layers.last_mut().unwrap().left_num.pop();
         }),
         Box::new(|p| {
             p.lasso.primary.round_polys.pop();
@@ -714,16 +712,17 @@ fn rejects_misshapen_proofs_without_panicking() {
                 .pop();
         }),
         Box::new(|p| {
-            p.products[0].layers.pop();
+            p.products.layers.pop();
         }),
         Box::new(|p| {
-            p.products.last_mut().unwrap().outputs.pop();
+            p.products.outputs.pop();
         }),
         Box::new(|p| {
-            p.products.last_mut().unwrap().layers[3].left.pop();
+            p.products.layers[3].left.pop();
         }),
         Box::new(|p| {
-            p.products.pop();
+            let last = p.products.layers.len() - 1;
+            p.products.layers[last].right.push(Fr::one());
         }),
     ];
     for (i, edit) in edits.iter().enumerate() {

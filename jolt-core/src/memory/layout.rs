@@ -84,9 +84,9 @@ impl AddressSpace {
     /// The window a run of `trace_length` steps proves over, whose tracer
     /// memory (`Trace::final_memory`) has `words` words: the smallest
     /// covering them, but at least T words (within the layout), so that
-    /// its Init and Final products share the range memory's batch (one
-    /// grand product less in the proof; the 4T operations dominate the
-    /// cost either way).
+    /// its Init and Final products share the range cells' leaf point (one
+    /// opening point less; the 4T operations dominate the cost either
+    /// way).
     pub fn for_run(layout: MemoryLayout, words: usize, trace_length: TraceLength) -> Self {
         let full = Self::full(layout);
         let covering = Self::covering(layout, words);

@@ -15,7 +15,7 @@
 //! Init ∪ Writes = Reads ∪ Final check for the read-write memory, logUp
 //! for the read-only ones (the bytecode, the range memory, and the caller's
 //! `lookups`: the zkVM's Lasso chunks), all in one layered circuit whose
-//! vectors of equal length share a batch.
+//! vectors of equal length share their leaf point.
 //!
 //! Nothing is opened here: [`prove`] and [`verify`] return
 //! [`OpeningClaim`]s for the batched PCS opening. The caller commits
@@ -41,7 +41,6 @@ pub use witness::{MemoryState, MemoryWitness, SegmentRun, WitnessError};
 
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
-use crate::codec::ProofVec;
 use crate::error::VerifyError;
 use crate::field::JoltField;
 use crate::opening::OpeningClaim;
@@ -244,10 +243,9 @@ pub const PROTOCOL: &str = "memory checking";
 pub struct MemoryProof<F: JoltField> {
     /// The products of the read-write memory and the fraction sums of the
     /// bytecode, the range memory and the caller's other read-only
-    /// memories (the zkVM's Lasso chunks), batched by length (vectors of
-    /// equal length share one batch and its point whichever memory they
-    /// are).
-    pub products: ProofVec<GrandProductProof<F>>,
+    /// memories (the zkVM's Lasso chunks), in one layered circuit (vectors
+    /// of equal length share their leaf point whichever memory they are).
+    pub products: GrandProductProof<F>,
     pub bytecode: BytecodeProof<F>,
     pub read_write: ReadWriteProof<F>,
 }
@@ -292,7 +290,7 @@ pub fn prove<F: JoltField>(
     claims.extend(rw_opening);
     (
         MemoryProof {
-            products: products.into(),
+            products,
             bytecode,
             read_write,
         },

@@ -21,16 +21,16 @@
 //! s·T + t), so their leaf point is (r_s, r_t) and every per-step column
 //! is opened at r_t. The range memory's reads (see [`super::timestamps`];
 //! a logUp check, so a sum of fractions with numerators 1) have the same
-//! length and share that batch, hence the point; its T cells with their
-//! multiplicities go into the T-long batch (with the bytecode's reads and,
-//! in the zkVM, Lasso's).
+//! length, hence the point; its T cells with their multiplicities share
+//! the T-long vectors' point (with the bytecode's reads and, in the zkVM,
+//! Lasso's).
 //!
 //! Transcript, in order: `memory statement` (log2 T, log2 M, the layout,
 //! the I/O), `memory gamma`, `memory tau`; the memories' one layered
 //! circuit ([`super::prove`]: the read-write memory's init and final over
 //! M cells and reads and writes over 4T operations, the range memory's
 //! fraction sums over its 4T reads and T cells, with the other memories'
-//! vectors, batched by length); `bytecode evals`; `memory evals`; then the
+//! vectors); `bytecode evals`; `memory evals`; then the
 //! output check ([`super::io`]).
 
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
@@ -585,8 +585,8 @@ pub(super) fn verify_claims<F: JoltField>(
         },
     )?;
 
-    // Its reads are 4T long too (same batch, same point); its cells are
-    // in the T-long batch, at that batch's point.
+    // Its reads are 4T long too (same point); its cells are T long, at
+    // the T-long vectors' point.
     let cells_point = &range_claims.table.point;
     let cell_identity = IdentityPolynomial::new(cells_point.len()).evaluate(cells_point);
     range_claims.check_leaves(

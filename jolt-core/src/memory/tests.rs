@@ -881,21 +881,21 @@ fn tampered_proofs_are_rejected() {
     };
     let one = Fr::one();
     let mut bad = proof.clone();
-    bad.products[0].outputs[0] += one;
+    bad.products.outputs[0] += one;
     check(&bad, "grand product output");
+    // The deepest layer (only the longest vectors) and a middle one (every
+    // vector longer than 2^m).
+    let layers = proof.products.layers.len();
+    for m in [layers / 2, layers - 1] {
+        let mut bad = proof.clone();
+        *bad.products.layers[m].left.last_mut().unwrap() += one;
+        check(&bad, "grand product layer value");
+        let mut bad = proof.clone();
+        bad.products.layers[m].right[0] += one;
+        check(&bad, "grand product layer value");
+    }
     let mut bad = proof.clone();
-    // The operations' batch: the read-write reads and writes and the range
-    // memory's reads.
-    let ops = bad
-        .products
-        .iter_mut()
-        .find(|p| p.outputs.len() == 3)
-        .expect("this fixture's 4T batch (M, T, K all differ from 4T)");
-    let layers = ops.layers.len();
-    ops.layers[layers - 1].left[2] += one;
-    check(&bad, "grand product layer value");
-    let mut bad = proof.clone();
-    bad.products[1].layers[3].sumcheck.round_polys[1].coeffs_except_linear_term[0] += one;
+    bad.products.layers[3].sumcheck.round_polys[1].coeffs_except_linear_term[0] += one;
     check(&bad, "grand product sumcheck message");
     let mut bad = proof.clone();
     bad.read_write.output.sumcheck.round_polys[0].coeffs_except_linear_term[1] += one;
@@ -921,23 +921,24 @@ fn tampered_proofs_are_rejected() {
     let mut bad = proof.clone();
     bad.read_write.final_timestamp_eval += one;
     check(&bad, "final timestamp evaluation");
-    // The fraction sums of the range memory and the bytecode: their P and
-    // the table's multiplicities at the last layer.
-    let mut sums = 0;
-    for (b, g) in proof.products.iter().enumerate() {
-        for k in 0..g.numerator_outputs.len() {
+    // The fraction sums of the range memory and the bytecode: their P, and
+    // the numerator halves of every layer that sends them (the tables'
+    // multiplicities at their own leaf layer).
+    let g = &proof.products;
+    let sums = g.numerator_outputs.len();
+    for k in 0..sums {
+        let mut bad = proof.clone();
+        bad.products.numerator_outputs[k] += one;
+        check(&bad, &format!("P of fraction sum {k}"));
+    }
+    for m in 0..g.layers.len() {
+        if !g.layers[m].left_num.is_empty() {
             let mut bad = proof.clone();
-            bad.products[b].numerator_outputs[k] += one;
-            check(&bad, &format!("batch {b}: P of fraction sum {k}"));
-            sums += 1;
-        }
-        if !g.layers.last().unwrap().left_num.is_empty() {
+            bad.products.layers[m].left_num[0] += one;
+            check(&bad, &format!("layer {m}: left numerator"));
             let mut bad = proof.clone();
-            bad.products[b].layers.last_mut().unwrap().left_num[0] += one;
-            check(&bad, &format!("batch {b}: leaf multiplicities"));
-            let mut bad = proof.clone();
-            bad.products[b].layers.last_mut().unwrap().right_num[0] += one;
-            check(&bad, &format!("batch {b}: leaf multiplicities"));
+            *bad.products.layers[m].right_num.last_mut().unwrap() += one;
+            check(&bad, &format!("layer {m}: right numerator"));
         }
     }
     // Reads and table of the bytecode and of the range memory.
@@ -954,17 +955,15 @@ fn tampered_proofs_are_rejected() {
         });
         check(&bad, &format!("bytecode evaluation {column:?}"));
     }
-    for b in 0..proof.products.len() {
-        for k in 0..proof.products[b].outputs.len() {
-            let mut bad = proof.clone();
-            bad.products[b].outputs[k] += one;
-            check(&bad, &format!("batch {b}, product or Q {k}"));
-        }
+    for k in 0..proof.products.outputs.len() {
+        let mut bad = proof.clone();
+        bad.products.outputs[k] += one;
+        check(&bad, &format!("product or Q {k}"));
     }
 
     // Shapes.
     let mut bad = proof.clone();
-    bad.products.pop();
+    bad.products.layers.pop();
     assert!(matches!(
         verify(
             &c.pre,
@@ -1072,9 +1071,10 @@ fn proofs_serialize_and_bad_bytes_fail() {
 
 /// The vectors have four lengths (T: the bytecode's reads and the range
 /// cells; 4T: the operations and the range reads; M: the memory cells; K:
-/// the bytecode rows) and share a batch whenever two are equal.
+/// the bytecode rows), equal or not; the circuit has as many layers as
+/// the longest has variables, whichever it is.
 #[test]
-fn equal_sizes_share_a_batch() {
+fn the_longest_vector_sets_the_layers() {
     let c = case(218, 10, false, 1);
     let m = c.witness.space.size();
     let k = c.pre.bytecode.rows().len();
@@ -1086,9 +1086,11 @@ fn equal_sizes_share_a_batch() {
         let w = MemoryWitness::new(&c.pre, &c.trace, trace_length).unwrap();
         let (proof, _, verified) = prove_and_verify(&c.pre, &w, &c.trace.io);
         assert!(verified.is_ok_and(|claims| claims_hold(&w, &claims)));
-        let mut lengths = vec![t, 4 * t, m, k];
-        lengths.sort_unstable();
-        lengths.dedup();
-        assert_eq!(proof.products.len(), lengths.len(), "T = {t}");
+        let longest = [t, 4 * t, m, k].into_iter().max().unwrap();
+        assert_eq!(
+            proof.products.layers.len(),
+            longest.trailing_zeros() as usize,
+            "T = {t}"
+        );
     }
 }

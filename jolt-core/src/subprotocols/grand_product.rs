@@ -1,7 +1,7 @@
 //! Batched grand products and sums of fractions as one layered binary
 //! circuit (GKR).
 //!
-//! Proves, for a batch of leaf vectors of 2^n entries each, the product
+//! Proves, for a batch of leaf vectors of 2^n_k entries each, the product
 //! Π_x V(x) of a product vector and the sum Σ_x p(x)/q(x) of a fraction
 //! vector (as the pair P/Q, the sum's unreduced numerator and denominator),
 //! and hands on the claims "leaf polynomial V (or p, q) evaluates to … at
@@ -9,7 +9,7 @@
 //! vector's numerators may all be 1 (a lookup's reads): then none are
 //! committed, claimed or sent.
 //!
-//! **Layers.** Layer n holds the leaves; layer m < n has 2^m entries, each
+//! **Layers.** Layer n_k holds vector k's leaves; layer m < n_k has 2^m entries, each
 //! combining the two halves of layer m + 1 (the new variable is the top
 //! one): V_m(x) = V(0, x)·V(1, x) for a product, and for a fraction
 //!   p_m(x) = p(0, x)·q(1, x) + p(1, x)·q(0, x),   q_m(x) = q(0, x)·q(1, x),
@@ -38,10 +38,14 @@
 //! product left`, `grand product right`, `fraction sum left`, `fraction sum
 //! right` (the last two if numerators are sent), `grand product rho`.
 //!
-//! All vectors in one batch have the same number of leaves (to batch
-//! different sizes, pad a product with ones and a fraction with entries
-//! 0/1, which committed numerators allow and numerators that are all 1 do
-//! not).
+//! **Vectors of different sizes** share the layers from the output down:
+//! layer m involves the vectors with more than m variables (in batch
+//! order), and a vector of 2^n leaves leaves the circuit after layer
+//! n − 1, with its leaf claims at r_n. So one sumcheck per layer serves
+//! every vector, and a batch whose deepest vector has n variables costs
+//! n(n − 1)/2 rounds however many depths it mixes; vectors of equal size
+//! share their leaf point. At a vector's last layer its rule reads its
+//! leaves (numerators 1 where they are all 1), as above.
 
 use super::sumcheck::{SumcheckClaim, SumcheckInstance, SumcheckProof};
 use crate::codec::ProofVec;
@@ -111,15 +115,28 @@ impl<F> Leaves<F> {
     }
 }
 
-/// The claims a batch hands on, at the leaf point `r` (`r[0]` the top
-/// variable): `evals[k]` is vector k's V or q there, and
-/// `numerator_evals[j]` the j-th fraction vector's p (1 for numerators
-/// that are all 1).
+/// The claims a batch hands on: `evals[k]` is vector k's V or q at the
+/// point of its size, and `numerator_evals[j]` the j-th fraction vector's
+/// p there (1 for numerators that are all 1).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LeafClaims<F> {
-    pub r: Vec<F>,
+    /// `points[n]` is r_n, the point of the layer of 2^n entries, for n
+    /// from 0 to the deepest vector's size: the leaves of every vector of
+    /// 2^n entries are claimed there (`points[n][0]` the top variable).
+    pub points: Vec<Vec<F>>,
     pub evals: Vec<F>,
     pub numerator_evals: Vec<F>,
+}
+
+impl<F> LeafClaims<F> {
+    /// The point the leaves of a vector of 2^`num_vars` entries are
+    /// claimed at.
+    ///
+    /// # Panics
+    /// If no vector of the batch is that large (a caller's invariant).
+    pub fn point(&self, num_vars: usize) -> &[F] {
+        &self.points[num_vars]
+    }
 }
 
 /// One layer: the batched sumcheck and the evaluations of both halves.
@@ -136,7 +153,8 @@ pub struct GrandProductLayerProof<F: JoltField> {
 }
 
 /// Layers are ordered from the output (layer 0, no sumcheck rounds) to the
-/// leaves (n − 1 rounds).
+/// deepest vector's leaves (n − 1 rounds); layer m carries the vectors
+/// with more than m variables.
 #[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct GrandProductProof<F: JoltField> {
     /// Per vector: the product, or a fraction's Q.
@@ -165,61 +183,67 @@ impl<F: JoltField> GrandProductProof<F> {
         )
     }
 
-    /// Proves every vector's product or sum of fractions at once.
+    /// Proves every vector's product or sum of fractions at once; the
+    /// vectors may differ in size (see the module doc).
     ///
     /// # Panics
-    /// If `leaves` is empty, or its vectors (numerators included) differ in
-    /// length or are not a power of two long (prover-side invariants).
+    /// If `leaves` is empty, or a vector is not a power of two long, or a
+    /// fraction's numerators differ in length from its denominators
+    /// (prover-side invariants).
     pub fn prove_batch(
         leaves: Vec<Leaves<F>>,
         transcript: &mut Transcript,
     ) -> (Self, LeafClaims<F>) {
         assert!(!leaves.is_empty(), "grand product of an empty batch");
-        let len = leaves[0].len();
-        assert!(
-            len.is_power_of_two(),
-            "leaf count {len} is not a power of two"
-        );
         let kinds: Vec<LeafKind> = leaves.iter().map(Leaves::kind).collect();
-        let leaf_layer: Vec<Layer<F>> = leaves
-            .into_iter()
-            .map(|l| match l {
-                Leaves::Product(den) => Layer { num: None, den },
-                Leaves::Fraction {
-                    numerators,
-                    denominators,
-                } => Layer {
-                    num: numerators,
-                    den: denominators,
-                },
+        let num_vars: Vec<usize> = leaves
+            .iter()
+            .map(|l| {
+                let len = l.len();
+                assert!(
+                    len.is_power_of_two(),
+                    "leaf count {len} is not a power of two"
+                );
+                len.trailing_zeros() as usize
             })
             .collect();
-        assert!(
-            leaf_layer
-                .iter()
-                .all(|l| l.den.len() == len && l.num.as_ref().is_none_or(|n| n.len() == len)),
-            "batched leaves differ in length"
-        );
-        let num_vars = len.trailing_zeros() as usize;
+        // stacks[k] = vector k's layers, its leaves first and its output
+        // last, so that popping yields them from the output down.
+        let mut stacks: Vec<Vec<Layer<F>>> = leaves
+            .into_par_iter()
+            .zip(&kinds)
+            .map(|(l, &kind)| {
+                let leaf_layer = match l {
+                    Leaves::Product(den) => Layer { num: None, den },
+                    Leaves::Fraction {
+                        numerators,
+                        denominators,
+                    } => Layer {
+                        num: numerators,
+                        den: denominators,
+                    },
+                };
+                assert!(
+                    leaf_layer
+                        .num
+                        .as_ref()
+                        .is_none_or(|n| n.len() == leaf_layer.den.len()),
+                    "numerators and denominators differ in length"
+                );
+                let mut stack = vec![leaf_layer];
+                // Invariant: the stack is non-empty (the leaves are in it).
+                while stack.last().unwrap().den.len() > 1 {
+                    let above = combine_halves(kind, stack.last().unwrap());
+                    stack.push(above);
+                }
+                stack
+            })
+            .collect();
 
-        // layers[m][k] = layer m of vector k.
-        let mut layers: Vec<Vec<Layer<F>>> = Vec::with_capacity(num_vars + 1);
-        layers.push(leaf_layer);
-        for _ in 0..num_vars {
-            // Invariant: layers is non-empty (the leaves were pushed first).
-            let below = layers.last().unwrap();
-            layers.push(
-                below
-                    .par_iter()
-                    .zip(&kinds)
-                    .map(|(v, &kind)| combine_halves(kind, v))
-                    .collect(),
-            );
-        }
-        layers.reverse();
-
-        let outputs: Vec<F> = layers[0].iter().map(|v| v.den[0]).collect();
-        let numerator_outputs: Vec<F> = layers[0]
+        // Invariant: every stack holds at least its output layer.
+        let top: Vec<Layer<F>> = stacks.iter_mut().map(|s| s.pop().unwrap()).collect();
+        let outputs: Vec<F> = top.iter().map(|v| v.den[0]).collect();
+        let numerator_outputs: Vec<F> = top
             .iter()
             .zip(&kinds)
             .filter(|(_, k)| k.has_numerators())
@@ -227,35 +251,41 @@ impl<F: JoltField> GrandProductProof<F> {
             .collect();
         absorb_outputs(transcript, &outputs, &numerator_outputs);
 
-        let mut claims = Claims {
-            den: outputs.clone(),
-            num: numerator_outputs.clone(),
-        };
-        let mut r: Vec<F> = Vec::new();
-        let mut layer_proofs = Vec::with_capacity(num_vars);
-        // Layer m's sumcheck consumes layer m + 1, which is no longer needed.
-        for (m, below) in layers.into_iter().skip(1).enumerate() {
-            let gammas = layer_gammas(&kinds, transcript);
-            let claim = claims.combine(&gammas);
-            let mut instance = LayerSumcheck::new(below, &kinds, &r, gammas, claim);
+        let depth = num_vars.iter().copied().max().unwrap_or(0);
+        let mut claims = Claims::new(&kinds, &outputs, &numerator_outputs);
+        let mut points: Vec<Vec<F>> = vec![Vec::new()];
+        let mut layer_proofs = Vec::with_capacity(depth);
+        for m in 0..depth {
+            let active = active_vectors(&num_vars, m);
+            let active_kinds: Vec<LeafKind> = active.iter().map(|&k| kinds[k]).collect();
+            let at_leaves: Vec<bool> = active.iter().map(|&k| num_vars[k] == m + 1).collect();
+            // Layer m's sumcheck consumes layer m + 1 of each vector, which
+            // is no longer needed after it.
+            // Invariant: a vector with more than m variables still holds
+            // its layers m + 1 and below.
+            let below: Vec<Layer<F>> = active.iter().map(|&k| stacks[k].pop().unwrap()).collect();
+            let gammas = layer_gammas(&active_kinds, transcript);
+            let claim = claims.combine(&active, &gammas);
+            let r = &points[m];
+            let mut instance = LayerSumcheck::new(below, &active_kinds, r, gammas, claim);
             debug_assert_eq!(instance.num_rounds(), m);
             let (sumcheck, r_prime) = SumcheckProof::prove(&mut instance, transcript);
             let halves = instance.final_evals();
             let rho = absorb_halves(transcript, &halves);
-            claims = halves.fold(rho);
-            r = std::iter::once(rho).chain(r_prime).collect();
+            claims.fold(&halves, &active, &kinds, &at_leaves, rho);
+            points.push(std::iter::once(rho).chain(r_prime).collect());
             layer_proofs.push(halves.into_proof(sumcheck));
         }
 
-        let numerator_evals = claims.leaf_numerators(&kinds, num_vars);
         let proof = Self {
             outputs: outputs.into(),
             numerator_outputs: numerator_outputs.into(),
             layers: layer_proofs.into(),
         };
+        let (evals, numerator_evals) = claims.into_leaf_evals();
         let leaf_claims = LeafClaims {
-            r,
-            evals: claims.den,
+            points,
+            evals,
             numerator_evals,
         };
         (proof, leaf_claims)
@@ -285,24 +315,25 @@ impl<F: JoltField> GrandProductProof<F> {
         self.verify_batch(
             protocol,
             &vec![LeafKind::Product; batch],
-            num_vars,
+            &vec![num_vars; batch],
             transcript,
         )
     }
 
-    /// Verifies a batch of vectors of the given kinds, 2^`num_vars` leaves
-    /// each, and returns the leaf claims to open. The caller then checks
-    /// the outputs against whatever they must satisfy.
+    /// Verifies a batch of vectors of the given kinds, vector k of
+    /// 2^`num_vars[k]` leaves, and returns the leaf claims to open. The
+    /// caller then checks the outputs against whatever they must satisfy.
     pub fn verify_batch(
         &self,
         protocol: &'static str,
         kinds: &[LeafKind],
-        num_vars: usize,
+        num_vars: &[usize],
         transcript: &mut Transcript,
     ) -> Result<LeafClaims<F>, VerifyError> {
         let batch = kinds.len();
+        check_shape(protocol, "vector sizes", batch, num_vars.len())?;
         let fractions = kinds.iter().filter(|k| k.has_numerators()).count();
-        let sent_at_leaves = kinds.iter().filter(|k| k.sends_leaf_numerators()).count();
+        let depth = num_vars.iter().copied().max().unwrap_or(0);
         check_shape(protocol, "grand product outputs", batch, self.outputs.len())?;
         check_shape(
             protocol,
@@ -310,20 +341,25 @@ impl<F: JoltField> GrandProductProof<F> {
             fractions,
             self.numerator_outputs.len(),
         )?;
-        check_shape(
-            protocol,
-            "grand product layers",
-            num_vars,
-            self.layers.len(),
-        )?;
+        check_shape(protocol, "grand product layers", depth, self.layers.len())?;
         for (m, layer) in self.layers.iter().enumerate() {
-            let nums = if m + 1 == num_vars {
-                sent_at_leaves
-            } else {
-                fractions
-            };
-            check_shape(protocol, "left claims per layer", batch, layer.left.len())?;
-            check_shape(protocol, "right claims per layer", batch, layer.right.len())?;
+            let active = active_vectors(num_vars, m);
+            let nums = active
+                .iter()
+                .filter(|&&k| sends_numerators(kinds[k], num_vars[k], m))
+                .count();
+            check_shape(
+                protocol,
+                "left claims per layer",
+                active.len(),
+                layer.left.len(),
+            )?;
+            check_shape(
+                protocol,
+                "right claims per layer",
+                active.len(),
+                layer.right.len(),
+            )?;
             check_shape(
                 protocol,
                 "left numerators per layer",
@@ -337,16 +373,32 @@ impl<F: JoltField> GrandProductProof<F> {
                 layer.right_num.len(),
             )?;
         }
+        // A vector of one leaf is its output, so numerators that are all 1
+        // must be claimed as 1.
+        let mut fraction_outputs = self.numerator_outputs.iter();
+        for (&kind, &n) in kinds.iter().zip(num_vars) {
+            if !kind.has_numerators() {
+                continue;
+            }
+            // Invariant: one numerator output per fraction (checked above).
+            let p = fraction_outputs.next().unwrap();
+            if n == 0 && !kind.sends_leaf_numerators() && !p.is_one() {
+                return Err(VerifyError::OutputMismatch {
+                    protocol,
+                    what: "a sum of fractions whose numerators are 1",
+                });
+            }
+        }
 
         absorb_outputs(transcript, &self.outputs, &self.numerator_outputs);
-        let mut claims = Claims {
-            den: self.outputs.to_vec(),
-            num: self.numerator_outputs.to_vec(),
-        };
-        let mut r: Vec<F> = Vec::new();
+        let mut claims = Claims::new(kinds, &self.outputs, &self.numerator_outputs);
+        let mut points: Vec<Vec<F>> = vec![Vec::new()];
         for (m, layer) in self.layers.iter().enumerate() {
-            let gammas = layer_gammas(kinds, transcript);
-            let claim = claims.combine(&gammas);
+            let active = active_vectors(num_vars, m);
+            let active_kinds: Vec<LeafKind> = active.iter().map(|&k| kinds[k]).collect();
+            let at_leaves: Vec<bool> = active.iter().map(|&k| num_vars[k] == m + 1).collect();
+            let gammas = layer_gammas(&active_kinds, transcript);
+            let claim = claims.combine(&active, &gammas);
             let sumcheck_claim = SumcheckClaim {
                 claim,
                 num_rounds: m,
@@ -362,36 +414,36 @@ impl<F: JoltField> GrandProductProof<F> {
                 left_num: layer.left_num.to_vec(),
                 right_num: layer.right_num.to_vec(),
             };
-            let at_leaves = m + 1 == num_vars;
-            if EqPolynomial::new(r).evaluate(&r_prime) * halves.combine(kinds, &gammas, at_leaves)
+            if EqPolynomial::new(points[m].clone()).evaluate(&r_prime)
+                * halves.combine(&active_kinds, &at_leaves, &gammas)
                 != expected
             {
                 return Err(VerifyError::LayerClaimMismatch { protocol, layer: m });
             }
             let rho = absorb_halves(transcript, &halves);
-            claims = halves.fold(rho);
-            r = std::iter::once(rho).chain(r_prime).collect();
+            claims.fold(&halves, &active, kinds, &at_leaves, rho);
+            points.push(std::iter::once(rho).chain(r_prime).collect());
         }
-        let numerator_evals = claims.leaf_numerators(kinds, num_vars);
-        // With no layer the outputs are the leaves, so numerators that are
-        // all 1 must be claimed as 1.
-        let units = kinds.iter().filter(|k| k.has_numerators());
-        if num_vars == 0
-            && units
-                .zip(&numerator_evals)
-                .any(|(k, p)| !k.sends_leaf_numerators() && !p.is_one())
-        {
-            return Err(VerifyError::OutputMismatch {
-                protocol,
-                what: "a sum of fractions whose numerators are 1",
-            });
-        }
+        let (evals, numerator_evals) = claims.into_leaf_evals();
         Ok(LeafClaims {
-            r,
-            evals: claims.den,
+            points,
+            evals,
             numerator_evals,
         })
     }
+}
+
+/// The vectors layer m involves: those with more than m variables, in
+/// batch order.
+fn active_vectors(num_vars: &[usize], m: usize) -> Vec<usize> {
+    (0..num_vars.len()).filter(|&k| num_vars[k] > m).collect()
+}
+
+/// Whether layer m's proof carries p's halves for a vector of this kind
+/// and size that the layer involves: for every fraction, except at the
+/// last layer of one whose numerators are all 1.
+fn sends_numerators(kind: LeafKind, num_vars: usize, m: usize) -> bool {
+    kind.has_numerators() && (num_vars > m + 1 || kind.sends_leaf_numerators())
 }
 
 fn absorb_outputs<F: JoltField>(transcript: &mut Transcript, outputs: &[F], numerators: &[F]) {
@@ -412,45 +464,66 @@ fn absorb_halves<F: JoltField>(transcript: &mut Transcript, halves: &Halves<F>) 
     transcript.challenge_scalar(b"grand product rho")
 }
 
-/// The claims at one layer's point: V or q per vector, p per fraction
-/// vector that has them at this layer.
+/// Every vector's claims, at the point of the last layer that involved it
+/// (its leaves' point once it has left the circuit): V or q, and p for a
+/// fraction.
 struct Claims<F> {
     den: Vec<F>,
-    num: Vec<F>,
+    num: Vec<Option<F>>,
 }
 
 impl<F: JoltField> Claims<F> {
-    /// Σ_j γ^j·c_j, the claims in the order of [`layer_gammas`]: every
-    /// fraction vector's p, then every vector's V or q.
-    fn combine(&self, gammas: &[F]) -> F {
-        self.num
-            .iter()
-            .chain(&self.den)
-            .zip(gammas)
-            .map(|(c, g)| *g * c)
-            .sum()
+    /// The output claims: each vector's product or Q, each fraction's P.
+    fn new(kinds: &[LeafKind], outputs: &[F], numerator_outputs: &[F]) -> Self {
+        let mut p = numerator_outputs.iter();
+        Claims {
+            den: outputs.to_vec(),
+            // Invariant: one numerator output per fraction vector (the
+            // prover builds them so; the verifier checked the shape).
+            num: kinds
+                .iter()
+                .map(|k| k.has_numerators().then(|| *p.next().unwrap()))
+                .collect(),
+        }
     }
 
-    /// The numerator claims at the leaves of 2^`num_vars` entries, with 1
-    /// for numerators that are all 1 (which the last layer does not carry;
-    /// with no layer, the outputs are the leaves and carry them all).
-    fn leaf_numerators(&self, kinds: &[LeafKind], num_vars: usize) -> Vec<F> {
-        if num_vars == 0 {
-            return self.num.clone();
-        }
-        let mut sent = self.num.iter();
-        kinds
-            .iter()
-            .filter(|k| k.has_numerators())
-            .map(|k| {
-                if k.sends_leaf_numerators() {
-                    // Invariant: one claim per vector that sends them.
-                    *sent.next().unwrap()
-                } else {
+    /// Σ_j γ^j·c_j over the claims of the `active` vectors, in the order
+    /// of [`layer_gammas`]: every fraction's p, then every V or q.
+    fn combine(&self, active: &[usize], gammas: &[F]) -> F {
+        let nums = active.iter().filter_map(|&k| self.num[k]);
+        let dens = active.iter().map(|&k| self.den[k]);
+        nums.chain(dens).zip(gammas).map(|(c, g)| *g * c).sum()
+    }
+
+    /// The active vectors' claims at the next layer's point, L + ρ·(R − L)
+    /// each; a fraction whose numerators are all 1 and whose halves were
+    /// its leaves has p = 1 there.
+    fn fold(
+        &mut self,
+        halves: &Halves<F>,
+        active: &[usize],
+        kinds: &[LeafKind],
+        at_leaves: &[bool],
+        rho: F,
+    ) {
+        let fold = |l: F, r: F| l + rho * (r - l);
+        let mut sent = 0;
+        for (j, &k) in active.iter().enumerate() {
+            self.den[k] = fold(halves.left[j], halves.right[j]);
+            if kinds[k].has_numerators() {
+                self.num[k] = Some(if at_leaves[j] && !kinds[k].sends_leaf_numerators() {
                     F::one()
-                }
-            })
-            .collect()
+                } else {
+                    sent += 1;
+                    fold(halves.left_num[sent - 1], halves.right_num[sent - 1])
+                });
+            }
+        }
+    }
+
+    /// The leaf claims: V or q per vector, p per fraction vector.
+    fn into_leaf_evals(self) -> (Vec<F>, Vec<F>) {
+        (self.den, self.num.into_iter().flatten().collect())
     }
 }
 
@@ -463,8 +536,10 @@ struct Halves<F> {
 }
 
 impl<F: JoltField> Halves<F> {
-    /// Σ_j γ^j·g_j(L, R), the layer rule of every claim.
-    fn combine(&self, kinds: &[LeafKind], gammas: &[F], at_leaves: bool) -> F {
+    /// Σ_j γ^j·g_j(L, R), the layer rule of every claim of the vectors of
+    /// `kinds` (those the layer involves; `at_leaves`: whether the halves
+    /// are that vector's leaves).
+    fn combine(&self, kinds: &[LeafKind], at_leaves: &[bool], gammas: &[F]) -> F {
         let (num_gammas, den_gammas) = gammas.split_at(gammas.len() - kinds.len());
         let mut sum = F::zero();
         let mut sent = 0;
@@ -473,7 +548,7 @@ impl<F: JoltField> Halves<F> {
             let (l, r) = (self.left[k], self.right[k]);
             sum += den_gammas[k] * l * r;
             if kind.has_numerators() {
-                let p = if at_leaves && !kind.sends_leaf_numerators() {
+                let p = if at_leaves[k] && !kind.sends_leaf_numerators() {
                     l + r
                 } else {
                     let p = self.left_num[sent] * r + self.right_num[sent] * l;
@@ -485,17 +560,6 @@ impl<F: JoltField> Halves<F> {
             }
         }
         sum
-    }
-
-    /// The next layer's claims, L + ρ·(R − L) for each.
-    fn fold(&self, rho: F) -> Claims<F> {
-        let fold = |l: &[F], r: &[F]| -> Vec<F> {
-            l.iter().zip(r).map(|(l, r)| *l + rho * (*r - l)).collect()
-        };
-        Claims {
-            den: fold(&self.left, &self.right),
-            num: fold(&self.left_num, &self.right_num),
-        }
     }
 
     fn into_proof(self, sumcheck: SumcheckProof<F>) -> GrandProductLayerProof<F> {
@@ -837,7 +901,8 @@ mod tests {
     /// The leaf claims a verifier returns are true evaluations of the leaves.
     fn check_leaf_claims(leaves: &[Vec<Fr>], claims: &LeafClaims<Fr>) {
         for (l, v) in leaves.iter().zip(&claims.evals) {
-            assert_eq!(DensePolynomial::new(l.clone()).evaluate(&claims.r), *v);
+            let point = claims.point(l.len().trailing_zeros() as usize);
+            assert_eq!(DensePolynomial::new(l.clone()).evaluate(point), *v);
         }
     }
 
@@ -853,7 +918,7 @@ mod tests {
             }
             let claims = verify(&proof, batch, n).unwrap();
             assert_eq!(claims, prover_claims);
-            assert_eq!(claims.r.len(), n);
+            assert_eq!(claims.point(n).len(), n);
             check_leaf_claims(&leaves, &claims);
         }
     }
@@ -943,7 +1008,7 @@ mod tests {
         let claims2 = verify(&proof2, 1, 5).unwrap();
         assert_eq!(proof.outputs, proof2.outputs);
         assert_ne!(
-            DensePolynomial::new(leaves[0].clone()).evaluate(&claims2.r),
+            DensePolynomial::new(leaves[0].clone()).evaluate(claims2.point(5)),
             claims2.evals[0]
         );
         check_leaf_claims(&leaves, &claims);
@@ -1067,7 +1132,7 @@ mod tests {
         kinds: &[LeafKind],
         n: usize,
     ) -> Result<LeafClaims<Fr>, VerifyError> {
-        proof.verify_batch(P, kinds, n, &mut Transcript::new(b"gp"))
+        proof.verify_batch(P, kinds, &vec![n; kinds.len()], &mut Transcript::new(b"gp"))
     }
 
     /// P/Q is the sum of the fractions, the leaf claims are the leaves'
@@ -1081,12 +1146,12 @@ mod tests {
             let mut tp = Transcript::new(b"gp");
             let (proof, prover_claims) = GrandProductProof::prove_batch(leaves.clone(), &mut tp);
             let mut tv = Transcript::new(b"gp");
-            let claims = proof.verify_batch(P, &kinds, n, &mut tv).unwrap();
+            let claims = proof.verify_batch(P, &kinds, &[n; 3], &mut tv).unwrap();
             assert_eq!(claims, prover_claims);
             assert_eq!(tp.log(), tv.log());
             let mut fraction = 0;
             for (k, l) in leaves.iter().enumerate() {
-                let at = |v: &[Fr]| DensePolynomial::new(v.to_vec()).evaluate(&claims.r);
+                let at = |v: &[Fr]| DensePolynomial::new(v.to_vec()).evaluate(claims.point(n));
                 match l {
                     Leaves::Product(v) => {
                         assert_eq!(proof.outputs()[k], v.iter().product::<Fr>());
@@ -1163,6 +1228,159 @@ mod tests {
         // committed one does.
         assert_eq!(proof.layers[n - 1].left_num.len(), 1);
         assert_eq!(proof.layers[n - 2].left_num.len(), 2);
+    }
+
+    /// Vectors of 2^0 … 2^5 leaves of every kind in one batch, in an order
+    /// that mixes the sizes.
+    fn mixed_sizes(rng: &mut ChaCha20Rng) -> (Vec<Leaves<Fr>>, Vec<usize>) {
+        let num_vars = vec![3, 0, 5, 2, 5, 1, 3, 0];
+        let leaves = num_vars
+            .iter()
+            .enumerate()
+            .map(|(k, &n)| match k % 3 {
+                0 => random_fraction(n, true, rng),
+                1 => Leaves::Product((0..1 << n).map(|_| Fr::rand(rng)).collect()),
+                _ => random_fraction(n, false, rng),
+            })
+            .collect();
+        (leaves, num_vars)
+    }
+
+    /// Vectors of different sizes share the layers from the output down:
+    /// one sumcheck per layer of the deepest, each vector's outputs are
+    /// its product or sum and its leaf claims are its leaves' evaluations
+    /// at the point of its size.
+    #[test]
+    fn vectors_of_different_sizes_share_the_layers() {
+        let mut rng = ChaCha20Rng::seed_from_u64(73);
+        let (leaves, num_vars) = mixed_sizes(&mut rng);
+        let kinds = kinds(&leaves);
+        let mut tp = Transcript::new(b"gp");
+        let (proof, prover_claims) = GrandProductProof::prove_batch(leaves.clone(), &mut tp);
+        let mut tv = Transcript::new(b"gp");
+        let claims = proof.verify_batch(P, &kinds, &num_vars, &mut tv).unwrap();
+        assert_eq!(claims, prover_claims);
+        assert_eq!(tp.log(), tv.log());
+        assert_eq!(proof.layers.len(), 5);
+        for (m, layer) in proof.layers.iter().enumerate() {
+            assert_eq!(layer.sumcheck.round_polys.len(), m);
+            let involved = num_vars.iter().filter(|&&n| n > m).count();
+            assert_eq!(layer.left.len(), involved, "layer {m}");
+        }
+        let mut fraction = 0;
+        for (k, l) in leaves.iter().enumerate() {
+            let at =
+                |v: &[Fr]| DensePolynomial::new(v.to_vec()).evaluate(claims.point(num_vars[k]));
+            match l {
+                Leaves::Product(v) => {
+                    assert_eq!(proof.outputs()[k], v.iter().product::<Fr>());
+                    assert_eq!(claims.evals[k], at(v));
+                }
+                Leaves::Fraction {
+                    numerators,
+                    denominators,
+                } => {
+                    let ones = vec![Fr::from(1u64); denominators.len()];
+                    let p = numerators.as_ref().unwrap_or(&ones);
+                    let sum: Fr = p.iter().zip(denominators).map(|(p, q)| *p / q).sum();
+                    let (big_p, big_q) = (proof.numerator_outputs()[fraction], proof.outputs()[k]);
+                    assert_eq!(big_p / big_q, sum, "vector {k}");
+                    assert_eq!(claims.evals[k], at(denominators));
+                    assert_eq!(claims.numerator_evals[fraction], at(p));
+                    fraction += 1;
+                }
+            }
+        }
+        // Every size has its own point: layer n − 1's (ρ, r'), with r'
+        // fresh from that layer's sumcheck.
+        for n in 2..=5 {
+            assert_eq!(claims.point(n).len(), n);
+            assert_ne!(claims.point(n)[1..], claims.point(n - 1)[..]);
+        }
+    }
+
+    /// In a batch of mixed sizes every value is checked where it is used:
+    /// outputs at layer 0, each layer's halves and numerator halves (a
+    /// vector's leaf halves at its own last layer) and round coefficients
+    /// at that layer.
+    #[test]
+    fn tampered_values_of_mixed_sizes_are_rejected() {
+        let mut rng = ChaCha20Rng::seed_from_u64(74);
+        let (leaves, num_vars) = mixed_sizes(&mut rng);
+        let kinds = kinds(&leaves);
+        let (proof, _) = GrandProductProof::prove_batch(leaves, &mut Transcript::new(b"gp"));
+        let verify = |bad: &GrandProductProof<Fr>| {
+            bad.verify_batch(P, &kinds, &num_vars, &mut Transcript::new(b"gp"))
+        };
+        verify(&proof).unwrap();
+        let one = Fr::from(1u64);
+        let rejected_at = |bad: &GrandProductProof<Fr>, layer: usize| matches!(verify(bad), Err(VerifyError::LayerClaimMismatch { layer: l, .. }) if l == layer);
+        for (k, &n) in num_vars.iter().enumerate() {
+            let mut bad = proof.clone();
+            bad.outputs[k] += one;
+            // A vector of one leaf is its output: it is checked by the
+            // caller's opening, not by a layer.
+            if n > 0 {
+                assert!(rejected_at(&bad, 0), "output {k}");
+            }
+        }
+        for j in 0..proof.numerator_outputs.len() {
+            let mut bad = proof.clone();
+            bad.numerator_outputs[j] += one;
+            assert!(verify(&bad).is_err(), "numerator output {j}");
+        }
+        for m in 0..proof.layers.len() {
+            let layer = &proof.layers[m];
+            for k in 0..layer.left.len() {
+                let mut bad = proof.clone();
+                bad.layers[m].left[k] += one;
+                assert!(rejected_at(&bad, m), "layer {m} left {k}");
+                let mut bad = proof.clone();
+                bad.layers[m].right[k] += one;
+                assert!(rejected_at(&bad, m), "layer {m} right {k}");
+            }
+            for j in 0..layer.left_num.len() {
+                let mut bad = proof.clone();
+                bad.layers[m].left_num[j] += one;
+                assert!(rejected_at(&bad, m), "layer {m} left numerator {j}");
+                let mut bad = proof.clone();
+                bad.layers[m].right_num[j] += one;
+                assert!(rejected_at(&bad, m), "layer {m} right numerator {j}");
+            }
+            for round in 0..m {
+                for c in 0..3 {
+                    let mut bad = proof.clone();
+                    bad.layers[m].sumcheck.round_polys[round].coeffs_except_linear_term[c] += one;
+                    assert!(rejected_at(&bad, m), "layer {m} round {round}");
+                }
+            }
+        }
+        // The fractions: unit ones of 2^3, 2^2, 2^3 leaves (vectors 0, 3,
+        // 6), committed ones of 2^5 and 2^1 (vectors 2, 5). A layer sends
+        // p's halves for those it involves, except at a unit fraction's
+        // last layer: all five at layer 0 (vector 5's last, committed),
+        // vectors 0, 2, 6 at layer 1 (vector 3's last), then only 2.
+        let sends = |m: usize| proof.layers[m].left_num.len();
+        assert_eq!(
+            (sends(0), sends(1), sends(2), sends(3), sends(4)),
+            (5, 3, 1, 1, 1)
+        );
+        // Sizes the proof was not made for.
+        let mut other = num_vars.clone();
+        other.swap(0, 1);
+        assert!(proof
+            .verify_batch(P, &kinds, &other, &mut Transcript::new(b"gp"))
+            .is_err());
+        let mut other = num_vars.clone();
+        other[2] = 4;
+        assert!(matches!(
+            proof.verify_batch(P, &kinds, &other, &mut Transcript::new(b"gp")),
+            Err(VerifyError::Shape { .. })
+        ));
+        assert!(matches!(
+            proof.verify_batch(P, &kinds, &num_vars[1..], &mut Transcript::new(b"gp")),
+            Err(VerifyError::Shape { .. })
+        ));
     }
 
     /// Kinds the proof was not made for, or numerators missing, are shape

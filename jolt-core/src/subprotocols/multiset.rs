@@ -37,15 +37,16 @@
 //! ([`Lookups::check_leaves`]); the cells' numerator claim is m's
 //! evaluation, which the caller hands to the opening.
 //!
-//! **Batching.** The layered circuit batches vectors of one length: every
-//! vector goes into the batch of its length, batches in increasing length,
-//! within a batch the read-write memories first, each as init, reads,
-//! writes, final, then the read-only ones, each as reads, cells. Both sides
-//! derive the grouping from the shapes alone, and vectors of one batch
-//! share their leaf point, whatever their kind.
+//! **Batching.** One layered circuit carries every vector, whatever its
+//! length: the read-write memories first, each as init, reads, writes,
+//! final, then the read-only ones, each as reads, cells. Layer m serves
+//! the vectors longer than 2^m (one sumcheck per layer for all of them),
+//! and a vector leaves the circuit at its own leaves, so vectors of one
+//! length share their leaf point, whatever their kind. Both sides derive
+//! the sizes from the shapes alone.
 
 use super::grand_product::{GrandProductProof, LeafClaims, LeafKind, Leaves};
-use crate::error::{check_shape, VerifyError};
+use crate::error::VerifyError;
 use crate::field::JoltField;
 use crate::poly::PAR_THRESHOLD;
 use crate::transcript::Transcript;
@@ -259,21 +260,6 @@ impl<F: JoltField> Lookups<FractionClaim<F>> {
     }
 }
 
-/// The batches: for each distinct number of variables (increasing), the
-/// indices of the vectors with it.
-fn groups(num_vars: &[usize]) -> Vec<(usize, Vec<usize>)> {
-    let mut sizes: Vec<usize> = num_vars.to_vec();
-    sizes.sort_unstable();
-    sizes.dedup();
-    sizes
-        .into_iter()
-        .map(|n| {
-            let members = (0..num_vars.len()).filter(|&i| num_vars[i] == n).collect();
-            (n, members)
-        })
-        .collect()
-}
-
 /// One leaf vector's claims, whichever kind it is.
 #[derive(Clone)]
 struct VectorClaim<F> {
@@ -334,33 +320,34 @@ fn leaf_kinds(read_write: usize, read_only: usize) -> Vec<LeafKind> {
     kinds
 }
 
-/// Spreads a batch's outputs and leaf claims over its members.
-fn assign_claims<F: JoltField>(
-    claims: &mut [Option<VectorClaim<F>>],
-    members: &[usize],
+/// Each vector's outputs and leaf claims.
+fn vector_claims<F: JoltField>(
     kinds: &[LeafKind],
+    num_vars: &[usize],
     proof: &GrandProductProof<F>,
     leaf_claims: &LeafClaims<F>,
-) {
+) -> Vec<VectorClaim<F>> {
     let mut fraction = 0;
-    for (k, &i) in members.iter().enumerate() {
-        let (numerator_output, numerator_eval) = if kinds[i] == LeafKind::Product {
-            (F::one(), F::one())
-        } else {
-            fraction += 1;
-            (
-                proof.numerator_outputs()[fraction - 1],
-                leaf_claims.numerator_evals[fraction - 1],
-            )
-        };
-        claims[i] = Some(VectorClaim {
-            output: proof.outputs()[k],
-            numerator_output,
-            point: leaf_claims.r.clone(),
-            leaf_eval: leaf_claims.evals[k],
-            numerator_eval,
-        });
-    }
+    (0..kinds.len())
+        .map(|k| {
+            let (numerator_output, numerator_eval) = if kinds[k] == LeafKind::Product {
+                (F::one(), F::one())
+            } else {
+                fraction += 1;
+                (
+                    proof.numerator_outputs()[fraction - 1],
+                    leaf_claims.numerator_evals[fraction - 1],
+                )
+            };
+            VectorClaim {
+                output: proof.outputs()[k],
+                numerator_output,
+                point: leaf_claims.point(num_vars[k]).to_vec(),
+                leaf_eval: leaf_claims.evals[k],
+                numerator_eval,
+            }
+        })
+        .collect()
 }
 
 /// Proves the products of every read-write memory's four multisets and the
@@ -373,7 +360,7 @@ pub fn prove_memories<F: JoltField>(
     lookups: Vec<LookupLeaves<F>>,
     transcript: &mut Transcript,
 ) -> (
-    Vec<GrandProductProof<F>>,
+    GrandProductProof<F>,
     Vec<Multisets<ProductClaim<F>>>,
     Vec<Lookups<FractionClaim<F>>>,
 ) {
@@ -405,20 +392,10 @@ pub fn prove_memories<F: JoltField>(
             } => v.len().trailing_zeros() as usize,
         })
         .collect();
-    let mut slots: Vec<Option<Leaves<F>>> = vectors.into_iter().map(Some).collect();
-    let mut claims: Vec<Option<VectorClaim<F>>> = vec![None; slots.len()];
-    let mut proofs = Vec::new();
-    for (_, members) in groups(&num_vars) {
-        // Invariant: each index belongs to exactly one group.
-        let leaves: Vec<Leaves<F>> = members.iter().map(|&i| slots[i].take().unwrap()).collect();
-        let (proof, leaf_claims) = GrandProductProof::prove_batch(leaves, transcript);
-        assign_claims(&mut claims, &members, &kinds, &proof, &leaf_claims);
-        proofs.push(proof);
-    }
-    // Invariant: every index was in a group.
-    let claims = claims.into_iter().map(|c| c.unwrap()).collect();
+    let (proof, leaf_claims) = GrandProductProof::prove_batch(vectors, transcript);
+    let claims = vector_claims(&kinds, &num_vars, &proof, &leaf_claims);
     let (memories, lookups) = per_memory(claims, read_write);
-    (proofs, memories, lookups)
+    (proof, memories, lookups)
 }
 
 /// Verifies the grand products and fraction sums of memories of the given
@@ -428,7 +405,7 @@ pub fn prove_memories<F: JoltField>(
 #[allow(clippy::type_complexity)]
 pub fn verify_memories<F: JoltField>(
     protocol: &'static str,
-    proofs: &[GrandProductProof<F>],
+    proof: &GrandProductProof<F>,
     shapes: &[MemoryShape],
     lookup_shapes: &[LookupShape],
     transcript: &mut Transcript,
@@ -449,22 +426,8 @@ pub fn verify_memories<F: JoltField>(
                 .flat_map(|s| [s.log_reads, s.log_cells]),
         )
         .collect();
-    let groups = groups(&num_vars);
-    check_shape(
-        protocol,
-        "grand product batches",
-        groups.len(),
-        proofs.len(),
-    )?;
-    let mut claims: Vec<Option<VectorClaim<F>>> = vec![None; num_vars.len()];
-    for ((n, members), proof) in groups.into_iter().zip(proofs) {
-        let batch_kinds: Vec<LeafKind> = members.iter().map(|&i| kinds[i]).collect();
-        let leaf_claims = proof.verify_batch(protocol, &batch_kinds, n, transcript)?;
-        assign_claims(&mut claims, &members, &kinds, proof, &leaf_claims);
-    }
-    // Invariant: every index was in a group, and a verified batch has one
-    // output and one leaf claim per member.
-    let claims = claims.into_iter().map(|c| c.unwrap()).collect();
+    let leaf_claims = proof.verify_batch(protocol, &kinds, &num_vars, transcript)?;
+    let claims = vector_claims(&kinds, &num_vars, proof, &leaf_claims);
     let (memories, lookups) = per_memory(claims, shapes.len());
     for (memory, shape) in memories.iter().zip(shapes) {
         if memory.init.product * memory.writes.product
@@ -554,10 +517,10 @@ mod tests {
     }
 
     #[test]
-    fn memories_of_mixed_sizes_prove_and_verify_in_groups() {
+    fn memories_of_mixed_sizes_prove_and_verify_in_one_circuit() {
         let mut rng = ChaCha20Rng::seed_from_u64(72);
         // Two memories with cells and operations of different sizes, one
-        // with both equal: batches of 2, 3 and 5 variables.
+        // with both equal: vectors of 2, 3 and 5 variables.
         let shapes = [
             MemoryShape {
                 name: "a",
@@ -577,11 +540,12 @@ mod tests {
         }
         let b = balanced(2, 2, &mut rng);
         let memories = vec![a, b];
-        let (proofs, claims, _) =
+        let (proof, claims, _) =
             prove_memories(memories.clone(), Vec::new(), &mut Transcript::new(b"ms"));
-        assert_eq!(proofs.len(), 3);
+        // One sumcheck per layer of the deepest vector.
+        assert_eq!(proof.layers.len(), 5);
         let (verified, _) =
-            verify_memories("test", &proofs, &shapes, &[], &mut Transcript::new(b"ms")).unwrap();
+            verify_memories("test", &proof, &shapes, &[], &mut Transcript::new(b"ms")).unwrap();
         assert_eq!(verified, claims);
         for (m, c) in memories.iter().zip(&claims) {
             for (v, claim) in m.clone().into_array().iter().zip(c.clone().into_array()) {
@@ -592,15 +556,21 @@ mod tests {
                 );
             }
         }
-        // Too few batches: a shape error before anything is read.
+        // Vectors of one size share their point; the others do not.
+        assert_eq!(claims[0].reads.point, claims[0].writes.point);
+        assert_ne!(claims[0].reads.point, claims[1].reads.point[..]);
+        // Shapes the proof was not made for: a shape error before anything
+        // is read.
+        let mut other = shapes;
+        other[0].log_cells = 4;
         assert!(matches!(
-            verify_memories(
-                "test",
-                &proofs[1..],
-                &shapes,
-                &[],
-                &mut Transcript::new(b"ms")
-            ),
+            verify_memories("test", &proof, &other, &[], &mut Transcript::new(b"ms")),
+            Err(VerifyError::Shape { .. })
+        ));
+        other[0].log_cells = 5;
+        other[1].log_ops = 3;
+        assert!(matches!(
+            verify_memories("test", &proof, &other, &[], &mut Transcript::new(b"ms")),
             Err(VerifyError::Shape { .. })
         ));
         // Leaf checks name the multiset.
@@ -632,9 +602,9 @@ mod tests {
             log_cells: 3,
             log_ops: 3,
         }];
-        let (proofs, _, _) = prove_memories(vec![m], Vec::new(), &mut Transcript::new(b"ms"));
+        let (proof, _, _) = prove_memories(vec![m], Vec::new(), &mut Transcript::new(b"ms"));
         assert_eq!(
-            verify_memories::<Fr>("test", &proofs, &shapes, &[], &mut Transcript::new(b"ms")),
+            verify_memories::<Fr>("test", &proof, &shapes, &[], &mut Transcript::new(b"ms")),
             Err(VerifyError::MultisetMismatch {
                 protocol: "test",
                 memory: "the memory"
@@ -671,13 +641,13 @@ mod tests {
     }
 
     fn verify_lookup(
-        proofs: &[GrandProductProof<Fr>],
+        proof: &GrandProductProof<Fr>,
         memories: &[MemoryShape],
         lookups: &[LookupShape],
     ) -> Result<Vec<Lookups<FractionClaim<Fr>>>, VerifyError> {
         verify_memories(
             "test",
-            proofs,
+            proof,
             memories,
             lookups,
             &mut Transcript::new(b"ms"),
@@ -686,8 +656,8 @@ mod tests {
     }
 
     /// A read-write memory and a read-only one prove together; vectors of
-    /// one length share a batch and a point whatever their kind, and the
-    /// leaf claims are the leaves' evaluations.
+    /// one length share a point whatever their kind, and the leaf claims
+    /// are the leaves' evaluations.
     #[test]
     fn read_only_memories_share_batches_with_read_write_ones() {
         let mut rng = ChaCha20Rng::seed_from_u64(74);
@@ -698,10 +668,10 @@ mod tests {
             log_cells: 3,
             log_ops: 3,
         };
-        let (proofs, rw_claims, ro_claims) =
+        let (proof, rw_claims, ro_claims) =
             prove_memories(vec![rw], vec![ro.clone()], &mut Transcript::new(b"ms"));
-        assert_eq!(proofs.len(), 2);
-        let verified = verify_lookup(&proofs, &[memory], &[lookup_shape(2, 3)]).unwrap();
+        assert_eq!(proof.layers.len(), 3);
+        let verified = verify_lookup(&proof, &[memory], &[lookup_shape(2, 3)]).unwrap();
         assert_eq!(verified, ro_claims);
         let claims = &verified[0];
         assert_eq!(claims.reads.point, rw_claims[0].reads.point);
@@ -751,9 +721,9 @@ mod tests {
             ("count", more),
             ("moved", moved),
         ] {
-            let (proofs, _, _) =
+            let (proof, _, _) =
                 prove_memories(Vec::new(), vec![leaves], &mut Transcript::new(b"ms"));
-            let verified = verify_lookup(&proofs, &[], &[lookup_shape(3, 4)]);
+            let verified = verify_lookup(&proof, &[], &[lookup_shape(3, 4)]);
             if what == "honest" {
                 assert!(verified.is_ok());
             } else {
@@ -789,9 +759,9 @@ mod tests {
         table.table[0] = zero;
         table.table[1] = zero;
         for (what, leaves) in [("both", both), ("reads", reads), ("table", table)] {
-            let (proofs, _, _) =
+            let (proof, _, _) =
                 prove_memories(Vec::new(), vec![leaves], &mut Transcript::new(b"ms"));
-            let sums = &proofs[0];
+            let sums = &proof;
             let zero_side = if what == "table" { 1 } else { 0 };
             if what != "both" {
                 // P and Q of that side are both 0: only Q ≠ 0 catches it.
@@ -799,7 +769,7 @@ mod tests {
                 assert!(sums.numerator_outputs[zero_side].is_zero(), "{what}");
             }
             assert_eq!(
-                verify_lookup(&proofs, &[], &[lookup_shape(2, 2)]),
+                verify_lookup(&proof, &[], &[lookup_shape(2, 2)]),
                 Err(VerifyError::LookupMismatch {
                     protocol: "test",
                     memory: "the table"

@@ -6,7 +6,6 @@
 
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
-use crate::codec::ProofVec;
 use crate::error::VerifyError;
 use crate::field::JoltField;
 use crate::lasso::{self, memory_checking, LassoColumn, LassoProof, LassoWitness};
@@ -19,7 +18,7 @@ use crate::transcript::Transcript;
 /// The chunks' fraction sums and the Lasso proof.
 #[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
 pub struct LassoAlone<F: JoltField> {
-    pub products: ProofVec<GrandProductProof<F>>,
+    pub products: GrandProductProof<F>,
     pub lasso: LassoProof<F>,
 }
 
@@ -31,7 +30,6 @@ pub fn prove<F: JoltField>(
     let leaves = memory_checking::prove_leaves(witness, transcript);
     let (products, _, memory) = prove_memories(Vec::new(), leaves, transcript);
     let (lasso, claims) = lasso::prove(witness.layout(), witness, &memory, transcript);
-    let products = products.into();
     (LassoAlone { products, lasso }, claims)
 }
 

@@ -26,7 +26,7 @@ use crate::tracer::ProgramIO;
 /// First bytes of a proof file.
 pub const MAGIC: &[u8; 8] = b"JOLTPRF\0";
 /// The file format and protocol version this build reads and writes.
-pub const VERSION: u32 = 9;
+pub const VERSION: u32 = 10;
 
 /// Where a proof sits in its run (docs/segments.md): a whole run is
 /// segment 0 of 1, from the program's entry, with no initial-state
@@ -106,6 +106,90 @@ impl<P: CommitmentScheme> Proof<P> {
     /// Bytes of the compressed proof body.
     pub fn size(&self) -> usize {
         self.compressed_size()
+    }
+
+    /// Compressed bytes per part of the proof, in proof order: the
+    /// statement, the commitments, the memories' layered circuit (its
+    /// layers' sumchecks, and its outputs with every layer's claims), each
+    /// subprotocol's sumchecks and evaluations, and the opening. The parts sum to [`Self::size`].
+    pub fn parts(&self) -> Vec<(String, usize)> {
+        let mut parts: Vec<(String, usize)> = vec![
+            (
+                "statement".into(),
+                self.trace_length.compressed_size()
+                    + self.memory_vars.compressed_size()
+                    + self.segment.compressed_size(),
+            ),
+            ("commitments".into(), self.commitments.compressed_size()),
+        ];
+        let circuit = &self.memory.products;
+        let sumchecks: usize = circuit
+            .layers
+            .iter()
+            .map(|l| l.sumcheck.compressed_size())
+            .sum();
+        let shape = format!(
+            "grand products ({} vectors, {} layers)",
+            circuit.outputs.len(),
+            circuit.layers.len()
+        );
+        parts.push((format!("{shape}: layer sumchecks"), sumchecks));
+        parts.push((
+            format!("{shape}: outputs and layer claims"),
+            circuit.compressed_size() - sumchecks,
+        ));
+        parts.extend([
+            (
+                "bytecode evaluations".into(),
+                self.memory.bytecode.compressed_size(),
+            ),
+            (
+                "read-write output sumcheck".into(),
+                self.memory.read_write.output.sumcheck.compressed_size(),
+            ),
+            (
+                "read-write evaluations".into(),
+                self.memory.read_write.compressed_size()
+                    - self.memory.read_write.output.sumcheck.compressed_size(),
+            ),
+            (
+                "lasso primary sumcheck".into(),
+                self.lasso.primary.compressed_size(),
+            ),
+            (
+                "lasso evaluations".into(),
+                self.lasso.compressed_size() - self.lasso.primary.compressed_size(),
+            ),
+            (
+                "spartan outer sumcheck".into(),
+                self.r1cs.outer.compressed_size(),
+            ),
+            (
+                "spartan evaluations".into(),
+                self.r1cs.evals.compressed_size(),
+            ),
+            (
+                "spartan shift sumcheck".into(),
+                self.r1cs.shift.compressed_size(),
+            ),
+            (
+                "spartan shift evaluations".into(),
+                self.r1cs.shift_evals.compressed_size(),
+            ),
+            (
+                "piece evaluations".into(),
+                self.piece_evals.compressed_size(),
+            ),
+            (
+                "opening reduction sumcheck".into(),
+                self.openings.sumcheck.compressed_size(),
+            ),
+            (
+                "opening proof".into(),
+                self.openings.opening.compressed_size(),
+            ),
+        ]);
+        parts
     }
 }
 

@@ -65,6 +65,18 @@ fn honest_proof_verifies_and_round_trips() {
     verify(vk, &back.io, &back.proofs[0]).unwrap();
 }
 
+/// The size table of `docs/benchmarks.md` comes from `Proof::parts`: its
+/// parts cover every byte of the proof, once.
+#[test]
+fn proof_parts_sum_to_the_proof_size() {
+    let proof = &honest().proof;
+    let parts = proof.parts();
+    assert_eq!(parts.iter().map(|(_, b)| b).sum::<usize>(), proof.size());
+    assert!(parts
+        .iter()
+        .any(|(name, _)| name.starts_with("grand products (")));
+}
+
 /// Entry `index` of every committed column, changed after tracing: the
 /// index is a real step in the middle of the run for per-step columns
 /// (and the first padding step), entry 1 of the others (and the last
@@ -407,18 +419,18 @@ fn flipped_proof_bytes_are_rejected() {
     }
     // A file of the previous format version is refused by name.
     let mut old_version = bytes.clone();
-    old_version[8..12].copy_from_slice(&8u32.to_le_bytes());
+    old_version[8..12].copy_from_slice(&9u32.to_le_bytes());
     let err = ProofFile::<HyperKzg>::from_bytes(&old_version).unwrap_err();
     assert!(matches!(
         err,
         ProofFileError::UnsupportedVersion {
-            found: 8,
-            supported: 9
+            found: 9,
+            supported: 10
         }
     ));
     assert_eq!(
         err.to_string(),
-        "proof file version 8; this build reads version 9"
+        "proof file version 9; this build reads version 10"
     );
     let mut trailing = bytes.clone();
     trailing.push(0);
