@@ -5,6 +5,7 @@
 //! cargo run --release -p benches -- instructions [--cycles 65536] [--json out.json] [--svg chart.svg] [--baseline old.json]
 //! cargo run --release -p benches -- programs [--json out.json] ...
 //! cargo run --release -p benches -- programs --case collatz:30:1M --case collatz:30:256M
+//! cargo run --release -p benches -- programs --case fibonacci:10000 --parts   # bytes per proof part
 //! cargo run --release -p benches -- instructions --quick   # under a minute
 //! cargo run --release -p benches -- programs --case sha2-chain:7000 --segment-log-steps 20
 //! ```
@@ -57,6 +58,10 @@ struct Output {
     /// at most 2^K steps (default: the SDK's, from the machine's memory).
     #[arg(long, value_name = "K")]
     segment_log_steps: Option<u32>,
+    /// Also print the proof's bytes per part (statement, commitments,
+    /// each grand-product batch, each sumcheck, the opening).
+    #[arg(long)]
+    parts: bool,
     /// Verify each proof N times and report the median time.
     #[arg(long, value_name = "N", default_value_t = 1)]
     verify_runs: u32,
@@ -250,6 +255,9 @@ fn print_report(suite: &str, rows: Vec<Row>, output: &Output) -> Result<(), Stri
     if output.breakdown {
         print!("{}", report.breakdown());
     }
+    if output.parts {
+        print!("{}", report.parts(baseline.as_ref()));
+    }
     if let Some(path) = &output.json {
         report.save(path)?;
     }
@@ -281,7 +289,7 @@ fn run_case(kind: &str, name: &str, size: u64) -> Result<Row, String> {
             phases.extend(out.phases.0.iter().copied());
             let (verified, verify_time) =
                 programs::verify_timed(|| zkvm::verify(&vk, &out.io, &out.proof).is_ok())?;
-            Row::new(
+            let mut row = Row::new(
                 name,
                 kind,
                 size,
@@ -293,7 +301,9 @@ fn run_case(kind: &str, name: &str, size: u64) -> Result<Row, String> {
                 out.proof.size(),
                 verified,
                 &phases,
-            )
+            );
+            row.proof_parts = out.proof.parts();
+            row
         }
         "program" => programs::run_example(name, size)?,
         other => return Err(format!("unknown case kind {other}")),

@@ -440,6 +440,7 @@ pub fn run_example(name: &str, size: u64) -> Result<crate::report::Row, String> 
         &proof.phases,
     );
     row.segments = proof.segments() as u64;
+    row.proof_parts = proof.parts();
     Ok(row)
 }
 

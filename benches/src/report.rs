@@ -39,6 +39,11 @@ pub struct Row {
     /// Seconds per phase: trace, witness, commit, memory checking,
     /// instruction lookups, R1CS, opening, verify.
     pub phases: Vec<(String, f64)>,
+    /// Compressed bytes per part of the proof (statement, commitments,
+    /// each grand-product batch, each sumcheck, the opening), summed over
+    /// segments. Absent from reports written before it existed.
+    #[serde(default)]
+    pub proof_parts: Vec<(String, usize)>,
 }
 
 fn one() -> u64 {
@@ -81,6 +86,7 @@ impl Row {
             peak_rss_mb: 0.0,
             verified,
             phases,
+            proof_parts: Vec::new(),
         }
     }
 
@@ -245,6 +251,48 @@ impl Report {
                 out += &format!(" {:>12.3}", secs);
             }
             out += "\n";
+        }
+        out
+    }
+
+    /// Bytes per proof part, one block per case; with a baseline, its
+    /// bytes for the parts of the same name.
+    pub fn parts(&self, baseline: Option<&Report>) -> String {
+        let old: HashMap<String, &Row> = baseline
+            .map(|b| b.rows.iter().map(|r| (r.key(), r)).collect())
+            .unwrap_or_default();
+        let mut out = String::new();
+        for r in &self.rows {
+            let base = old.get(&r.key()).filter(|o| !o.proof_parts.is_empty());
+            out += &format!(
+                "{} {} (T = {}): proof bytes per part",
+                r.name, r.size, r.trace_length
+            );
+            if base.is_some() {
+                out += " (baseline → now)";
+            }
+            out += "\n";
+            for (name, bytes) in &r.proof_parts {
+                match base {
+                    Some(b) => {
+                        let was = b.proof_parts.iter().find(|(n, _)| n == name);
+                        match was {
+                            Some((_, w)) => out += &format!("  {name:<72} {w:>8} → {bytes:>8}\n"),
+                            None => out += &format!("  {name:<72} {:>8} → {bytes:>8}\n", "-"),
+                        }
+                    }
+                    None => out += &format!("  {name:<72} {bytes:>8}\n"),
+                }
+            }
+            if let Some(b) = base {
+                for (name, w) in &b.proof_parts {
+                    if !r.proof_parts.iter().any(|(n, _)| n == name) {
+                        out += &format!("  {name:<72} {w:>8} → {:>8}\n", "-");
+                    }
+                }
+            }
+            let total: usize = r.proof_parts.iter().map(|(_, b)| b).sum();
+            out += &format!("  {:<72} {:>8}\n", "total", total);
         }
         out
     }

@@ -319,6 +319,19 @@ impl Proof {
         self.proofs.iter().map(zkvm::Proof::size).sum()
     }
 
+    /// Bytes per part of the proofs ([`zkvm::Proof::parts`]), each part
+    /// summed over the segments; they add up to [`Self::size`].
+    pub fn parts(&self) -> Vec<(String, usize)> {
+        let mut parts: Vec<(String, usize)> = Vec::new();
+        for (name, bytes) in self.proofs.iter().flat_map(zkvm::Proof::parts) {
+            match parts.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, total)) => *total += bytes,
+                None => parts.push((name, bytes)),
+            }
+        }
+        parts
+    }
+
     /// The padded steps of the largest proof (the whole run's, or the
     /// longest segment's).
     pub fn trace_length(&self) -> u64 {
