@@ -1135,6 +1135,43 @@ mod tests {
         proof.verify_batch(P, kinds, &vec![n; kinds.len()], &mut Transcript::new(b"gp"))
     }
 
+    /// Each vector's outputs are its product, or P/Q its sum of fractions
+    /// with Q the product of the denominators, and its leaf claims are its
+    /// leaves' evaluations (numerators 1 where implicit) at the point of
+    /// its size.
+    fn check_outputs_and_leaf_claims(
+        leaves: &[Leaves<Fr>],
+        num_vars: &[usize],
+        proof: &GrandProductProof<Fr>,
+        claims: &LeafClaims<Fr>,
+    ) {
+        let mut fraction = 0;
+        for (k, l) in leaves.iter().enumerate() {
+            let at =
+                |v: &[Fr]| DensePolynomial::new(v.to_vec()).evaluate(claims.point(num_vars[k]));
+            match l {
+                Leaves::Product(v) => {
+                    assert_eq!(proof.outputs()[k], v.iter().product::<Fr>());
+                    assert_eq!(claims.evals[k], at(v));
+                }
+                Leaves::Fraction {
+                    numerators,
+                    denominators,
+                } => {
+                    let ones = vec![Fr::from(1u64); denominators.len()];
+                    let p = numerators.as_ref().unwrap_or(&ones);
+                    let sum: Fr = p.iter().zip(denominators).map(|(p, q)| *p / q).sum();
+                    let (big_p, big_q) = (proof.numerator_outputs()[fraction], proof.outputs()[k]);
+                    assert_eq!(big_p / big_q, sum, "vector {k}");
+                    assert_eq!(big_q, denominators.iter().product::<Fr>());
+                    assert_eq!(claims.evals[k], at(denominators));
+                    assert_eq!(claims.numerator_evals[fraction], at(p));
+                    fraction += 1;
+                }
+            }
+        }
+    }
+
     /// P/Q is the sum of the fractions, the leaf claims are the leaves'
     /// evaluations (numerators 1 where implicit), and the transcripts agree.
     #[test]
@@ -1149,29 +1186,39 @@ mod tests {
             let claims = proof.verify_batch(P, &kinds, &[n; 3], &mut tv).unwrap();
             assert_eq!(claims, prover_claims);
             assert_eq!(tp.log(), tv.log());
-            let mut fraction = 0;
-            for (k, l) in leaves.iter().enumerate() {
-                let at = |v: &[Fr]| DensePolynomial::new(v.to_vec()).evaluate(claims.point(n));
-                match l {
-                    Leaves::Product(v) => {
-                        assert_eq!(proof.outputs()[k], v.iter().product::<Fr>());
-                        assert_eq!(claims.evals[k], at(v));
-                    }
-                    Leaves::Fraction {
-                        numerators,
-                        denominators,
-                    } => {
-                        let ones = vec![Fr::from(1u64); denominators.len()];
-                        let p = numerators.as_ref().unwrap_or(&ones);
-                        let sum: Fr = p.iter().zip(denominators).map(|(p, q)| *p / q).sum();
-                        let (big_p, big_q) =
-                            (proof.numerator_outputs()[fraction], proof.outputs()[k]);
-                        assert_eq!(big_p / big_q, sum, "n = {n}");
-                        assert_eq!(big_q, denominators.iter().product::<Fr>());
-                        assert_eq!(claims.evals[k], at(denominators));
-                        assert_eq!(claims.numerator_evals[fraction], at(p));
-                        fraction += 1;
-                    }
+            check_outputs_and_leaf_claims(&leaves, &[n; 3], &proof, &claims);
+        }
+    }
+
+    /// Every half (numerator halves included) and every round coefficient
+    /// of every layer, changed, is rejected at that layer.
+    fn every_layer_value_is_rejected_at_its_layer(
+        proof: &GrandProductProof<Fr>,
+        rejected_at: impl Fn(&GrandProductProof<Fr>, usize) -> bool,
+    ) {
+        let one = Fr::from(1u64);
+        for (m, layer) in proof.layers.iter().enumerate() {
+            for k in 0..layer.left.len() {
+                let mut bad = proof.clone();
+                bad.layers[m].left[k] += one;
+                assert!(rejected_at(&bad, m), "layer {m} left {k}");
+                let mut bad = proof.clone();
+                bad.layers[m].right[k] += one;
+                assert!(rejected_at(&bad, m), "layer {m} right {k}");
+            }
+            for j in 0..layer.left_num.len() {
+                let mut bad = proof.clone();
+                bad.layers[m].left_num[j] += one;
+                assert!(rejected_at(&bad, m), "layer {m} left numerator {j}");
+                let mut bad = proof.clone();
+                bad.layers[m].right_num[j] += one;
+                assert!(rejected_at(&bad, m), "layer {m} right numerator {j}");
+            }
+            for round in 0..m {
+                for c in 0..3 {
+                    let mut bad = proof.clone();
+                    bad.layers[m].sumcheck.round_polys[round].coeffs_except_linear_term[c] += one;
+                    assert!(rejected_at(&bad, m), "layer {m} round {round}");
                 }
             }
         }
@@ -1199,31 +1246,7 @@ mod tests {
             bad.numerator_outputs[j] += one;
             assert!(rejected_at(&bad, 0), "numerator output {j}");
         }
-        for m in 0..n {
-            for k in 0..3 {
-                let mut bad = proof.clone();
-                bad.layers[m].left[k] += one;
-                assert!(rejected_at(&bad, m), "layer {m} left {k}");
-                let mut bad = proof.clone();
-                bad.layers[m].right[k] += one;
-                assert!(rejected_at(&bad, m), "layer {m} right {k}");
-            }
-            for j in 0..proof.layers[m].left_num.len() {
-                let mut bad = proof.clone();
-                bad.layers[m].left_num[j] += one;
-                assert!(rejected_at(&bad, m), "layer {m} left numerator {j}");
-                let mut bad = proof.clone();
-                bad.layers[m].right_num[j] += one;
-                assert!(rejected_at(&bad, m), "layer {m} right numerator {j}");
-            }
-            for round in 0..m {
-                for c in 0..3 {
-                    let mut bad = proof.clone();
-                    bad.layers[m].sumcheck.round_polys[round].coeffs_except_linear_term[c] += one;
-                    assert!(rejected_at(&bad, m), "layer {m} round {round}");
-                }
-            }
-        }
+        every_layer_value_is_rejected_at_its_layer(&proof, rejected_at);
         // The unit fraction sends no numerators at the last layer; the
         // committed one does.
         assert_eq!(proof.layers[n - 1].left_num.len(), 1);
@@ -1267,30 +1290,7 @@ mod tests {
             let involved = num_vars.iter().filter(|&&n| n > m).count();
             assert_eq!(layer.left.len(), involved, "layer {m}");
         }
-        let mut fraction = 0;
-        for (k, l) in leaves.iter().enumerate() {
-            let at =
-                |v: &[Fr]| DensePolynomial::new(v.to_vec()).evaluate(claims.point(num_vars[k]));
-            match l {
-                Leaves::Product(v) => {
-                    assert_eq!(proof.outputs()[k], v.iter().product::<Fr>());
-                    assert_eq!(claims.evals[k], at(v));
-                }
-                Leaves::Fraction {
-                    numerators,
-                    denominators,
-                } => {
-                    let ones = vec![Fr::from(1u64); denominators.len()];
-                    let p = numerators.as_ref().unwrap_or(&ones);
-                    let sum: Fr = p.iter().zip(denominators).map(|(p, q)| *p / q).sum();
-                    let (big_p, big_q) = (proof.numerator_outputs()[fraction], proof.outputs()[k]);
-                    assert_eq!(big_p / big_q, sum, "vector {k}");
-                    assert_eq!(claims.evals[k], at(denominators));
-                    assert_eq!(claims.numerator_evals[fraction], at(p));
-                    fraction += 1;
-                }
-            }
-        }
+        check_outputs_and_leaf_claims(&leaves, &num_vars, &proof, &claims);
         // Every size has its own point: layer n − 1's (ρ, r'), with r'
         // fresh from that layer's sumcheck.
         for n in 2..=5 {
@@ -1329,32 +1329,7 @@ mod tests {
             bad.numerator_outputs[j] += one;
             assert!(verify(&bad).is_err(), "numerator output {j}");
         }
-        for m in 0..proof.layers.len() {
-            let layer = &proof.layers[m];
-            for k in 0..layer.left.len() {
-                let mut bad = proof.clone();
-                bad.layers[m].left[k] += one;
-                assert!(rejected_at(&bad, m), "layer {m} left {k}");
-                let mut bad = proof.clone();
-                bad.layers[m].right[k] += one;
-                assert!(rejected_at(&bad, m), "layer {m} right {k}");
-            }
-            for j in 0..layer.left_num.len() {
-                let mut bad = proof.clone();
-                bad.layers[m].left_num[j] += one;
-                assert!(rejected_at(&bad, m), "layer {m} left numerator {j}");
-                let mut bad = proof.clone();
-                bad.layers[m].right_num[j] += one;
-                assert!(rejected_at(&bad, m), "layer {m} right numerator {j}");
-            }
-            for round in 0..m {
-                for c in 0..3 {
-                    let mut bad = proof.clone();
-                    bad.layers[m].sumcheck.round_polys[round].coeffs_except_linear_term[c] += one;
-                    assert!(rejected_at(&bad, m), "layer {m} round {round}");
-                }
-            }
-        }
+        every_layer_value_is_rejected_at_its_layer(&proof, rejected_at);
         // The fractions: unit ones of 2^3, 2^2, 2^3 leaves (vectors 0, 3,
         // 6), committed ones of 2^5 and 2^1 (vectors 2, 5). A layer sends
         // p's halves for those it involves, except at a unit fraction's
