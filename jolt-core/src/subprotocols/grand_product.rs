@@ -186,15 +186,15 @@ impl<F: JoltField> GrandProductProof<F> {
     /// Proves every vector's product or sum of fractions at once; the
     /// vectors may differ in size (see the module doc).
     ///
+    /// An empty batch has no outputs and no layers.
+    ///
     /// # Panics
-    /// If `leaves` is empty, or a vector is not a power of two long, or a
-    /// fraction's numerators differ in length from its denominators
-    /// (prover-side invariants).
+    /// If a vector is not a power of two long, or a fraction's numerators
+    /// differ in length from its denominators (prover-side invariants).
     pub fn prove_batch(
         leaves: Vec<Leaves<F>>,
         transcript: &mut Transcript,
     ) -> (Self, LeafClaims<F>) {
-        assert!(!leaves.is_empty(), "grand product of an empty batch");
         let kinds: Vec<LeafKind> = leaves.iter().map(Leaves::kind).collect();
         let num_vars: Vec<usize> = leaves
             .iter()
@@ -1324,10 +1324,12 @@ mod tests {
                 assert!(rejected_at(&bad, 0), "output {k}");
             }
         }
+        // Every fraction here has more than one leaf, so its P is checked
+        // by layer 0.
         for j in 0..proof.numerator_outputs.len() {
             let mut bad = proof.clone();
             bad.numerator_outputs[j] += one;
-            assert!(verify(&bad).is_err(), "numerator output {j}");
+            assert!(rejected_at(&bad, 0), "numerator output {j}");
         }
         every_layer_value_is_rejected_at_its_layer(&proof, rejected_at);
         // The fractions: unit ones of 2^3, 2^2, 2^3 leaves (vectors 0, 3,
@@ -1354,6 +1356,25 @@ mod tests {
         ));
         assert!(matches!(
             proof.verify_batch(P, &kinds, &num_vars[1..], &mut Transcript::new(b"gp")),
+            Err(VerifyError::Shape { .. })
+        ));
+    }
+
+    /// An empty batch proves and verifies with nothing in it; an output
+    /// added to it is a shape error.
+    #[test]
+    fn an_empty_batch_has_no_outputs_and_no_layers() {
+        let (proof, claims) =
+            GrandProductProof::<Fr>::prove_batch(Vec::new(), &mut Transcript::new(b"gp"));
+        assert!(proof.outputs.is_empty() && proof.layers.is_empty());
+        let verified = proof
+            .verify_batch(P, &[], &[], &mut Transcript::new(b"gp"))
+            .unwrap();
+        assert_eq!(verified, claims);
+        let mut bad = proof.clone();
+        bad.outputs.push(Fr::from(1u64));
+        assert!(matches!(
+            bad.verify_batch(P, &[], &[], &mut Transcript::new(b"gp")),
             Err(VerifyError::Shape { .. })
         ));
     }
