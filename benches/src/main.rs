@@ -59,7 +59,7 @@ struct Output {
     #[arg(long, value_name = "K")]
     segment_log_steps: Option<u32>,
     /// Also print the proof's bytes per part (statement, commitments,
-    /// each grand-product batch, each sumcheck, the opening).
+    /// the memories' layered circuit, each sumcheck, the opening).
     #[arg(long)]
     parts: bool,
     /// Verify each proof N times and report the median time.

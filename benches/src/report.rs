@@ -40,8 +40,8 @@ pub struct Row {
     /// instruction lookups, R1CS, opening, verify.
     pub phases: Vec<(String, f64)>,
     /// Compressed bytes per part of the proof (statement, commitments,
-    /// each grand-product batch, each sumcheck, the opening), summed over
-    /// segments. Absent from reports written before it existed.
+    /// the memories' layered circuit, each sumcheck, the opening), summed
+    /// over segments. Absent from reports written before it existed.
     #[serde(default)]
     pub proof_parts: Vec<(String, usize)>,
 }

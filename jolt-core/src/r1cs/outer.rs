@@ -141,8 +141,9 @@ pub(super) struct Outer<'a, 'w, F> {
     num_rounds: usize,
 }
 
-/// A column the rounds after the first read: a slot, or a long linear
-/// combination of slots that rows read (the constant stays in the row).
+/// A column that the rounds after the first bind read: a slot, or a long
+/// linear combination of slots that rows read (the constant stays in the
+/// row).
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum BoundColumn {
     Slot(usize),

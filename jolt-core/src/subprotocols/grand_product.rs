@@ -9,9 +9,10 @@
 //! vector's numerators may all be 1 (a lookup's reads): then none are
 //! committed, claimed or sent.
 //!
-//! **Layers.** Layer n_k holds vector k's leaves; layer m < n_k has 2^m entries, each
-//! combining the two halves of layer m + 1 (the new variable is the top
-//! one): V_m(x) = V(0, x)·V(1, x) for a product, and for a fraction
+//! **Layers.** Layer n_k holds vector k's leaves; layer m < n_k has 2^m
+//! entries, each combining the two halves of layer m + 1 (the new variable
+//! is the top one): V_m(x) = V(0, x)·V(1, x) for a product, and for a
+//! fraction
 //!   p_m(x) = p(0, x)·q(1, x) + p(1, x)·q(0, x),   q_m(x) = q(0, x)·q(1, x),
 //! the sum of the two fractions p(0, x)/q(0, x) + p(1, x)/q(1, x). Layer 0
 //! is the product, or P/Q.
@@ -256,23 +257,25 @@ impl<F: JoltField> GrandProductProof<F> {
         let mut points: Vec<Vec<F>> = vec![Vec::new()];
         let mut layer_proofs = Vec::with_capacity(depth);
         for m in 0..depth {
-            let active = active_vectors(&num_vars, m);
-            let active_kinds: Vec<LeafKind> = active.iter().map(|&k| kinds[k]).collect();
-            let at_leaves: Vec<bool> = active.iter().map(|&k| num_vars[k] == m + 1).collect();
+            let layer = LayerVectors::new(&kinds, &num_vars, m);
             // Layer m's sumcheck consumes layer m + 1 of each vector, which
             // is no longer needed after it.
             // Invariant: a vector with more than m variables still holds
             // its layers m + 1 and below.
-            let below: Vec<Layer<F>> = active.iter().map(|&k| stacks[k].pop().unwrap()).collect();
-            let gammas = layer_gammas(&active_kinds, transcript);
-            let claim = claims.combine(&active, &gammas);
+            let below: Vec<Layer<F>> = layer
+                .vectors
+                .iter()
+                .map(|&k| stacks[k].pop().unwrap())
+                .collect();
+            let gammas = layer_gammas(&layer.kinds, transcript);
+            let claim = claims.combine(&layer, &gammas);
             let r = &points[m];
-            let mut instance = LayerSumcheck::new(below, &active_kinds, r, gammas, claim);
+            let mut instance = LayerSumcheck::new(below, &layer.kinds, r, gammas, claim);
             debug_assert_eq!(instance.num_rounds(), m);
             let (sumcheck, r_prime) = SumcheckProof::prove(&mut instance, transcript);
             let halves = instance.final_evals();
             let rho = absorb_halves(transcript, &halves);
-            claims.fold(&halves, &active, &kinds, &at_leaves, rho);
+            claims.fold(&halves, &layer, rho);
             points.push(std::iter::once(rho).chain(r_prime).collect());
             layer_proofs.push(halves.into_proof(sumcheck));
         }
@@ -343,21 +346,21 @@ impl<F: JoltField> GrandProductProof<F> {
         )?;
         check_shape(protocol, "grand product layers", depth, self.layers.len())?;
         for (m, layer) in self.layers.iter().enumerate() {
-            let active = active_vectors(num_vars, m);
-            let nums = active
-                .iter()
-                .filter(|&&k| sends_numerators(kinds[k], num_vars[k], m))
+            let vectors = LayerVectors::new(kinds, num_vars, m);
+            let involved = vectors.vectors.len();
+            let nums = (0..involved)
+                .filter(|&j| vectors.sends_numerators(j))
                 .count();
             check_shape(
                 protocol,
                 "left claims per layer",
-                active.len(),
+                involved,
                 layer.left.len(),
             )?;
             check_shape(
                 protocol,
                 "right claims per layer",
-                active.len(),
+                involved,
                 layer.right.len(),
             )?;
             check_shape(
@@ -394,11 +397,9 @@ impl<F: JoltField> GrandProductProof<F> {
         let mut claims = Claims::new(kinds, &self.outputs, &self.numerator_outputs);
         let mut points: Vec<Vec<F>> = vec![Vec::new()];
         for (m, layer) in self.layers.iter().enumerate() {
-            let active = active_vectors(num_vars, m);
-            let active_kinds: Vec<LeafKind> = active.iter().map(|&k| kinds[k]).collect();
-            let at_leaves: Vec<bool> = active.iter().map(|&k| num_vars[k] == m + 1).collect();
-            let gammas = layer_gammas(&active_kinds, transcript);
-            let claim = claims.combine(&active, &gammas);
+            let vectors = LayerVectors::new(kinds, num_vars, m);
+            let gammas = layer_gammas(&vectors.kinds, transcript);
+            let claim = claims.combine(&vectors, &gammas);
             let sumcheck_claim = SumcheckClaim {
                 claim,
                 num_rounds: m,
@@ -415,13 +416,13 @@ impl<F: JoltField> GrandProductProof<F> {
                 right_num: layer.right_num.to_vec(),
             };
             if EqPolynomial::new(points[m].clone()).evaluate(&r_prime)
-                * halves.combine(&active_kinds, &at_leaves, &gammas)
+                * halves.combine(&vectors, &gammas)
                 != expected
             {
                 return Err(VerifyError::LayerClaimMismatch { protocol, layer: m });
             }
             let rho = absorb_halves(transcript, &halves);
-            claims.fold(&halves, &active, kinds, &at_leaves, rho);
+            claims.fold(&halves, &vectors, rho);
             points.push(std::iter::once(rho).chain(r_prime).collect());
         }
         let (evals, numerator_evals) = claims.into_leaf_evals();
@@ -433,17 +434,33 @@ impl<F: JoltField> GrandProductProof<F> {
     }
 }
 
-/// The vectors layer m involves: those with more than m variables, in
-/// batch order.
-fn active_vectors(num_vars: &[usize], m: usize) -> Vec<usize> {
-    (0..num_vars.len()).filter(|&k| num_vars[k] > m).collect()
+/// The vectors layer m serves: those with more than m variables, in
+/// batch order, with their kinds and whether the layer's halves are their
+/// leaves (the layer is their last).
+struct LayerVectors {
+    /// Batch indices.
+    vectors: Vec<usize>,
+    kinds: Vec<LeafKind>,
+    at_leaves: Vec<bool>,
 }
 
-/// Whether layer m's proof carries p's halves for a vector of this kind
-/// and size that the layer involves: for every fraction, except at the
-/// last layer of one whose numerators are all 1.
-fn sends_numerators(kind: LeafKind, num_vars: usize, m: usize) -> bool {
-    kind.has_numerators() && (num_vars > m + 1 || kind.sends_leaf_numerators())
+impl LayerVectors {
+    fn new(kinds: &[LeafKind], num_vars: &[usize], m: usize) -> Self {
+        let vectors: Vec<usize> = (0..num_vars.len()).filter(|&k| num_vars[k] > m).collect();
+        LayerVectors {
+            kinds: vectors.iter().map(|&k| kinds[k]).collect(),
+            at_leaves: vectors.iter().map(|&k| num_vars[k] == m + 1).collect(),
+            vectors,
+        }
+    }
+
+    /// Whether the layer's proof carries p's halves for its j-th vector:
+    /// for every fraction, except at the last layer of one whose
+    /// numerators are all 1 (its p there is L + R, its leaf numerator 1).
+    fn sends_numerators(&self, j: usize) -> bool {
+        let kind = self.kinds[j];
+        kind.has_numerators() && (!self.at_leaves[j] || kind.sends_leaf_numerators())
+    }
 }
 
 fn absorb_outputs<F: JoltField>(transcript: &mut Transcript, outputs: &[F], numerators: &[F]) {
@@ -487,35 +504,28 @@ impl<F: JoltField> Claims<F> {
         }
     }
 
-    /// Σ_j γ^j·c_j over the claims of the `active` vectors, in the order
-    /// of [`layer_gammas`]: every fraction's p, then every V or q.
-    fn combine(&self, active: &[usize], gammas: &[F]) -> F {
-        let nums = active.iter().filter_map(|&k| self.num[k]);
-        let dens = active.iter().map(|&k| self.den[k]);
+    /// Σ_j γ^j·c_j over the claims of the vectors a layer serves, in the
+    /// order of [`layer_gammas`]: every fraction's p, then every V or q.
+    fn combine(&self, layer: &LayerVectors, gammas: &[F]) -> F {
+        let nums = layer.vectors.iter().filter_map(|&k| self.num[k]);
+        let dens = layer.vectors.iter().map(|&k| self.den[k]);
         nums.chain(dens).zip(gammas).map(|(c, g)| *g * c).sum()
     }
 
-    /// The active vectors' claims at the next layer's point, L + ρ·(R − L)
-    /// each; a fraction whose numerators are all 1 and whose halves were
-    /// its leaves has p = 1 there.
-    fn fold(
-        &mut self,
-        halves: &Halves<F>,
-        active: &[usize],
-        kinds: &[LeafKind],
-        at_leaves: &[bool],
-        rho: F,
-    ) {
+    /// The claims of the vectors `layer` serves at the next layer's point,
+    /// L + ρ·(R − L) each; a fraction whose numerators are all 1 and whose
+    /// halves were its leaves has p = 1 there.
+    fn fold(&mut self, halves: &Halves<F>, layer: &LayerVectors, rho: F) {
         let fold = |l: F, r: F| l + rho * (r - l);
         let mut sent = 0;
-        for (j, &k) in active.iter().enumerate() {
+        for (j, &k) in layer.vectors.iter().enumerate() {
             self.den[k] = fold(halves.left[j], halves.right[j]);
-            if kinds[k].has_numerators() {
-                self.num[k] = Some(if at_leaves[j] && !kinds[k].sends_leaf_numerators() {
-                    F::one()
-                } else {
+            if layer.kinds[j].has_numerators() {
+                self.num[k] = Some(if layer.sends_numerators(j) {
                     sent += 1;
                     fold(halves.left_num[sent - 1], halves.right_num[sent - 1])
+                } else {
+                    F::one()
                 });
             }
         }
@@ -536,10 +546,10 @@ struct Halves<F> {
 }
 
 impl<F: JoltField> Halves<F> {
-    /// Σ_j γ^j·g_j(L, R), the layer rule of every claim of the vectors of
-    /// `kinds` (those the layer involves; `at_leaves`: whether the halves
-    /// are that vector's leaves).
-    fn combine(&self, kinds: &[LeafKind], at_leaves: &[bool], gammas: &[F]) -> F {
+    /// Σ_j γ^j·g_j(L, R), the layer rule of every claim of the vectors
+    /// `layer` serves.
+    fn combine(&self, layer: &LayerVectors, gammas: &[F]) -> F {
+        let kinds = &layer.kinds;
         let (num_gammas, den_gammas) = gammas.split_at(gammas.len() - kinds.len());
         let mut sum = F::zero();
         let mut sent = 0;
@@ -548,12 +558,12 @@ impl<F: JoltField> Halves<F> {
             let (l, r) = (self.left[k], self.right[k]);
             sum += den_gammas[k] * l * r;
             if kind.has_numerators() {
-                let p = if at_leaves[k] && !kind.sends_leaf_numerators() {
-                    l + r
-                } else {
+                let p = if layer.sends_numerators(k) {
                     let p = self.left_num[sent] * r + self.right_num[sent] * l;
                     sent += 1;
                     p
+                } else {
+                    l + r
                 };
                 sum += num_gammas[fraction] * p;
                 fraction += 1;

@@ -111,7 +111,8 @@ impl<P: CommitmentScheme> Proof<P> {
     /// Compressed bytes per part of the proof, in proof order: the
     /// statement, the commitments, the memories' layered circuit (its
     /// layers' sumchecks, and its outputs with every layer's claims), each
-    /// subprotocol's sumchecks and evaluations, and the opening. The parts sum to [`Self::size`].
+    /// subprotocol's sumchecks and evaluations, and the opening. The parts
+    /// sum to [`Self::size`].
     pub fn parts(&self) -> Vec<(String, usize)> {
         let mut parts: Vec<(String, usize)> = vec![
             (
