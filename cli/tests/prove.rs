@@ -191,10 +191,10 @@ fn proves_verifies_and_rejects_tampering() {
     );
     // A file of the previous format version names both versions.
     let mut old_version = bytes.clone();
-    old_version[8] = 9;
+    old_version[8] = 10;
     rejected(
-        &verify(&elf, &write_temp("v9.proof", &old_version), &[]),
-        "proof file version 9; this build reads version 10",
+        &verify(&elf, &write_temp("v10.proof", &old_version), &[]),
+        "proof file version 10; this build reads version 11",
     );
     rejected(
         &verify(

@@ -11,7 +11,7 @@ use super::registry::{input_owner, CommitmentLayout, Registry};
 use super::shape::ProofShape;
 use super::ZkvmError;
 use crate::lasso::LassoLayout;
-use crate::memory::MemoryPreprocessing;
+use crate::memory::{MemoryPreprocessing, SegmentRole};
 use crate::pcs::{CommitmentScheme, HyperKzg, Srs};
 use crate::r1cs::constraints::{cpu_r1cs, CpuInput, CpuR1cs};
 use crate::r1cs::cpu_witness::cpu_constants;
@@ -43,10 +43,17 @@ pub struct VerifierKey<P: CommitmentScheme> {
 }
 
 impl<P: CommitmentScheme> VerifierKey<P> {
-    /// How a proof of `shape` lays out its commitments.
-    pub fn commitment_layout(&self, shape: ProofShape) -> CommitmentLayout {
-        self.registry
-            .commitment_layout(opening_vars(&self.memory, shape))
+    /// How a proof of `shape` in `role` lays out its commitments. The
+    /// memory window's columns are committed in pieces only in a proof of
+    /// a whole run: a segment's final memory must stay one commitment,
+    /// which the next segment states as its initial memory.
+    pub fn commitment_layout(&self, shape: ProofShape, role: SegmentRole) -> CommitmentLayout {
+        let split_window = role == SegmentRole::WHOLE;
+        self.registry.commitment_layout(
+            opening_vars(&self.memory, shape, split_window),
+            shape.memory_vars,
+            split_window,
+        )
     }
 }
 
@@ -79,19 +86,22 @@ pub fn pcs_num_vars(
     params: &LookupParams,
     shape: ProofShape,
 ) -> usize {
-    opening_vars(memory, shape).max(params.log_m())
+    opening_vars(memory, shape, false).max(params.log_m())
 }
 
-/// Variables of the largest polynomial a proof of `shape` commits besides
-/// the subtables' final counts, which are committed in pieces of this size
-/// when they are larger ([`super::registry::CommitmentLayout`]): the
-/// batched opening runs at this size.
-pub fn opening_vars(memory: &MemoryPreprocessing, shape: ProofShape) -> usize {
-    shape
-        .trace_length
-        .log_t()
-        .max(shape.memory_vars.max(memory.min_window_vars))
-        .max(memory.bytecode.num_vars())
+/// Variables of the largest polynomial a proof of `shape` commits whole:
+/// a per-step column (T), the bytecode's final count and, unless
+/// `split_window`, the memory window. Longer columns (the subtables' final
+/// counts, and the window's when `split_window`) are committed in pieces
+/// of this size ([`super::registry::CommitmentLayout`]), so the batched
+/// opening runs at this size.
+pub fn opening_vars(memory: &MemoryPreprocessing, shape: ProofShape, split_window: bool) -> usize {
+    let per_step = shape.trace_length.log_t().max(memory.bytecode.num_vars());
+    if split_window {
+        per_step
+    } else {
+        per_step.max(shape.memory_vars.max(memory.min_window_vars))
+    }
 }
 
 /// Variables of the largest polynomial a prover key for proofs up to

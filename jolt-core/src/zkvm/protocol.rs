@@ -228,25 +228,24 @@ pub struct ClaimToOpen<'c, F> {
 /// The claims of [`collect_claims`] as the opening checks them: a claim
 /// on a column committed in pieces becomes one claim per piece, at the
 /// point's low coordinates, with values taken from `piece_evals` in claim
-/// order (`layout.pieces` each), once they sum to the claim's value
-/// ([`crate::pcs::pieces`]). Every value of `piece_evals` must be used.
+/// order (as many as the column has pieces), once they sum to the claim's
+/// value ([`crate::pcs::pieces`]). Every value of `piece_evals` must be
+/// used.
 pub fn claims_to_open<'c, F: JoltField>(
     layout: &CommitmentLayout,
     claims: &'c [TargetedClaim<F>],
     piece_evals: &[F],
 ) -> Result<Vec<ClaimToOpen<'c, F>>, VerifyError> {
-    let split = claims
+    let split: usize = claims
         .iter()
-        .filter(|(t, _)| matches!(*t, ClaimTarget::Column(i) if layout.is_split(i)))
-        .count();
-    check_shape(
-        PROTOCOL,
-        "piece evaluations",
-        split * layout.pieces,
-        piece_evals.len(),
-    )?;
-    let mut evals = piece_evals.chunks_exact(layout.pieces.max(1));
-    let mut out = Vec::with_capacity(claims.len() + split * layout.pieces);
+        .filter_map(|(t, _)| match *t {
+            ClaimTarget::Column(i) if layout.is_split(i) => Some(layout.pieces_of(i)),
+            _ => None,
+        })
+        .sum();
+    check_shape(PROTOCOL, "piece evaluations", split, piece_evals.len())?;
+    let mut rest = piece_evals;
+    let mut out = Vec::with_capacity(claims.len() + split);
     for (target, claim) in claims {
         match *target {
             ClaimTarget::Init => out.push(ClaimToOpen {
@@ -255,8 +254,9 @@ pub fn claims_to_open<'c, F: JoltField>(
                 value: claim.value,
             }),
             ClaimTarget::Column(i) if layout.is_split(i) => {
-                // Counted above: one chunk per split claim.
-                let v = evals.next().expect("a chunk per split claim");
+                // Counted above: the column's pieces per split claim.
+                let (v, tail) = rest.split_at(layout.pieces_of(i));
+                rest = tail;
                 let low =
                     pieces::check_piece_evals(&claim.point, claim.value, v, layout.piece_vars)
                         .map_err(|e| VerifyError::Opening {

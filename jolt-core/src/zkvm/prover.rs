@@ -193,11 +193,14 @@ pub(crate) fn prove_witness<P: CommitmentScheme, H: WitnessHook<P::Field>>(
         &statement,
     );
     // Each column with its table-read hint, if it reads a public table,
-    // then what is committed: the final counts maybe in pieces.
-    let layout = vk.commitment_layout(ProofShape {
-        trace_length,
-        memory_vars: space.num_vars(),
-    });
+    // then what is committed: the long columns maybe in pieces.
+    let layout = vk.commitment_layout(
+        ProofShape {
+            trace_length,
+            memory_vars: space.num_vars(),
+        },
+        statement.role(),
+    );
     let columns: Vec<_> = vk
         .registry
         .columns()
@@ -208,7 +211,7 @@ pub(crate) fn prove_witness<P: CommitmentScheme, H: WitnessHook<P::Field>>(
     let mut reads = Vec::with_capacity(layout.len());
     for (i, (&c, &column)) in vk.registry.columns().iter().zip(&columns).enumerate() {
         if layout.is_split(i) {
-            let pieces = pieces::split_column(column, layout.piece_vars, layout.pieces);
+            let pieces = pieces::split_column(column, layout.piece_vars, layout.pieces_of(i));
             reads.extend(pieces.iter().map(|_| None));
             committed.extend(pieces);
         } else {
@@ -272,7 +275,7 @@ pub(crate) fn prove_witness<P: CommitmentScheme, H: WitnessHook<P::Field>>(
         .flatten()
         .collect();
     let openings: Vec<ProverOpening<'_, P>> = claims_to_open(&layout, &claims, &piece_evals)
-        // Lasso's final-count claims are evaluations of the very columns
+        // The claims on split columns are evaluations of the very columns
         // the pieces were cut from, so the pieces sum to them.
         .expect("the pieces of a column sum to its value")
         .into_iter()

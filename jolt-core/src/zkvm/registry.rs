@@ -1,12 +1,13 @@
 //! The witness registry (docs/architecture.md): every polynomial a proof commits,
 //! in registry order, and which committed column each R1CS input is; and
 //! how one proof lays out their commitments ([`CommitmentLayout`]: the
-//! final counts, last in the registry, may be committed in pieces).
+//! final counts and the memory window's columns may be committed in
+//! pieces).
 //!
 //! | column | length | values | produced by | claims consumed by |
 //! |---|---|---|---|---|
 //! | `Memory(Bytecode(..))` | T (final count: K) | bits–u32 | bytecode checking | bytecode, R1CS (address, pc, circuit flags, imm) |
-//! | `Memory(..)` slots, timestamps, range counts and remainder bits | T (range final count: T cells; final memory: M) | bits–u32 | read-write checking | read-write, R1CS (values, RAM address, remainder bits) |
+//! | `Memory(..)` slots, timestamps, range counts and remainder bits | T (range final count: T cells; final memory and timestamps: M, maybe in pieces) | bits–u32 | read-write checking | read-write, R1CS (values, RAM address, remainder bits) |
 //! | `Lasso(ReadValue / Flag / Output)` | T | bits–u32 | Lasso | Lasso, bytecode (lookup flags), R1CS (operand bytes, lookup flags, output) |
 //! | `Aux(k)` | T | u64, i64 or field | the R1CS's auxiliary rules | R1CS |
 //! | `Lasso(FinalCount)` | 2^16, maybe in pieces | u32 | Lasso | Lasso |
@@ -40,8 +41,6 @@ pub enum WitnessColumn {
 pub struct Registry {
     columns: Vec<WitnessColumn>,
     position: HashMap<WitnessColumn, usize>,
-    /// Columns before the Lasso final counts, which come last.
-    whole: usize,
     /// log2 of a final count's length (the subtables' cells).
     final_count_vars: usize,
 }
@@ -49,9 +48,7 @@ pub struct Registry {
 impl Registry {
     /// Memory columns (the circuit flags among the bytecode's), then
     /// Lasso's (read values, flags, output), then R1CS
-    /// auxiliaries, then Lasso's final counts: the only columns a proof
-    /// may commit in pieces ([`CommitmentLayout`]), last so that every
-    /// other column's commitment sits at its registry index.
+    /// auxiliaries, then Lasso's final counts.
     pub fn new(lasso: &LassoLayout, cpu: &CpuR1cs) -> Self {
         let c = lasso.num_chunks();
         let mut columns: Vec<WitnessColumn> = MemoryColumn::all()
@@ -64,13 +61,11 @@ impl Registry {
             .chain([LassoColumn::Output]);
         columns.extend(lasso_columns.map(WitnessColumn::Lasso));
         columns.extend((0..cpu.r1cs.num_aux()).map(WitnessColumn::Aux));
-        let whole = columns.len();
         columns.extend((0..c).map(|i| WitnessColumn::Lasso(LassoColumn::FinalCount(i))));
         let position = columns.iter().enumerate().map(|(i, &c)| (c, i)).collect();
         Registry {
             columns,
             position,
-            whole,
             final_count_vars: lasso.params.log_m(),
         }
     }
@@ -93,40 +88,64 @@ impl Registry {
         self.position.get(&column).copied()
     }
 
-    /// How a proof whose other columns have at most `opening_vars`
-    /// variables commits the registry.
-    pub fn commitment_layout(&self, opening_vars: usize) -> CommitmentLayout {
-        let piece_vars = self.final_count_vars.min(opening_vars);
+    /// How a proof commits the registry: a column longer than
+    /// 2^`opening_vars` entries is committed in pieces of that size, so
+    /// that the batched opening runs at the size of the proof's other
+    /// columns. The columns that may be that long are Lasso's final counts
+    /// (2^16 cells) and, when `split_window` is set, the memory window's
+    /// two (2^`memory_vars` words: `FinalValue`, `FinalTimestamp`).
+    pub fn commitment_layout(
+        &self,
+        opening_vars: usize,
+        memory_vars: usize,
+        split_window: bool,
+    ) -> CommitmentLayout {
+        let mut starts = Vec::with_capacity(self.columns.len());
+        let mut pieces = Vec::with_capacity(self.columns.len());
+        let mut next = 0;
+        for column in &self.columns {
+            let vars =
+                match column {
+                    WitnessColumn::Lasso(LassoColumn::FinalCount(_)) => Some(self.final_count_vars),
+                    WitnessColumn::Memory(
+                        MemoryColumn::FinalValue | MemoryColumn::FinalTimestamp,
+                    ) if split_window => Some(memory_vars),
+                    _ => None,
+                };
+            let count = vars.map_or(1, |v| 1 << v.saturating_sub(opening_vars));
+            starts.push(next);
+            pieces.push(count);
+            next += count;
+        }
         CommitmentLayout {
-            whole: self.whole,
-            split: self.columns.len() - self.whole,
-            piece_vars,
-            pieces: 1 << (self.final_count_vars - piece_vars),
+            starts,
+            pieces,
+            piece_vars: opening_vars,
         }
     }
 }
 
-/// The commitments of one proof, in order: each registry column but the
-/// final counts as one polynomial, at its registry index; then each final
-/// count in `pieces` pieces of 2^`piece_vars` cells (docs/pcs.md,
-/// "Columns committed in pieces"). A final count (2^16 cells) is split
-/// when the proof's other columns are all shorter, so that the batched
-/// opening runs at their size; otherwise `pieces` is 1 and it is
-/// committed whole.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The commitments of one proof, in registry order: each column as one
+/// polynomial, or, if it is longer than the proof's other columns, in
+/// pieces of 2^`piece_vars` entries (docs/pcs.md, "Columns committed in
+/// pieces"), consecutive.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CommitmentLayout {
-    whole: usize,
-    split: usize,
+    /// Per registry column, the index of its first commitment.
+    starts: Vec<usize>,
+    /// Per registry column, its number of commitments (a power of two, 1
+    /// if it is committed whole).
+    pieces: Vec<usize>,
     /// Variables of one piece.
     pub piece_vars: usize,
-    /// Pieces per final count (a power of two, 1 if not split).
-    pub pieces: usize,
 }
 
 impl CommitmentLayout {
     /// Commitments in the proof.
     pub fn len(&self) -> usize {
-        self.whole + self.split * self.pieces
+        self.starts
+            .last()
+            .map_or(0, |s| s + self.pieces[self.pieces.len() - 1])
     }
 
     pub fn is_empty(&self) -> bool {
@@ -134,18 +153,28 @@ impl CommitmentLayout {
     }
 
     /// Whether the column at registry index `i` is committed in pieces.
+    ///
+    /// # Panics
+    /// If `i` is not a registry index (a caller's invariant).
     pub fn is_split(&self, i: usize) -> bool {
-        self.pieces > 1 && i >= self.whole
+        self.pieces[i] > 1
+    }
+
+    /// The number of pieces of the column at registry index `i` (1 if it
+    /// is committed whole).
+    ///
+    /// # Panics
+    /// If `i` is not a registry index (a caller's invariant).
+    pub fn pieces_of(&self, i: usize) -> usize {
+        self.pieces[i]
     }
 
     /// The commitments of the column at registry index `i`, in piece order.
+    ///
+    /// # Panics
+    /// If `i` is not a registry index (a caller's invariant).
     pub fn commitments_of(&self, i: usize) -> std::ops::Range<usize> {
-        if i < self.whole {
-            i..i + 1
-        } else {
-            let start = self.whole + (i - self.whole) * self.pieces;
-            start..start + self.pieces
-        }
+        self.starts[i]..self.starts[i] + self.pieces[i]
     }
 }
 

@@ -41,6 +41,7 @@ use crate::memory::{
     AddressSpace, MemoryColumn, MemoryPreprocessing, MemoryState, SegmentRole, SegmentRun,
 };
 use crate::pcs::{CommitmentScheme, HyperKzg};
+use crate::trace_length::TraceLength;
 use crate::tracer::segments::{MachineState, RunEnd, RunSegment, SegmentStream};
 use crate::tracer::{Program, ProgramIO};
 
@@ -400,9 +401,22 @@ pub fn verify_segments(
             if Some(s.first_step) != p.first_step.checked_add(p.steps) {
                 return fail("its first step does not follow the previous segment's steps");
             }
-            // The previous proof's commitments were counted when it was
-            // verified, one iteration ago.
-            if s.init.as_ref() != previous.commitments.get(final_value) {
+            // The previous proof's shape and commitments were checked when
+            // it was verified, one iteration ago. A segment with a
+            // successor commits its final memory whole
+            // (`VerifierKey::commitment_layout`), so its one commitment is
+            // the next segment's initial memory.
+            let layout = vk.commitment_layout(
+                ProofShape {
+                    trace_length: TraceLength::from_proof("segments", previous.trace_length)?,
+                    memory_vars: previous.memory_vars as usize,
+                },
+                p.role(),
+            );
+            let final_memory = layout.commitments_of(final_value);
+            if final_memory.len() != 1
+                || s.init.as_ref() != previous.commitments.get(final_memory.start)
+            {
                 return fail("its initial memory is not the previous segment's final memory");
             }
         }

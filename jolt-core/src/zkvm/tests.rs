@@ -277,25 +277,46 @@ fn changed_transcript_items_are_rejected() {
 }
 
 /// The fixture's proofs (T = 2^10, a window of a few thousand words)
-/// commit the 2^16-cell final counts in pieces. A changed, swapped,
+/// commit the 2^16-cell final counts and the window's two columns in
+/// pieces of 2^10 entries, so the opening runs at T. A changed, swapped,
 /// missing or extra piece value, and two piece commitments swapped, are
 /// rejected. (A forged set of values that still sums to the claim fails
 /// the opening: `pcs::pieces`' tests.)
 #[test]
-fn final_counts_are_committed_in_pieces_and_every_piece_is_checked() {
+fn long_columns_are_committed_in_pieces_and_every_piece_is_checked() {
     use crate::lasso::LassoColumn;
+    use crate::memory::SegmentRole;
     let ((_, vk), _) = fixture();
     let out = honest();
-    let layout = vk.commitment_layout(ProofShape {
-        trace_length: TraceLength::from_proof("test", out.proof.trace_length).unwrap(),
-        memory_vars: out.proof.memory_vars as usize,
-    });
-    assert!(layout.pieces > 1, "{layout:?}");
+    let trace_length = TraceLength::from_proof("test", out.proof.trace_length).unwrap();
+    let layout = vk.commitment_layout(
+        ProofShape {
+            trace_length,
+            memory_vars: out.proof.memory_vars as usize,
+        },
+        SegmentRole::WHOLE,
+    );
+    assert_eq!(layout.piece_vars, trace_length.log_t(), "{layout:?}");
+    let position = |c| vk.registry.position(c).unwrap();
+    let final_count = position(WitnessColumn::Lasso(LassoColumn::FinalCount(0)));
+    let final_value = position(WitnessColumn::Memory(MemoryColumn::FinalValue));
+    let final_timestamp = position(WitnessColumn::Memory(MemoryColumn::FinalTimestamp));
+    let window_pieces = layout.pieces_of(final_value);
+    assert!(window_pieces > 1, "{layout:?}");
+    assert_eq!(layout.pieces_of(final_timestamp), window_pieces);
+    let count_pieces = layout.pieces_of(final_count);
+    assert!(count_pieces > 1, "{layout:?}");
     assert_eq!(out.proof.commitments.len(), layout.len());
+    // The window's claims (final value and timestamp at the M point, the
+    // final value at the outputs) come first, then the final counts'.
     let chunks = vk.lasso.num_chunks();
-    assert_eq!(out.proof.piece_evals.len(), chunks * layout.pieces);
+    let window_evals = 3 * window_pieces;
+    assert_eq!(
+        out.proof.piece_evals.len(),
+        window_evals + chunks * count_pieces
+    );
     let n = out.proof.piece_evals.len();
-    for j in [0, 1, layout.pieces, n - 1] {
+    for j in [0, 1, window_pieces, window_evals - 1, window_evals, n - 1] {
         let mut proof = out.proof.clone();
         proof.piece_evals[j] += Fr::one();
         assert!(
@@ -306,9 +327,11 @@ fn final_counts_are_committed_in_pieces_and_every_piece_is_checked() {
             "piece value {j}"
         );
     }
-    let mut proof = out.proof.clone();
-    proof.piece_evals.swap(0, 1);
-    assert!(verify(vk, &out.io, &proof).is_err());
+    for j in [0, window_evals] {
+        let mut proof = out.proof.clone();
+        proof.piece_evals.swap(j, j + 1);
+        assert!(verify(vk, &out.io, &proof).is_err(), "swapped {j}");
+    }
     let mut proof = out.proof.clone();
     proof.piece_evals.pop();
     assert!(matches!(
@@ -321,14 +344,54 @@ fn final_counts_are_committed_in_pieces_and_every_piece_is_checked() {
         verify(vk, &out.io, &proof),
         Err(VerifyError::Shape { .. })
     ));
-    let first = vk
-        .registry
-        .position(WitnessColumn::Lasso(LassoColumn::FinalCount(0)))
-        .unwrap();
-    let pieces = layout.commitments_of(first);
-    let mut proof = out.proof.clone();
-    proof.commitments.swap(pieces.start, pieces.start + 1);
-    assert!(verify(vk, &out.io, &proof).is_err());
+    for column in [final_count, final_value, final_timestamp] {
+        let pieces = layout.commitments_of(column);
+        let mut proof = out.proof.clone();
+        proof.commitments.swap(pieces.start, pieces.start + 1);
+        assert!(verify(vk, &out.io, &proof).is_err(), "column {column}");
+    }
+}
+
+/// How a proof commits its long columns: in pieces of the opening's size,
+/// consecutive, in registry order; the window's columns only in a proof of
+/// a whole run (a segment's final memory is one commitment, which the next
+/// segment states as its initial memory).
+#[test]
+fn the_commitment_layout_splits_only_the_long_columns() {
+    use crate::lasso::LassoColumn;
+    let ((_, vk), _) = fixture();
+    let registry = &vk.registry;
+    let position = |c| registry.position(c).unwrap();
+    let final_value = position(WitnessColumn::Memory(MemoryColumn::FinalValue));
+    let final_timestamp = position(WitnessColumn::Memory(MemoryColumn::FinalTimestamp));
+    let chunks = vk.lasso.num_chunks();
+    for (split_window, window_pieces) in [(true, 4), (false, 1)] {
+        let layout = registry.commitment_layout(10, 12, split_window);
+        let mut next = 0;
+        for (i, &column) in registry.columns().iter().enumerate() {
+            let expected = match column {
+                WitnessColumn::Lasso(LassoColumn::FinalCount(_)) => 64,
+                _ if i == final_value || i == final_timestamp => window_pieces,
+                _ => 1,
+            };
+            assert_eq!(layout.pieces_of(i), expected, "{column:?}");
+            assert_eq!(layout.is_split(i), expected > 1, "{column:?}");
+            assert_eq!(
+                layout.commitments_of(i),
+                next..next + expected,
+                "{column:?}"
+            );
+            next += expected;
+        }
+        assert_eq!(layout.len(), next);
+        assert_eq!(
+            layout.len(),
+            registry.len() - chunks - 2 + chunks * 64 + 2 * window_pieces
+        );
+    }
+    // A window no longer than the opening is committed whole.
+    let layout = registry.commitment_layout(12, 12, true);
+    assert_eq!(layout.pieces_of(final_value), 1);
 }
 
 /// The zkVM's side of the pieces: `claims_to_open` hands a claim on a
@@ -345,10 +408,10 @@ fn piece_values_must_sum_to_the_claim_they_replace() {
     use ark_ff::UniformRand;
     use rand_chacha::rand_core::SeedableRng;
     let ((_, vk), _) = fixture();
-    let layout = vk.registry.commitment_layout(10);
-    assert_eq!(layout.pieces, 64);
+    let layout = vk.registry.commitment_layout(10, 12, true);
     let column = WitnessColumn::Lasso(LassoColumn::FinalCount(1));
     let i = vk.registry.position(column).unwrap();
+    assert_eq!(layout.pieces_of(i), 64);
     let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(5);
     let point: Vec<Fr> = (0..16).map(|_| Fr::rand(&mut rng)).collect();
     let evals: Vec<Fr> = (0..64).map(|_| Fr::rand(&mut rng)).collect();
@@ -419,18 +482,18 @@ fn flipped_proof_bytes_are_rejected() {
     }
     // A file of the previous format version is refused by name.
     let mut old_version = bytes.clone();
-    old_version[8..12].copy_from_slice(&9u32.to_le_bytes());
+    old_version[8..12].copy_from_slice(&10u32.to_le_bytes());
     let err = ProofFile::<HyperKzg>::from_bytes(&old_version).unwrap_err();
     assert!(matches!(
         err,
         ProofFileError::UnsupportedVersion {
-            found: 9,
-            supported: 10
+            found: 10,
+            supported: 11
         }
     ));
     assert_eq!(
         err.to_string(),
-        "proof file version 9; this build reads version 10"
+        "proof file version 10; this build reads version 11"
     );
     let mut trailing = bytes.clone();
     trailing.push(0);

@@ -75,18 +75,21 @@ pub fn verify_segment(
             what: "outputs (trailing zero bytes: not in canonical form)",
         });
     }
-    let layout = vk.commitment_layout(ProofShape {
-        trace_length,
-        memory_vars: space.num_vars(),
-    });
+    let segment = &proof.segment;
+    let role = segment.role();
+    let layout = vk.commitment_layout(
+        ProofShape {
+            trace_length,
+            memory_vars: space.num_vars(),
+        },
+        role,
+    );
     check_shape(
         PROTOCOL,
         "commitments",
         layout.len(),
         proof.commitments.len(),
     )?;
-    let segment = &proof.segment;
-    let role = segment.role();
     let fail = |what| {
         Err(VerifyError::Segment {
             index: segment.index as usize,
