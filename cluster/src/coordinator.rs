@@ -18,13 +18,10 @@
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use jolt_core::memory::MemoryColumn;
 use jolt_core::pcs::HyperKzg;
 use jolt_core::tracer::segments::SegmentStream;
 use jolt_core::tracer::{Program, ProgramIO};
-use jolt_core::zkvm::{
-    self, Proof, ProofFile, SegmentPlan, SegmentPlanner, VerifierKey, WitnessColumn,
-};
+use jolt_core::zkvm::{self, Proof, ProofFile, SegmentPlan, SegmentPlanner, VerifierKey};
 use redis::{Client, Commands, Connection};
 
 use crate::job::{sha256, Job, PlanRecord, ProgramRecord, StateRecord};
@@ -340,19 +337,18 @@ fn check_links(
     segment: u32,
     proof: Proof<HyperKzg>,
 ) -> Result<Proof<HyperKzg>, String> {
-    // The registry always has the final memory.
-    let final_value = vk
-        .registry
-        .position(WitnessColumn::Memory(MemoryColumn::FinalValue))
-        .expect("FinalValue is registered");
     let j = segment as usize;
     if let Some(Some(previous)) = j.checked_sub(1).map(|i| &accepted[i]) {
-        if proof.segment.init.as_ref() != previous.commitments.get(final_value) {
+        if proof.segment.init.is_none()
+            || proof.segment.init.as_ref() != zkvm::final_memory_commitment(vk, previous)
+        {
             return Err("its initial memory is not the previous segment's final memory".into());
         }
     }
     if let Some(Some(next)) = accepted.get(j + 1) {
-        if next.segment.init.as_ref() != proof.commitments.get(final_value) {
+        if next.segment.init.is_none()
+            || next.segment.init.as_ref() != zkvm::final_memory_commitment(vk, &proof)
+        {
             return Err("its final memory is not the next segment's initial memory".into());
         }
     }

@@ -13,8 +13,9 @@
 //! opening reduction absorbs every claim's value).
 //!
 //! Who uses it: the zkVM commits the lookup subtables' final counts
-//! (2^16 cells) this way when every other column is shorter, so that the
-//! batched opening runs at the size of the proof's other columns.
+//! (2^16 cells) and, in a proof of a whole run, the memory window's two
+//! columns this way when they are longer than the per-step columns, so
+//! that the batched opening runs at the per-step size.
 
 use super::error::{check_len, PcsError};
 use super::Column;

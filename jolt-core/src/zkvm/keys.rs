@@ -89,18 +89,27 @@ pub fn pcs_num_vars(
     opening_vars(memory, shape, false).max(params.log_m())
 }
 
+/// log2 of the most pieces a window column is committed in: each piece is
+/// a commitment and a value per claim in the proof, so a run that touches
+/// a word far above its T words opens at a larger size rather than making
+/// the proof grow with M/T (at most 2·32 commitments and 3·32 values).
+pub const MAX_WINDOW_PIECES_LOG: usize = 5;
+
 /// Variables of the largest polynomial a proof of `shape` commits whole:
 /// a per-step column (T), the bytecode's final count and, unless
-/// `split_window`, the memory window. Longer columns (the subtables' final
-/// counts, and the window's when `split_window`) are committed in pieces
-/// of this size ([`super::registry::CommitmentLayout`]), so the batched
-/// opening runs at this size.
+/// `split_window`, the memory window; with `split_window`, at least the
+/// window's variables less [`MAX_WINDOW_PIECES_LOG`]. Longer columns (the
+/// subtables' final counts, and the window's when `split_window`) are
+/// committed in pieces of this size
+/// ([`super::registry::CommitmentLayout`]), so the batched opening runs at
+/// this size.
 pub fn opening_vars(memory: &MemoryPreprocessing, shape: ProofShape, split_window: bool) -> usize {
     let per_step = shape.trace_length.log_t().max(memory.bytecode.num_vars());
+    let window = shape.memory_vars.max(memory.min_window_vars);
     if split_window {
-        per_step
+        per_step.max(window.saturating_sub(MAX_WINDOW_PIECES_LOG))
     } else {
-        per_step.max(shape.memory_vars.max(memory.min_window_vars))
+        per_step.max(window)
     }
 }
 

@@ -17,7 +17,7 @@
 //!    entry pc, exit pc, and the initial-memory commitment of a later
 //!    segment);
 //! 2. `commitments` (their number), then each `commitment` in registry order
-//!    (the final counts last, maybe in pieces: [`registry::CommitmentLayout`]);
+//!    (the long columns maybe in pieces: [`registry::CommitmentLayout`]);
 //! 3. memory checking (bytecode, then read-write with the timestamp range
 //!    check and the I/O check), Lasso, Spartan — each absorbing its own
 //!    messages before its next challenge;
@@ -69,8 +69,8 @@ pub use protocol::PROTOCOL_ID;
 pub use prover::{prove, prove_trace, Phases, ProveOptions, ProveOutput};
 pub use registry::{Registry, WitnessColumn};
 pub use segments::{
-    prove_planned, prove_segment, prove_segments, verify_segments, SegmentPlan, SegmentPlanner,
-    SegmentedOutput,
+    final_memory_commitment, prove_planned, prove_segment, prove_segments, verify_segments,
+    SegmentPlan, SegmentPlanner, SegmentedOutput,
 };
 pub use shape::{padded_trace_length, ProofShape};
 pub use verifier::{verify, verify_segment};

@@ -90,7 +90,8 @@ pub struct Proof<P: CommitmentScheme> {
     pub segment: SegmentStatement<P>,
     /// In the order of the verifier key's
     /// [`super::registry::CommitmentLayout`] for this proof's shape: one
-    /// per registry column, the final counts maybe in pieces.
+    /// per registry column, the long ones (final counts, the window's)
+    /// maybe in pieces.
     pub commitments: ProofVec<P::Commitment>,
     pub memory: MemoryProof<P::Field>,
     pub lasso: LassoProof<P::Field>,

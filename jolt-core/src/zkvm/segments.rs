@@ -356,6 +356,32 @@ pub(crate) fn memory_state(s: &MachineState) -> MemoryState<'_> {
     }
 }
 
+/// The commitment to `proof`'s final memory, the one the next segment
+/// states as its initial memory: `None` if the proof's trace length is
+/// invalid or its layout commits the final memory in pieces (a proof of a
+/// whole run, which has no next segment; `VerifierKey::commitment_layout`)
+/// or it lacks the commitment.
+pub fn final_memory_commitment<'p>(
+    vk: &VerifierKey<HyperKzg>,
+    proof: &'p Proof<HyperKzg>,
+) -> Option<&'p <HyperKzg as CommitmentScheme>::Commitment> {
+    // The registry always has the final memory.
+    let final_value = vk
+        .registry
+        .position(WitnessColumn::Memory(MemoryColumn::FinalValue))
+        .expect("FinalValue is registered");
+    let shape = ProofShape {
+        trace_length: TraceLength::from_proof("segments", proof.trace_length).ok()?,
+        memory_vars: proof.memory_vars as usize,
+    };
+    let commitments = vk
+        .commitment_layout(shape, proof.segment.role())
+        .commitments_of(final_value);
+    (commitments.len() == 1)
+        .then(|| proof.commitments.get(commitments.start))
+        .flatten()
+}
+
 /// Accepts only if `proofs` are the segments, in order, of a run of the
 /// key's program on `io.inputs` that ends with `io.outputs` and
 /// `io.panicked`: each segment's proof and every link between consecutive
@@ -373,11 +399,6 @@ pub fn verify_segments(
             got: 0,
         });
     }
-    // The registry always has the final memory.
-    let final_value = vk
-        .registry
-        .position(WitnessColumn::Memory(MemoryColumn::FinalValue))
-        .expect("FinalValue is registered");
     let count = proofs.len();
     for (index, proof) in proofs.iter().enumerate() {
         let s = &proof.segment;
@@ -401,22 +422,8 @@ pub fn verify_segments(
             if Some(s.first_step) != p.first_step.checked_add(p.steps) {
                 return fail("its first step does not follow the previous segment's steps");
             }
-            // The previous proof's shape and commitments were checked when
-            // it was verified, one iteration ago. A segment with a
-            // successor commits its final memory whole
-            // (`VerifierKey::commitment_layout`), so its one commitment is
-            // the next segment's initial memory.
-            let layout = vk.commitment_layout(
-                ProofShape {
-                    trace_length: TraceLength::from_proof("segments", previous.trace_length)?,
-                    memory_vars: previous.memory_vars as usize,
-                },
-                p.role(),
-            );
-            let final_memory = layout.commitments_of(final_value);
-            if final_memory.len() != 1
-                || s.init.as_ref() != previous.commitments.get(final_memory.start)
-            {
+            // The previous proof was verified one iteration ago.
+            if s.init.is_none() || s.init.as_ref() != final_memory_commitment(vk, previous) {
                 return fail("its initial memory is not the previous segment's final memory");
             }
         }

@@ -80,7 +80,8 @@ fn proof_parts_sum_to_the_proof_size() {
 /// Entry `index` of every committed column, changed after tracing: the
 /// index is a real step in the middle of the run for per-step columns
 /// (and the first padding step), entry 1 of the others (and the last
-/// entry of the final counts, in their last piece).
+/// entry of the columns committed in pieces, the final counts and the
+/// window's, in their last piece).
 #[test]
 fn every_committed_column_change_is_rejected() {
     let ((_, vk), trace) = fixture();
@@ -106,8 +107,9 @@ fn every_committed_column_change_is_rejected() {
         } else if matches!(
             column,
             WitnessColumn::Lasso(crate::lasso::LassoColumn::FinalCount(_))
+                | WitnessColumn::Memory(MemoryColumn::FinalValue | MemoryColumn::FinalTimestamp)
         ) {
-            // The first and the last piece of a final count.
+            // The first and the last piece of a split column.
             vec![1, len - 1]
         } else {
             vec![1]
@@ -392,6 +394,60 @@ fn the_commitment_layout_splits_only_the_long_columns() {
     // A window no longer than the opening is committed whole.
     let layout = registry.commitment_layout(12, 12, true);
     assert_eq!(layout.pieces_of(final_value), 1);
+}
+
+/// Which proofs split the window's columns: only a proof of a whole run
+/// (a segment's final memory is linked to the next segment's initial
+/// memory as one commitment), and in at most 2^MAX_WINDOW_PIECES_LOG
+/// pieces, the opening growing instead.
+#[test]
+fn only_a_whole_run_splits_the_window_and_in_boundedly_many_pieces() {
+    use super::keys::MAX_WINDOW_PIECES_LOG;
+    use crate::lasso::LassoColumn;
+    use crate::memory::SegmentRole;
+    let ((_, vk), _) = fixture();
+    let position = |c| vk.registry.position(c).unwrap();
+    let final_value = position(WitnessColumn::Memory(MemoryColumn::FinalValue));
+    let final_count = position(WitnessColumn::Lasso(LassoColumn::FinalCount(0)));
+    let shape = |memory_vars| ProofShape {
+        trace_length: TraceLength::from_log(10).unwrap(),
+        memory_vars,
+    };
+    let whole = vk.commitment_layout(shape(12), SegmentRole::WHOLE);
+    assert_eq!(whole.piece_vars, 10);
+    assert_eq!(whole.pieces_of(final_value), 4);
+    assert_eq!(whole.pieces_of(final_count), 64);
+    for (first, last) in [(true, false), (false, true), (false, false)] {
+        let layout = vk.commitment_layout(shape(12), SegmentRole { first, last });
+        assert_eq!(layout.piece_vars, 12, "first {first}, last {last}");
+        assert_eq!(
+            layout.pieces_of(final_value),
+            1,
+            "first {first}, last {last}"
+        );
+        assert_eq!(
+            layout.pieces_of(final_count),
+            16,
+            "first {first}, last {last}"
+        );
+    }
+    let far = vk.commitment_layout(shape(20), SegmentRole::WHOLE);
+    assert_eq!(far.piece_vars, 20 - MAX_WINDOW_PIECES_LOG);
+    assert_eq!(far.pieces_of(final_value), 1 << MAX_WINDOW_PIECES_LOG);
+    assert_eq!(far.pieces_of(final_count), 2);
+}
+
+/// A proof of a whole run restated as a segment of a longer run has
+/// another commitment layout (and transcript): rejected.
+#[test]
+fn a_whole_run_restated_as_a_segment_is_rejected() {
+    use super::verify_segment;
+    let ((_, vk), _) = fixture();
+    let out = honest();
+    verify_segment(vk, &out.io, &out.proof).unwrap();
+    let mut proof = out.proof.clone();
+    proof.segment.last = false;
+    assert!(verify_segment(vk, &out.io, &proof).is_err());
 }
 
 /// The zkVM's side of the pieces: `claims_to_open` hands a claim on a
