@@ -606,7 +606,15 @@ fn combine_halves<F: JoltField>(kind: LeafKind, below: &Layer<F>) -> Layer<F> {
         (None, true) => Some(map_pairs(half, |i| ql[i] + qr[i])),
         (Some(p), true) => {
             let (pl, pr) = p.split_at(half);
-            Some(map_pairs(half, |i| pl[i] * qr[i] + pr[i] * ql[i]))
+            // Numerators are often zero (a table's cells that no step
+            // read, and every node above only such cells).
+            Some(map_pairs(half, |i| {
+                if pl[i].is_zero() && pr[i].is_zero() {
+                    F::zero()
+                } else {
+                    pl[i] * qr[i] + pr[i] * ql[i]
+                }
+            }))
         }
     };
     Layer { num, den }
@@ -773,6 +781,10 @@ impl<F: JoltField> LayerSumcheck<F> {
             let (a0, a1) = (p[i], p[i + half]);
             [a0, a1, a1 + a1 - a0]
         };
+        // Numerator halves that are zero at both ends of the pair add
+        // nothing at any X (a table's unread cells, and the nodes above
+        // only such cells).
+        let zero_pair = |p: &DensePolynomial<F>, i: usize| p[i].is_zero() && p[i + half].is_zero();
         for (i, &wi) in w.iter().enumerate().take(end).skip(start) {
             let mut acc = [F::zero(); 3];
             for v in &self.vectors {
@@ -782,7 +794,11 @@ impl<F: JoltField> LayerSumcheck<F> {
                     g[1] = l[1] * r[1];
                 }
                 if v.unscale.is_some() {
-                    if let Some((pl, pr)) = &v.num {
+                    if let Some((pl, pr)) = v
+                        .num
+                        .as_ref()
+                        .filter(|(pl, pr)| !(zero_pair(pl, i) && zero_pair(pr, i)))
+                    {
                         let (pl, pr) = (at(pl, i), at(pr, i));
                         g[0] += pl[0] * r[0] + pr[0] * l[0];
                         if WITH_Q1 {
@@ -873,8 +889,10 @@ impl<F: JoltField> SumcheckInstance<F> for LayerSumcheck<F> {
             v.left.bind_top(r_j);
             v.right.bind_top(r_j);
             if let Some((l, r)) = &mut v.num {
-                l.bind_top(r_j);
-                r.bind_top(r_j);
+                // A table's numerators (its multiplicities) are mostly
+                // zero when T is below its size.
+                l.bind_top_sparse(r_j);
+                r.bind_top_sparse(r_j);
             }
         });
     }
@@ -1197,6 +1215,45 @@ mod tests {
             assert_eq!(claims, prover_claims);
             assert_eq!(tp.log(), tv.log());
             check_outputs_and_leaf_claims(&leaves, &[n; 3], &proof, &claims);
+        }
+    }
+
+    /// Numerators that are mostly zero (a table's multiplicities when few
+    /// cells were read; the prover skips their zero pairs) give the same
+    /// sums, leaf claims and transcript as any others, and their proof's
+    /// every value is still checked.
+    #[test]
+    fn mostly_zero_numerators_sum_and_are_checked() {
+        let mut rng = ChaCha20Rng::seed_from_u64(72);
+        for n in [1usize, 6, 13] {
+            let sparse = Leaves::Fraction {
+                numerators: Some(
+                    (0..1usize << n)
+                        .map(|i| {
+                            if i % 37 == 5 || rng.next_u32() % 16 == 0 {
+                                Fr::from(1 + u64::from(rng.next_u32() % 9))
+                            } else {
+                                Fr::from(0u64)
+                            }
+                        })
+                        .collect(),
+                ),
+                denominators: (0..1 << n).map(|_| Fr::rand(&mut rng)).collect(),
+            };
+            let leaves = vec![random_fraction(n, true, &mut rng), sparse];
+            let kinds = kinds(&leaves);
+            let mut tp = Transcript::new(b"gp");
+            let (proof, prover_claims) = GrandProductProof::prove_batch(leaves.clone(), &mut tp);
+            let mut tv = Transcript::new(b"gp");
+            let claims = proof.verify_batch(P, &kinds, &[n; 2], &mut tv).unwrap();
+            assert_eq!(claims, prover_claims);
+            assert_eq!(tp.log(), tv.log());
+            check_outputs_and_leaf_claims(&leaves, &[n; 2], &proof, &claims);
+            if n == 6 {
+                every_layer_value_is_rejected_at_its_layer(&proof, |bad, _| {
+                    verify_mixed(bad, &kinds, n).is_err()
+                });
+            }
         }
     }
 
