@@ -1206,16 +1206,24 @@ mod tests {
     fn fraction_sums_match_direct_sums_on_random_sizes() {
         let mut rng = ChaCha20Rng::seed_from_u64(70);
         for n in 0..=10 {
-            let leaves = mixed(n, &mut rng);
-            let kinds = kinds(&leaves);
-            let mut tp = Transcript::new(b"gp");
-            let (proof, prover_claims) = GrandProductProof::prove_batch(leaves.clone(), &mut tp);
-            let mut tv = Transcript::new(b"gp");
-            let claims = proof.verify_batch(P, &kinds, &[n; 3], &mut tv).unwrap();
-            assert_eq!(claims, prover_claims);
-            assert_eq!(tp.log(), tv.log());
-            check_outputs_and_leaf_claims(&leaves, &[n; 3], &proof, &claims);
+            prove_and_check_sums(&mixed(n, &mut rng), n);
         }
+    }
+
+    /// Proves `leaves` (each of 2^`n`), verifies, and checks the outputs
+    /// and leaf claims against the leaves and the transcripts in sync.
+    fn prove_and_check_sums(leaves: &[Leaves<Fr>], n: usize) -> GrandProductProof<Fr> {
+        let num_vars = vec![n; leaves.len()];
+        let mut tp = Transcript::new(b"gp");
+        let (proof, prover_claims) = GrandProductProof::prove_batch(leaves.to_vec(), &mut tp);
+        let mut tv = Transcript::new(b"gp");
+        let claims = proof
+            .verify_batch(P, &kinds(leaves), &num_vars, &mut tv)
+            .unwrap();
+        assert_eq!(claims, prover_claims);
+        assert_eq!(tp.log(), tv.log());
+        check_outputs_and_leaf_claims(leaves, &num_vars, &proof, &claims);
+        proof
     }
 
     /// Numerators that are mostly zero (a table's multiplicities when few
@@ -1242,13 +1250,7 @@ mod tests {
             };
             let leaves = vec![random_fraction(n, true, &mut rng), sparse];
             let kinds = kinds(&leaves);
-            let mut tp = Transcript::new(b"gp");
-            let (proof, prover_claims) = GrandProductProof::prove_batch(leaves.clone(), &mut tp);
-            let mut tv = Transcript::new(b"gp");
-            let claims = proof.verify_batch(P, &kinds, &[n; 2], &mut tv).unwrap();
-            assert_eq!(claims, prover_claims);
-            assert_eq!(tp.log(), tv.log());
-            check_outputs_and_leaf_claims(&leaves, &[n; 2], &proof, &claims);
+            let proof = prove_and_check_sums(&leaves, n);
             if n == 6 {
                 every_layer_value_is_rejected_at_its_layer(&proof, |bad, _| {
                     verify_mixed(bad, &kinds, n).is_err()
