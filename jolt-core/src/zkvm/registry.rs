@@ -94,6 +94,12 @@ impl Registry {
     /// columns. The columns that may be that long are Lasso's final counts
     /// (2^16 cells) and, when `split_window` is set, the memory window's
     /// two (2^`memory_vars` words: `FinalValue`, `FinalTimestamp`).
+    ///
+    /// # Panics
+    /// If a split column has `usize::BITS` or more variables more than
+    /// `opening_vars` (a caller's invariant: the verifier key's layout
+    /// bounds the window's pieces by `MAX_WINDOW_PIECES_LOG`, and a final
+    /// count has 16 variables).
     pub fn commitment_layout(
         &self,
         opening_vars: usize,
