@@ -191,10 +191,10 @@ fn proves_verifies_and_rejects_tampering() {
     );
     // A file of the previous format version names both versions.
     let mut old_version = bytes.clone();
-    old_version[8] = 10;
+    old_version[8] = 11;
     rejected(
-        &verify(&elf, &write_temp("v10.proof", &old_version), &[]),
-        "proof file version 10; this build reads version 11",
+        &verify(&elf, &write_temp("v11.proof", &old_version), &[]),
+        "proof file version 11; this build reads version 12",
     );
     rejected(
         &verify(

@@ -68,7 +68,8 @@ fn major_and_functs(op: Opcode) -> (u32, u32, u32) {
         | VirtualNegIfNegative
         | VirtualDivSignCode
         | VirtualDivApplySign
-        | VirtualMulSignCorrection
+        | VirtualMulhBiased
+        | VirtualMulhsuBiased
         | VirtualSll
         | VirtualSrl
         | VirtualSra

@@ -81,9 +81,13 @@ pub enum Opcode {
     /// rd ← all ones if rs2 = 0, else −rs1 if rs2 is negative, else rs1:
     /// a quotient's magnitude with the sign code of VirtualDivSignCode.
     VirtualDivApplySign,
-    /// rd ← −rs2 if rs1 is negative, else 0 (mod 2^32): what the sign of rs1
-    /// takes from the unsigned high product (MULH, MULHSU).
-    VirtualMulSignCorrection,
+    /// rd ← the high word of (rs1 − 2^31)·(rs2 − 2^31): MULH of two words
+    /// given in offset binary (sign bit flipped, so rs1 − 2^31 is the
+    /// signed value).
+    VirtualMulhBiased,
+    /// rd ← the high word of (rs1 − 2^31)·rs2: MULHSU with rs1 in offset
+    /// binary and rs2 unsigned.
+    VirtualMulhsuBiased,
     /// rd ← rs1 shifted by rs2, where rs2 < 32 (register shifts mask their
     /// amount into a virtual register first, so the shift lookup sees a
     /// byte-sized amount the R1CS can check).
@@ -121,7 +125,7 @@ pub enum Format {
 
 impl Opcode {
     /// All opcodes, in declaration order (for exhaustive tests and tables).
-    pub const ALL: [Opcode; 66] = [
+    pub const ALL: [Opcode; 67] = [
         Opcode::Lui,
         Opcode::Auipc,
         Opcode::Jal,
@@ -180,7 +184,8 @@ impl Opcode {
         Opcode::VirtualNegIfNegative,
         Opcode::VirtualDivSignCode,
         Opcode::VirtualDivApplySign,
-        Opcode::VirtualMulSignCorrection,
+        Opcode::VirtualMulhBiased,
+        Opcode::VirtualMulhsuBiased,
         Opcode::VirtualSll,
         Opcode::VirtualSrl,
         Opcode::VirtualSra,
@@ -252,7 +257,8 @@ impl Opcode {
             VirtualNegIfNegative => "virtual.neg_if_negative",
             VirtualDivSignCode => "virtual.div_sign_code",
             VirtualDivApplySign => "virtual.div_apply_sign",
-            VirtualMulSignCorrection => "virtual.mul_sign_correction",
+            VirtualMulhBiased => "virtual.mulh_biased",
+            VirtualMulhsuBiased => "virtual.mulhsu_biased",
             VirtualSll => "virtual.sll",
             VirtualSrl => "virtual.srl",
             VirtualSra => "virtual.sra",
@@ -288,7 +294,8 @@ impl Opcode {
             | VirtualNegIfNegative
             | VirtualDivSignCode
             | VirtualDivApplySign
-            | VirtualMulSignCorrection
+            | VirtualMulhBiased
+            | VirtualMulhsuBiased
             | VirtualSll
             | VirtualSrl
             | VirtualSra => Format::R,

@@ -116,32 +116,10 @@ pub fn execute(inst: &Instruction, pc: u32, rs1: u32, rs2: u32) -> Effect {
         Addi | Slti | Sltiu | Xori | Ori | Andi | Slli | Srli | Srai | VirtualAbs => {
             Effect::WriteRd(alu(op, rs1, imm))
         }
-        Add
-        | Sub
-        | Sll
-        | Slt
-        | Sltu
-        | Xor
-        | Srl
-        | Sra
-        | Or
-        | And
-        | Mul
-        | Mulh
-        | Mulhsu
-        | Mulhu
-        | Div
-        | Divu
-        | Rem
-        | Remu
-        | VirtualDivZeroSelect
-        | VirtualSll
-        | VirtualSrl
-        | VirtualSra
-        | VirtualNegIfNegative
-        | VirtualDivSignCode
-        | VirtualDivApplySign
-        | VirtualMulSignCorrection => Effect::WriteRd(alu(op, rs1, rs2)),
+        Add | Sub | Sll | Slt | Sltu | Xor | Srl | Sra | Or | And | Mul | Mulh | Mulhsu | Mulhu
+        | Div | Divu | Rem | Remu | VirtualDivZeroSelect | VirtualSll | VirtualSrl | VirtualSra
+        | VirtualNegIfNegative | VirtualDivSignCode | VirtualDivApplySign | VirtualMulhBiased
+        | VirtualMulhsuBiased => Effect::WriteRd(alu(op, rs1, rs2)),
         VirtualMulChecked | VirtualSubChecked => Effect::CheckedWrite {
             value: alu(op, rs1, rs2),
             holds: check_holds_w(op, rs1 as u64, rs2 as u64, 32),
@@ -180,6 +158,12 @@ pub fn word_mask(w: u32) -> u64 {
 /// `v`'s low `w` bits read as a two's-complement number.
 pub fn to_signed(v: u64, w: u32) -> i64 {
     ((v << (64 - w)) as i64) >> (64 - w)
+}
+
+/// The value v − 2^(w−1) a `w`-bit word stands for in offset binary: a
+/// signed word with its sign bit flipped.
+pub fn unbias(v: u64, w: u32) -> i128 {
+    v as i128 - (1i128 << (w - 1))
 }
 
 /// The 32-bit result of an ALU operation, a virtual operation, or (1 or 0)
@@ -240,8 +224,9 @@ pub fn alu_w(op: Opcode, a: u64, b: u64, w: u32) -> u64 {
         VirtualDivApplySign if b == 0 => mask,
         VirtualDivApplySign if sb < 0 => a.wrapping_neg(),
         VirtualDivApplySign => a,
-        VirtualMulSignCorrection if sa < 0 => b.wrapping_neg(),
-        VirtualMulSignCorrection => 0,
+        // Offset binary: the word a stands for a − 2^(w−1).
+        VirtualMulhBiased => ((unbias(a, w) * unbias(b, w)) >> w) as u64,
+        VirtualMulhsuBiased => ((unbias(a, w) * b as i128) >> w) as u64,
         VirtualDivZeroSelect => {
             if a == 0 {
                 mask
@@ -498,8 +483,11 @@ mod tests {
         assert_eq!(alu(VirtualDivApplySign, 5, 0), NEG1);
         assert_eq!(alu(VirtualDivApplySign, 5, NEG1), (-5i32) as u32);
         assert_eq!(alu(VirtualDivApplySign, 5, 1), 5);
-        assert_eq!(alu(VirtualMulSignCorrection, MIN, 3), (-3i32) as u32);
-        assert_eq!(alu(VirtualMulSignCorrection, 1, 3), 0);
+        // Offset binary: MIN ^ v stands for v.
+        assert_eq!(alu(VirtualMulhBiased, MIN ^ 5, MIN ^ (-3i32) as u32), NEG1);
+        assert_eq!(alu(VirtualMulhBiased, 0, 0), 1 << 30);
+        assert_eq!(alu(VirtualMulhsuBiased, MIN ^ NEG1, 2), NEG1);
+        assert_eq!(alu(VirtualMulhsuBiased, MIN ^ 7, NEG1), 6);
         assert_eq!(alu(VirtualDivZeroSelect, 0, 5), NEG1);
         assert_eq!(alu(VirtualDivZeroSelect, 3, 5), 5);
         assert_eq!(alu(VirtualAssertEq, 3, 3), 1);

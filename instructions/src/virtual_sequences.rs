@@ -12,8 +12,8 @@
 //! | instruction | steps | idea |
 //! |---|---|---|
 //! | SLL, SRL, SRA | 2 | mask the amount to 5 bits, then shift by it |
-//! | MULH | 5 | MULHU(x, y) − [x<0]·y − [y<0]·x (mod 2^32), each correction one lookup |
-//! | MULHSU | 3 | MULHU(x, y) − [x<0]·y (mod 2^32) |
+//! | MULH | 3 | flip both sign bits (offset binary), then one lookup of the high word of (x' − 2^31)·(y' − 2^31) |
+//! | MULHSU | 2 | flip x's sign bit, then one lookup of the high word of (x' − 2^31)·y |
 //! | DIVU, REMU | 5 | advice q; q·y checked below 2^32; r = x − q·y checked not to borrow; r < y (or y = 0) |
 //! | DIV, REM | 8, 7 | \|x\|, \|y\| (one lookup each), the DIVU checks on them, then the sign restored |
 //! | SB, SH | 2 | place rs2's low bytes at the byte offset, then write them over the cleared bytes of the word |
@@ -33,6 +33,10 @@ pub const MAX_SEQUENCE_LEN: usize = 8;
 /// Which advice a `VirtualAdvice` step takes, in its `imm` field: the
 /// quotient of the division sequences is the only one.
 pub const ADVICE_QUOTIENT: i32 = 0;
+
+/// XORI's immediate that flips a word's sign bit (a virtual row carries a
+/// full 32-bit immediate).
+const SIGN_BIT: i32 = i32::MIN;
 
 const fn v(k: u8) -> u8 {
     FIRST_VIRTUAL_REGISTER + k
@@ -99,18 +103,18 @@ pub fn expand(inst: &Instruction) -> Option<VirtualSequence> {
     let (rd, x, y, imm) = (inst.rd, inst.rs1, inst.rs2, inst.imm);
     let mut b = Builder::new();
     match inst.opcode {
-        // The signed high word is MULHU − [x<0]·y − [y<0]·x (mod 2^32).
+        // Offset binary turns the signed products into one non-negative
+        // product the R1CS computes and the lookup splits:
+        // x ^ 2^31 stands for x_s + 2^31, and the lookup returns the high
+        // word of x_s·y_s (docs/lookups.md).
         Mulh => {
-            b.push(Mulhu, v(0), x, y, 0)
-                .push(VirtualMulSignCorrection, v(1), x, y, 0)
-                .push(VirtualMulSignCorrection, v(2), y, x, 0)
-                .push(Add, v(0), v(0), v(1), 0)
-                .push(Add, rd, v(0), v(2), 0);
+            b.push(Xori, v(0), x, 0, SIGN_BIT)
+                .push(Xori, v(1), y, 0, SIGN_BIT)
+                .push(VirtualMulhBiased, rd, v(0), v(1), 0);
         }
         Mulhsu => {
-            b.push(Mulhu, v(0), x, y, 0)
-                .push(VirtualMulSignCorrection, v(1), x, y, 0)
-                .push(Add, rd, v(0), v(1), 0);
+            b.push(Xori, v(0), x, 0, SIGN_BIT)
+                .push(VirtualMulhsuBiased, rd, v(0), y, 0);
         }
         Divu => {
             b.unsigned_division_core(x, y)

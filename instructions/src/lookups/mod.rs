@@ -27,6 +27,7 @@ mod eq;
 mod jalr;
 mod mul;
 mod mul_checked;
+mod mulh_biased;
 mod mulhu;
 mod ne;
 mod or;
@@ -127,6 +128,12 @@ pub enum QueryForm {
     Difference,
     /// z = x · y.
     Product,
+    /// z = (x − 2^(W−1))·(y − 2^(W−1)) + 2^(2W−1): two offset-binary words'
+    /// signed product, moved up to be non-negative.
+    SignedProduct,
+    /// z = (x − 2^(W−1))·y + 2^(2W−1): an offset-binary word times an
+    /// unsigned one, moved up to be non-negative.
+    MixedProduct,
     /// z = x.
     Identity,
 }
@@ -139,6 +146,16 @@ impl QueryForm {
             QueryForm::Sum => Some(x + y),
             QueryForm::Difference => Some(x + (1u128 << p.word_bits) - y),
             QueryForm::Product => Some(x * y),
+            QueryForm::SignedProduct | QueryForm::MixedProduct => {
+                let half = 1i128 << (p.word_bits - 1);
+                let y_s = if self == QueryForm::SignedProduct {
+                    y as i128 - half
+                } else {
+                    y as i128
+                };
+                // Non-negative: |x_s·y_s| < 2^(2W−1) (docs/lookups.md).
+                Some(((x as i128 - half) * y_s + (half << p.word_bits)) as u128)
+            }
             QueryForm::Identity => Some(x),
             QueryForm::Interleaved | QueryForm::Shift | QueryForm::Select => None,
         }
@@ -247,7 +264,8 @@ lookup_kinds! {
     NegIfNegative => signed,
     DivSignCode => signed,
     DivApplySign => signed,
-    MulSignCorrection => signed,
+    MulhBiased => mulh_biased,
+    MulhsuBiased => mulh_biased,
     DivZeroSelect => div_zero_select,
     LoadByteU => select,
     LoadHalfU => select,
@@ -322,7 +340,8 @@ pub fn lookup_of(op: Opcode) -> Option<LookupKind> {
         VirtualNegIfNegative => LookupKind::NegIfNegative,
         VirtualDivSignCode => LookupKind::DivSignCode,
         VirtualDivApplySign => LookupKind::DivApplySign,
-        VirtualMulSignCorrection => LookupKind::MulSignCorrection,
+        VirtualMulhBiased => LookupKind::MulhBiased,
+        VirtualMulhsuBiased => LookupKind::MulhsuBiased,
         VirtualDivZeroSelect => LookupKind::DivZeroSelect,
         Lbu => LookupKind::LoadByteU,
         Lhu => LookupKind::LoadHalfU,

@@ -1,4 +1,4 @@
-//! Sign-aware steps of the MULH and DIV/REM sequences. Each reads the two
+//! Sign-aware steps of the DIV/REM sequences. Each reads the two
 //! operands' signs from chunk 0: s_x = LEFT_MSB, and s_y = s_x − LTS + LTU,
 //! since signed and unsigned order of the top chunks differ exactly when
 //! the signs do (LTS − LTU = s_x − s_y). Zero tests are products of the
@@ -106,32 +106,6 @@ impl LookupInstruction for DivApplySign {
         let two_w = pow2::<F>(p.word_bits);
         c_zero * (two_w - F::one()) + (F::one() - c_zero) * a + s_c * (two_w - a.double())
             - two_w * s_c * a_zero
-    }
-    fn degree(&self, p: &LookupParams) -> usize {
-        p.chunks + 1
-    }
-}
-
-/// VIRTUAL_MUL_SIGN_CORRECTION (x, y): −y mod 2^W if x < 0, else 0.
-/// g = s_x·(2^W − y − 2^W·[y = 0]).
-pub struct MulSignCorrection;
-
-impl LookupInstruction for MulSignCorrection {
-    fn query(&self) -> QueryForm {
-        QueryForm::Interleaved
-    }
-    fn reads(&self, p: &LookupParams) -> Vec<(SubtableId, usize)> {
-        let mut reads = vec![(SubtableId::LeftMsb, 0)];
-        reads.extend(per_chunk(SubtableId::RightId, p));
-        reads.extend(per_chunk(SubtableId::RightIsZero, p));
-        reads
-    }
-    fn combine<F: Field>(&self, values: &[F], p: &LookupParams) -> F {
-        let c = p.chunks;
-        let y = pack_operand_chunks(&values[1..1 + c], p);
-        let y_zero: F = values[1 + c..].iter().copied().product();
-        let two_w = pow2::<F>(p.word_bits);
-        values[0] * (two_w - y - two_w * y_zero)
     }
     fn degree(&self, p: &LookupParams) -> usize {
         p.chunks + 1

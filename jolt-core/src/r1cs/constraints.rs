@@ -279,11 +279,34 @@ pub fn cpu_r1cs(p: &LookupParams, constants: CpuConstants) -> CpuR1cs {
         x.clone().minus(&y).add_constant(1 << w),
     );
     // The product is masked to 0 off multiplications, so its column (64-bit
-    // where set) is all zeros there and commits for free.
+    // where set) is all zeros there and commits for free. The signed forms
+    // reuse it: with h = 2^(W−1), (x − h)(y − h) + 2^(2W−1) = x·y − h·x −
+    // h·y + 2^(2W−2) + 2^(2W−1) and (x − h)·y + 2^(2W−1) = x·y − h·y +
+    // 2^(2W−1), each in [0, 2^(2W)) for words x, y, so the field equation
+    // is the integer one.
     let product_form = form_flag(QueryForm::Product);
-    let masked_y = b.product("y on multiplications", product_form.clone(), y.clone());
-    let product = b.product("x·y", x.clone(), masked_y);
-    b.constrain_eq_if("z = x·y", product_form, z.clone(), product);
+    let signed_form = form_flag(QueryForm::SignedProduct);
+    let mixed_form = form_flag(QueryForm::MixedProduct);
+    let any_product = product_form.clone().plus(&signed_form).plus(&mixed_form);
+    let masked_y = b.product("y on multiplications", any_product, y.clone());
+    let product = Lc::var(b.product("x·y", x.clone(), masked_y));
+    b.constrain_eq_if("z = x·y", product_form, z.clone(), product.clone());
+    let half = 1i128 << (w - 1);
+    b.constrain_eq_if(
+        "z = (x − 2^(W−1))·(y − 2^(W−1)) + 2^(2W−1)",
+        signed_form,
+        z.clone(),
+        product
+            .clone()
+            .minus(&x.clone().plus(&y).scaled(half))
+            .add_constant((half << (w - 1)) + (half << w)),
+    );
+    b.constrain_eq_if(
+        "z = (x − 2^(W−1))·y + 2^(2W−1)",
+        mixed_form,
+        z.clone(),
+        product.minus(&y.scaled(half)).add_constant(half << w),
+    );
     b.constrain_eq_if("z = x (advice)", form_flag(QueryForm::Identity), z, x);
 
     // RAM: word loads and stores touch the word at the lookup output (rs1 +

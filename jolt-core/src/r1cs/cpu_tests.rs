@@ -45,6 +45,7 @@ pub(crate) fn program_in(layout: MemoryLayout) -> (Program, Trace) {
         i(Mul, 15, 11, 12, 0),
         i(Mulhu, 16, 11, 12, 0),
         i(Mulh, 17, 11, 12, 0),
+        i(Mulhsu, 8, 11, 12, 0),
         i(And, 18, 11, 12, 0),
         i(Ori, 19, 11, 0, 0x0f0),
         i(Xor, 20, 11, 12, 0),
@@ -401,12 +402,82 @@ fn a_misaligned_halfword_load_cannot_be_proven() {
     }
 }
 
+/// A forger's MULH or MULHSU: the offset-binary step's chunks replaced
+/// by those of another product of the same words (the unsigned one, or
+/// the other offset-binary form), rd following the new chunks' high word.
+/// Only the step's own product rule objects, and Spartan's proof of it
+/// fails to verify: the query must be the signed product.
+#[test]
+fn an_offset_binary_product_takes_no_other_query() {
+    use instructions::lookups::{LookupKind, QueryForm};
+    let (cpu, inputs) = setup();
+    let p = LookupParams::RV32;
+    let honest_aux = OwnedR1csWitness::new(&cpu.r1cs, inputs.to_vec()).aux;
+    let word = |v: Fr| -> u64 {
+        use ark_ff::PrimeField;
+        v.into_bigint().as_ref()[0]
+    };
+    let mut checked = 0;
+    for (k, kind) in LookupKind::ALL.iter().enumerate() {
+        let (label, others) = match kind {
+            LookupKind::MulhBiased => (
+                "z = (x − 2^(W−1))·(y − 2^(W−1)) + 2^(2W−1)",
+                [QueryForm::Product, QueryForm::MixedProduct],
+            ),
+            LookupKind::MulhsuBiased => (
+                "z = (x − 2^(W−1))·y + 2^(2W−1)",
+                [QueryForm::Product, QueryForm::SignedProduct],
+            ),
+            _ => continue,
+        };
+        let flag = cpu.index(CpuInput::LookupFlag(k));
+        let s = (0..inputs[0].len())
+            .find(|&s| inputs[flag][s] == Fr::from(1u64))
+            .expect("the program runs MULH and MULHSU");
+        let x = word(inputs[cpu.index(CpuInput::Rs1Value)][s]);
+        let y = word(inputs[cpu.index(CpuInput::Rs2Value)][s]);
+        for other in others {
+            let mut t = inputs.to_vec();
+            let chunks = other.chunks(x, y, &p);
+            for (i, c) in chunks.iter().enumerate() {
+                t[cpu.index(CpuInput::LeftId(i))][s] = Fr::from(c >> 8);
+                t[cpu.index(CpuInput::RightId(i))][s] = Fr::from(c & 0xff);
+            }
+            let high = Fr::from((chunks[0] << 16) | chunks[1]);
+            assert_ne!(high, inputs[cpu.index(CpuInput::LookupOutput)][s]);
+            t[cpu.index(CpuInput::LookupOutput)][s] = high;
+            t[cpu.index(CpuInput::RdWrite)][s] = high;
+            let aux = aux_after(&cpu, &t, &honest_aux, s);
+            let violated: Vec<&str> = step_violations(&cpu, &t, &aux, s)
+                .into_iter()
+                .map(|(_, label)| label)
+                .collect();
+            assert_eq!(violated, [label], "{kind:?} given the {other:?} query");
+            let witness = OwnedR1csWitness { inputs: t, aux };
+            let (proof, _) = super::spartan::prove(
+                &cpu.r1cs,
+                &witness.narrowed().view(),
+                &mut Transcript::new(b"cpu"),
+            );
+            assert!(verify(
+                &cpu.r1cs,
+                witness.trace_length(),
+                &proof,
+                &mut Transcript::new(b"cpu"),
+            )
+            .is_err());
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 4);
+}
+
 /// The sizes docs/r1cs.md states.
 #[test]
 fn constraint_and_column_counts() {
     let (cpu, _) = setup();
-    assert_eq!(cpu.r1cs.constraints.len(), 54);
-    assert_eq!(cpu.inputs.len(), 77);
+    assert_eq!(cpu.r1cs.constraints.len(), 56);
+    assert_eq!(cpu.inputs.len(), 78);
     assert_eq!(cpu.r1cs.num_aux(), 17);
     assert_eq!(cpu.r1cs.shifted.len(), 4);
 }

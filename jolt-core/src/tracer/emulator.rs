@@ -803,7 +803,7 @@ mod tests {
             .filter(|s| s.pc == RAM_BASE + 16)
             .map(|s| s.virtual_sequence_remaining)
             .collect();
-        assert_eq!(remaining, (0..5).rev().map(Some).collect::<Vec<_>>());
+        assert_eq!(remaining, (0..3).rev().map(Some).collect::<Vec<_>>());
     }
 
     /// Each virtual sequence, run by the tracer, equals the direct

@@ -26,7 +26,7 @@ use crate::tracer::ProgramIO;
 /// First bytes of a proof file.
 pub const MAGIC: &[u8; 8] = b"JOLTPRF\0";
 /// The file format and protocol version this build reads and writes.
-pub const VERSION: u32 = 11;
+pub const VERSION: u32 = 12;
 
 /// Where a proof sits in its run (docs/segments.md): a whole run is
 /// segment 0 of 1, from the program's entry, with no initial-state

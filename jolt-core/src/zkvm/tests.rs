@@ -538,18 +538,18 @@ fn flipped_proof_bytes_are_rejected() {
     }
     // A file of the previous format version is refused by name.
     let mut old_version = bytes.clone();
-    old_version[8..12].copy_from_slice(&10u32.to_le_bytes());
+    old_version[8..12].copy_from_slice(&11u32.to_le_bytes());
     let err = ProofFile::<HyperKzg>::from_bytes(&old_version).unwrap_err();
     assert!(matches!(
         err,
         ProofFileError::UnsupportedVersion {
-            found: 10,
-            supported: 11
+            found: 11,
+            supported: 12
         }
     ));
     assert_eq!(
         err.to_string(),
-        "proof file version 10; this build reads version 11"
+        "proof file version 11; this build reads version 12"
     );
     let mut trailing = bytes.clone();
     trailing.push(0);
@@ -684,8 +684,8 @@ fn registry_counts() {
         count(|c| matches!(c, WitnessColumn::Lasso(_))),
         count(|c| matches!(c, WitnessColumn::Aux(_))),
     ];
-    assert_eq!(counts, [45, 94, 17]);
-    assert_eq!(vk.registry.len(), 156);
+    assert_eq!(counts, [45, 95, 17]);
+    assert_eq!(vk.registry.len(), 157);
 }
 
 /// A forger's DIVU 7 / 2: quotient advice 2^31 + 3, whose product with 2
