@@ -9,7 +9,8 @@
 //! question about the same bit positions of x and y and g only has to
 //! combine position-local answers. Arithmetic lookups (add, sub, mul, and
 //! values the R1CS computes) use a *one-operand* query z — x+y, x+2^W−y,
-//! x·y or an advice value — split into C chunks of 2b bits; g reads the
+//! x·y, a signed product of offset-binary words moved up by 2^(2W−1), or
+//! an advice value — split into C chunks of 2b bits; g reads the
 //! chunks holding the bits it needs. Shifts put the same low bits of y (the
 //! shift amount) in every chunk, and sub-word accesses (*select*) the byte
 //! offset and selection. The R1CS ties the chunks to the operands.

@@ -209,6 +209,8 @@ fn one_operand_chunks_recompose_the_query() {
         QueryForm::Sum,
         QueryForm::Difference,
         QueryForm::Product,
+        QueryForm::SignedProduct,
+        QueryForm::MixedProduct,
         QueryForm::Identity,
     ] {
         for _ in 0..1000 {

@@ -12,7 +12,7 @@
 //!
 //! **Fields.** (address = row index, pc, rd, rs1, rs2, imm as a 32-bit
 //! word, sequence_remaining, then every flag as a field of its own: the 15
-//! circuit flags and the 35 lookup flags, the bits of
+//! circuit flags and the 36 lookup flags, the bits of
 //! `instructions::flags::packed_flags`). Because each flag column a step
 //! reads must equal its row's bit, the flags are bits and the lookup flags
 //! one-hot (or all zero) without any constraint of the R1CS. Register
