@@ -383,23 +383,25 @@ fn a_misaligned_halfword_load_cannot_be_proven() {
             .map(|(_, label)| label)
             .collect();
         assert_eq!(violated, ["a halfword access is aligned"]);
-        let witness = OwnedR1csWitness {
-            inputs: tamper.inputs.clone(),
-            aux: tamper.aux.clone(),
-        };
-        let (proof, _) = super::spartan::prove(
-            &cpu.r1cs,
-            &witness.narrowed().view(),
-            &mut Transcript::new(b"cpu"),
-        );
-        assert!(verify(
-            &cpu.r1cs,
-            witness.trace_length(),
-            &proof,
-            &mut Transcript::new(b"cpu"),
-        )
-        .is_err());
+        assert_spartan_rejects(&cpu, tamper.inputs.clone(), tamper.aux.clone());
     }
+}
+
+/// Spartan's proof of the witness (inputs, aux) fails to verify.
+fn assert_spartan_rejects(cpu: &CpuR1cs, inputs: Vec<Vec<Fr>>, aux: Vec<Vec<Fr>>) {
+    let witness = OwnedR1csWitness { inputs, aux };
+    let (proof, _) = super::spartan::prove(
+        &cpu.r1cs,
+        &witness.narrowed().view(),
+        &mut Transcript::new(b"cpu"),
+    );
+    assert!(verify(
+        &cpu.r1cs,
+        witness.trace_length(),
+        &proof,
+        &mut Transcript::new(b"cpu"),
+    )
+    .is_err());
 }
 
 /// A forger's MULH or MULHSU: the offset-binary step's chunks replaced
@@ -453,19 +455,7 @@ fn an_offset_binary_product_takes_no_other_query() {
                 .map(|(_, label)| label)
                 .collect();
             assert_eq!(violated, [label], "{kind:?} given the {other:?} query");
-            let witness = OwnedR1csWitness { inputs: t, aux };
-            let (proof, _) = super::spartan::prove(
-                &cpu.r1cs,
-                &witness.narrowed().view(),
-                &mut Transcript::new(b"cpu"),
-            );
-            assert!(verify(
-                &cpu.r1cs,
-                witness.trace_length(),
-                &proof,
-                &mut Transcript::new(b"cpu"),
-            )
-            .is_err());
+            assert_spartan_rejects(&cpu, t, aux);
             checked += 1;
         }
     }
